@@ -1,0 +1,164 @@
+// argv → command. Parses the verb and global options with commander, loads the verb's module
+// lazily (so `--version` and `--help` never pay for zod or the engine), and maps errors to exit
+// codes: 0 success, 1 a guest operation failed, 2 usage or configuration error, 130 interrupted.
+
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, OperationError, UsageError } from '../diag/errors.js';
+import type { CliIO, CommandContext, CommandRun, GlobalOptions } from './io.js';
+import { phoenixVersion } from './version.js';
+
+interface VerbSpec {
+  name: string;
+  aliases?: string[];
+  summary: string;
+  args?: string; // commander argument syntax
+  load: () => Promise<{ run: CommandRun }>;
+  options?: (cmd: Command) => void;
+}
+
+const ids = '[ids...]';
+
+/** Every verb, documented now; each module says what it implements. */
+export const VERBS: VerbSpec[] = [
+  { name: 'create', summary: 'converge the named guests; create what they depend on', args: '<ids...>', load: () => import('./commands/create.js') },
+  { name: 'converge', summary: 'converge the named guests and their whole dependency chain', args: ids, load: () => import('./commands/converge.js') },
+  { name: 'plan', summary: 'show what create/converge would do, change nothing', args: ids, load: () => import('./commands/plan.js') },
+  {
+    name: 'delete',
+    summary: 'stop and destroy guests (asks unless --yes)',
+    args: '<ids...>',
+    load: () => import('./commands/delete.js'),
+    options: (c) => c.option('--force', 'delete even when other guests depend on it'),
+  },
+  { name: 'start', summary: 'start guests, dependencies first', args: '<ids...>', load: () => import('./commands/start.js') },
+  {
+    name: 'stop',
+    summary: 'stop guests (graceful shutdown, then hard stop)',
+    args: '<ids...>',
+    load: () => import('./commands/stop.js'),
+    options: (c) =>
+      c
+        .option('--with-deps', 'also stop the guests that depend on these, dependents first')
+        .option('--timeout <seconds>', 'graceful shutdown timeout before a hard stop', '60'),
+  },
+  { name: 'restart', summary: 'stop then start guests', args: '<ids...>', load: () => import('./commands/restart.js') },
+  { name: 'status', summary: 'one table: exists, running, drift, health', args: ids, load: () => import('./commands/status.js') },
+  { name: 'list', summary: 'list configured guests', load: () => import('./commands/list.js') },
+  { name: 'up', aliases: ['LetsGo'], summary: 'create everything, then start in boot_order', load: () => import('./commands/up.js') },
+  { name: 'health-check', summary: "run guests' health checks", args: '<ids...>', load: () => import('./commands/health-check.js') },
+  { name: 'validate', summary: 'check the config files and print every diagnostic', load: () => import('./commands/validate.js') },
+  {
+    name: 'graph',
+    summary: 'print the dependency graph of the targets (text, mermaid, dot, --json)',
+    args: ids,
+    load: () => import('./commands/graph.js'),
+    options: (c) =>
+      c.addOption(new Option('--format <format>', 'output format').choices(['text', 'mermaid', 'dot']).default('text')),
+  },
+  {
+    name: 'sim',
+    summary: 'manage the built-in Proxmox simulator (path, reset, add-node, add-storage, ...)',
+    args: '[subcommand] [args...]',
+    load: () => import('./commands/sim.js'),
+  },
+];
+
+function parseConcurrency(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new CommanderError(2, 'phoenix.concurrency', `--concurrency expects an integer from 1 to 256, got "${v}"`);
+  return n;
+}
+
+function buildProgram(io: CliIO, version: string, onRun: (spec: VerbSpec, args: string[], opts: Record<string, unknown>, globals: GlobalOptions) => void): Command {
+  const program = new Command('phoenix');
+  program
+    .description('Declarative orchestrator for Proxmox VE containers and VMs')
+    .version(version, '-V, --version')
+    .option('-c, --config <path>', 'config directory or file (default: $PHOENIX_CONFIG, ., /usr/local/phoenix_hypervisor/etc)')
+    .addOption(new Option('--driver <driver>', 'how to reach Proxmox').choices(['auto', 'pve-cli', 'api', 'sim']).default('auto'))
+    .option('-n, --dry-run', 'print what would happen; change nothing', false)
+    .option('--json', 'machine-readable output', false)
+    .option('-j, --concurrency <n>', 'guests worked on at once', parseConcurrency)
+    .option('-v, --verbose', 'more detail', false)
+    .option('-q, --quiet', 'only errors and the summary', false)
+    .option('-y, --yes', 'do not ask for confirmation', false)
+    .option('--no-color', 'no ANSI colours')
+    .showSuggestionAfterError(true)
+    .enablePositionalOptions(false)
+    .configureOutput({
+      writeOut: (s) => io.stdout(s),
+      writeErr: (s) => io.stderr(s),
+      outputError: (s, write) => write(s),
+    })
+    .exitOverride();
+
+  for (const spec of VERBS) {
+    const cmd = program.command(spec.name).description(spec.summary);
+    if (spec.aliases) cmd.aliases(spec.aliases);
+    if (spec.args) for (const a of spec.args.split(' ')) cmd.argument(a);
+    spec.options?.(cmd);
+    cmd.exitOverride();
+    cmd.action((...actionArgs: unknown[]) => {
+      const self = actionArgs[actionArgs.length - 1] as Command;
+      const g = program.opts();
+      const globals: GlobalOptions = {
+        config: g.config as string | undefined,
+        driver: g.driver as GlobalOptions['driver'],
+        dryRun: Boolean(g.dryRun),
+        json: Boolean(g.json),
+        concurrency: g.concurrency as number | undefined,
+        verbose: Boolean(g.verbose),
+        quiet: Boolean(g.quiet),
+        yes: Boolean(g.yes),
+        color: g.color !== false && !io.env.NO_COLOR,
+      };
+      const positional = self.args.flatMap((a) => (Array.isArray(a) ? a : [a]));
+      onRun(spec, positional, self.opts(), globals);
+    });
+  }
+  program.addHelpText(
+    'after',
+    '\nExit codes: 0 success, 1 a guest operation failed, 2 usage or configuration error, 130 interrupted.',
+  );
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. Never calls process.exit (bin.ts does). */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const version = await phoenixVersion();
+  let chosen: { spec: VerbSpec; args: string[]; opts: Record<string, unknown>; globals: GlobalOptions } | undefined;
+  const program = buildProgram(io, version, (spec, args, opts, globals) => {
+    chosen = { spec, args, opts, globals };
+  });
+  if (argv.length === 0) {
+    program.outputHelp();
+    return EXIT.usage;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      if (e.code === 'phoenix.concurrency') io.stderr(`phoenix: ${e.message}\n`);
+      if (e.code === 'commander.unknownCommand') io.stderr("hint: run 'phoenix --help' for the list of verbs\n");
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  if (!chosen) return EXIT.usage;
+  const ctx: CommandContext = { io, globals: chosen.globals, args: chosen.args, options: chosen.opts };
+  try {
+    const mod = await chosen.spec.load();
+    return await mod.run(ctx);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`phoenix: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
+      return EXIT.usage;
+    }
+    if (e instanceof OperationError) {
+      io.stderr(`phoenix: ${e.message}\n`);
+      return EXIT.failed;
+    }
+    throw e;
+  }
+}

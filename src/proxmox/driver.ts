@@ -1,0 +1,90 @@
+// The one interface every side effect goes through. Implementations: the pct/qm CLI driver
+// (local or SSH transport; also used with the simulator's executables), and later the REST API.
+// `ProxmoxReader` is the read-only half: plan/observe and dry runs only ever get a reader, and
+// `readOnlyDriver()` turns any driver into one whose mutating calls throw, so a dry run cannot
+// mutate by construction.
+
+import type {
+  ExecInGuestOptions,
+  ExecOutcome,
+  GuestConfig,
+  GuestListEntry,
+  GuestStatus,
+  GuestType,
+  PushOptions,
+  PveParams,
+  SnapshotInfo,
+} from './types.js';
+
+export interface ProxmoxReader {
+  readonly node: string;
+  /** Every guest on the node (pct list + qm list). */
+  list(): Promise<GuestListEntry[]>;
+  /** null when the guest does not exist. */
+  status(type: GuestType, vmid: number): Promise<GuestStatus | null>;
+  /** null when the guest does not exist. */
+  config(type: GuestType, vmid: number): Promise<GuestConfig | null>;
+  listSnapshots(type: GuestType, vmid: number): Promise<SnapshotInfo[]>;
+  /** Contents of /etc/pve/firewall/<vmid>.fw, null when absent. */
+  readFirewall(vmid: number): Promise<string | null>;
+  /** Run a command inside a running guest (pct exec / qm guest exec). Reads are allowed in dry-run. */
+  exec(type: GuestType, vmid: number, argv: string[], opts?: ExecInGuestOptions): Promise<ExecOutcome>;
+  /** qm agent <vmid> ping: true when the guest agent answers. */
+  agentPing(vmid: number): Promise<boolean>;
+}
+
+export interface ProxmoxDriver extends ProxmoxReader {
+  /** pct create <vmid> <ostemplate> / qm create <vmid>. */
+  create(type: GuestType, vmid: number, params: PveParams, ostemplate?: string): Promise<void>;
+  clone(type: GuestType, source: number, vmid: number, params: PveParams): Promise<void>;
+  /** pct set / qm set; `del` lists options to delete (--delete). */
+  set(type: GuestType, vmid: number, params: PveParams, del?: string[]): Promise<void>;
+  resize(type: GuestType, vmid: number, disk: string, size: string): Promise<void>;
+  start(type: GuestType, vmid: number): Promise<void>;
+  stop(type: GuestType, vmid: number): Promise<void>;
+  shutdown(type: GuestType, vmid: number, timeoutSec?: number): Promise<void>;
+  reboot(type: GuestType, vmid: number): Promise<void>;
+  destroy(type: GuestType, vmid: number, opts?: { purge?: boolean }): Promise<void>;
+  template(type: GuestType, vmid: number): Promise<void>;
+  snapshot(type: GuestType, vmid: number, name: string, description?: string): Promise<void>;
+  delsnapshot(type: GuestType, vmid: number, name: string): Promise<void>;
+  rollback(type: GuestType, vmid: number, name: string): Promise<void>;
+  /** qm disk import <vmid> <source> <storage> [--format]. */
+  importDisk(vmid: number, source: string, storage: string, opts?: { format?: string }): Promise<void>;
+  cloudinitUpdate(vmid: number): Promise<void>;
+  /** pct push <vmid> <file> <target>; for VMs the guest agent's file-write. */
+  push(type: GuestType, vmid: number, localFile: string, guestPath: string, opts?: PushOptions): Promise<void>;
+  /** Replace the raw lxc.* entries of a container's config (Proxmox has no option for them). */
+  setRawLxc(vmid: number, entries: Array<[string, string]>): Promise<void>;
+  /** Write /etc/pve/firewall/<vmid>.fw (null removes it). */
+  writeFirewall(vmid: number, content: string | null): Promise<void>;
+}
+
+/** Thrown by a read-only driver when anything tries to mutate. A dry run hitting this is a bug. */
+export class MutationRefused extends Error {
+  constructor(readonly operation: string) {
+    super(`refused mutating call ${operation} on a read-only driver (dry run)`);
+    this.name = 'MutationRefused';
+  }
+}
+
+const MUTATING: ReadonlyArray<keyof ProxmoxDriver> = [
+  'create', 'clone', 'set', 'resize', 'start', 'stop', 'shutdown', 'reboot', 'destroy', 'template',
+  'snapshot', 'delsnapshot', 'rollback', 'importDisk', 'cloudinitUpdate', 'push', 'setRawLxc',
+  'writeFirewall',
+];
+
+/** A driver whose every mutating method throws MutationRefused; reads pass through. */
+export function readOnlyDriver(inner: ProxmoxReader): ProxmoxDriver {
+  const d = Object.create(null) as Record<string, unknown>;
+  for (const k of ['list', 'status', 'config', 'listSnapshots', 'readFirewall', 'exec', 'agentPing'] as const) {
+    d[k] = (inner[k] as (...a: unknown[]) => unknown).bind(inner);
+  }
+  Object.defineProperty(d, 'node', { get: () => inner.node });
+  for (const k of MUTATING) {
+    d[k] = async () => {
+      throw new MutationRefused(k);
+    };
+  }
+  return d as unknown as ProxmoxDriver;
+}

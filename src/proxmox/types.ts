@@ -1,0 +1,61 @@
+// Proxmox's own vocabulary: vmid, guest type, parameters as Proxmox names them. Nothing here
+// knows Phoenix config or plan types (STYLE: proxmox/ never imports model/config/plan).
+
+export type GuestType = 'lxc' | 'qemu';
+
+/** Proxmox API/CLI parameters: the keys are option names (`memory`, `net0`, `rootfs`, ...). */
+export type PveParams = Record<string, string | number | boolean>;
+
+export type PowerState = 'running' | 'stopped' | 'paused' | 'unknown';
+
+export interface GuestListEntry {
+  vmid: number;
+  type: GuestType;
+  name: string;
+  status: PowerState;
+  lock?: string;
+}
+
+export interface GuestStatus {
+  vmid: number;
+  type: GuestType;
+  status: PowerState;
+  template: boolean;
+  lock?: string;
+}
+
+/**
+ * A guest's configuration as `pct config`/`qm config` prints it: sorted `key: value` options,
+ * plus (LXC) the raw `lxc.*` entries in file order.
+ */
+export interface GuestConfig {
+  options: Record<string, string>;
+  rawLxc: Array<[string, string]>;
+}
+
+export interface SnapshotInfo {
+  name: string;
+  parent?: string;
+  description?: string;
+  snaptime?: number;
+}
+
+export interface ExecOutcome {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ExecInGuestOptions {
+  timeoutMs?: number;
+  /** Bytes written to the command's stdin (LXC exec only). */
+  input?: string;
+  env?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+export interface PushOptions {
+  perms?: string; // octal, e.g. '0600'
+  user?: number;
+  group?: number;
+}
