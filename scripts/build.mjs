@@ -1,10 +1,10 @@
 // Builds dist/ with esbuild: an ESM bundle split per command so `phoenix --version`
 // loads only the CLI shell (commander), and zod etc. load lazily with the verb that needs them.
 import { build } from 'esbuild';
-import { readFileSync, chmodSync, rmSync } from 'node:fs';
+import { readFileSync, chmodSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+
 
 await build({
   entryPoints: { cli: 'src/cli/bin.ts', 'sim-cli': 'src/sim/frontend/main.ts' },
