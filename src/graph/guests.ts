@@ -49,7 +49,7 @@ export interface GuestClosure {
 /** Thrown by closure() for ids that name no configured guest. */
 export class UnknownGuestError extends Error {
   constructor(readonly ids: GuestId[]) {
-    super(`no guest with id ${ids.join(', ')} in the config`);
+    super(`no guest${ids.length > 1 ? 's' : ''} with id${ids.length > 1 ? 's' : ''} ${ids.join(', ')} in the config`);
     this.name = 'UnknownGuestError';
   }
 }
