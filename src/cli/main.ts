@@ -53,7 +53,13 @@ export const VERBS: VerbSpec[] = [
     args: ids,
     load: () => import('./commands/graph.js'),
     options: (c) =>
-      c.addOption(new Option('--format <format>', 'output format').choices(['text', 'mermaid', 'dot']).default('text')),
+      c
+        .addOption(new Option('--format <format>', 'output format').choices(['text', 'mermaid', 'dot']).default('text'))
+        .addHelpText(
+          'after',
+          '\nWith no ids: every guest. Edges point from a guest to what it needs first (its clone source or a\n' +
+            'declared dependency); --json prints {"nodes":[{"id","kind","level"}],"edges":[[from,to]],"order":[...]}.',
+        ),
   },
   {
     name: 'sim',
