@@ -1,3 +1,61 @@
-import { notYet } from './not-yet.js';
+// `phoenix graph [ID...]`: the dependency graph of the named guests and everything they need
+// (all guests when no id is given), as an ordered text list, mermaid, dot, or --json.
+// Edge direction everywhere: [from, to] means guest `from` needs guest `to` first — it is cloned
+// from it (clone_from_ctid / clone_from_vmid) or lists it in `dependencies`.
 
-export const run = notYet('graph', 2);
+import { formatDiagnostic } from '../../diag/diagnostic.js';
+import { UsageError } from '../../diag/errors.js';
+import { CycleError } from '../../graph/dag.js';
+import { GuestGraph, UnknownGuestError, type GuestClosure } from '../../graph/guests.js';
+import { renderDot } from '../../graph/render/dot.js';
+import { renderJson } from '../../graph/render/json.js';
+import { renderMermaid } from '../../graph/render/mermaid.js';
+import { renderText } from '../../graph/render/text.js';
+import { loadPhoenixConfig } from '../../config/index.js';
+import { err, type CommandContext, type CommandRun } from '../io.js';
+
+const renderers: Record<string, (c: GuestClosure) => string> = {
+  text: renderText,
+  mermaid: renderMermaid,
+  dot: renderDot,
+};
+
+/** parseIds turns positional arguments into guest ids, rejecting anything that is not one. */
+export function parseIds(args: readonly string[]): number[] {
+  return args.map((a) => {
+    if (!/^\d+$/.test(a)) throw new UsageError(`not a guest id: "${a}"`, 'guest ids are whole numbers such as 101 or 9000');
+    return Number(a);
+  });
+}
+
+export const run: CommandRun = async (ctx: CommandContext) => {
+  const ids = parseIds(ctx.args);
+  const format = String(ctx.options.format ?? 'text');
+  const render = ctx.globals.json ? renderJson : renderers[format];
+  if (!render) throw new UsageError(`unknown --format "${format}"`, 'use text, mermaid or dot (or --json)');
+
+  const { config, diagnostics } = await loadPhoenixConfig({ config: ctx.globals.config, env: ctx.io.env, cwd: ctx.io.cwd });
+  for (const d of diagnostics.items) {
+    const shown = d.severity === 'error' || (!ctx.globals.quiet && (d.severity !== 'debug' || ctx.globals.verbose));
+    if (shown) err(ctx.io, formatDiagnostic(d));
+  }
+  if (!config || diagnostics.hasErrors()) return 2;
+
+  const graph = new GuestGraph(config.guests);
+  let closure: GuestClosure;
+  try {
+    closure = graph.closure(ids.length > 0 ? ids : graph.roots());
+  } catch (e) {
+    if (e instanceof UnknownGuestError) throw new UsageError(e.message, knownIdsHint(graph.dag.nodes()));
+    if (e instanceof CycleError) throw new UsageError(e.message, 'break the cycle in clone_from_* or dependencies');
+    throw e;
+  }
+  ctx.io.stdout(render(closure));
+  return 0;
+};
+
+function knownIdsHint(known: number[]): string {
+  if (known.length === 0) return 'the config defines no guests';
+  const shown = known.slice(0, 20).join(', ');
+  return `configured guests: ${shown}${known.length > 20 ? `, … (${known.length} in all; see 'phoenix list')` : ''}`;
+}
