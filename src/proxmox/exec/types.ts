@@ -3,7 +3,8 @@
 
 export interface ExecRequest {
   argv: string[];
-  input?: string;
+  /** Written to the command's stdin (bytes as given; strings as UTF-8), then stdin is closed. */
+  input?: string | Uint8Array;
   timeoutMs?: number;
   signal?: AbortSignal;
   env?: Record<string, string>;
@@ -20,3 +21,9 @@ export interface ExecResult {
 }
 
 export type Exec = (req: ExecRequest) => Promise<ExecResult>;
+
+/**
+ * Where an Exec runs its argv. Only `local` and `sim` exist now; `ssh` is the planned remote
+ * transport (same Exec shape, argv quoted for the remote shell).
+ */
+export type TransportKind = 'local' | 'sim' | 'ssh';

@@ -1,0 +1,235 @@
+// ProxmoxDriver over the pct/qm command line: each method is one argv (argv.ts) sent through an
+// Exec (local spawn, the simulator in-process, later SSH), its output read by parse/*. Things
+// the CLI cannot do (raw lxc.* lines, the firewall file) go through HostFiles.
+//
+// Failures throw PveCommandError; callers classify them with the predicates in ../errors.ts
+// (the engine retries on isTransient). The driver itself never retries: a pct/qm task runs to
+// its end before the command returns, so a retry would re-send the whole task.
+
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import type { ProxmoxDriver } from '../driver.js';
+import { isAlreadyRunning, isMissing, isNotRunning, PveCommandError, taskWarnings, type TaskWarnings } from '../errors.js';
+import type { Exec, ExecRequest, ExecResult } from '../exec/types.js';
+import { firewallPath, type HostFileOp, type HostFiles } from '../hostfiles/types.js';
+import type {
+  ExecInGuestOptions,
+  ExecOutcome,
+  GuestConfig,
+  GuestListEntry,
+  GuestStatus,
+  GuestType,
+  PushOptions,
+  PveParams,
+  SnapshotInfo,
+} from '../types.js';
+import { argv, qemuWriteFileCommand, withEnv } from './argv.js';
+import { abortableSleep, DEFAULT_POLL, type PollPolicy, qemuGuestExec, type QemuExecRequest, type Sleep } from './guest-exec.js';
+import { setRawLxcInFile } from './raw-lxc.js';
+import { parseConfig } from './parse/config.js';
+import { parsePctList, parseQmList } from './parse/list.js';
+import { parseSnapshotList } from './parse/snapshots.js';
+import { parseStatus } from './parse/status.js';
+
+export interface PveCliDriverOptions {
+  /** Node name; defaults to this machine's short hostname (what PVE calls the local node). */
+  node?: string;
+  hostFiles: HostFiles;
+  /** Every pct/qm call, once it ended (argv, exit code, output, duration). */
+  onCall?: (r: ExecResult) => void;
+  /** A task that succeeded with warnings (exit 0, `Task finished with N warning(s)!`). */
+  onWarnings?: (w: { argv: string[]; warnings: TaskWarnings }) => void;
+  /** Every read/write/remove under /etc/pve. */
+  onHostFile?: (op: HostFileOp) => void;
+  /** Guest-agent exec polling; tests pass a fake sleep and clock. */
+  poll?: PollPolicy;
+  sleep?: Sleep;
+  now?: () => number;
+  /** Reads the local file for a VM push (default: fs). */
+  readLocalFile?: (path: string) => Promise<Uint8Array>;
+}
+
+/** The guest agent takes at most 1 MiB on stdin (qm: "'input-data' (STDIN) is limited to 1 MiB"). */
+export const QEMU_PUSH_LIMIT = 1024 * 1024;
+
+export class PveCliDriver implements ProxmoxDriver {
+  readonly node: string;
+
+  constructor(
+    private readonly transport: Exec,
+    private readonly opts: PveCliDriverOptions,
+  ) {
+    this.node = opts.node ?? hostname().split('.')[0];
+  }
+
+  // ---- plumbing -------------------------------------------------------------------------
+
+  private async run(req: ExecRequest): Promise<ExecResult> {
+    const r = await this.transport(req);
+    this.opts.onCall?.(r);
+    return r;
+  }
+
+  /** A read: the output, or null when the guest does not exist; other failures throw. */
+  private async read(a: string[]): Promise<string | null> {
+    const r = await this.run({ argv: a });
+    if (r.exitCode === 0) return r.stdout;
+    if (isMissing(r)) return null;
+    throw new PveCommandError(r);
+  }
+
+  /** A mutating task: success (warnings surfaced), or PveCommandError unless `tolerate` says it is fine. */
+  private async task(a: string[], tolerate?: (r: ExecResult) => boolean): Promise<void> {
+    const r = await this.run({ argv: a });
+    if (r.exitCode !== 0 || r.timedOut || r.isCanceled) {
+      if (!r.timedOut && !r.isCanceled && tolerate?.(r)) return;
+      throw new PveCommandError(r);
+    }
+    const w = taskWarnings(r.stderr, r.stdout);
+    if (w) this.opts.onWarnings?.({ argv: r.argv, warnings: w });
+  }
+
+  private qemuExec(req: QemuExecRequest): Promise<ExecOutcome> {
+    const deps = { run: (r: ExecRequest) => this.run(r), sleep: this.opts.sleep ?? abortableSleep, poll: this.opts.poll ?? DEFAULT_POLL, now: this.opts.now ?? Date.now };
+    return qemuGuestExec(deps, req);
+  }
+
+  private async file<T>(op: HostFileOp['op'], path: string, f: () => Promise<T>): Promise<T> {
+    const t = performance.now();
+    try {
+      return await f();
+    } finally {
+      this.opts.onHostFile?.({ op, path, durationMs: performance.now() - t });
+    }
+  }
+
+  // ---- reads ----------------------------------------------------------------------------
+
+  async list(): Promise<GuestListEntry[]> {
+    const [ct, vm] = await Promise.all([this.run({ argv: argv.list('lxc') }), this.run({ argv: argv.list('qemu') })]);
+    for (const r of [ct, vm]) if (r.exitCode !== 0) throw new PveCommandError(r);
+    return [...parsePctList(ct.stdout), ...parseQmList(vm.stdout)].sort((a, b) => a.vmid - b.vmid);
+  }
+
+  async status(type: GuestType, vmid: number): Promise<GuestStatus | null> {
+    const out = await this.read(argv.status(type, vmid));
+    return out === null ? null : parseStatus(type, vmid, out);
+  }
+
+  async config(type: GuestType, vmid: number): Promise<GuestConfig | null> {
+    const out = await this.read(argv.config(type, vmid));
+    return out === null ? null : parseConfig(out);
+  }
+
+  /** A guest that does not exist has no snapshots. */
+  async listSnapshots(type: GuestType, vmid: number): Promise<SnapshotInfo[]> {
+    const out = await this.read(argv.listSnapshots(type, vmid));
+    return out === null ? [] : parseSnapshotList(out);
+  }
+
+  readFirewall(vmid: number): Promise<string | null> {
+    const p = firewallPath(vmid);
+    return this.file('read', p, () => this.opts.hostFiles.read(p));
+  }
+
+  /**
+   * The guest command's own exit code is data (a failing health check), returned, not thrown.
+   * Thrown: the guest is missing or not running, the agent does not answer, timeout, cancel.
+   */
+  async exec(type: GuestType, vmid: number, command: string[], o: ExecInGuestOptions = {}): Promise<ExecOutcome> {
+    if (command.length === 0) throw new TypeError('exec: empty command');
+    const cmd = withEnv(command, o.env);
+    if (type === 'qemu') return this.qemuExec({ vmid, command: cmd, input: o.input, timeoutMs: o.timeoutMs, signal: o.signal });
+    const r = await this.run({ argv: argv.lxcExec(vmid, cmd), input: o.input, timeoutMs: o.timeoutMs, signal: o.signal });
+    if (r.timedOut || r.isCanceled) throw new PveCommandError(r);
+    // pct's own refusals exit 255 with its message; anything else is the command's result.
+    if (r.exitCode === 255 && (isMissing(r) || isNotRunning(r))) throw new PveCommandError(r);
+    return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  /** false when the agent does not answer (not running, not configured, VM stopped). */
+  async agentPing(vmid: number): Promise<boolean> {
+    const r = await this.run({ argv: argv.agentPing(vmid) });
+    if (r.exitCode === 0) return true;
+    if (isMissing(r)) throw new PveCommandError(r);
+    return false;
+  }
+
+  // ---- mutations ------------------------------------------------------------------------
+
+  create(type: GuestType, vmid: number, params: PveParams, ostemplate?: string): Promise<void> {
+    return this.task(argv.create(type, vmid, params, ostemplate));
+  }
+  clone(type: GuestType, source: number, vmid: number, params: PveParams): Promise<void> {
+    return this.task(argv.clone(type, source, vmid, params));
+  }
+  /** Nothing to set and nothing to delete: no call at all. */
+  async set(type: GuestType, vmid: number, params: PveParams, del?: string[]): Promise<void> {
+    const a = argv.set(type, vmid, params, del);
+    if (a) await this.task(a);
+  }
+  resize(type: GuestType, vmid: number, disk: string, size: string): Promise<void> {
+    return this.task(argv.resize(type, vmid, disk, size));
+  }
+  /** Already running is the state we asked for (a retried start, or a race): success. */
+  start(type: GuestType, vmid: number): Promise<void> {
+    return this.task(argv.start(type, vmid), isAlreadyRunning);
+  }
+  /** Already stopped is success. */
+  stop(type: GuestType, vmid: number): Promise<void> {
+    return this.task(argv.stop(type, vmid), isNotRunning);
+  }
+  shutdown(type: GuestType, vmid: number, timeoutSec?: number): Promise<void> {
+    return this.task(argv.shutdown(type, vmid, timeoutSec), isNotRunning);
+  }
+  reboot(type: GuestType, vmid: number): Promise<void> {
+    return this.task(argv.reboot(type, vmid));
+  }
+  destroy(type: GuestType, vmid: number, opts?: { purge?: boolean }): Promise<void> {
+    return this.task(argv.destroy(type, vmid, opts));
+  }
+  template(type: GuestType, vmid: number): Promise<void> {
+    return this.task(argv.template(type, vmid));
+  }
+  snapshot(type: GuestType, vmid: number, name: string, description?: string): Promise<void> {
+    return this.task(argv.snapshot(type, vmid, name, description));
+  }
+  delsnapshot(type: GuestType, vmid: number, name: string): Promise<void> {
+    return this.task(argv.delsnapshot(type, vmid, name));
+  }
+  rollback(type: GuestType, vmid: number, name: string): Promise<void> {
+    return this.task(argv.rollback(type, vmid, name));
+  }
+  importDisk(vmid: number, source: string, storage: string, opts?: { format?: string }): Promise<void> {
+    return this.task(argv.importDisk(vmid, source, storage, opts));
+  }
+  cloudinitUpdate(vmid: number): Promise<void> {
+    return this.task(argv.cloudinitUpdate(vmid));
+  }
+
+  async push(type: GuestType, vmid: number, localFile: string, guestPath: string, opts?: PushOptions): Promise<void> {
+    if (type === 'lxc') return this.task(argv.lxcPush(vmid, localFile, guestPath, opts));
+    const content = await (this.opts.readLocalFile ?? readFile)(localFile);
+    if (content.byteLength > QEMU_PUSH_LIMIT) {
+      throw new Error(`cannot push ${localFile} to VM ${vmid}: ${content.byteLength} bytes, the guest agent takes at most 1 MiB`);
+    }
+    const r = await this.qemuExec({ vmid, command: qemuWriteFileCommand(guestPath, opts), input: content });
+    if (r.exitCode !== 0) {
+      const why = r.stderr.trim().split('\n')[0] || `exit code ${r.exitCode}`;
+      throw new Error(`cannot write ${guestPath} in VM ${vmid}: ${why}`);
+    }
+  }
+
+  setRawLxc(vmid: number, entries: Array<[string, string]>): Promise<void> {
+    return setRawLxcInFile(this.opts.hostFiles, vmid, entries, (op, p, f) => this.file(op, p, f));
+  }
+
+  async writeFirewall(vmid: number, content: string | null): Promise<void> {
+    const p = firewallPath(vmid);
+    const hf = this.opts.hostFiles;
+    const current = await this.file('read', p, () => hf.read(p));
+    if (current === content) return; // already as asked: no write
+    if (content === null) await this.file('remove', p, () => hf.remove(p));
+    else await this.file('write', p, () => hf.write(p, content));
+  }
+}

@@ -1,0 +1,24 @@
+// Files under a Proxmox host's /etc/pve that have no pct/qm command: the raw `lxc.*` lines of a
+// container's config and the per-guest firewall file. Paths are relative to the root
+// (`lxc/101.conf`, `firewall/101.fw`); the root is /etc/pve on a host, <state>/etc/pve in the
+// simulator.
+
+export interface HostFiles {
+  /** Where the tree is rooted (for messages). */
+  readonly root: string;
+  /** null when the file does not exist. */
+  read(path: string): Promise<string | null>;
+  /** Atomic: readers see the old or the new content, never a part. */
+  write(path: string, content: string): Promise<void>;
+  /** No error when it is already gone. */
+  remove(path: string): Promise<void>;
+}
+
+export interface HostFileOp {
+  op: 'read' | 'write' | 'remove';
+  path: string;
+  durationMs: number;
+}
+
+export const lxcConfPath = (vmid: number): string => `lxc/${vmid}.conf`;
+export const firewallPath = (vmid: number): string => `firewall/${vmid}.fw`;
