@@ -1,0 +1,58 @@
+// The simulator as an Exec, in-process: the same argv a host's pct/qm would get, answered by
+// the simulator's front-end without spawning. The simulator is imported lazily, so no other path
+// (a real host, --version) ever loads it.
+
+import type { Exec, ExecResult } from './types.js';
+
+interface SimModule {
+  runSim(argv: string[], o: { stateDir: string; stdin?: string; env: Record<string, string> }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+}
+// TEMPORARY until the simulator's in-process entry lands: then a lazy import of it.
+const loadSim = async (): Promise<SimModule> => {
+  throw new Error('the in-process simulator is not available yet; put `phoenix sim path` first on PATH and use --driver pve-cli');
+};
+
+export function simExec(stateDir: string, baseEnv: Record<string, string> = {}): Exec {
+  return async (req) => {
+    const started = performance.now();
+    const done = (r: Pick<ExecResult, 'exitCode' | 'stdout' | 'stderr'>, why: { timedOut?: boolean; isCanceled?: boolean } = {}): ExecResult => ({
+      argv: req.argv,
+      ...r,
+      durationMs: performance.now() - started,
+      timedOut: Boolean(why.timedOut),
+      isCanceled: Boolean(why.isCanceled),
+    });
+    if (req.signal?.aborted) return done({ exitCode: 130, stdout: '', stderr: '' }, { isCanceled: true });
+    const { runSim } = await loadSim();
+    const stdin = req.input === undefined ? undefined : typeof req.input === 'string' ? req.input : new TextDecoder().decode(req.input);
+    const run = runSim(req.argv, { stateDir, stdin, env: { ...baseEnv, ...req.env } }).then((r) => done(r));
+
+    // An in-process call cannot be killed; on timeout or abort we stop waiting for it, as a
+    // killed pct leaves its task running on a host.
+    const stops: Array<Promise<ExecResult>> = [run];
+    const cleanups: Array<() => void> = [];
+    if (req.timeoutMs !== undefined && req.timeoutMs > 0) {
+      stops.push(
+        new Promise((res) => {
+          const t = setTimeout(() => res(done({ exitCode: 124, stdout: '', stderr: '' }, { timedOut: true })), req.timeoutMs);
+          cleanups.push(() => clearTimeout(t));
+        }),
+      );
+    }
+    if (req.signal) {
+      const signal = req.signal;
+      stops.push(
+        new Promise((res) => {
+          const on = (): void => res(done({ exitCode: 130, stdout: '', stderr: '' }, { isCanceled: true }));
+          signal.addEventListener('abort', on, { once: true });
+          cleanups.push(() => signal.removeEventListener('abort', on));
+        }),
+      );
+    }
+    try {
+      return await Promise.race(stops);
+    } finally {
+      for (const c of cleanups) c();
+    }
+  };
+}

@@ -1,0 +1,110 @@
+// Which driver a run gets: the composition of an Exec transport, the host files it can reach,
+// and the pct/qm CLI driver on top. cli/ calls this once per run; nothing else picks drivers.
+//
+//   pve-cli  local pct/qm + /etc/pve (or, when pct on PATH is the simulator's shim, its state)
+//   sim      the simulator in-process + <state>/etc/pve
+//   api      not implemented yet (UsageError)
+//   auto     pve-cli on a Proxmox host, else the built-in simulator, with a one-line notice
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { UsageError } from '../diag/errors.js';
+import { PveCliDriver, type PveCliDriverOptions } from './cli/driver.js';
+import { type ProxmoxDriver, readOnlyDriver } from './driver.js';
+import { localExec } from './exec/local.js';
+import { simExec } from './exec/sim.js';
+import type { Exec, TransportKind } from './exec/types.js';
+import { detectSimShim, which } from './exec/which.js';
+import { fsHostFiles } from './hostfiles/fs.js';
+
+export type DriverChoice = 'auto' | 'pve-cli' | 'api' | 'sim';
+export type DriverKind = 'pve-cli' | 'sim' | 'api';
+
+export interface SelectDriverOptions {
+  driver: DriverChoice;
+  env: Record<string, string | undefined>;
+  /** The config directory (the simulator's default state lives under it). */
+  configDir: string;
+  /** Dry runs and plans: every mutating method refuses. */
+  readOnly: boolean;
+  onCall?: PveCliDriverOptions['onCall'];
+  onWarnings?: PveCliDriverOptions['onWarnings'];
+  onHostFile?: PveCliDriverOptions['onHostFile'];
+  /** Test seam: where a real host keeps its cluster files. */
+  etcPve?: string;
+}
+
+export interface SelectedDriver {
+  driver: ProxmoxDriver;
+  kind: DriverKind;
+  transport: TransportKind;
+  /** One line for stderr when the choice is not what the user may expect. */
+  notice?: string;
+  /** The simulator state in use, when it is the simulator. */
+  stateDir?: string;
+}
+
+export const HOST_ETC_PVE = '/etc/pve';
+
+/** Where the simulator keeps its state: $PHOENIX_SIM_STATE, else <configDir>/.phoenix/sim. */
+export function simStateDir(configDir: string, env: Record<string, string | undefined>): string {
+  // Same rule as the simulator's defaultSimStateDir; repeated here so selecting a driver never
+  // loads the simulator (it is imported lazily, only when it runs).
+  return env.PHOENIX_SIM_STATE ? resolve(env.PHOENIX_SIM_STATE) : resolve(configDir, '.phoenix', 'sim');
+}
+
+/** The simulated host's node name (host.json), 'pve' before its first use. */
+function simNode(stateDir: string): string {
+  try {
+    const h = JSON.parse(readFileSync(join(stateDir, 'host.json'), 'utf8')) as { node?: unknown };
+    return typeof h.node === 'string' ? h.node : 'pve';
+  } catch {
+    return 'pve';
+  }
+}
+
+const definedEnv = (env: Record<string, string | undefined>): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+
+export async function selectDriver(o: SelectDriverOptions): Promise<SelectedDriver> {
+  const etcPve = o.etcPve ?? HOST_ETC_PVE;
+  const hooks = { onCall: o.onCall, onWarnings: o.onWarnings, onHostFile: o.onHostFile };
+  const finish = (s: SelectedDriver): SelectedDriver => (o.readOnly ? { ...s, driver: readOnlyDriver(s.driver) } : s);
+
+  // The local transport passes the run's environment (PATH decides which pct runs).
+  const env = definedEnv(o.env);
+  const local: Exec = (req) => localExec({ ...req, env: { ...env, ...req.env } });
+
+  const pveCli = (pct: string | undefined): SelectedDriver => {
+    const shim = pct ? detectSimShim(pct) : undefined;
+    if (shim) {
+      const stateDir = o.env.PHOENIX_SIM_STATE ? simStateDir(o.configDir, o.env) : (shim.stateDir ?? simStateDir(o.configDir, o.env));
+      const driver = new PveCliDriver(local, { ...hooks, node: simNode(stateDir), hostFiles: fsHostFiles(join(stateDir, 'etc', 'pve')) });
+      return { driver, kind: 'pve-cli', transport: 'local', stateDir };
+    }
+    return { driver: new PveCliDriver(local, { ...hooks, hostFiles: fsHostFiles(etcPve) }), kind: 'pve-cli', transport: 'local' };
+  };
+
+  const sim = (notice?: string): SelectedDriver => {
+    const stateDir = simStateDir(o.configDir, o.env);
+    const driver = new PveCliDriver(simExec(stateDir, env), { ...hooks, node: simNode(stateDir), hostFiles: fsHostFiles(join(stateDir, 'etc', 'pve')) });
+    return { driver, kind: 'sim', transport: 'sim', stateDir, ...(notice ? { notice: notice.replace('<dir>', stateDir) } : {}) };
+  };
+
+  switch (o.driver) {
+    case 'api':
+      throw new UsageError('REST API driver not implemented yet', 'use --driver pve-cli on a Proxmox host, or --driver sim');
+    case 'sim':
+      return finish(sim());
+    case 'pve-cli': {
+      const pct = which('pct', o.env.PATH);
+      if (!pct) throw new UsageError('--driver pve-cli: no `pct` on PATH', 'run Phoenix on a Proxmox VE host, or put the simulator first on PATH (`phoenix sim path`)');
+      return finish(pveCli(pct));
+    }
+    case 'auto': {
+      const pct = which('pct', o.env.PATH);
+      if (pct && (detectSimShim(pct) || existsSync(etcPve))) return finish(pveCli(pct));
+      return finish(sim('no Proxmox found here; using the built-in simulator (state: <dir>)'));
+    }
+  }
+}
