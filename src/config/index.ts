@@ -1,13 +1,22 @@
 // Public entry of config/: find, read, validate and normalise the Phoenix files.
-// (Contract stub — the config helper replaces the body; the signature is what other modules use.)
-import type { Diagnostics } from '../diag/diagnostic.js';
+// Stages: read.ts (files → JSON with locations) → parse.ts (schemas) → normalize.ts (model) →
+// rules/ (cross-field checks). Every stage adds diagnostics; all run so a user sees every problem.
+import { type Diagnostic, Diagnostics } from '../diag/diagnostic.js';
 import type { PhoenixConfig } from '../model/guest.js';
+import { SecretScrubber, isSecretKey } from '../util/redact.js';
+import { normalizeConfig } from './normalize.js';
+import { parseConfig } from './parse.js';
+import { readConfigFiles } from './read.js';
+import { RULES, buildContext } from './rules/index.js';
+import { ROLES, type SourceFile } from './source.js';
 
 export interface LoadOptions {
   /** --config value: a directory or one of the Phoenix files. */
   config?: string;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** Last-resort config directory (default /usr/local/phoenix_hypervisor/etc); for tests. */
+  defaultDir?: string;
 }
 
 export interface LoadResult {
@@ -16,6 +25,44 @@ export interface LoadResult {
   diagnostics: Diagnostics;
 }
 
-export async function loadPhoenixConfig(_opts: LoadOptions): Promise<LoadResult> {
-  throw new Error('config loader not implemented yet');
+export async function loadPhoenixConfig(opts: LoadOptions): Promise<LoadResult> {
+  const read = await readConfigFiles(opts);
+  const all: Diagnostic[] = [...read.diagnostics.items];
+  const sources = read.sources;
+  let config: PhoenixConfig | undefined;
+  if (read.dir && ROLES.some((r) => sources[r])) {
+    const { parsed, diagnostics: parseDiags } = parseConfig(sources);
+    const normalized = normalizeConfig(parsed, read.dir);
+    all.push(...parseDiags, ...normalized.diagnostics);
+    const ctx = buildContext(parsed, normalized.guests, all);
+    for (const rule of RULES) rule.run(ctx);
+    config = normalized.config;
+  }
+  const diagnostics = new Diagnostics().append(scrubSecrets(sortDiagnostics(all, sources), sources));
+  return { config: diagnostics.hasErrors() ? undefined : config, diagnostics };
+}
+
+/** File by file (hypervisor, LXC, VM), then by position; problems without a file first. */
+function sortDiagnostics(ds: Diagnostic[], sources: Partial<Record<string, SourceFile>>): Diagnostic[] {
+  const order = new Map(ROLES.map((r, i) => [sources[r]?.file, i + 1]));
+  const rank = (d: Diagnostic) => (d.file ? (order.get(d.file) ?? ROLES.length + 1) : 0);
+  return ds
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => rank(a.d) - rank(b.d) || (a.d.line ?? 0) - (b.d.line ?? 0) || (a.d.column ?? 0) - (b.d.column ?? 0) || a.i - b.i)
+    .map((x) => x.d);
+}
+
+/**
+ * Belt and braces: no message may carry a literal secret from the files (values under keys that
+ * look like passwords or tokens), whichever stage wrote it.
+ */
+function scrubSecrets(ds: Diagnostic[], sources: Partial<Record<string, SourceFile>>): Diagnostic[] {
+  const scrubber = new SecretScrubber();
+  const collect = (v: unknown, secret: boolean): void => {
+    if (typeof v === 'string' && secret) scrubber.add(v);
+    else if (Array.isArray(v)) v.forEach((x) => collect(x, secret));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) collect(x, isSecretKey(k) && typeof x !== 'object');
+  };
+  for (const src of Object.values(sources)) if (src) collect(src.doc.value, false);
+  return ds.map((d) => ({ ...d, message: scrubber.scrub(d.message), path: scrubber.scrub(d.path) }));
 }

@@ -1,0 +1,39 @@
+// Every validation rule, in the order their diagnostics are listed. All run on every load, so a
+// user sees every problem at once.
+import { addresses } from './addresses.js';
+import { buildable } from './buildable.js';
+import { cloneKind } from './clone-kind.js';
+import type { Rule } from './context.js';
+import { cycles } from './cycles.js';
+import { duplicateIds } from './duplicate-ids.js';
+import { duplicateIp } from './duplicate-ip.js';
+import { duplicateMac } from './duplicate-mac.js';
+import { gatewaySubnet } from './gateway-subnet.js';
+import { guestIds } from './guest-ids.js';
+import { hostnames } from './hostnames.js';
+import { ignoredKeys } from './ignored-keys.js';
+import { mountPaths } from './mount-paths.js';
+import { plaintextSecrets } from './plaintext-secrets.js';
+import { references } from './references.js';
+import { unknownKeys } from './unknown-keys.js';
+
+export const RULES: Rule[] = [
+  guestIds,
+  duplicateIds,
+  references,
+  cloneKind,
+  cycles,
+  hostnames,
+  addresses,
+  gatewaySubnet,
+  duplicateMac,
+  duplicateIp,
+  mountPaths,
+  buildable,
+  plaintextSecrets,
+  unknownKeys,
+  ignoredKeys,
+];
+
+export type { Rule, RuleContext, GuestEntry } from './context.js';
+export { buildContext } from './context.js';

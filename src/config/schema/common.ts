@@ -1,0 +1,85 @@
+// Building blocks of the config schemas. Every leaf carries one "expected ..." phrase used for all
+// of its failures (wrong type, out of range, bad format), so a message reads
+// `expected an integer ≥ 16, got "2G"` whatever went wrong. Keys that are accepted but unused, or
+// that only features read, are marked here so the unknown-key rules and the JSON Schema agree.
+import { z } from 'zod';
+
+/** zod's `error` option producing a fixed phrase. */
+export const expecting = (what: string) => ({ error: () => `expected ${what}` });
+
+export function int(min?: number, max?: number, what?: string) {
+  const phrase =
+    what ??
+    (min !== undefined && max !== undefined
+      ? `an integer from ${min} to ${max}`
+      : min !== undefined
+        ? `an integer ≥ ${min}`
+        : 'an integer');
+  let s = z.int(expecting(phrase));
+  if (min !== undefined) s = s.min(min, expecting(phrase));
+  if (max !== undefined) s = s.max(max, expecting(phrase));
+  return s;
+}
+
+export const str = (what = 'a string') => z.string(expecting(what));
+export const nonEmpty = (what = 'a non-empty string') => z.string(expecting(what)).min(1, expecting(what));
+export const bool = () => z.boolean(expecting('true or false'));
+export const strList = (what = 'a list of strings') => z.array(z.string(expecting(what)), expecting(what));
+
+/** An object of known keys. Unknown keys pass parsing; the unknown-keys rule warns about them. */
+export const obj = <S extends z.core.$ZodLooseShape>(shape: S, what = 'an object') => z.object(shape, expecting(what));
+
+/** A guest id written as an integer or a numeric string ("901"); the range is checked by a rule. */
+export const guestRef = () => {
+  const e = expecting('a guest id (an integer or a numeric string like "901")');
+  return z.union([z.int(e), z.string(e).regex(/^[0-9]+$/, e)], e).transform((v) => Number(v));
+};
+
+/**
+ * A secret: a literal, or a reference resolved only when used (never at load time):
+ * {"env": "NAME"} reads an environment variable, {"file": "PATH"} reads a file.
+ */
+export const secret = () =>
+  z.union(
+    [
+      z.string(),
+      z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/) }),
+      z.strictObject({ file: z.string().min(1) }),
+    ],
+    expecting('a string, {"env": "VAR_NAME"} or {"file": "/path/to/file"}'),
+  );
+
+// Schemas of keys the original accepted but Phoenix does not use, with the reason. Parsed as anything.
+const ignoredSchemas = new WeakMap<object, string>();
+/** A key the original tool accepted that Phoenix ignores: the ignored-keys rule warns once per key. */
+export function ignored(why: string) {
+  const s = z.unknown().optional().meta({ deprecated: true, description: `Accepted by the original tool; ignored by Phoenix: ${why}.` });
+  ignoredSchemas.set(s, why);
+  return s;
+}
+/** Why a key is ignored, when `s` is the schema of an ignored key. */
+export const ignoredReason = (s: unknown): string | undefined =>
+  typeof s === 'object' && s !== null ? ignoredSchemas.get(s) : undefined;
+
+// Schemas of keys that only features read: normalisation copies them into the guest's `inputs`.
+const featureInputSchemas = new WeakSet<object>();
+/** Marks `schema` as a feature input. */
+export function asFeatureInput<T extends object>(schema: T): T {
+  featureInputSchemas.add(schema);
+  return schema;
+}
+export const isFeatureInput = (s: unknown): boolean => typeof s === 'object' && s !== null && featureInputSchemas.has(s);
+/** A value read only by features (it lands in the guest's `inputs`); any JSON. */
+export const featureInput = (description: string) =>
+  asFeatureInput(z.unknown().optional().meta({ description: `Feature input: ${description}` }));
+
+// Extra key patterns an object accepts besides its declared keys (e.g. nvidia_* feature inputs).
+const keyPatterns = new WeakMap<object, RegExp>();
+export function withKeyPattern<T extends object>(schema: T, pattern: RegExp): T {
+  keyPatterns.set(schema, pattern);
+  return schema;
+}
+export const keyPatternOf = (s: object): RegExp | undefined => keyPatterns.get(s);
+
+/** Keys the original read from the LXC file's root and that features may still receive. */
+export const NVIDIA_KEY = /^nvidia_[a-z0-9_]+$/;

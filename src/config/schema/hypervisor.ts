@@ -1,0 +1,59 @@
+// phoenix_hypervisor_config.json: host-wide settings. Phoenix reads a few keys itself (domain,
+// node, where the guest files are); sections that features use pass through untyped; sections
+// that only the original's host set-up used are accepted and warned about as ignored.
+import { z } from 'zod';
+import { expecting, ignored, nonEmpty, obj, secret, str } from './common.js';
+
+const section = (description: string) =>
+  z.looseObject({}, expecting('an object')).optional().meta({ description });
+
+export const HypervisorSchema = obj({
+  $schema: str().optional(),
+  version: str().optional(),
+  author: str().optional(),
+  domain_name: nonEmpty('a DNS domain like internal.example.com')
+    .optional()
+    .meta({ description: 'Default cloud-init search domain of VMs.' }),
+  node: nonEmpty('a Proxmox node name').optional().meta({ description: 'Proxmox node to manage (default: the local node).' }),
+  timezone: str().optional(),
+  core_paths: z
+    .looseObject(
+      {
+        lxc_config_file: nonEmpty('a path').optional(),
+        vm_config_file: nonEmpty('a path').optional(),
+      },
+      expecting('an object of paths'),
+    )
+    .optional()
+    .meta({ description: 'Where the guest files are; when a path does not exist, the same file name beside this file is used.' }),
+  portainer_api: z
+    .looseObject(
+      {
+        admin_user: str().optional(),
+        admin_password: secret().optional(),
+        portainer_hostname: str().optional(),
+      },
+      expecting('an object'),
+    )
+    .optional(),
+  // Read by features or by template/image resolution; passed through as they are.
+  network: section('Host network; read by features.'),
+  mount_point_base: str().optional(),
+  proxmox_storage_ids: section('Storage ids by role; used to find templates.'),
+  zfs: section('ZFS pools and datasets; used to find the storage of templates.'),
+  nvidia_driver: section('NVIDIA driver settings; read by the nvidia feature.'),
+  docker: section('Docker images; read by features.'),
+  dns_server: section('DNS server settings; read by the dns feature.'),
+  step_ca: section('Step CA settings; read by the step_ca feature.'),
+  shared_volumes: section('Shared host directories; read by features.'),
+  vm_defaults: section('Host-wide VM settings such as ubuntu_release (cloud image download).'),
+  // Host set-up done by the original's separate scripts, not by Phoenix.
+  users: ignored('Phoenix does not create host users'),
+  nfs: ignored('Phoenix does not configure the NFS server'),
+  samba: ignored('Phoenix does not configure Samba'),
+  proxmox_defaults: ignored('guest settings are not inherited from here; set them per guest or in vm_defaults'),
+  tests: ignored('Phoenix runs health_checks, not test scripts'),
+  behavior: ignored('see the CLI options'),
+}).meta({ title: 'Phoenix host settings (phoenix_hypervisor_config.json)' });
+
+export type HypervisorInput = z.output<typeof HypervisorSchema>;
