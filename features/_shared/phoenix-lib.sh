@@ -152,12 +152,18 @@ phx_apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $_phx_missing
 }
 
-# phx_write_file PATH MODE < content: replaces PATH only when the content differs.
+# phx_write_file PATH MODE [CONTENT]: replaces PATH only when its content differs. The content is
+# the third argument (a newline is added unless it is empty) or, without one, stdin (a here-document
+# or a file redirect: not a pipe, which would run this in a subshell and lose PHX_CHANGED).
 # Sets PHX_CHANGED=1 when it wrote, 0 when the file was already right (mode is enforced either way).
 phx_write_file() {
   mkdir -p "$(dirname "$1")"
   _phx_tmp=$(mktemp "$1.phoenix.XXXXXX")
-  cat >"$_phx_tmp"
+  if [ $# -ge 3 ]; then
+    if [ -n "$3" ]; then printf '%s\n' "$3" >"$_phx_tmp"; else : >"$_phx_tmp"; fi
+  else
+    cat >"$_phx_tmp"
+  fi
   if [ -f "$1" ] && cmp -s "$_phx_tmp" "$1"; then
     rm -f "$_phx_tmp"
     chmod "$2" "$1"

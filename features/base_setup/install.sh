@@ -32,7 +32,7 @@ if [ -n "$tz" ]; then
     ln -sfn "/usr/share/zoneinfo/$tz" /etc/localtime
     phx_log "time zone set to $tz"
   fi
-  printf '%s\n' "$tz" | phx_write_file /etc/timezone 0644
+  phx_write_file /etc/timezone 0644 "$tz"
 fi
 
 if [ -n "$locale" ]; then
@@ -46,7 +46,7 @@ if [ -n "$locale" ]; then
     phx_log "added $locale to /etc/locale.gen"
     locale-gen
   fi
-  printf 'LANG=%s\n' "$locale" | phx_write_file /etc/default/locale 0644
+  phx_write_file /etc/default/locale 0644 "LANG=$locale"
 fi
 
 phx_log "base setup complete"

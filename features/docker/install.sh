@@ -27,7 +27,7 @@ if [ -n "$daemon_config" ]; then
     '{'*'}') ;;
     *) phx_die "docker_daemon_config must be a JSON object" ;;
   esac
-  printf '%s\n' "$daemon_config" | phx_write_file /etc/docker/daemon.json 0644
+  phx_write_file /etc/docker/daemon.json 0644 "$daemon_config"
   [ "$PHX_CHANGED" = 0 ] || restart=restart
 fi
 

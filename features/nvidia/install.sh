@@ -22,7 +22,7 @@ esac
 if [ ! -e /dev/nvidia0 ]; then
   if phx_bool allow_missing_gpu; then
     mkdir -p "$state"
-    printf 'no GPU at install time; driver %s not installed (allow_missing_gpu)\n' "$version" | phx_write_file "$state/no-gpu" 0644
+    phx_write_file "$state/no-gpu" 0644 "no GPU at install time; driver $version not installed (allow_missing_gpu)"
     phx_warn "no NVIDIA GPU in this guest (/dev/nvidia0 absent): driver not installed because allow_missing_gpu is set"
     exit 0
   fi

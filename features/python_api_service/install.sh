@@ -81,7 +81,7 @@ requirements=$(printf '%s\n' "$rendered" | sed -n '/^--requirements--$/,$p' | se
 getent passwd "$user" >/dev/null || useradd -r -s /usr/sbin/nologin -U -d "$base" "$user"
 [ -d "$app_dir" ] || install -d -o "$user" -g "$user" "$app_dir"
 
-printf '%s\n' "$requirements" | sed '/^$/d' | phx_write_file "$base/requirements.txt" 0644
+phx_write_file "$base/requirements.txt" 0644 "$requirements"
 # The stamp is dropped before installing, so a failed pip run is retried next time.
 [ "$PHX_CHANGED" = 0 ] || rm -f "$base/.requirements-installed"
 if [ -n "$requirements" ] && [ ! -f "$base/.requirements-installed" ]; then

@@ -54,15 +54,15 @@ if "model" not in flat:
 for key in sorted(flat):
     print("%s: %s" % (key, json.dumps(flat[key])))
 ') || phx_die "vllm_engine_config is not usable"
-printf '%s\n' "$config" | phx_write_file /etc/vllm/config.yaml 0644
+phx_write_file /etc/vllm/config.yaml 0644 "$config"
 changed=$PHX_CHANGED
 
 token=$(phx_input hf_token)
 if [ -n "$token" ]; then
   case "$token" in *[!A-Za-z0-9_-]*) phx_die "hf_token has characters a token cannot have" ;; esac
-  printf 'HF_TOKEN=%s\n' "$token" | phx_write_file /etc/vllm/env 0600
+  phx_write_file /etc/vllm/env 0600 "HF_TOKEN=$token"
 else
-  : | phx_write_file /etc/vllm/env 0600
+  phx_write_file /etc/vllm/env 0600 ''
 fi
 [ "$PHX_CHANGED" = 0 ] || changed=1
 
