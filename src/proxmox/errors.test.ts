@@ -45,6 +45,8 @@ const cases: Array<[string, string, Array<(e: unknown) => boolean>]> = [
   ['VM running', 'VM 100 already running\n', [isAlreadyRunning]],
   ['CT not running', 'CT 100 not running\n', [isNotRunning]],
   ['VM not running', 'VM 100 not running\n', [isNotRunning]],
+  ['agent on a stopped VM', 'VM 100 is not running\n', [isNotRunning]],
+  ['agent not configured', 'No QEMU guest agent configured\n', [isAgentNotRunning]],
   ['pct exec not running', "container '100' not running!\n", [isNotRunning]],
   ['param error', PARAM_ERROR, [isParamError]],
   ['CT template start', "you can't start a CT if it's a template\n", [isTemplateStart]],
@@ -104,4 +106,12 @@ test('taskWarnings: exit 0 with the CLI trailer is success with warnings, lines 
   });
   assert.equal(taskWarnings('', stdout), null);
   assert.deepEqual(taskWarnings('Task finished with 2 warning(s)!\n'), { count: 2, lines: [] });
+});
+
+test('classifyPveError: locks retry, the rest is terminal, a cancel never retries', async () => {
+  const { classifyPveError } = await import('./errors.js');
+  assert.equal(classifyPveError(new PveCommandError(result('CT is locked (create)\n'))), 'retryable');
+  assert.equal(classifyPveError(new PveCommandError(result("can't lock file '/var/lock/pve-manager/pve-storage-local-lvm' - got timeout\n"))), 'retryable');
+  assert.equal(classifyPveError(new PveCommandError(result(PARAM_ERROR))), 'terminal');
+  assert.equal(classifyPveError(new PveCommandError({ ...result('CT is locked (create)\n'), isCanceled: true })), 'terminal');
 });

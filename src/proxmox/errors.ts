@@ -69,8 +69,11 @@ export const PVE_ERROR_PATTERNS = {
   missing: /Configuration file '[^']*' does not exist/,
   /** vm_start: `CT 100 already running` / `VM 100 already running`. */
   alreadyRunning: /\b(?:CT|VM) \d+ already running/,
-  /** vm_stop/vm_shutdown: `CT 100 not running`; pct exec/enter: `container '100' not running!`. */
-  notRunning: /\b(?:CT|VM) \d+ not running|container '\d+' not running!/,
+  /**
+   * vm_stop/vm_shutdown: `CT 100 not running`; the guest agent (assert_agent_available):
+   * `VM 100 is not running`; pct exec/enter: `container '100' not running!`.
+   */
+  notRunning: /\b(?:CT|VM) \d+ (?:is )?not running|container '\d+' not running!/,
   /** JSONSchema / raise_param_exc: `400 Parameter verification failed.` */
   paramError: /^400 Parameter verification failed\./m,
   /** vm_start on a template: `you can't start a CT if it's a template` / `... a vm if ...`. */
@@ -78,7 +81,7 @@ export const PVE_ERROR_PATTERNS = {
   /** `snapshot 'foo' does not exist`. */
   snapshotMissing: /snapshot '[^']*' does not exist/,
   /** PVE::QemuServer::Agent: the guest agent does not answer. */
-  agentNotRunning: /QEMU guest agent is not running|No QEMU guest agent configured/,
+  agentNotRunning: /QEMU guest agent is not (?:running|enabled)|No QEMU guest agent configured/,
   /** CLI task trailer on exit 0: `Task finished with 2 warning(s)!`. */
   taskWarnings: /^Task finished with (\d+) warning\(s\)!$/m,
 } as const;
@@ -122,4 +125,14 @@ export function taskWarnings(stderr: string, stdout = ''): TaskWarnings | null {
     .map((l) => /^WARN(?:ING)?: (.*)$/.exec(l.trim())?.[1])
     .filter((l): l is string => l !== undefined);
   return { count: Number(m[1]), lines };
+}
+
+/**
+ * The engine's retry classification for a failed Proxmox call (same shape as util/retry's
+ * Classify): locks held by someone else are retryable, everything else is terminal. A
+ * retried create/clone that then meets isAlreadyExists must check and adopt, not fail.
+ */
+export function classifyPveError(e: ErrorLike): 'retryable' | 'terminal' {
+  if (e instanceof PveCommandError && e.isCanceled) return 'terminal';
+  return isTransient(e) ? 'retryable' : 'terminal';
 }
