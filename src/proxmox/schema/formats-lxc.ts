@@ -58,7 +58,7 @@ export const lxcFeaturesFormat: PropertyFormat = {
 };
 
 export const lxcDevFormat: PropertyFormat = {
-  path: str({ default_key: true }),
+  path: fmt('pve-lxc-dev-string', { default_key: true }),
   'deny-write': bool({ default: 0 }),
   gid: int(0),
   mode: str({ pattern: '0[0-7]{3}' }),

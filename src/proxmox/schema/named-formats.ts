@@ -59,6 +59,8 @@ const VALIDATORS: Record<string, Validator> = {
   'pve-volume-id-or-absolute-path': check((v) => v.startsWith('/') || reVolid.test(v), (v) => `unable to parse volume ID '${v}'`),
   // pve-container verify_lxc_mp_string: no `.`/`..` path components.
   'pve-lxc-mp-string': check((v) => !/(?:^|\/)\.\.?(?:\/|$)/.test(v), (v) => `${v} contains illegal character sequences`),
+  // pve-container verify_lxc_dev_string: a device node under /dev, no `.`/`..` components.
+  'pve-lxc-dev-string': check((v) => v.startsWith('/dev/') && !/(?:^|\/)\.\.?(?:\/|$)/.test(v), (v) => `${v} is not a valid device path`),
   'pve-qm-bootdisk': check((v) => /^(?:ide[0-3]|sata[0-5]|scsi(?:[0-9]|[12][0-9]|30)|virtio(?:[0-9]|1[0-5]))$/.test(v), (v) => `invalid drive name '${v}'`),
   'pve-startup-order': check(
     (v) => v !== '' && v !== '0' && v.split(',').every((p) => /^\s*$/.test(p) || /^(?:order=)?\d+$/.test(p) || /^(?:up|down)=\d+$/.test(p)),

@@ -101,6 +101,7 @@ export const qemuIndexed: readonly IndexedOption[] = [
 export const qemuCreateOnly: Record<string, ParamSchema> = {
   archive: str({ maxLength: 255 }),
   bwlimit: int(0),
+  force: bool({ requires: 'archive' }),
   'ha-managed': bool({ default: 0 }),
   'import-working-storage': fmt('pve-storage-id'),
   'live-restore': bool(),
