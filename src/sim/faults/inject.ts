@@ -1,0 +1,69 @@
+// The fault layer: wraps the execution of one mutating pct/qm call. The call counter lives in the
+// state directory (under its own lock) so the sequence is reproducible across processes; read-only
+// calls never consume it and never fault, so they never change the state.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../state/host.js';
+import { withLock } from '../state/locks.js';
+import { SimError } from '../state/errors.js';
+import { faultFor, type FaultKind, type FaultSpec } from './spec.js';
+
+export interface FaultTarget {
+  stateDir: string;
+  lockDir: string;
+  lockTimeoutMs: number;
+  /** `CT` or `VM`. */
+  typeWord: 'CT' | 'VM';
+  /** The operation's lock word (create, clone, snapshot, ...), undefined when it takes no lock. */
+  lockWord?: string;
+  /** Shown in a timeout fault. */
+  guestLockDisplay: string;
+  /** Whether the operation is a worker task (can finish with warnings). */
+  isTask: boolean;
+  /** Marks the guest locked with lockWord (used by `killed`). */
+  markLocked: (lockWord: string) => Promise<void>;
+}
+
+async function nextIndex(t: FaultTarget): Promise<number> {
+  const file = join(t.stateDir, 'faults.seq');
+  return withLock(t.lockDir, { display: 'faults.seq', file: 'faults.lock' }, t.lockTimeoutMs, async () => {
+    let n = 0;
+    try {
+      n = Number(readFileSync(file, 'utf8').trim()) || 0;
+    } catch {
+      /* first call */
+    }
+    writeFileAtomic(file, `${n + 1}\n`);
+    return n;
+  });
+}
+
+export interface FaultOutcome {
+  warnings: number;
+}
+
+/** Runs `exec` unless a fault replaces it; returns the extra warnings to report. */
+export async function withFaults(spec: FaultSpec | undefined, t: FaultTarget, exec: () => Promise<number>): Promise<{ code: number; warnings: number }> {
+  if (!spec) return { code: await exec(), warnings: 0 };
+  const kind: FaultKind | undefined = faultFor(spec, await nextIndex(t));
+  switch (kind) {
+    case 'lock':
+      throw new SimError(`${t.typeWord} is locked (${t.lockWord ?? 'backup'})`);
+    case 'timeout':
+      throw new SimError(`can't lock file '${t.guestLockDisplay}' - got timeout`);
+    case 'warning': {
+      const code = await exec();
+      return { code, warnings: t.isTask && code === 0 ? 1 : 0 };
+    }
+    case 'killed': {
+      if (!t.lockWord) break;
+      await exec();
+      await t.markLocked(t.lockWord);
+      throw new SimError('interrupted by signal');
+    }
+    default:
+      break;
+  }
+  return { code: await exec(), warnings: 0 };
+}

@@ -1,0 +1,220 @@
+// Operations pct and qm share (AbstractConfig in Proxmox): lock checks, snapshots, rollback,
+// delete-with-unused, resize, template conversion, destroy, runtime status.
+
+import { formatSize, parseResizeArg } from '../../proxmox/codecs/size.js';
+import { cloneSection, type GuestConf } from '../state/conf.js';
+import { SimError } from '../state/errors.js';
+import { readConf, readRuntime, removeConf, requireGuest, writeConf, type GuestRef, clearRuntime } from '../state/guests.js';
+import { firewallPath } from '../state/paths.js';
+import { findVolume, freeVolume, renameVolume, resizeVolume } from '../state/storage.js';
+import type { GuestKind } from '../state/types.js';
+import { baseName, isDiskKey, splitVolid, volumePart } from '../state/volumes.js';
+import { withGuestLock, type SimCtx } from './context.js';
+import { existsSync, unlinkSync } from 'node:fs';
+
+export const typeWord = (kind: GuestKind): 'CT' | 'VM' => (kind === 'lxc' ? 'CT' : 'VM');
+
+export function checkLock(kind: GuestKind, conf: GuestConf, skiplock = false): void {
+  const lock = conf.options.lock;
+  if (lock && !skiplock) throw new SimError(`${typeWord(kind)} is locked (${lock})`);
+}
+
+export const isRunning = (ctx: SimCtx, vmid: number): boolean => readRuntime(ctx.paths, vmid).status === 'running';
+export const isTemplate = (conf: GuestConf): boolean => conf.options.template === '1';
+
+/** Loads, mutates and writes a guest config under its lock. */
+export async function updateGuest<T>(
+  ctx: SimCtx,
+  kind: GuestKind,
+  vmid: number,
+  fn: (conf: GuestConf, ref: GuestRef) => Promise<T> | T,
+): Promise<T> {
+  return withGuestLock(ctx, kind, vmid, async () => {
+    const ref = requireGuest(ctx.paths, ctx.host, kind, vmid);
+    const conf = readConf(ref);
+    const out = await fn(conf, ref);
+    writeConf(ref, conf);
+    return out;
+  });
+}
+
+/** Guest volumes referenced by a config section (bind mounts and cdroms/cloudinit-by-name excluded). */
+export function sectionVolumes(kind: GuestKind, options: Record<string, string>): Array<{ key: string; volid: string }> {
+  const out: Array<{ key: string; volid: string }> = [];
+  for (const [k, v] of Object.entries(options)) {
+    if (!isDiskKey(kind, k) && !/^unused\d+$/.test(k)) continue;
+    const vol = volumePart(v);
+    if (!splitVolid(vol) || v.includes('media=cdrom') && !vol.includes('cloudinit')) continue;
+    out.push({ key: k, volid: vol });
+  }
+  return out;
+}
+
+/** Snapshots need a storage that can snapshot (not raw files on a directory storage). */
+export function checkSnapshotFeature(ctx: SimCtx, kind: GuestKind, conf: GuestConf): void {
+  for (const { key, volid } of sectionVolumes(kind, conf.options)) {
+    if (key.startsWith('unused')) continue;
+    if (kind === 'lxc' && key !== 'rootfs' && !/backup=1/.test(conf.options[key])) continue;
+    const s = ctx.host.storages.find((x) => x.id === splitVolid(volid)!.storage);
+    if (s && (s.type === 'dir' || s.type === 'nfs') && !volid.endsWith('.qcow2')) throw new SimError('snapshot feature is not available');
+  }
+}
+
+export async function doSnapshot(ctx: SimCtx, kind: GuestKind, vmid: number, name: string, description?: string): Promise<void> {
+  await updateGuest(ctx, kind, vmid, async (conf) => {
+    checkLock(kind, conf);
+    if (name === 'current') throw new SimError(`invalid snapshot name 'current'`);
+    if (conf.snapshots[name]) throw new SimError(`snapshot name '${name}' already used`);
+    checkSnapshotFeature(ctx, kind, conf);
+    const snap = cloneSection(conf);
+    delete snap.options.lock;
+    snap.options.snaptime = String(Math.floor(ctx.now() / 1000));
+    if (description !== undefined) snap.options.description = description;
+    else delete snap.options.description;
+    conf.snapshots[name] = snap;
+    conf.options.parent = name;
+    await ctx.guestfs.snapshot(vmid, name);
+  });
+}
+
+export async function doDelSnapshot(ctx: SimCtx, kind: GuestKind, vmid: number, name: string): Promise<void> {
+  await updateGuest(ctx, kind, vmid, async (conf) => {
+    checkLock(kind, conf);
+    const snap = conf.snapshots[name];
+    if (!snap) throw new SimError(`snapshot '${name}' does not exist`);
+    const parent = snap.options.parent;
+    for (const s of Object.values(conf.snapshots)) {
+      if (s.options.parent !== name) continue;
+      if (parent) s.options.parent = parent;
+      else delete s.options.parent;
+    }
+    if (conf.options.parent === name) {
+      if (parent) conf.options.parent = parent;
+      else delete conf.options.parent;
+    }
+    delete conf.snapshots[name];
+    await ctx.guestfs.deleteSnapshot(vmid, name);
+  });
+}
+
+export async function doRollback(ctx: SimCtx, kind: GuestKind, vmid: number, name: string): Promise<void> {
+  await updateGuest(ctx, kind, vmid, async (conf) => {
+    checkLock(kind, conf);
+    const snap = conf.snapshots[name];
+    if (!snap) throw new SimError(`snapshot '${name}' does not exist`);
+    if (isRunning(ctx, vmid)) {
+      if (kind === 'qemu' && snap.options.vmstate === undefined) throw new SimError(`unable to rollback vm ${vmid}: vm is running`);
+      clearRuntime(ctx.paths, vmid); // LXC: Proxmox stops the container first
+    }
+    const restored = cloneSection(snap);
+    delete restored.options.snaptime;
+    delete restored.options.vmstate;
+    conf.options = restored.options;
+    conf.lxc = restored.lxc;
+    conf.options.parent = name;
+    await ctx.guestfs.rollback(vmid, name);
+  });
+}
+
+/** `--delete a,b`: removes options; a detached disk becomes `unusedN` (the volume is kept). */
+export function deleteOptions(kind: GuestKind, conf: GuestConf, keys: string[]): void {
+  for (const key of keys) {
+    if (key === 'rootfs' || (kind === 'qemu' && key === 'vmid')) throw new SimError(`unable to delete required option '${key}'`);
+    const v = conf.options[key];
+    if (v === undefined) continue;
+    delete conf.options[key];
+    if (isDiskKey(kind, key)) {
+      const vol = volumePart(v);
+      if (splitVolid(vol) && !v.includes('media=cdrom')) addUnused(conf, vol);
+    }
+  }
+}
+
+export function addUnused(conf: GuestConf, volid: string): void {
+  for (const [k, v] of Object.entries(conf.options)) if (/^unused\d+$/.test(k) && v === volid) return;
+  let n = 0;
+  while (conf.options[`unused${n}`] !== undefined) n++;
+  conf.options[`unused${n}`] = volid;
+}
+
+/** Replaces `size=` in a disk option, or adds it. */
+export function withSize(value: string, bytes: number): string {
+  const parts = value.split(',').filter((p) => !p.startsWith('size='));
+  parts.push(`size=${formatSize(bytes)}`);
+  return parts.join(',');
+}
+
+export function sizeOf(ctx: SimCtx, value: string): number {
+  const m = /(?:^|,)size=([^,]+)/.exec(value);
+  if (m) {
+    const b = parseResizeArg(m[1]);
+    if (b) return b.bytes;
+  }
+  return findVolume(ctx, volumePart(value))?.size ?? 0;
+}
+
+export async function doResize(ctx: SimCtx, kind: GuestKind, vmid: number, disk: string, sizeArg: string, skiplock = false): Promise<void> {
+  await updateGuest(ctx, kind, vmid, async (conf) => {
+    checkLock(kind, conf, skiplock);
+    const value = conf.options[disk];
+    if (value === undefined) throw new SimError(`disk '${disk}' does not exist`);
+    const vol = volumePart(value);
+    if (!splitVolid(vol)) throw new SimError(kind === 'lxc' ? `cannot resize bind mount '${disk}'` : `disk '${disk}' has no volume`);
+    if (kind === 'qemu' && value.includes('media=cdrom')) throw new SimError("you can't resize a cdrom");
+    const req = parseResizeArg(sizeArg);
+    if (!req) throw new SimError(`invalid size '${sizeArg}'`);
+    const cur = sizeOf(ctx, value);
+    const next = req.relative ? cur + req.bytes : req.bytes;
+    if (next < cur) throw new SimError(kind === 'lxc' ? 'unable to shrink disk size' : 'shrinking disks is not supported');
+    if (next === cur) return;
+    await resizeVolume(ctx, vol, next);
+    conf.options[disk] = withSize(value, next);
+  });
+}
+
+/** Converts a stopped guest into a template: disks become `base-` volumes, `template: 1`. */
+export async function doTemplate(ctx: SimCtx, kind: GuestKind, vmid: number): Promise<void> {
+  await updateGuest(ctx, kind, vmid, async (conf) => {
+    checkLock(kind, conf);
+    if (isTemplate(conf)) throw new SimError(`you can't convert a template to a template`);
+    if (isRunning(ctx, vmid)) {
+      throw new SimError(kind === 'lxc' ? "you can't convert a CT to template if the CT is running" : "you can't convert a VM to template if VM is running");
+    }
+    for (const { key, volid } of sectionVolumes(kind, conf.options)) {
+      if (key.startsWith('unused') || /cloudinit/.test(volid)) continue;
+      const sv = splitVolid(volid)!;
+      const renamed = baseName(sv.name);
+      if (renamed === sv.name) continue;
+      const nv = await renameVolume(ctx, volid, renamed);
+      conf.options[key] = conf.options[key].replace(volid, nv);
+    }
+    conf.options.template = '1';
+  });
+}
+
+export async function doDestroy(ctx: SimCtx, kind: GuestKind, vmid: number, opts: { purge?: boolean; skiplock?: boolean }): Promise<void> {
+  await withGuestLock(ctx, kind, vmid, async () => {
+    const ref = requireGuest(ctx.paths, ctx.host, kind, vmid);
+    const conf = readConf(ref);
+    checkLock(kind, conf, opts.skiplock);
+    if (isRunning(ctx, vmid)) throw new SimError(`${typeWord(kind)} ${vmid} is running - destroy failed`);
+    const vols = new Set<string>();
+    for (const s of [conf, ...Object.values(conf.snapshots)]) for (const v of sectionVolumes(kind, s.options)) vols.add(v.volid);
+    for (const v of vols) {
+      const sv = splitVolid(v)!;
+      if (!ctx.host.storages.some((s) => s.id === sv.storage)) continue;
+      if (isLvm(ctx, sv.storage)) ctx.out(`  Logical volume "${sv.name}" successfully removed.\n`);
+      await freeVolume(ctx, v);
+    }
+    removeConf(ref);
+    clearRuntime(ctx.paths, vmid);
+    const fw = firewallPath(ctx.paths, vmid);
+    if (existsSync(fw)) unlinkSync(fw);
+    await ctx.guestfs.destroy(vmid);
+  });
+}
+
+export const isLvm = (ctx: SimCtx, storage: string): boolean => {
+  const s = ctx.host.storages.find((x) => x.id === storage);
+  return s?.type === 'lvmthin' || s?.type === 'lvm';
+};

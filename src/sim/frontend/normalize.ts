@@ -1,0 +1,64 @@
+// Values as Proxmox stores them: property strings re-printed in canonical order (what
+// print_property_string does on every `set`), NIC MACs assigned when absent.
+
+import { formatPropertyString, parsePropertyString, PropertyStringError } from '../../proxmox/codecs/property-string.js';
+import { lxcConfigOptions, lxcIndexed } from '../../proxmox/schema/options-lxc.js';
+import { qemuConfigOptions, qemuIndexed } from '../../proxmox/schema/options-qemu.js';
+import type { ParamSchema, PropertyFormat } from '../../proxmox/schema/types.js';
+import { SimError } from '../state/errors.js';
+import { macAddress } from '../state/ids.js';
+import type { GuestKind } from '../state/types.js';
+
+export function optionSchema(kind: GuestKind, key: string): ParamSchema | undefined {
+  const plain = kind === 'lxc' ? lxcConfigOptions : qemuConfigOptions;
+  if (plain[key]) return plain[key];
+  const m = /^([a-z]+)(\d+)$/.exec(key);
+  if (!m) return undefined;
+  const fam = (kind === 'lxc' ? lxcIndexed : qemuIndexed).find((f) => f.prefix === m[1] && Number(m[2]) <= f.max);
+  return fam?.schema;
+}
+
+export const propertyFormat = (kind: GuestKind, key: string): PropertyFormat | undefined => {
+  const f = optionSchema(kind, key)?.format;
+  return f && typeof f === 'object' ? f : undefined;
+};
+
+export function parseOption(kind: GuestKind, key: string, value: string): Record<string, string> {
+  const f = propertyFormat(kind, key);
+  if (!f) return {};
+  try {
+    return parsePropertyString(f, value);
+  } catch (e) {
+    if (e instanceof PropertyStringError) throw new SimError(`unable to parse value of '${key}' - ${e.message}`);
+    throw e;
+  }
+}
+
+export function printOption(kind: GuestKind, key: string, values: Record<string, string>): string {
+  const f = propertyFormat(kind, key);
+  return f ? formatPropertyString(values, f) : '';
+}
+
+/**
+ * The stored form of one option value. `seedKey` makes generated MACs reproducible per guest+NIC.
+ */
+export function normalizeOption(kind: GuestKind, key: string, value: string, seed: string, vmid: number): string {
+  const f = propertyFormat(kind, key);
+  if (!f) return value;
+  const v = parseOption(kind, key, value);
+  if (/^net\d+$/.test(key)) {
+    if (kind === 'lxc') {
+      if (!v.hwaddr) v.hwaddr = macAddress(seed, `${vmid}:${key}:${value}`);
+      v.type ??= 'veth';
+    }
+    if (kind === 'qemu' && !v.macaddr) v.macaddr = macAddress(seed, `${vmid}:${key}:${value}`);
+  }
+  return formatPropertyString(v, f);
+}
+
+/** A boolean option normalised as Proxmox stores it. */
+export function normalizeScalar(kind: GuestKind, key: string, value: string): string {
+  const s = optionSchema(kind, key);
+  if (s?.type === 'boolean') return /^(1|on|yes|true)$/i.test(value) ? '1' : '0';
+  return value;
+}

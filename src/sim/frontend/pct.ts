@@ -1,0 +1,287 @@
+// `pct` subcommands on the simulated host, with Proxmox's checks, texts and exit codes.
+
+import { basename } from 'node:path';
+import { printConfigCommand, type GuestConf } from '../state/conf.js';
+import { SimError } from '../state/errors.js';
+import { listVmids, locateGuest, readConf, readRuntime, requireGuest, writeConf, writeRuntime, clearRuntime, type GuestRef } from '../state/guests.js';
+import { loadRegistry } from '../state/host.js';
+import { findVolume, getStorage } from '../state/storage.js';
+import { splitVolid } from '../state/volumes.js';
+import type { Call } from './params.js';
+import { withGuestLock, type SimCtx } from './context.js';
+import {
+  checkLock, deleteOptions, doDelSnapshot, doDestroy, doResize, doRollback, doSnapshot, doTemplate, isRunning, isTemplate,
+  sectionVolumes, sizeOf, updateGuest,
+} from './common.js';
+import { applyDiskOption } from './disks.js';
+import { normalizeOption, normalizeScalar } from './normalize.js';
+import { printPctList, printSnapshotTree, type SnapEntry } from './printers.js';
+import { archFromTemplate, ostypeFromTemplate, resolveSource } from './sources.js';
+import { cloneGuest } from './clone.js';
+import { lxcIdentity } from './identity.js';
+import { paramErrorText } from './params.js';
+import { usageLine } from '../../proxmox/schema/commands.js';
+
+const NOT_STORED = new Set([
+  'vmid', 'ostemplate', 'storage', 'password', 'ssh-public-keys', 'start', 'force', 'restore', 'unique', 'pool',
+  'ignore-unpack-errors', 'bwlimit', 'ha-managed', 'delete', 'digest', 'revert', 'skiplock',
+]);
+const READ_ONLY_AFTER_CREATE = new Set(['unprivileged', 'ostype']);
+const isDisk = (k: string) => k === 'rootfs' || /^mp\d+$/.test(k);
+
+const vmidOf = (call: Call) => Number(call.params.vmid);
+
+function snapshotEntries(conf: GuestConf): SnapEntry[] {
+  const entries: SnapEntry[] = Object.entries(conf.snapshots).map(([name, s]) => ({
+    name,
+    parent: s.options.parent,
+    snaptime: s.options.snaptime !== undefined ? Number(s.options.snaptime) : undefined,
+    description: s.options.description,
+  }));
+  entries.push({ name: 'current', parent: conf.options.parent, description: 'You are here!' });
+  return entries;
+}
+export { snapshotEntries };
+
+/** Applies option params to a config (shared by create and set). */
+async function applyOptions(ctx: SimCtx, vmid: number, conf: GuestConf, params: Record<string, string>): Promise<void> {
+  for (const key of Object.keys(params).sort()) {
+    if (NOT_STORED.has(key)) continue;
+    const value = params[key];
+    if (isDisk(key)) conf.options[key] = await applyDiskOption(ctx, 'lxc', vmid, conf, key, value);
+    else if (/^net\d+$/.test(key)) {
+      const stored = normalizeOption('lxc', key, value, ctx.host.seed, vmid);
+      const bridge = /(?:^|,)bridge=([^,]+)/.exec(stored)?.[1];
+      if (bridge && !ctx.host.bridges.includes(bridge)) throw new SimError(`bridge '${bridge}' does not exist`);
+      conf.options[key] = stored;
+    } else conf.options[key] = normalizeOption('lxc', key, normalizeScalar('lxc', key, value), ctx.host.seed, vmid);
+  }
+}
+
+async function create(ctx: SimCtx, call: Call): Promise<void> {
+  const vmid = vmidOf(call);
+  const p = call.params;
+  const storage = p.storage ?? 'local';
+  await withGuestLock(ctx, 'lxc', vmid, async () => {
+    const found = locateGuest(ctx.paths, ctx.host, vmid);
+    if (found) throw new SimError(`${found.kind === 'lxc' ? 'CT' : 'VM'} ${vmid} already exists on node '${found.node}'`);
+    for (const sid of new Set([p.rootfs ? p.rootfs.split(':')[0] : storage])) {
+      const s = getStorage(ctx.host, sid);
+      if (!s.content.includes('rootdir')) {
+        throw new SimError(paramErrorText([{ param: 'storage', message: `storage '${sid}' does not support container directories` }], usageLine(call.spec)));
+      }
+    }
+    const tmpl = resolveSource(ctx, p.ostemplate, 'vztmpl');
+    const ref: GuestRef = { kind: 'lxc', node: ctx.host.node, vmid, path: requirePathFor(ctx, vmid) };
+    const conf: GuestConf = { options: { lock: 'create' }, lxc: [], snapshots: {}, extra: {} };
+    writeConf(ref, conf);
+    try {
+      const params = { ...p, rootfs: p.rootfs ?? `${storage}:4` };
+      await applyOptions(ctx, vmid, conf, params);
+      conf.options.arch ??= archFromTemplate(tmpl.path);
+      conf.options.ostype ??= ostypeFromTemplate(tmpl.path);
+      conf.options.swap ??= '512';
+      const archive = tmpl.volid?.startsWith('local:') ? `/var/lib/vz/template/cache/${basename(tmpl.path)}` : tmpl.path;
+      ctx.out(`extracting archive '${archive}'\nTotal bytes read: ${tmpl.size} (${Math.round(tmpl.size / 1048576)}MiB, 120MiB/s)\n`);
+      ctx.out(`Detected container architecture: ${conf.options.arch}\n`);
+      await ctx.guestfs.create(vmid, { kind: 'lxc', template: tmpl.volid ?? tmpl.path });
+      delete conf.options.lock;
+      writeConf(ref, conf);
+    } catch (e) {
+      // Proxmox removes the half-created CT and its volumes on failure.
+      await releaseVolumes(ctx, conf);
+      const { unlinkSync } = await import('node:fs');
+      try {
+        unlinkSync(ref.path);
+      } catch {
+        /* gone */
+      }
+      throw new SimError(`unable to create CT ${vmid} - ${(e as Error).message}`);
+    }
+  });
+  if (p.start === '1') await start(ctx, call);
+}
+
+function requirePathFor(ctx: SimCtx, vmid: number): string {
+  return `${ctx.paths.etcPve}/nodes/${ctx.host.node}/lxc/${vmid}.conf`;
+}
+
+async function releaseVolumes(ctx: SimCtx, conf: GuestConf): Promise<void> {
+  const { freeVolume } = await import('../state/storage.js');
+  for (const { volid } of sectionVolumes('lxc', conf.options)) await freeVolume(ctx, volid);
+}
+
+async function set(ctx: SimCtx, call: Call): Promise<void> {
+  const vmid = vmidOf(call);
+  await updateGuest(ctx, 'lxc', vmid, async (conf) => {
+    checkLock('lxc', conf, call.params.skiplock === '1');
+    for (const key of Object.keys(call.params)) {
+      if (READ_ONLY_AFTER_CREATE.has(key)) throw new SimError(`unable to modify read-only option: '${key}'`);
+    }
+    const del = (call.params.delete ?? '').split(/[,;\s]+/).filter(Boolean);
+    for (const key of del) if (READ_ONLY_AFTER_CREATE.has(key)) throw new SimError(`unable to delete read-only option: '${key}'`);
+    deleteOptions('lxc', conf, del);
+    await applyOptions(ctx, vmid, conf, call.params);
+  });
+}
+
+async function start(ctx: SimCtx, call: Call): Promise<void> {
+  const vmid = vmidOf(call);
+  await withGuestLock(ctx, 'lxc', vmid, async () => {
+    const conf = readConf(requireGuest(ctx.paths, ctx.host, 'lxc', vmid));
+    checkLock('lxc', conf, call.params.skiplock === '1');
+    if (isTemplate(conf)) throw new SimError(`you can't start a CT if it's a template`);
+    if (isRunning(ctx, vmid)) throw new SimError(`CT ${vmid} already running`);
+    await ctx.guestfs.onStart(vmid, 'lxc', lxcIdentity(vmid, conf), conf.options.ostype);
+    writeRuntime(ctx.paths, vmid, { status: 'running', startedAt: ctx.now(), pid: 10000 + (vmid % 50000) });
+  });
+}
+
+async function stop(ctx: SimCtx, call: Call, graceful: boolean): Promise<void> {
+  const vmid = vmidOf(call);
+  await withGuestLock(ctx, 'lxc', vmid, async () => {
+    const conf = readConf(requireGuest(ctx.paths, ctx.host, 'lxc', vmid));
+    if (graceful || call.params.skiplock !== '1') checkLock('lxc', conf, call.params.skiplock === '1');
+    if (!isRunning(ctx, vmid)) throw new SimError(`CT ${vmid} not running`);
+    clearRuntime(ctx.paths, vmid);
+    await ctx.guestfs.onStop(vmid);
+  });
+}
+
+async function reboot(ctx: SimCtx, call: Call): Promise<void> {
+  const vmid = vmidOf(call);
+  await withGuestLock(ctx, 'lxc', vmid, async () => {
+    const conf = readConf(requireGuest(ctx.paths, ctx.host, 'lxc', vmid));
+    checkLock('lxc', conf);
+    if (!isRunning(ctx, vmid)) throw new SimError(`CT ${vmid} not running`);
+    await ctx.guestfs.onStart(vmid, 'lxc', lxcIdentity(vmid, conf), conf.options.ostype);
+    writeRuntime(ctx.paths, vmid, { ...readRuntime(ctx.paths, vmid), startedAt: ctx.now() });
+  });
+}
+
+function status(ctx: SimCtx, call: Call): void {
+  const vmid = vmidOf(call);
+  const conf = readConf(requireGuest(ctx.paths, ctx.host, 'lxc', vmid));
+  const rt = readRuntime(ctx.paths, vmid);
+  if (call.params.verbose !== '1') {
+    ctx.out(`status: ${rt.status}\n`);
+    return;
+  }
+  const running = rt.status === 'running';
+  const stat: Record<string, string | number | undefined> = {
+    cpus: Number(conf.options.cores ?? 1),
+    disk: 0,
+    diskread: 0,
+    diskwrite: 0,
+    lock: conf.options.lock,
+    maxdisk: sizeOf(ctx, conf.options.rootfs ?? ''),
+    maxmem: Number(conf.options.memory ?? 512) * 1048576,
+    maxswap: Number(conf.options.swap ?? 512) * 1048576,
+    mem: running ? 64 * 1048576 : 0,
+    name: (conf.options.hostname ?? `CT${vmid}`).replace(/\s/g, ''),
+    netin: 0,
+    netout: 0,
+    pid: running ? rt.pid : undefined,
+    status: rt.status,
+    swap: 0,
+    tags: conf.options.tags,
+    template: isTemplate(conf) ? 1 : undefined,
+    type: 'lxc',
+    uptime: running ? Math.floor((ctx.now() - (rt.startedAt ?? ctx.now())) / 1000) : 0,
+    vmid,
+  };
+  for (const k of Object.keys(stat).sort()) if (stat[k] !== undefined) ctx.out(`${k}: ${stat[k]}\n`);
+}
+
+function list(ctx: SimCtx): void {
+  const rows = listVmids(ctx.paths, ctx.host, 'lxc').map((vmid) => {
+    const conf = readConf({ kind: 'lxc', node: ctx.host.node, vmid, path: requirePathFor(ctx, vmid) });
+    return {
+      vmid,
+      status: readRuntime(ctx.paths, vmid).status,
+      lock: conf.options.lock,
+      name: (conf.options.hostname ?? `CT${vmid}`).replace(/\s/g, ''),
+    };
+  });
+  ctx.out(printPctList(rows));
+}
+
+export function configCommand(ctx: SimCtx, call: Call, kind: 'lxc' | 'qemu'): void {
+  const conf = readConf(requireGuest(ctx.paths, ctx.host, kind, vmidOf(call)));
+  if (call.params.snapshot) {
+    const snap = conf.snapshots[call.params.snapshot];
+    if (!snap) throw new SimError(`snapshot '${call.params.snapshot}' does not exist`);
+    ctx.out(printConfigCommand(snap));
+    return;
+  }
+  ctx.out(printConfigCommand(conf));
+}
+
+export function listSnapshots(ctx: SimCtx, call: Call, kind: 'lxc' | 'qemu'): void {
+  const conf = readConf(requireGuest(ctx.paths, ctx.host, kind, vmidOf(call)));
+  ctx.out(printSnapshotTree(snapshotEntries(conf)));
+}
+
+async function exec(ctx: SimCtx, call: Call): Promise<number> {
+  const vmid = vmidOf(call);
+  requireGuest(ctx.paths, ctx.host, 'lxc', vmid);
+  if (!isRunning(ctx, vmid)) throw new SimError(`CT ${vmid} not running`);
+  if (call.extra.length === 0) throw new SimError('missing command');
+  const r = await ctx.guestfs.exec(vmid, call.extra, { stdin: ctx.stdin });
+  ctx.out(r.stdout);
+  ctx.err(r.stderr);
+  return r.exitCode;
+}
+
+async function pushPull(ctx: SimCtx, call: Call, dir: 'push' | 'pull'): Promise<void> {
+  const vmid = vmidOf(call);
+  requireGuest(ctx.paths, ctx.host, 'lxc', vmid);
+  if (!isRunning(ctx, vmid)) throw new SimError(`CT ${vmid} not running`);
+  const opts = { perms: call.params.perms, user: call.params.user, group: call.params.group };
+  if (dir === 'push') await ctx.guestfs.push(vmid, call.params.file, call.params.destination, opts);
+  else await ctx.guestfs.pull(vmid, call.params.path, call.params.destination);
+}
+
+async function unlock(ctx: SimCtx, call: Call, kind: 'lxc' | 'qemu'): Promise<void> {
+  await updateGuest(ctx, kind, vmidOf(call), (conf) => {
+    delete conf.options.lock;
+  });
+}
+export { unlock };
+
+/** Runs one pct call; returns the exit code (errors throw SimError). */
+export async function runPct(ctx: SimCtx, call: Call): Promise<number> {
+  const p = call.params;
+  const vmid = vmidOf(call);
+  switch (call.command) {
+    case 'list': list(ctx); return 0;
+    case 'status': status(ctx, call); return 0;
+    case 'config': configCommand(ctx, call, 'lxc'); return 0;
+    case 'listsnapshot': listSnapshots(ctx, call, 'lxc'); return 0;
+    case 'create': await create(ctx, call); return 0;
+    case 'set': await set(ctx, call); return 0;
+    case 'start': await start(ctx, call); return 0;
+    case 'stop': await stop(ctx, call, false); return 0;
+    case 'shutdown': await stop(ctx, call, true); return 0;
+    case 'reboot': await reboot(ctx, call); return 0;
+    case 'resize': await doResize(ctx, 'lxc', vmid, p.disk, p.size); return 0;
+    case 'snapshot': await doSnapshot(ctx, 'lxc', vmid, p.snapname, p.description); return 0;
+    case 'delsnapshot': await doDelSnapshot(ctx, 'lxc', vmid, p.snapname); return 0;
+    case 'rollback':
+      await doRollback(ctx, 'lxc', vmid, p.snapname);
+      if (p.start === '1') await start(ctx, call);
+      return 0;
+    case 'template': await doTemplate(ctx, 'lxc', vmid); return 0;
+    case 'destroy': await doDestroy(ctx, 'lxc', vmid, { purge: p.purge === '1' }); return 0;
+    case 'clone': await cloneGuest(ctx, 'lxc', call); return 0;
+    case 'exec': return exec(ctx, call);
+    case 'push': await pushPull(ctx, call, 'push'); return 0;
+    case 'pull': await pushPull(ctx, call, 'pull'); return 0;
+    case 'unlock': await unlock(ctx, call, 'lxc'); return 0;
+    default: throw new SimError(`pct ${call.command}: not simulated`);
+  }
+}
+
+void loadRegistry;
+void findVolume;
+void splitVolid;

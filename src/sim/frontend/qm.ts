@@ -1,0 +1,322 @@
+// `qm` subcommands on the simulated host, with Proxmox's checks, texts and exit codes.
+
+import { createHash } from 'node:crypto';
+import { formatSize } from '../../proxmox/codecs/size.js';
+import type { GuestConf } from '../state/conf.js';
+import { SimError } from '../state/errors.js';
+import { clearRuntime, listVmids, locateGuest, readConf, readRuntime, requireGuest, writeConf, writeRuntime, type GuestRef } from '../state/guests.js';
+import { uuid } from '../state/ids.js';
+import { confPath } from '../state/paths.js';
+import { allocDisk, freeVolume, getStorage } from '../state/storage.js';
+import { isDiskKey, splitVolid } from '../state/volumes.js';
+import { cloneGuest, newMeta } from './clone.js';
+import {
+  addUnused, checkLock, deleteOptions, doDelSnapshot, doDestroy, doResize, doRollback, doSnapshot, doTemplate, isRunning, isTemplate,
+  sectionVolumes, sizeOf, updateGuest,
+} from './common.js';
+import { withGuestLock, type SimCtx } from './context.js';
+import { applyDiskOption } from './disks.js';
+import { normalizeOption, normalizeScalar, parseOption, printOption } from './normalize.js';
+import type { Call } from './params.js';
+import { configCommand, listSnapshots, unlock } from './pct.js';
+import { printQmList, printRecursive } from './printers.js';
+import { perlJsonPretty } from './json.js';
+import { vmIdentity } from './identity.js';
+import { resolveImageSource } from './sources.js';
+
+const NOT_STORED = new Set([
+  'vmid', 'archive', 'bwlimit', 'ha-managed', 'import-working-storage', 'live-restore', 'pool', 'start', 'storage', 'unique',
+  'delete', 'digest', 'force', 'revert', 'skiplock',
+]);
+
+const vmidOf = (call: Call) => Number(call.params.vmid);
+
+/** Proxmox stores cipassword hashed; never keep or print the clear text. */
+const hashPassword = (pw: string, seed: string) =>
+  `$5$${createHash('sha256').update(`${seed}salt`).digest('base64url').slice(0, 16)}$${createHash('sha256').update(`${seed}:${pw}`).digest('base64url')}`;
+
+async function applyOptions(ctx: SimCtx, vmid: number, conf: GuestConf, params: Record<string, string>): Promise<void> {
+  for (const key of Object.keys(params).sort()) {
+    if (NOT_STORED.has(key)) continue;
+    const value = params[key];
+    if (isDiskKey('qemu', key)) conf.options[key] = await applyDiskOption(ctx, 'qemu', vmid, conf, key, value);
+    else if (key === 'cipassword') conf.options[key] = hashPassword(value, ctx.host.seed);
+    else if (/^net\d+$/.test(key)) {
+      const stored = normalizeOption('qemu', key, value, ctx.host.seed, vmid);
+      const bridge = /(?:^|,)bridge=([^,]+)/.exec(stored)?.[1];
+      if (bridge && !ctx.host.bridges.includes(bridge)) throw new SimError(`bridge '${bridge}' does not exist`);
+      conf.options[key] = stored;
+    } else conf.options[key] = normalizeOption('qemu', key, normalizeScalar('qemu', key, value), ctx.host.seed, vmid);
+  }
+}
+
+/** get_default_bootdevices: the first disk, then cdroms, then the first NIC. */
+function defaultBoot(conf: GuestConf): string | undefined {
+  const keys = Object.keys(conf.options);
+  const order = ['ide', 'sata', 'scsi', 'virtio'];
+  const sortKey = (k: string) => {
+    const m = /^([a-z]+)(\d+)$/.exec(k)!;
+    return order.indexOf(m[1]) * 100 + Number(m[2]);
+  };
+  const drives = keys.filter((k) => /^(ide|sata|scsi|virtio)\d+$/.test(k)).sort((a, b) => sortKey(a) - sortKey(b));
+  const disks = drives.filter((k) => !conf.options[k].includes('media=cdrom'));
+  const cdroms = drives.filter((k) => conf.options[k].includes('media=cdrom') && !/cloudinit/.test(conf.options[k]));
+  const nets = keys.filter((k) => /^net\d+$/.test(k)).sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
+  const devs = [...disks.slice(0, 1), ...cdroms, ...nets.slice(0, 1)];
+  return devs.length ? `order=${devs.join(';')}` : undefined;
+}
+
+async function create(ctx: SimCtx, call: Call): Promise<void> {
+  const vmid = vmidOf(call);
+  const p = call.params;
+  await withGuestLock(ctx, 'qemu', vmid, async () => {
+    const found = locateGuest(ctx.paths, ctx.host, vmid);
+    if (found) throw new SimError(`${found.kind === 'lxc' ? 'CT' : 'VM'} ${vmid} already exists on node '${found.node}'`);
+    const ref: GuestRef = { kind: 'qemu', node: ctx.host.node, vmid, path: confPath(ctx.paths, ctx.host.node, 'qemu', vmid) };
+    const conf: GuestConf = { options: { lock: 'create' }, lxc: [], snapshots: {}, extra: {} };
+    writeConf(ref, conf);
+    try {
+      await applyOptions(ctx, vmid, conf, p);
+      const smb = conf.options.smbios1 ? parseOption('qemu', 'smbios1', conf.options.smbios1) : {};
+      smb.uuid ??= uuid(ctx.host.seed, `smbios1:${vmid}`);
+      conf.options.smbios1 = printOption('qemu', 'smbios1', smb);
+      if (conf.options.vmgenid === undefined || conf.options.vmgenid === '1') conf.options.vmgenid = uuid(ctx.host.seed, `vmgenid:${vmid}`);
+      conf.options.meta = newMeta(ctx);
+      if (conf.options.boot === undefined) {
+        const b = defaultBoot(conf);
+        if (b) conf.options.boot = b;
+      }
+      await ctx.guestfs.create(vmid, { kind: 'qemu' });
+      delete conf.options.lock;
+      writeConf(ref, conf);
+    } catch (e) {
+      for (const { volid } of sectionVolumes('qemu', conf.options)) await freeVolume(ctx, volid);
+      const { unlinkSync } = await import('node:fs');
+      try {
+        unlinkSync(ref.path);
+      } catch {
+        /* gone */
+      }
+      throw new SimError(`unable to create VM ${vmid} - ${(e as Error).message}`);
+    }
+  });
+  if (p.start === '1') await start(ctx, call);
+}
+
+async function set(ctx: SimCtx, call: Call): Promise<void> {
+  const vmid = vmidOf(call);
+  await updateGuest(ctx, 'qemu', vmid, async (conf) => {
+    checkLock('qemu', conf, call.params.skiplock === '1');
+    deleteOptions('qemu', conf, (call.params.delete ?? '').split(/[,;\s]+/).filter(Boolean));
+    await applyOptions(ctx, vmid, conf, call.params);
+  });
+}
+
+async function start(ctx: SimCtx, call: Call): Promise<void> {
+  const vmid = vmidOf(call);
+  await withGuestLock(ctx, 'qemu', vmid, async () => {
+    const conf = readConf(requireGuest(ctx.paths, ctx.host, 'qemu', vmid));
+    checkLock('qemu', conf, call.params.skiplock === '1');
+    if (isTemplate(conf)) throw new SimError(`you can't start a vm if it's a template`);
+    if (isRunning(ctx, vmid)) throw new SimError(`VM ${vmid} already running`);
+    await ctx.guestfs.onStart(vmid, 'qemu', vmIdentity(vmid, conf));
+    writeRuntime(ctx.paths, vmid, { status: 'running', startedAt: ctx.now(), pid: 20000 + (vmid % 40000) });
+  });
+}
+
+/** qm stop/shutdown on a stopped VM return quietly (qemu-server's _do_vm_stop returns early). */
+async function stop(ctx: SimCtx, call: Call, graceful: boolean): Promise<void> {
+  const vmid = vmidOf(call);
+  await withGuestLock(ctx, 'qemu', vmid, async () => {
+    const conf = readConf(requireGuest(ctx.paths, ctx.host, 'qemu', vmid));
+    if (graceful || call.params.skiplock !== '1') checkLock('qemu', conf, call.params.skiplock === '1');
+    if (isRunning(ctx, vmid)) {
+      clearRuntime(ctx.paths, vmid);
+      await ctx.guestfs.onStop(vmid);
+    }
+  });
+}
+
+async function reboot(ctx: SimCtx, call: Call): Promise<void> {
+  const vmid = vmidOf(call);
+  await withGuestLock(ctx, 'qemu', vmid, async () => {
+    const conf = readConf(requireGuest(ctx.paths, ctx.host, 'qemu', vmid));
+    checkLock('qemu', conf);
+    if (!isRunning(ctx, vmid)) throw new SimError(`VM ${vmid} not running`);
+    writeRuntime(ctx.paths, vmid, { ...readRuntime(ctx.paths, vmid), startedAt: ctx.now() });
+  });
+}
+
+/** The boot disk's size, as vmstatus reports maxdisk. */
+function bootDiskBytes(ctx: SimCtx, conf: GuestConf): number {
+  let key: string | undefined;
+  const order = /order=([^,]+)/.exec(conf.options.boot ?? '')?.[1];
+  if (order) key = order.split(';').find((d) => isDiskKey('qemu', d) && conf.options[d] && !conf.options[d].includes('media=cdrom'));
+  key ??= conf.options.bootdisk;
+  key ??= ['scsi0', 'virtio0', 'sata0', 'ide0'].find((k) => conf.options[k]);
+  return key && conf.options[key] ? sizeOf(ctx, conf.options[key]) : 0;
+}
+
+function list(ctx: SimCtx): void {
+  const rows = listVmids(ctx.paths, ctx.host, 'qemu').map((vmid) => {
+    const conf = readConf({ kind: 'qemu', node: ctx.host.node, vmid, path: confPath(ctx.paths, ctx.host.node, 'qemu', vmid) });
+    const rt = readRuntime(ctx.paths, vmid);
+    return {
+      vmid,
+      name: conf.options.name || `VM ${vmid}`,
+      status: rt.status,
+      maxmemBytes: Number(conf.options.memory?.split(',')[0].replace(/^current=/, '') ?? 2048) * 1048576,
+      maxdiskBytes: bootDiskBytes(ctx, conf),
+      pid: rt.status === 'running' ? (rt.pid ?? 0) : 0,
+    };
+  });
+  ctx.out(printQmList(rows));
+}
+
+function status(ctx: SimCtx, call: Call): void {
+  const vmid = vmidOf(call);
+  const conf = readConf(requireGuest(ctx.paths, ctx.host, 'qemu', vmid));
+  const rt = readRuntime(ctx.paths, vmid);
+  if (call.params.verbose !== '1') {
+    ctx.out(`status: ${rt.status}\n`);
+    return;
+  }
+  const running = rt.status === 'running';
+  const stat: Record<string, unknown> = {
+    agent: conf.options.agent ? (/^(1|enabled=1)/.test(conf.options.agent) ? 1 : 0) : undefined,
+    cpus: Number(conf.options.cores ?? 1) * Number(conf.options.sockets ?? 1),
+    disk: 0,
+    diskread: 0,
+    diskwrite: 0,
+    lock: conf.options.lock,
+    maxdisk: bootDiskBytes(ctx, conf),
+    maxmem: Number(conf.options.memory ?? 2048) * 1048576,
+    mem: running ? 256 * 1048576 : 0,
+    name: conf.options.name || `VM ${vmid}`,
+    netin: 0,
+    netout: 0,
+    pid: running ? rt.pid : undefined,
+    qmpstatus: running ? 'running' : undefined,
+    status: rt.status,
+    template: isTemplate(conf) ? 1 : undefined,
+    uptime: running ? Math.floor((ctx.now() - (rt.startedAt ?? ctx.now())) / 1000) : 0,
+    vmid,
+  };
+  for (const k of Object.keys(stat).sort()) ctx.out(printRecursive(k, stat[k]));
+}
+
+async function importDisk(ctx: SimCtx, call: Call): Promise<void> {
+  const vmid = vmidOf(call);
+  const p = call.params;
+  await updateGuest(ctx, 'qemu', vmid, async (conf) => {
+    checkLock('qemu', conf);
+    const src = resolveImageSource(ctx, p.source);
+    const s = getStorage(ctx.host, p.storage);
+    if (!s.content.includes('images')) throw new SimError(`storage '${p.storage}' does not support vm images`);
+    ctx.out(`importing disk '${p.source}' to VM ${vmid} ...\n`);
+    const volid = await allocDisk(ctx, p.storage, 'qemu', vmid, src.size, { fmt: p.format ?? 'raw' });
+    if (s.type === 'lvmthin' || s.type === 'lvm') ctx.out(`  Logical volume "${splitVolid(volid)!.name}" created.\n`);
+    const total = formatSize(src.size);
+    ctx.out(`transferred 0.0 B of ${total} (0.00%)\ntransferred ${total} of ${total} (100.00%)\n`);
+    const target = p['target-disk'];
+    if (target && !target.startsWith('unused')) {
+      conf.options[target] = `${volid},size=${formatSize(src.size)}`;
+      ctx.out(`${target}: successfully imported disk '${conf.options[target]}'\n`);
+    } else {
+      addUnused(conf, volid);
+      const key = Object.entries(conf.options).find(([k, v]) => /^unused\d+$/.test(k) && v === volid)![0];
+      ctx.out(`${key}: successfully imported disk '${volid}'\n`);
+    }
+  });
+}
+
+/** assert_agent_available + "booted": the agent answers once the guest has been up bootMs. */
+function assertAgent(ctx: SimCtx, vmid: number): void {
+  const conf = readConf(requireGuest(ctx.paths, ctx.host, 'qemu', vmid));
+  const agent = conf.options.agent;
+  if (!agent || !/^(1|enabled=1)(,|$)/.test(agent)) throw new SimError('No QEMU guest agent configured');
+  const rt = readRuntime(ctx.paths, vmid);
+  if (rt.status !== 'running') throw new SimError(`VM ${vmid} is not running`);
+  if (ctx.now() - (rt.startedAt ?? 0) < ctx.bootMs) throw new SimError('QEMU guest agent is not running');
+}
+
+async function guestExec(ctx: SimCtx, call: Call): Promise<void> {
+  const vmid = vmidOf(call);
+  assertAgent(ctx, vmid);
+  if (call.extra.length === 0) throw new SimError('guest-exec: missing command');
+  const timeout = Number(call.params.timeout ?? 30);
+  const sync = call.params.synchronous !== '0' && timeout !== 0;
+  const stdin = call.params['pass-stdin'] === '1' ? ctx.stdin : undefined;
+  const r = await ctx.guestfs.exec(vmid, call.extra, { stdin, timeoutMs: sync ? timeout * 1000 : undefined });
+  const res: Record<string, unknown> = { exitcode: r.exitCode, exited: 1 };
+  if (r.stdout) res['out-data'] = r.stdout;
+  if (r.stderr) res['err-data'] = r.stderr;
+  if (sync) {
+    ctx.out(perlJsonPretty(res));
+    return;
+  }
+  await withGuestLock(ctx, 'qemu', vmid, async () => {
+    const rt = readRuntime(ctx.paths, vmid);
+    const pid = rt.nextExecPid ?? 1000;
+    rt.nextExecPid = pid + 1;
+    rt.execs = { ...(rt.execs ?? {}), [pid]: { exitcode: r.exitCode, stdout: r.stdout, stderr: r.stderr } };
+    writeRuntime(ctx.paths, vmid, rt);
+    ctx.out(perlJsonPretty({ pid }));
+  });
+}
+
+function guestExecStatus(ctx: SimCtx, call: Call): void {
+  const vmid = vmidOf(call);
+  assertAgent(ctx, vmid);
+  const e = readRuntime(ctx.paths, vmid).execs?.[call.params.pid];
+  if (!e) throw new SimError(`Agent error: Invalid parameter 'pid'`);
+  const res: Record<string, unknown> = { exitcode: e.exitcode, exited: 1 };
+  if (e.stdout) res['out-data'] = e.stdout;
+  if (e.stderr) res['err-data'] = e.stderr;
+  ctx.out(perlJsonPretty(res));
+}
+
+function agentCmd(ctx: SimCtx, call: Call): void {
+  assertAgent(ctx, vmidOf(call));
+  if (call.params.command !== 'ping') throw new SimError(`qm agent ${call.params.command}: not simulated`);
+}
+
+async function cloudinitUpdate(ctx: SimCtx, call: Call): Promise<void> {
+  await updateGuest(ctx, 'qemu', vmidOf(call), (conf) => {
+    checkLock('qemu', conf);
+  });
+}
+
+export async function runQm(ctx: SimCtx, call: Call): Promise<number> {
+  const p = call.params;
+  const vmid = vmidOf(call);
+  switch (call.command) {
+    case 'list': list(ctx); return 0;
+    case 'status': status(ctx, call); return 0;
+    case 'config': configCommand(ctx, call, 'qemu'); return 0;
+    case 'listsnapshot': listSnapshots(ctx, call, 'qemu'); return 0;
+    case 'create': await create(ctx, call); return 0;
+    case 'set': await set(ctx, call); return 0;
+    case 'start': await start(ctx, call); return 0;
+    case 'stop': await stop(ctx, call, false); return 0;
+    case 'shutdown': await stop(ctx, call, true); return 0;
+    case 'reboot': await reboot(ctx, call); return 0;
+    case 'disk resize': await doResize(ctx, 'qemu', vmid, p.disk, p.size, p.skiplock === '1'); return 0;
+    case 'snapshot': await doSnapshot(ctx, 'qemu', vmid, p.snapname, p.description); return 0;
+    case 'delsnapshot': await doDelSnapshot(ctx, 'qemu', vmid, p.snapname); return 0;
+    case 'rollback':
+      await doRollback(ctx, 'qemu', vmid, p.snapname);
+      if (p.start === '1') await start(ctx, call);
+      return 0;
+    case 'template': await doTemplate(ctx, 'qemu', vmid); return 0;
+    case 'destroy': await doDestroy(ctx, 'qemu', vmid, { purge: p.purge === '1', skiplock: p.skiplock === '1' }); return 0;
+    case 'clone': await cloneGuest(ctx, 'qemu', call); return 0;
+    case 'disk import': await importDisk(ctx, call); return 0;
+    case 'cloudinit update': await cloudinitUpdate(ctx, call); return 0;
+    case 'guest cmd': agentCmd(ctx, call); return 0;
+    case 'guest exec': await guestExec(ctx, call); return 0;
+    case 'guest exec-status': guestExecStatus(ctx, call); return 0;
+    case 'unlock': await unlock(ctx, call, 'qemu'); return 0;
+    default: throw new SimError(`qm ${call.command}: not simulated`);
+  }
+}

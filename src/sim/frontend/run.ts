@@ -1,0 +1,142 @@
+// The one in-process entry of the simulator's pct/qm: parse and check the call, apply latency and
+// faults, run it against the state directory, and report like the real tools (task errors on
+// stderr with exit 255, warnings as `Task finished with N warning(s)!`). Also writes the
+// PHOENIX_SIM_LOG call log and the conformance log of accepted calls.
+
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseFaultSpec } from '../faults/spec.js';
+import { withFaults } from '../faults/inject.js';
+import { SimError } from '../state/errors.js';
+import { openState } from '../state/host.js';
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../state/locks.js';
+import { guestLockName } from '../state/paths.js';
+import { locateGuest } from '../state/guests.js';
+import type { SimCtx } from './context.js';
+import { updateGuest } from './common.js';
+import { guestFsAdapter } from './guestfs-adapter.js';
+import type { GuestFsPort } from './guestfs-port.js';
+import { parseCall, type Call, type Tool } from './params.js';
+import { runPct } from './pct.js';
+import { runQm } from './qm.js';
+
+export interface SimResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface SimOptions {
+  stateDir: string;
+  stdin?: string;
+  env?: Record<string, string | undefined>;
+  /** Tests may replace the guest filesystem. */
+  guestfs?: GuestFsPort;
+}
+
+const READ_ONLY = new Set(['list', 'status', 'config', 'listsnapshot', 'guest exec-status', 'guest cmd']);
+const EXEC_LIKE = new Set(['exec', 'guest exec', 'push', 'pull']);
+const TASKS = new Set(['create', 'clone', 'start', 'stop', 'shutdown', 'reboot', 'destroy', 'snapshot', 'delsnapshot', 'rollback', 'resize', 'disk resize', 'template', 'disk import']);
+const LOCK_WORDS: Record<Tool, Record<string, string>> = {
+  pct: { create: 'create', clone: 'create', snapshot: 'snapshot', delsnapshot: 'snapshot-delete', rollback: 'rollback', resize: 'disk' },
+  qm: { create: 'create', clone: 'clone', snapshot: 'snapshot', delsnapshot: 'snapshot-delete', rollback: 'rollback' },
+};
+
+/** PHOENIX_SIM_LATENCY=create=4000,clone=6000,start=1500,exec=300,default=150 */
+export function parseLatency(text: string | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of (text ?? '').split(',').filter(Boolean)) {
+    const [k, v] = part.split('=');
+    const n = Number(v);
+    if (k && Number.isFinite(n) && n >= 0) out[k.trim()] = n;
+  }
+  return out;
+}
+
+/** The latency key of a call: `exec` for anything running in a guest, the verb otherwise. */
+function latencyKey(call: Call): string {
+  if (EXEC_LIKE.has(call.command)) return 'exec';
+  if (READ_ONLY.has(call.command)) return 'default';
+  return { 'disk import': 'import', 'disk resize': 'resize', 'cloudinit update': 'cloudinit' }[call.command] ?? call.command;
+}
+
+const sleep = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
+
+function appendLine(file: string, line: string): void {
+  try {
+    appendFileSync(file, `${line}\n`);
+  } catch {
+    /* logging must never fail a call */
+  }
+}
+
+export async function runSim(argv: string[], opts: SimOptions): Promise<SimResult> {
+  const env = opts.env ?? process.env;
+  const start = Date.now();
+  let stdout = '';
+  let stderr = '';
+  let exitCode = 0;
+  try {
+    const tool = argv[0];
+    if (tool !== 'pct' && tool !== 'qm') throw new SimError(`simulator: unknown tool '${tool ?? ''}' (expected pct or qm)`);
+    const call = parseCall(tool, argv.slice(1));
+    if (env.PHOENIX_CONFORMANCE_DIR) {
+      mkdirSync(env.PHOENIX_CONFORMANCE_DIR, { recursive: true });
+      appendLine(join(env.PHOENIX_CONFORMANCE_DIR, `${process.pid}.jsonl`), JSON.stringify(argv));
+    }
+    const latency = parseLatency(env.PHOENIX_SIM_LATENCY);
+    const { paths, host } = openState(opts.stateDir);
+    const ctx: SimCtx = {
+      paths,
+      host,
+      env,
+      stdin: opts.stdin,
+      out: (s) => {
+        stdout += s;
+      },
+      err: (s) => {
+        stderr += s;
+      },
+      warnings: 0,
+      guestfs: opts.guestfs ?? guestFsAdapter(paths.root),
+      now: () => Date.now(),
+      bootMs: latency.boot ?? 0,
+      lockTimeoutMs: Number(env.PHOENIX_SIM_LOCK_TIMEOUT_MS ?? DEFAULT_LOCK_TIMEOUT_MS),
+    };
+    await sleep(latency[latencyKey(call)] ?? latency.default ?? 0);
+    const exec = () => (tool === 'pct' ? runPct(ctx, call) : runQm(ctx, call));
+    if (READ_ONLY.has(call.command) || EXEC_LIKE.has(call.command)) {
+      exitCode = await exec();
+    } else {
+      const kind = tool === 'pct' ? 'lxc' : 'qemu';
+      const target = Number(call.command === 'clone' ? call.params.newid : call.params.vmid);
+      const r = await withFaults(parseFaultSpec(env.PHOENIX_SIM_FAULTS), {
+        stateDir: paths.root,
+        lockDir: paths.lockDir,
+        lockTimeoutMs: ctx.lockTimeoutMs,
+        typeWord: tool === 'pct' ? 'CT' : 'VM',
+        lockWord: LOCK_WORDS[tool][call.command],
+        guestLockDisplay: guestLockName(kind, target).display,
+        isTask: TASKS.has(call.command),
+        markLocked: async (word) => {
+          if (!locateGuest(paths, host, target)) return;
+          await updateGuest(ctx, kind, target, (conf) => {
+            conf.options.lock = word;
+          });
+        },
+      }, exec);
+      exitCode = r.code;
+      if (r.warnings) {
+        stdout += 'WARN: simulated task warning (PHOENIX_SIM_FAULTS)\n';
+        ctx.warnings += r.warnings;
+      }
+    }
+    if (ctx.warnings > 0) stderr += `Task finished with ${ctx.warnings} warning(s)!\n`;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    stderr += msg.endsWith('\n') ? msg : `${msg}\n`;
+    exitCode = e instanceof SimError ? e.exitCode : 255;
+  }
+  if (env.PHOENIX_SIM_LOG) appendLine(env.PHOENIX_SIM_LOG, JSON.stringify({ argv, start, end: Date.now(), exit: exitCode }));
+  return { exitCode, stdout, stderr };
+}

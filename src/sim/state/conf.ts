@@ -1,0 +1,119 @@
+// The guest config file format as Proxmox stores it in /etc/pve (pct.conf(5) / qm.conf(5)):
+// leading `#` lines are the description (encode_text per line), then `key: value` option lines
+// sorted by key, then (LXC only) raw `lxc.*` lines in file order; each snapshot follows as a
+// `[name]` section with the same layout. `[PENDING]` / `[special:...]` sections are kept verbatim.
+
+/** One section of a guest config (the current config or one snapshot). */
+export interface ConfSection {
+  options: Record<string, string>;
+  /** Raw `lxc.*` entries in file order (LXC only). */
+  lxc: Array<[string, string]>;
+}
+
+export interface GuestConf extends ConfSection {
+  snapshots: Record<string, ConfSection>;
+  /** Sections the simulator does not model (`[PENDING]`, `[special:cloudinit]`), kept as text. */
+  extra: Record<string, string[]>;
+}
+
+/** PVE::Tools::encode_text: %-escape control chars, bytes >= 0x7f, `%` and `:`. */
+export function encodeText(s: string): string {
+  const bytes = Buffer.from(s, 'utf8');
+  let out = '';
+  for (const b of bytes) {
+    const safe = (b >= 0x20 && b <= 0x24) || (b >= 0x26 && b <= 0x39) || (b >= 0x3b && b <= 0x7e);
+    out += safe ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+export function decodeText(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+const emptySection = (): ConfSection => ({ options: {}, lxc: [] });
+
+/** Parses a config file; unknown lines are ignored the way Proxmox warns and skips them. */
+export function parseConf(text: string): GuestConf {
+  const conf: GuestConf = { ...emptySection(), snapshots: {}, extra: {} };
+  let cur: ConfSection = conf;
+  let extra: string[] | undefined;
+  let descr: string[] = [];
+  const flushDescr = () => {
+    if (descr.length) cur.options.description = descr.join('\n');
+    descr = [];
+  };
+  for (const line of text.split('\n')) {
+    const sect = /^\[([^\]]+)\]\s*$/.exec(line);
+    if (sect) {
+      flushDescr();
+      const name = sect[1];
+      if (name === 'PENDING' || name.startsWith('special:')) {
+        extra = conf.extra[name] = [];
+      } else {
+        extra = undefined;
+        cur = conf.snapshots[name] = emptySection();
+      }
+      continue;
+    }
+    if (extra) {
+      if (line.trim() !== '') extra.push(line);
+      continue;
+    }
+    if (line.trim() === '') continue;
+    const comment = /^#(.*)$/.exec(line);
+    if (comment) {
+      descr.push(decodeText(comment[1]));
+      continue;
+    }
+    const raw = /^(lxc\.[a-z0-9_\-.]+)(:|\s*=)\s*(.*?)\s*$/.exec(line);
+    if (raw) {
+      cur.lxc.push([raw[1], raw[3]]);
+      continue;
+    }
+    const kv = /^([a-z][a-z_\-]*\d*):\s*(.*?)\s*$/.exec(line);
+    if (kv) cur.options[kv[1]] = kv[2];
+  }
+  flushDescr();
+  return conf;
+}
+
+function printSection(s: ConfSection): string {
+  let out = '';
+  const d = s.options.description;
+  if (d !== undefined) for (const l of d.split('\n')) out += `#${encodeText(l)}\n`;
+  for (const k of Object.keys(s.options).sort()) {
+    if (k === 'description' || k === 'digest') continue;
+    out += `${k}: ${s.options[k]}\n`;
+  }
+  for (const [k, v] of s.lxc) out += `${k}: ${v}\n`;
+  return out;
+}
+
+/** Serialises a config exactly as Proxmox writes it (snapshot sections sorted by name). */
+export function printConf(conf: GuestConf): string {
+  let out = printSection(conf);
+  for (const [name, lines] of Object.entries(conf.extra)) out += `\n[${name}]\n${lines.map((l) => `${l}\n`).join('')}`;
+  for (const name of Object.keys(conf.snapshots).sort()) out += `\n[${name}]\n${printSection(conf.snapshots[name])}`;
+  return out;
+}
+
+/** `pct config` / `qm config` output: sorted keys (digest skipped, description encoded), lxc last. */
+export function printConfigCommand(s: ConfSection): string {
+  let out = '';
+  for (const k of Object.keys(s.options).sort()) {
+    if (k === 'digest') continue;
+    const v = k === 'description' ? encodeText(s.options[k]) : s.options[k];
+    out += `${k}: ${v}\n`;
+  }
+  for (const [k, v] of s.lxc) out += `${k}: ${v}\n`;
+  return out;
+}
+
+export function cloneSection(s: ConfSection): ConfSection {
+  return { options: { ...s.options }, lxc: s.lxc.map(([k, v]) => [k, v]) };
+}

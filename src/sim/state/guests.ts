@@ -1,0 +1,88 @@
+// Guests as files: the config under etc/pve/nodes/<node>/{lxc,qemu-server}/<id>.conf and the
+// runtime status (running/stopped, start time) under run/<id>.json. Reads touch only the files
+// they need; writes are atomic renames.
+
+import { existsSync, readFileSync, readdirSync, unlinkSync } from 'node:fs';
+import { SimError } from './errors.js';
+import { parseConf, printConf, type GuestConf } from './conf.js';
+import { writeFileAtomic } from './host.js';
+import { confDisplayPath, confPath, runtimePath, type SimPaths } from './paths.js';
+import { join } from 'node:path';
+import type { GuestKind, HostState, Runtime } from './types.js';
+
+export interface GuestRef {
+  kind: GuestKind;
+  node: string;
+  vmid: number;
+  path: string;
+}
+
+/** Finds a guest of either type on any node (vmids are cluster-wide). */
+export function locateGuest(paths: SimPaths, host: HostState, vmid: number): GuestRef | undefined {
+  for (const node of [host.node, ...host.nodes.filter((n) => n !== host.node)]) {
+    for (const kind of ['lxc', 'qemu'] as const) {
+      const path = confPath(paths, node, kind, vmid);
+      if (existsSync(path)) return { kind, node, vmid, path };
+    }
+  }
+  return undefined;
+}
+
+/** The local guest of the given type, or Proxmox's "does not exist" error. */
+export function requireGuest(paths: SimPaths, host: HostState, kind: GuestKind, vmid: number): GuestRef {
+  const path = confPath(paths, host.node, kind, vmid);
+  if (!existsSync(path)) throw new SimError(`Configuration file '${confDisplayPath(host.node, kind, vmid)}' does not exist`);
+  return { kind, node: host.node, vmid, path };
+}
+
+export function readConf(ref: GuestRef): GuestConf {
+  try {
+    return parseConf(readFileSync(ref.path, 'utf8'));
+  } catch {
+    throw new SimError(`Configuration file '${confDisplayPath(ref.node, ref.kind, ref.vmid)}' does not exist`);
+  }
+}
+
+export function writeConf(ref: GuestRef, conf: GuestConf): void {
+  writeFileAtomic(ref.path, printConf(conf));
+}
+
+export function removeConf(ref: GuestRef): void {
+  unlinkSync(ref.path);
+}
+
+export function readRuntime(paths: SimPaths, vmid: number): Runtime {
+  try {
+    return JSON.parse(readFileSync(runtimePath(paths, vmid), 'utf8')) as Runtime;
+  } catch {
+    return { status: 'stopped' };
+  }
+}
+
+export function writeRuntime(paths: SimPaths, vmid: number, rt: Runtime): void {
+  writeFileAtomic(runtimePath(paths, vmid), `${JSON.stringify(rt)}\n`);
+}
+
+export function clearRuntime(paths: SimPaths, vmid: number): void {
+  try {
+    unlinkSync(runtimePath(paths, vmid));
+  } catch {
+    /* never started */
+  }
+}
+
+/** vmids of the local node's guests of one type, ascending. */
+export function listVmids(paths: SimPaths, host: HostState, kind: GuestKind): number[] {
+  const dir = join(paths.etcPve, 'nodes', host.node, kind === 'lxc' ? 'lxc' : 'qemu-server');
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .map((n) => /^(\d+)\.conf$/.exec(n))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+}

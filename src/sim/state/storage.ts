@@ -1,0 +1,124 @@
+// Storage volumes: allocation (lowest free disk number, free-space check), free, rename (template)
+// and lookups. Every change runs under the storage's lock, like Proxmox's cluster-wide storage lock.
+
+import { GiB, formatSize } from '../../proxmox/codecs/size.js';
+import { SimError } from './errors.js';
+import { loadRegistry, saveRegistry } from './host.js';
+import { withLock } from './locks.js';
+import { storageLockName, type SimPaths } from './paths.js';
+import type { GuestKind, HostState, StorageDef, StorageRegistry, Volume } from './types.js';
+import { cloudinitName, diskName, parseDiskName } from './volumes.js';
+
+export interface StorageCtx {
+  paths: SimPaths;
+  host: HostState;
+  lockTimeoutMs: number;
+}
+
+export function getStorage(host: HostState, id: string): StorageDef {
+  const s = host.storages.find((x) => x.id === id);
+  if (!s) throw new SimError(`storage '${id}' does not exist`);
+  return s;
+}
+
+export const usedBytes = (reg: StorageRegistry): number => reg.volumes.reduce((a, v) => a + v.size, 0);
+
+export function freeBytes(ctx: StorageCtx, id: string): number {
+  return getStorage(ctx.host, id).total - usedBytes(loadRegistry(ctx.paths, id));
+}
+
+function noSpace(s: StorageDef, name: string, size: number, free: number): SimError {
+  if (s.type === 'lvmthin' || s.type === 'lvm') {
+    const ext = (b: number) => Math.max(0, Math.floor(b / (4 * 1024 * 1024)));
+    return new SimError(
+      `lvcreate 'pve/${name}' error:   Volume group "pve" has insufficient free space (${ext(free)} extents): ${ext(size)} required.`,
+    );
+  }
+  if (s.type === 'zfspool') return new SimError(`zfs error: cannot create '${s.id}/${name}': out of space`);
+  return new SimError(`unable to create image: No space left on device (need ${formatSize(size)}, free ${formatSize(Math.max(free, 0))})`);
+}
+
+export async function mutateRegistry<T>(ctx: StorageCtx, id: string, fn: (reg: StorageRegistry, s: StorageDef) => T): Promise<T> {
+  const s = getStorage(ctx.host, id);
+  return withLock(ctx.paths.lockDir, storageLockName(id), ctx.lockTimeoutMs, async () => {
+    const reg = loadRegistry(ctx.paths, id);
+    const out = fn(reg, s);
+    saveRegistry(ctx.paths, id, reg);
+    return out;
+  });
+}
+
+/** Allocates a new guest disk; returns its volume id (`storage:name`). */
+export async function allocDisk(
+  ctx: StorageCtx,
+  id: string,
+  kind: GuestKind,
+  vmid: number,
+  size: number,
+  opts: { cloudinit?: boolean; fmt?: string } = {},
+): Promise<string> {
+  return mutateRegistry(ctx, id, (reg, s) => {
+    let name: string;
+    if (opts.cloudinit) {
+      name = cloudinitName(s, vmid);
+      if (reg.volumes.some((v) => v.name === name)) throw new SimError(`volume '${id}:${name}' already exists`);
+    } else {
+      const used = new Set(
+        reg.volumes.map((v) => parseDiskName(v.name)).filter((d) => d && d.vmid === vmid).map((d) => d!.n),
+      );
+      let n = 0;
+      while (used.has(n)) n++;
+      name = diskName(s, kind, vmid, n, opts.fmt);
+    }
+    const free = s.total - usedBytes(reg);
+    if (size > free) throw noSpace(s, name, size, free);
+    reg.volumes.push({ name, size, vmid, content: kind === 'lxc' ? 'rootdir' : 'images' });
+    return `${id}:${name}`;
+  });
+}
+
+export async function freeVolume(ctx: StorageCtx, volid: string): Promise<void> {
+  const [id, name] = [volid.slice(0, volid.indexOf(':')), volid.slice(volid.indexOf(':') + 1)];
+  if (!ctx.host.storages.some((s) => s.id === id)) return;
+  await mutateRegistry(ctx, id, (reg) => {
+    reg.volumes = reg.volumes.filter((v) => v.name !== name);
+  });
+}
+
+export function findVolume(ctx: StorageCtx, volid: string): Volume | undefined {
+  const i = volid.indexOf(':');
+  if (i <= 0) return undefined;
+  const id = volid.slice(0, i);
+  if (!ctx.host.storages.some((s) => s.id === id)) return undefined;
+  return loadRegistry(ctx.paths, id).volumes.find((v) => v.name === volid.slice(i + 1));
+}
+
+export async function resizeVolume(ctx: StorageCtx, volid: string, newSize: number): Promise<void> {
+  const i = volid.indexOf(':');
+  const id = volid.slice(0, i);
+  const name = volid.slice(i + 1);
+  await mutateRegistry(ctx, id, (reg, s) => {
+    const v = reg.volumes.find((x) => x.name === name);
+    if (!v) {
+      // A volume the registry does not know (imported from a recorded config): adopt it.
+      reg.volumes.push({ name, size: newSize, content: 'images' });
+      return;
+    }
+    const free = s.total - usedBytes(reg);
+    if (newSize - v.size > free) throw noSpace(s, name, newSize - v.size, free);
+    v.size = newSize;
+  });
+}
+
+export async function renameVolume(ctx: StorageCtx, volid: string, newName: string): Promise<string> {
+  const i = volid.indexOf(':');
+  const id = volid.slice(0, i);
+  const name = volid.slice(i + 1);
+  await mutateRegistry(ctx, id, (reg) => {
+    const v = reg.volumes.find((x) => x.name === name);
+    if (v) v.name = newName;
+  });
+  return `${id}:${newName}`;
+}
+
+export const DEFAULT_DISK = 4 * GiB;

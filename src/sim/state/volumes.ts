@@ -1,0 +1,53 @@
+// Volume names as Proxmox's storage plugins make them. Pure functions: no I/O.
+
+import type { GuestKind, StorageDef } from './types.js';
+
+/** `subvol-` for container disks on zfspool, `vm-` everywhere else; `base-`/`basevol-` once a template. */
+export function diskPrefix(storage: StorageDef, kind: GuestKind, base = false): string {
+  if (kind === 'lxc' && storage.type === 'zfspool') return base ? 'basevol' : 'subvol';
+  return base ? 'base' : 'vm';
+}
+
+/** Directory-like storages keep images as files `<vmid>/<name>.<fmt>`. */
+export const isFileStorage = (s: StorageDef): boolean => s.type === 'dir' || s.type === 'nfs';
+
+/** The volume name for disk n of vmid (without the `storage:` prefix). */
+export function diskName(storage: StorageDef, kind: GuestKind, vmid: number, n: number, fmt = 'raw'): string {
+  const base = `${diskPrefix(storage, kind)}-${vmid}-disk-${n}`;
+  return isFileStorage(storage) ? `${vmid}/${base}.${fmt}` : base;
+}
+
+export function cloudinitName(storage: StorageDef, vmid: number): string {
+  return isFileStorage(storage) ? `${vmid}/vm-${vmid}-cloudinit.qcow2` : `vm-${vmid}-cloudinit`;
+}
+
+/** Parses `<prefix>-<vmid>-disk-<n>` out of a volume name (any of the naming forms). */
+export function parseDiskName(name: string): { prefix: string; vmid: number; n: number } | undefined {
+  const m = /(?:^|\/)(vm|subvol|base|basevol)-(\d+)-disk-(\d+)(?:\.[a-z0-9]+)?$/.exec(name);
+  return m ? { prefix: m[1], vmid: Number(m[2]), n: Number(m[3]) } : undefined;
+}
+
+/** The name a volume gets when its guest becomes a template (`vm-` → `base-`). */
+export function baseName(name: string): string {
+  return name.replace(/(^|\/)vm-(\d+)-disk-/, '$1base-$2-disk-').replace(/(^|\/)subvol-(\d+)-disk-/, '$1basevol-$2-disk-');
+}
+
+/** Splits a volume id `storage:name` (undefined for plain paths and bind mounts). */
+export function splitVolid(volid: string): { storage: string; name: string } | undefined {
+  if (volid.startsWith('/')) return undefined;
+  const i = volid.indexOf(':');
+  if (i <= 0) return undefined;
+  return { storage: volid.slice(0, i), name: volid.slice(i + 1) };
+}
+
+/** A volume option value's volume part (`local-lvm:vm-100-disk-0,size=8G` → `local-lvm:vm-100-disk-0`). */
+export const volumePart = (value: string): string => {
+  const first = value.split(',')[0];
+  return first.startsWith('volume=') ? first.slice(7) : first;
+};
+
+/** Options that hold a guest disk. */
+export function isDiskKey(kind: GuestKind, key: string): boolean {
+  if (kind === 'lxc') return key === 'rootfs' || /^mp\d+$/.test(key);
+  return /^(scsi|virtio|sata|ide)\d+$/.test(key) || key === 'efidisk0' || key === 'tpmstate0';
+}
