@@ -3,7 +3,6 @@
 // Edge direction everywhere: [from, to] means guest `from` needs guest `to` first — it is cloned
 // from it (clone_from_ctid / clone_from_vmid) or lists it in `dependencies`.
 
-import { formatDiagnostic } from '../../diag/diagnostic.js';
 import { UsageError } from '../../diag/errors.js';
 import { CycleError } from '../../graph/dag.js';
 import { GuestGraph, UnknownGuestError, type GuestClosure } from '../../graph/guests.js';
@@ -11,8 +10,8 @@ import { renderDot } from '../../graph/render/dot.js';
 import { renderJson } from '../../graph/render/json.js';
 import { renderMermaid } from '../../graph/render/mermaid.js';
 import { renderText } from '../../graph/render/text.js';
-import { loadPhoenixConfig } from '../../config/index.js';
-import { err, type CommandContext, type CommandRun } from '../io.js';
+import type { CommandContext, CommandRun } from '../io.js';
+import { loadOrExit } from './load-config.js';
 
 const renderers: Record<string, (c: GuestClosure) => string> = {
   text: renderText,
@@ -34,12 +33,8 @@ export const run: CommandRun = async (ctx: CommandContext) => {
   const render = ctx.globals.json ? renderJson : renderers[format];
   if (!render) throw new UsageError(`unknown --format "${format}"`, 'use text, mermaid or dot (or --json)');
 
-  const { config, diagnostics } = await loadPhoenixConfig({ config: ctx.globals.config, env: ctx.io.env, cwd: ctx.io.cwd });
-  for (const d of diagnostics.items) {
-    const shown = d.severity === 'error' || (!ctx.globals.quiet && (d.severity !== 'debug' || ctx.globals.verbose));
-    if (shown) err(ctx.io, formatDiagnostic(d));
-  }
-  if (!config || diagnostics.hasErrors()) return 2;
+  // Diagnostics go to stderr; any error stops here with exit 2.
+  const config = await loadOrExit(ctx);
 
   const graph = new GuestGraph(config.guests);
   let closure: GuestClosure;

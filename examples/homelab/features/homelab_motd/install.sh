@@ -1,11 +1,10 @@
 #!/bin/sh
-# homelab_motd: a user feature. Writes /etc/motd with the guest's hostname.
-# Idempotent: rewriting the same content is harmless, and the file is only replaced when it differs.
+# homelab_motd: a user feature (it lives beside the config, in features/). Writes /etc/motd naming
+# the guest. Idempotent: phx_write_file replaces the file only when its content differs.
 set -eu
+. "$(dirname "$0")/phoenix-lib.sh"
+
 host=$(cat /etc/hostname 2>/dev/null || echo unknown)
-want="Welcome to the homelab: ${host}
+phx_write_file /etc/motd 0644 "Welcome to the homelab: ${host}
 Managed by Phoenix; local changes to this file are overwritten."
-if [ "$(cat /etc/motd 2>/dev/null || true)" != "$want" ]; then
-    printf '%s\n' "$want" > /etc/motd.phoenix-tmp
-    mv /etc/motd.phoenix-tmp /etc/motd
-fi
+phx_log "motd ready"
