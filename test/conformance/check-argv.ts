@@ -66,8 +66,20 @@ const MAX_INDEX: Record<string, Record<string, number>> = {
 
 const SYNOPSIS_NAME: Record<string, string> = { 'qm importdisk': 'disk import' };
 
+type Props = { props: Record<string, ApiProp>; args: string[] } | string;
+const propsCache = new Map<string, Props>();
+
 /** The properties a subcommand accepts (indexed ones expanded), or a reason it cannot be checked. */
-export function commandProps(key: string): { props: Record<string, ApiProp>; args: string[] } | string {
+export function commandProps(key: string): Props {
+  let p = propsCache.get(key);
+  if (p === undefined) {
+    p = loadProps(key);
+    propsCache.set(key, p);
+  }
+  return p;
+}
+
+function loadProps(key: string): Props {
   const entry = MAP[key];
   if (!entry) return `no mapping for '${key}'`;
   const [tool, ...words] = key.split(' ');

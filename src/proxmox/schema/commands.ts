@@ -133,3 +133,9 @@ export function usageLine(spec: CommandSpec): string {
   const hasOptions = Object.keys(spec.params).some((p) => !spec.argParams.includes(p)) || (spec.indexed?.length ?? 0) > 0;
   return [spec.tool, spec.name, ...args, ...(hasOptions ? ['[OPTIONS]'] : [])].join(' ');
 }
+
+/** Usage line by name (`usageFor('qm', 'importdisk')` → `qm disk import <vmid> <source> <storage> [OPTIONS]`). */
+export function usageFor(tool: Tool, name: string): string | undefined {
+  const spec = getCommand(tool, name);
+  return spec && usageLine(spec);
+}

@@ -2,7 +2,7 @@
 // with Proxmox's own error texts, and PVE's CLI argument syntax.
 
 export type { CommandSpec, IndexedOption, ParamError, ParamSchema, ParamType, PropertyFormat } from './types.js';
-export { commandNames, expandedParams, getCommand, usageLine } from './commands.js';
+export { commandNames, expandedParams, getCommand, usageFor, usageLine } from './commands.js';
 export { checkObject, checkProp, checkPropertyString, perlToJsPattern } from './check.js';
 export { checkNamedFormat, isKnownFormat, splitList } from './named-formats.js';
 export { getOptions, parseCliArgs, type ParsedArgs } from './cli-args.js';
