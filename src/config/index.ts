@@ -8,7 +8,7 @@ import { normalizeConfig } from './normalize.js';
 import { parseConfig } from './parse.js';
 import { readConfigFiles } from './read.js';
 import { RULES, buildContext } from './rules/index.js';
-import { ROLES, type SourceFile } from './source.js';
+import { type FileRole, ROLES, type SourceFile } from './source.js';
 
 export interface LoadOptions {
   /** --config value: a directory or one of the Phoenix files. */
@@ -27,19 +27,26 @@ export interface LoadResult {
 
 export async function loadPhoenixConfig(opts: LoadOptions): Promise<LoadResult> {
   const read = await readConfigFiles(opts);
-  const all: Diagnostic[] = [...read.diagnostics.items];
-  const sources = read.sources;
-  let config: PhoenixConfig | undefined;
-  if (read.dir && ROLES.some((r) => sources[r])) {
-    const { parsed, diagnostics: parseDiags } = parseConfig(sources);
-    const normalized = normalizeConfig(parsed, read.dir);
-    all.push(...parseDiags, ...normalized.diagnostics);
-    const ctx = buildContext(parsed, normalized.guests, all);
-    for (const rule of RULES) rule.run(ctx);
-    config = normalized.config;
-  }
+  if (!read.dir || !ROLES.some((r) => read.sources[r])) return { diagnostics: read.diagnostics };
+  const result = validateSources(read.sources, read.dir);
+  const diagnostics = new Diagnostics().append(read.diagnostics).append(result.diagnostics);
+  const items = scrubSecrets(sortDiagnostics(diagnostics.items, read.sources), read.sources);
+  diagnostics.items.splice(0, diagnostics.items.length, ...items);
+  return { config: diagnostics.hasErrors() ? undefined : result.config, diagnostics };
+}
+
+/**
+ * The pure core of loading: parsed files in, model and diagnostics out (no file system).
+ * `dir` is recorded in the model as the directory holding the files.
+ */
+export function validateSources(sources: Partial<Record<FileRole, SourceFile>>, dir: string): LoadResult {
+  const { parsed, diagnostics: parseDiags } = parseConfig(sources);
+  const normalized = normalizeConfig(parsed, dir);
+  const all: Diagnostic[] = [...parseDiags, ...normalized.diagnostics];
+  const ctx = buildContext(parsed, normalized.guests, all);
+  for (const rule of RULES) rule.run(ctx);
   const diagnostics = new Diagnostics().append(scrubSecrets(sortDiagnostics(all, sources), sources));
-  return { config: diagnostics.hasErrors() ? undefined : config, diagnostics };
+  return { config: diagnostics.hasErrors() ? undefined : normalized.config, diagnostics };
 }
 
 /** File by file (hypervisor, LXC, VM), then by position; problems without a file first. */
@@ -66,3 +73,6 @@ function scrubSecrets(ds: Diagnostic[], sources: Partial<Record<string, SourceFi
   for (const src of Object.values(sources)) if (src) collect(src.doc.value, false);
   return ds.map((d) => ({ ...d, message: scrubber.scrub(d.message), path: scrubber.scrub(d.path) }));
 }
+
+export type { SourceFile, FileRole } from './source.js';
+export { FILE_NAMES, DEFAULT_CONFIG_DIR } from './source.js';
