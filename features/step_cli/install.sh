@@ -5,8 +5,8 @@
 # Inputs (all optional):
 #   step_cli_version     required version; an installed step of another version is replaced
 #   step_cli_deb_url     .deb to install; default: Smallstep's latest release for this architecture
-#   step_ca_url          https URL of the CA; with step_ca_fingerprint, runs `step ca bootstrap --install`
-#   step_ca_fingerprint  SHA-256 fingerprint of the CA's root certificate (64 hex digits)
+#   bootstrap_ca_url          https URL of the CA; with bootstrap_ca_fingerprint, runs `step ca bootstrap --install`
+#   bootstrap_ca_fingerprint  SHA-256 fingerprint of the CA's root certificate (64 hex digits)
 set -eu
 . "$(dirname "$0")/phoenix-lib.sh"
 
@@ -14,17 +14,19 @@ version=$(phx_input step_cli_version)
 case "$version" in
   *[!0-9.]*) phx_die "step_cli_version '$version' is not a version number" ;;
 esac
-ca_url=$(phx_input step_ca_url)
-fingerprint=$(phx_input step_ca_fingerprint | tr 'A-F' 'a-f' | tr -d ':')
+ca_url=$(phx_input bootstrap_ca_url)
+fingerprint=$(phx_input bootstrap_ca_fingerprint | tr 'A-F' 'a-f' | tr -d ':')
 if [ -n "$ca_url$fingerprint" ]; then
   case "$ca_url" in
     https://*) ;;
-    *) phx_die "step_ca_url must be an https:// URL (and step_ca_fingerprint must be given with it)" ;;
+    '') phx_die "bootstrap_ca_fingerprint is given without bootstrap_ca_url" ;;
+    *) phx_die "bootstrap_ca_url must be an https:// URL" ;;
   esac
+  [ -n "$fingerprint" ] || phx_die "bootstrap_ca_url needs bootstrap_ca_fingerprint (on the CA: step certificate fingerprint root_ca.crt)"
   case "$fingerprint" in
-    *[!0-9a-f]* | '') phx_die "step_ca_fingerprint must be 64 hex digits" ;;
+    *[!0-9a-f]*) phx_die "bootstrap_ca_fingerprint must be 64 hex digits" ;;
   esac
-  [ ${#fingerprint} -eq 64 ] || phx_die "step_ca_fingerprint must be 64 hex digits"
+  [ ${#fingerprint} -eq 64 ] || phx_die "bootstrap_ca_fingerprint must be 64 hex digits"
 fi
 
 installed_version() {

@@ -1,7 +1,7 @@
 // Public entry of features/: find a guest's features, plan and apply them idempotently in the guest.
 export { manifestSchema, parseManifest, type FeatureManifest, type FeatureHealthCheck } from './manifest.js';
 export {
-  APPLICATION_SCRIPT, builtinFeaturesDir, FeatureRegistry, packageRoot, resolveGuestFeatures,
+  APPLICATION_SCRIPT, builtinFeaturesDir, builtinInputKeys, FeatureRegistry, packageRoot, resolveGuestFeatures,
   type GuestFeatureRequest, type ResolvedFeature,
 } from './registry.js';
 export { canonicalJson, renderInputsFile, selectInputs, type Inputs } from './inputs.js';

@@ -114,3 +114,10 @@ test('application_script: found in <configDir>/scripts, then <configDir>; runs l
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('builtinInputKeys lists the keys the shipped features receive', async () => {
+  const { builtinInputKeys } = await import('./registry.js');
+  const keys = builtinInputKeys();
+  for (const k of ['vllm_engine_config', 'nvidia_driver_version', 'ports', 'bootstrap_ca_url', 'timezone']) assert.ok(keys.includes(k), k);
+  assert.deepEqual(keys, [...keys].sort());
+});

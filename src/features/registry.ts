@@ -4,7 +4,7 @@
 // and runs like a last feature. Problems (unknown feature, bad manifest, missing requirement, wrong
 // guest kind) are returned as messages naming the guest, all of them, before anything runs.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FEATURE_NAME, type FeatureManifest, parseManifest } from './manifest.js';
@@ -142,6 +142,18 @@ export class FeatureRegistry {
       },
     };
   }
+}
+
+/** Every input key the built-in features declare, sorted (for config validation and docs). */
+export function builtinInputKeys(builtinDir = builtinFeaturesDir()): string[] {
+  const keys = new Set<string>();
+  for (const name of readdirSync(builtinDir)) {
+    const p = join(builtinDir, name, 'manifest.json');
+    if (!FEATURE_NAME.test(name) || !existsSync(p)) continue;
+    const r = parseManifest(JSON.parse(readFileSync(p, 'utf8')), name);
+    if (r.ok) for (const k of r.manifest.inputs) keys.add(k);
+  }
+  return [...keys].sort();
 }
 
 export interface GuestFeatureRequest {

@@ -211,3 +211,17 @@ test('an aborted signal stops before any call', async () => {
     s.cleanup();
   }
 });
+
+test('plan on a guest that cannot run commands says so instead of throwing', async () => {
+  const s = setup();
+  try {
+    const fake = new FakeGuestDriver();
+    const driver = fake.asDriver();
+    driver.exec = async () => {
+      throw new Error("CT 101 not running");
+    };
+    assert.deepEqual(await planFeature(driver, CT, s.feature, { inputs: {} }), { feature: 'greeter', willRun: true, reason: 'guest not reachable' });
+  } finally {
+    s.cleanup();
+  }
+});

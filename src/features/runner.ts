@@ -85,11 +85,14 @@ async function readMarker(reader: ProxmoxReader, g: GuestRef, name: string, sign
 export interface FeaturePlan {
   feature: string;
   willRun: boolean;
-  /** 'unchanged' when it would be skipped. */
-  reason: ChangeReason | 'unchanged';
+  /** 'unchanged' when it would be skipped; 'guest not reachable' when the marker cannot be read (stopped guest). */
+  reason: ChangeReason | 'unchanged' | 'guest not reachable';
 }
 
-/** Would the feature run, and why. Read-only: one exec of `cat` on the marker. */
+/**
+ * Would the feature run, and why. Read-only: one exec of `cat` on the marker. A guest that cannot
+ * run commands (stopped) is answered "would run, guest not reachable" rather than an error.
+ */
 export async function planFeature(
   reader: ProxmoxReader,
   g: GuestRef,
@@ -97,7 +100,14 @@ export async function planFeature(
   opts: Pick<FeatureRunOptions, 'inputs' | 'secrets' | 'signal'>,
 ): Promise<FeaturePlan> {
   const p = await prepare(feature, opts);
-  const reason = compareMarker(await readMarker(reader, g, feature.name, opts.signal), p.digest);
+  let marker: Awaited<ReturnType<typeof readMarker>>;
+  try {
+    marker = await readMarker(reader, g, feature.name, opts.signal);
+  } catch (e) {
+    if (opts.signal?.aborted) throw e;
+    return { feature: feature.name, willRun: true, reason: 'guest not reachable' };
+  }
+  const reason = compareMarker(marker, p.digest);
   return { feature: feature.name, willRun: reason !== null, reason: reason ?? 'unchanged' };
 }
 
