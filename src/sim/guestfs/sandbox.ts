@@ -1,0 +1,142 @@
+// The bubblewrap sandbox a guest command runs in: the guest's root directory as "/" (writable), the
+// host's /usr read-only with the guest's own /usr/local bound over it, fresh /proc and /dev, no
+// network (only loopback), its own pid/ipc/uts namespaces, a clean environment.
+//
+// As root we do NOT let bwrap run as the host's root: with bwrap's default 0→0 user mapping the guest
+// keeps kernel uid 0 and can write host sysctls under /proc/sys (measured). Instead `unshare --user
+// --keep-caps` enters a new user namespace, we write the 0..65535 → 100000.. map from outside (fd 3
+// handshake, below in exec.ts), and `setpriv` becomes uid 0 inside before exec'ing bwrap.
+import { accessSync, constants, existsSync, lstatSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { mappedIds } from './owner.js';
+
+const HOST_USR_ETC = ['/etc/alternatives', '/etc/ld.so.cache'];
+
+export const GUEST_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export const BWRAP_MISSING = 'simulator: guest exec needs bubblewrap (apt-get install bubblewrap)';
+
+/** Thrown when guest commands cannot run isolated here; never falls back to running on the host. */
+export class GuestExecUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GuestExecUnavailableError';
+  }
+}
+
+function which(name: string, dirs: string[]): string | undefined {
+  for (const d of dirs) {
+    if (!d) continue;
+    const p = join(d, name);
+    try {
+      accessSync(p, constants.X_OK);
+      return p;
+    } catch {
+      /* next */
+    }
+  }
+  return undefined;
+}
+
+export interface SandboxTools {
+  bwrap: string;
+  /** unshare, setpriv and mount: present only in mapped (root) mode. */
+  unshare?: string;
+  setpriv?: string;
+  mount?: string;
+}
+
+/** Find the host tools the sandbox needs in `dirs`, or say what to install. */
+export function findSandboxTools(dirs: string[], mapped = mappedIds()): SandboxTools {
+  const bwrap = which('bwrap', dirs);
+  if (!bwrap) throw new GuestExecUnavailableError(BWRAP_MISSING);
+  if (!mapped) return { bwrap };
+  const unshare = which('unshare', dirs);
+  const setpriv = which('setpriv', dirs);
+  const mount = which('mount', dirs);
+  if (!unshare || !setpriv || !mount) {
+    throw new GuestExecUnavailableError('simulator: guest exec as root needs unshare, setpriv and mount (apt-get install util-linux mount)');
+  }
+  return { bwrap, unshare, setpriv, mount };
+}
+
+let cached: SandboxTools | undefined;
+
+/** The sandbox tools from PATH (plus the standard system dirs), looked up once per process. */
+export function sandboxTools(): SandboxTools {
+  cached ??= findSandboxTools((process.env.PATH ?? '').split(delimiter).concat(['/usr/bin', '/usr/sbin', '/bin', '/sbin']));
+  return cached;
+}
+
+/**
+ * Host top-level dirs that are merged-/usr symlinks (Debian: /bin → usr/bin) are recreated as the
+ * same symlinks in the guest root; real directories (older layouts) are bound read-only instead.
+ */
+export function hostTopLevel(): { symlinks: [string, string][]; dirs: string[] } {
+  const symlinks: [string, string][] = [];
+  const dirs: string[] = [];
+  for (const d of ['bin', 'sbin', 'lib', 'lib64', 'lib32', 'libx32']) {
+    try {
+      const st = lstatSync(`/${d}`);
+      if (st.isSymbolicLink()) symlinks.push([d, `usr/${d}`]);
+      else if (st.isDirectory()) dirs.push(d);
+    } catch {
+      /* absent on this host */
+    }
+  }
+  return { symlinks, dirs };
+}
+
+/** An existing host dir, not used by bwrap itself, to bind the guest root over in a private mount ns. */
+function stageDir(): string {
+  return ['/mnt', '/media', '/srv', '/opt', '/run'].find((d) => existsSync(d)) ?? '/mnt';
+}
+
+export interface SandboxSpec {
+  root: string;
+  argv: string[];
+  hostname: string;
+  cwd: string;
+  env: Record<string, string>;
+}
+
+/** bwrap's own arguments for one command (argv stays an array end to end). */
+export function bwrapArgs(spec: SandboxSpec): string[] {
+  const ns = mappedIds()
+    ? // Already uid 0 in our own user namespace: bwrap sets up mounts itself, no nested userns.
+      ['--unshare-ipc', '--unshare-pid', '--unshare-net', '--unshare-uts', '--unshare-cgroup-try']
+    : ['--unshare-all', '--uid', '0', '--gid', '0'];
+  // In mapped mode the root was bound at STAGE beforehand (see hostArgv): bwrap, as uid 100000,
+  // could not walk a path through a 0700 parent such as /root or a mkdtemp dir.
+  const src = mappedIds() ? stageDir() : spec.root;
+  const args = [...ns, '--die-with-parent', '--new-session', '--bind', src, '/'];
+  args.push('--ro-bind', '/usr', '/usr', '--bind', join(src, 'usr/local'), '/usr/local');
+  for (const d of hostTopLevel().dirs) args.push('--ro-bind', `/${d}`, `/${d}`);
+  // The /etc files that describe the host's /usr (alternatives symlinks such as awk → mawk, the
+  // dynamic linker's cache) come with it, read-only, so the host's programs work in the guest.
+  for (const p of HOST_USR_ETC) if (existsSync(p)) args.push('--ro-bind', p, p);
+  args.push('--proc', '/proc', '--dev', '/dev', '--hostname', spec.hostname, '--chdir', spec.cwd, '--clearenv');
+  for (const [k, v] of Object.entries(spec.env)) args.push('--setenv', k, v);
+  args.push('--', ...spec.argv);
+  return args;
+}
+
+/**
+ * The full host argv. In mapped mode one process execs through three constant shell steps, every
+ * value passed as an argument ("$0", "$@"), never interpolated:
+ *  1. still host root, in a private mount namespace: bind the guest root over the stage dir;
+ *  2. in a new user namespace: wait on fd 3 until the parent has written the id maps;
+ *  3. setpriv: become uid 0 of the namespace (host uid 100000) and exec bwrap.
+ */
+export function hostArgv(tools: SandboxTools, spec: SandboxSpec): string[] {
+  const bw = [tools.bwrap, ...bwrapArgs(spec)];
+  if (!tools.unshare || !tools.setpriv || !tools.mount) return bw;
+  const stage = 'mount --bind -- "$0" "$1" && shift && exec "$@"';
+  const gate =
+    'printf x >&3 && read _ <&3 || exit 125; exec 3>&-; ' +
+    'exec "$0" --reuid=0 --regid=0 --clear-groups --inh-caps=-all --ambient-caps=-all -- "$@"';
+  return [
+    tools.unshare, '--mount', '--propagation', 'private', '--', '/bin/sh', '-c', stage, spec.root, stageDir(),
+    tools.unshare, '--user', '--keep-caps', '--', '/bin/sh', '-c', gate, tools.setpriv, ...bw,
+  ];
+}
