@@ -48,3 +48,9 @@ test('errors name the variable or file, never a value', () => {
   });
   assert.throws(() => resolveSecret({ file: 'empty' }, { env: {}, scrubber, readFile: () => '\n' }), { message: 'secret file empty is empty' });
 });
+
+test('the JSON-escaped spelling of a secret is scrubbed too', () => {
+  const scrubber = new SecretScrubber();
+  resolveSecret({ env: 'P' }, { env: { P: 'a"b\\c' }, scrubber });
+  assert.equal(scrubber.scrub(`raw a"b\\c json ${JSON.stringify('a"b\\c')}`), 'raw *** json "***"');
+});

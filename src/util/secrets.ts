@@ -66,6 +66,10 @@ export function resolveSecret(ref: string | SecretRef, ctx: SecretContext): stri
     if (value === '') throw new SecretError(`secret file ${ref.file} is empty`);
   }
   ctx.scrubber.add(value);
+  // A script that prints its inputs as JSON shows the escaped form of a value with quotes,
+  // backslashes or control characters; scrub that spelling too.
+  const escaped = JSON.stringify(value).slice(1, -1);
+  if (escaped !== value) ctx.scrubber.add(escaped);
   return value;
 }
 
