@@ -118,12 +118,9 @@ export const qemuIpconfigFormat: PropertyFormat = {
   gw6: fmt('ipv6'),
 };
 
-/** Boot devices `order=` may name (qemu-server verify_boot_order checks they exist as keys). */
-const BOOT_DEVICE = '(?:ide[0-3]|sata[0-5]|scsi(?:[0-9]|[12][0-9]|30)|virtio(?:[0-9]|1[0-5])|efidisk0|tpmstate0|net(?:[0-9]|[12][0-9]|3[01])|hostpci(?:[0-9]|1[0-5])|usb(?:[0-9]|1[0-3]))';
-
 export const qemuBootFormat: PropertyFormat = {
   legacy: str({ default_key: true, pattern: '[acdn]{1,4}', default: 'cdn' }),
-  order: str({ pattern: `${BOOT_DEVICE}(?:;${BOOT_DEVICE})*` }),
+  order: fmt('pve-qm-bootdev-list'),
 };
 
 export const qemuMemoryFormat: PropertyFormat = {

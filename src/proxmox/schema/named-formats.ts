@@ -16,6 +16,7 @@ const reIPv6 = new RegExp(`^${IPV6}$`);
 const DNS_LABEL = '[a-zA-Z0-9](?:[a-zA-Z0-9\\-]*[a-zA-Z0-9])?';
 const reDns = new RegExp(`^(?:${DNS_LABEL}\\.)*${DNS_LABEL}$`);
 const reVolid = /^([a-z][a-z0-9\-_.]*[a-z0-9]):(.+)$/i;
+const DRIVE = '(?:ide[0-3]|sata[0-5]|scsi(?:[0-9]|[12][0-9]|30)|virtio(?:[0-9]|1[0-5]))';
 
 const isIPv4 = (v: string) => reIPv4.test(v);
 const isIPv6 = (v: string) => reIPv6.test(v);
@@ -57,17 +58,28 @@ const VALIDATORS: Record<string, Validator> = {
   // qemu-server: a volume id, an absolute path, or the words none/cdrom.
   'pve-volume-id-or-qm-path': check((v) => v === 'none' || v === 'cdrom' || v.startsWith('/') || reVolid.test(v), (v) => `unable to parse volume ID '${v}'`),
   'pve-volume-id-or-absolute-path': check((v) => v.startsWith('/') || reVolid.test(v), (v) => `unable to parse volume ID '${v}'`),
-  // pve-container verify_lxc_mp_string: no `.`/`..` path components.
-  'pve-lxc-mp-string': check((v) => !/(?:^|\/)\.\.?(?:\/|$)/.test(v), (v) => `${v} contains illegal character sequences`),
+  // pve-container verify_lxc_mp_string: no `/./` or `/../`, no trailing `/.` or `/..`, no leading `../`.
+  'pve-lxc-mp-string': check((v) => !/\/\.\.?\//.test(v) && !/\/\.\.?$/.test(v) && !/^\.\.\//.test(v), (v) => `${v} contains illegal character sequences`),
   // pve-container verify_lxc_dev_string: a device node under /dev, no `.`/`..` components.
-  'pve-lxc-dev-string': check((v) => v.startsWith('/dev/') && !/(?:^|\/)\.\.?(?:\/|$)/.test(v), (v) => `${v} is not a valid device path`),
-  'pve-qm-bootdisk': check((v) => /^(?:ide[0-3]|sata[0-5]|scsi(?:[0-9]|[12][0-9]|30)|virtio(?:[0-9]|1[0-5]))$/.test(v), (v) => `invalid drive name '${v}'`),
+  'pve-lxc-dev-string': check((v) => v.startsWith('/dev/') && !/\/\.\.?(?:\/|$)/.test(v), (v) => `${v} is not a valid device path`),
+  // qemu-server verify_bootdisk: any drive name (unusedN excluded).
+  'pve-qm-bootdisk': check((v) => new RegExp(`^(?:${DRIVE}|efidisk0|tpmstate0)$`).test(v), (v) => `invalid boot disk '${v}'`),
+  // qemu-server verify_bootdev: a drive (not efidisk/tpmstate), netN, usbN or hostpciN.
+  'pve-qm-bootdev': check(
+    (v) => new RegExp(`^(?:${DRIVE}|net(?:[0-9]|[12][0-9]|3[01])|usb(?:[0-9]|1[0-3])|hostpci(?:[0-9]|1[0-5]))$`).test(v),
+    (v) => `invalid boot device '${v}'`,
+  ),
   'pve-startup-order': check(
     (v) => v !== '' && v !== '0' && v.split(',').every((p) => /^\s*$/.test(p) || /^(?:order=)?\d+$/.test(p) || /^(?:up|down)=\d+$/.test(p)),
     () => 'unable to parse startup options',
   ),
   'pve-ct-timezone': check((v) => v === 'host' || /^[A-Za-z0-9_+\-/]+$/.test(v), (v) => `invalid time zone '${v}'`),
-  'pve-hotplug-features': check((v) => /^(?:0|1|(?:network|disk|cpu|memory|usb|cloudinit)(?:,(?:network|disk|cpu|memory|usb|cloudinit))*)$/.test(v), (v) => `invalid hotplug feature '${v}'`),
+  // parse_hotplug_features dies on the first unknown feature of the list.
+  'pve-hotplug-features': (v) => {
+    if (v === '0' || v === '1') return undefined;
+    const bad = splitList(v).find((f) => !/^(network|disk|cpu|memory|usb|cloudinit)$/.test(f));
+    return bad === undefined ? undefined : `invalid hotplug feature '${bad}'`;
+  },
   'pve-cpuset': check((v) => /^\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*$/.test(v), (v) => `invalid cpuset '${v}'`),
   CIDR: check((v) => isCidrV4(v) || isCidrV6(v), () => 'value does not look like a valid CIDR network'),
   // A storage mapping entry: `1`, `target`, or `source:target`.

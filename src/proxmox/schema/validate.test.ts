@@ -38,6 +38,22 @@ test('property-string errors: syntax die vs sub-key format errors', () => {
   assert.match(r.errors[1].message, /net0\.tag: value must have a maximum value of 4094/);
 });
 
+test('named-format verifiers use the texts of pve-container / qemu-server', () => {
+  const msg = (tool: 'pct' | 'qm', argv: string[]) => checkArgv(tool, argv).errors.map((e) => `${e.param}: ${e.message}`).join('');
+  assert.equal(msg('qm', ['set', '100', '--boot', 'order=scsi0;efidisk0']), "boot: invalid format - format error\nboot.order: invalid format - invalid boot device 'efidisk0'\n\n");
+  assert.equal(msg('qm', ['set', '100', '--boot', 'order=scsi0;net0;hostpci1']), '');
+  // The format accepts efidisk0, the option's own pattern does not.
+  assert.equal(msg('qm', ['set', '100', '--bootdisk', 'efidisk0']), 'bootdisk: value does not match the regex pattern');
+  assert.equal(msg('qm', ['set', '100', '--bootdisk', 'net0']), "bootdisk: invalid format - invalid boot disk 'net0'\n");
+  assert.equal(msg('qm', ['set', '100', '--hotplug', 'disk,network,cdrom']), "hotplug: invalid format - invalid hotplug feature 'cdrom'\n");
+  assert.match(msg('pct', ['set', '100', '--mp0', '/srv/../etc,mp=/data']), /mp0\.volume: invalid format - \/srv\/\.\.\/etc contains illegal character sequences/);
+  assert.equal(msg('pct', ['set', '100', '--mp0', '/srv/..data,mp=/data']), '');
+  assert.match(msg('pct', ['set', '100', '--dev0', '/tmp/x']), /dev0\.path: invalid format - \/tmp\/x is not a valid device path/);
+  assert.match(msg('pct', ['set', '100', '--net0', 'name=eth0,hwaddr=01:00:00:00:00:01']), /net0\.hwaddr: invalid format - value does not look like a valid unicast MAC address/);
+  assert.match(msg('pct', ['set', '100', '--rootfs', 'local-lvm:8,size=8X']), /rootfs\.size: invalid format - value does not look like a valid disk size: 8X/);
+  assert.equal(msg('qm', ['set', '100', '--force']), "delete: missing property - 'force' requires this property");
+});
+
 test('CLI-level failures: unknown option, missing and extra arguments, bad boolean', () => {
   assert.equal(stderrOf('pct', ['set', '100', '--foo', '1']), 'Unknown option: foo\n400 unable to parse option\npct set <vmid> [OPTIONS]\n');
   assert.equal(stderrOf('pct', ['resize', '100', 'rootfs']), '400 not enough arguments\npct resize <vmid> <disk> <size> [OPTIONS]\n');
