@@ -66,6 +66,7 @@ export const VERBS: VerbSpec[] = [
     summary: 'manage the built-in Proxmox simulator (path, reset, add-node, add-storage, ...)',
     args: '[subcommand] [args...]',
     load: () => import('./commands/sim.js'),
+    options: (c) => c.allowUnknownOption(),
   },
 ];
 
