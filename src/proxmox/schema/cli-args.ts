@@ -69,7 +69,7 @@ function resolveName(typed: string, names: readonly string[]): { name?: string; 
   const pre = names.filter((n) => n.toLowerCase().startsWith(lower));
   if (pre.length === 1) return { name: pre[0] };
   if (pre.length > 1) return { error: `Option ${typed} is ambiguous (${pre.sort().join(', ')})` };
-  return { error: `Unknown option: ${typed.toLowerCase()}` };
+  return { error: `Unknown option: ${typed}` };
 }
 
 /** Schema-aware parse, as PVE's CLI does it. Errors are Getopt warnings plus `unable to parse option`. */
