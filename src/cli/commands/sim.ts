@@ -1,3 +1,107 @@
-import { notYet } from './not-yet.js';
+// phoenix sim: manage the built-in Proxmox simulator's state (path, reset, show, add-node,
+// add-storage, add-bridge, add-template).
 
-export const run = notYet('sim', 3);
+import { dirname, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { UsageError } from '../../diag/errors.js';
+import { out, type CommandContext, type CommandRun } from '../io.js';
+
+const USAGE = 'phoenix sim path|reset|show|add-node NAME|add-storage ID --type dir|lvmthin|zfspool --content a,b [--size 500G]|add-bridge NAME|add-template VOLID';
+
+/** The config directory `--config` names (a file's directory), else $PHOENIX_CONFIG, else cwd. */
+function configDir(ctx: CommandContext): string {
+  const c = ctx.globals.config ?? ctx.io.env.PHOENIX_CONFIG;
+  if (!c) return ctx.io.cwd;
+  const p = resolve(ctx.io.cwd, c);
+  try {
+    return statSync(p).isFile() ? dirname(p) : p;
+  } catch {
+    return p;
+  }
+}
+
+/** `--key value` / `--key=value` options of the sim subcommands. */
+function options(words: string[]): { positional: string[]; opts: Record<string, string> } {
+  const positional: string[] = [];
+  const opts: Record<string, string> = {};
+  for (let i = 0; i < words.length; i++) {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(words[i]);
+    if (!m) {
+      positional.push(words[i]);
+      continue;
+    }
+    const v = m[2] ?? words[++i];
+    if (v === undefined) throw new UsageError(`--${m[1]} needs a value`, USAGE);
+    opts[m[1]] = v;
+  }
+  return { positional, opts };
+}
+
+const gib = (b: number) => `${(b / 1024 ** 3).toFixed(1)}G`;
+
+export const run: CommandRun = async (ctx) => {
+  const sim = await import('../../sim/index.js');
+  const { SimError } = await import('../../sim/state/errors.js');
+  const [sub, ...rest] = ctx.args;
+  const state = sim.defaultSimStateDir(configDir(ctx), ctx.io.env);
+  const { positional, opts } = options(rest);
+  const one = (what: string) => {
+    if (positional.length !== 1) throw new UsageError(`phoenix sim ${sub} expects one ${what}`, USAGE);
+    return positional[0];
+  };
+  try {
+    switch (sub) {
+      case 'path':
+        sim.initState(state);
+        out(ctx.io, sim.writeShims(state));
+        return 0;
+      case 'reset':
+        sim.resetState(state);
+        out(ctx.io, `simulator state reset: ${state}`);
+        return 0;
+      case 'show': {
+        const s = sim.summary(state);
+        if (ctx.globals.json) {
+          out(ctx.io, JSON.stringify({ state, ...s }, null, 2));
+          return 0;
+        }
+        out(ctx.io, `state: ${state}`);
+        out(ctx.io, `node: ${s.node}${s.nodes.length > 1 ? ` (cluster: ${s.nodes.join(', ')})` : ''}`);
+        out(ctx.io, `bridges: ${s.bridges.join(', ')}`);
+        out(ctx.io, 'storages:');
+        for (const st of s.storages) {
+          out(ctx.io, `  ${st.id.padEnd(20)} ${st.type.padEnd(8)} ${gib(st.used).padStart(8)} / ${gib(st.total).padEnd(8)} ${st.content.join(',')}`);
+        }
+        out(ctx.io, s.guests.length ? 'guests:' : 'guests: none');
+        for (const g of s.guests) {
+          const flags = [g.template ? 'template' : '', g.lock ? `lock=${g.lock}` : ''].filter(Boolean).join(' ');
+          out(ctx.io, `  ${String(g.vmid).padEnd(8)} ${(g.type === 'lxc' ? 'CT' : 'VM').padEnd(3)} ${g.status.padEnd(8)} ${g.name} ${flags}`.trimEnd());
+        }
+        return 0;
+      }
+      case 'add-node':
+        await sim.addNode(state, one('node name'));
+        return 0;
+      case 'add-bridge':
+        await sim.addBridge(state, one('bridge name'));
+        return 0;
+      case 'add-storage': {
+        const id = one('storage id');
+        if (!opts.type || !opts.content) throw new UsageError('add-storage needs --type and --content', USAGE);
+        await sim.addStorage(state, id, { type: opts.type, content: opts.content.split(','), size: opts.size, path: opts.path });
+        return 0;
+      }
+      case 'add-template': {
+        const size = opts.size ? (await import('../../proxmox/codecs/size.js')).parseSize(opts.size) : undefined;
+        if (opts.size && !size) throw new UsageError(`invalid --size '${opts.size}'`, USAGE);
+        await sim.addTemplate(state, one('volume id'), size);
+        return 0;
+      }
+      default:
+        throw new UsageError(sub ? `unknown sim subcommand '${sub}'` : 'phoenix sim needs a subcommand', USAGE);
+    }
+  } catch (e) {
+    if (e instanceof SimError) throw new UsageError(e.message);
+    throw e;
+  }
+};

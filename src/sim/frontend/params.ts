@@ -1,17 +1,12 @@
-// argv → (command spec, typed params, positionals), through the schema helper's PVE option
-// syntax and rules, so a bad call fails exactly like Proxmox: `400 Parameter verification failed.`
-// (or a Getopt problem), the usage line, exit 255. The simulator never parses options itself.
+// argv → (command spec, typed params, extra args) through the schema helper's checkArgv (PVE
+// option syntax, positional filling, every value against the PVE rules), so a bad call fails
+// exactly like Proxmox: formatParamError's text on stderr, exit 255. The simulator never parses
+// options itself.
 
-import { commandNames, expandedParams, getCommand, usageLine } from '../../proxmox/schema/commands.js';
-import { getOptions } from '../../proxmox/schema/cli-args.js';
-import { parseBoolean } from '../../proxmox/codecs/property-string.js';
-import type { CommandSpec, ParamError } from '../../proxmox/schema/types.js';
+import { checkArgv, formatParamError, getOptions, type CommandSpec } from '../../proxmox/schema/index.js';
 import { SimError } from '../state/errors.js';
 
 export type Tool = 'pct' | 'qm';
-
-// Wired to the schema helper's validateCommand/formatParamError once they land (see report).
-const schemaIndex: Record<string, unknown> = {};
 
 export interface Call {
   tool: Tool;
@@ -24,90 +19,43 @@ export interface Call {
   extra: string[];
 }
 
-/** Local-only commands the schema tables do not list yet (no API call behind them). */
-const LOCAL_SPECS: Record<string, Omit<CommandSpec, 'tool'>> = {
-  unlock: { name: 'unlock', argParams: ['vmid'], params: { vmid: { type: 'integer', minimum: 100, maximum: 999_999_999 } } },
-  'guest exec-status': {
-    name: 'guest exec-status',
-    argParams: ['vmid', 'pid'],
-    params: { vmid: { type: 'integer', minimum: 100, maximum: 999_999_999 }, pid: { type: 'integer' } },
-  },
+const VMID = { type: 'integer', minimum: 100, maximum: 999_999_999 } as const;
+/** Local-only commands outside the schema tables (no options, integer positionals). */
+const LOCAL: Record<string, { argParams: string[]; usage: string }> = {
+  unlock: { argParams: ['vmid'], usage: '<vmid>' },
+  'guest exec-status': { argParams: ['vmid', 'pid'], usage: '<vmid> <pid>' },
 };
 
-const optionInfoCache = new Map<CommandSpec, { names: string[]; booleans: Set<string> }>();
-function optionInfo(spec: CommandSpec) {
-  let info = optionInfoCache.get(spec);
-  if (!info) {
-    const all = expandedParams(spec);
-    const names = Object.keys(all).filter((k) => !spec.argParams.includes(k));
-    info = { names, booleans: new Set(names.filter((k) => all[k].type === 'boolean')) };
-    optionInfoCache.set(spec, info);
-  }
-  return info;
-}
-
-function resolve(tool: Tool, words: string[]): { spec: CommandSpec; rest: string[] } | undefined {
-  for (const local of Object.keys(LOCAL_SPECS)) {
-    const parts = local.split(' ');
-    if (parts.every((p, i) => words[i] === p)) return { spec: { tool, ...LOCAL_SPECS[local] }, rest: words.slice(parts.length) };
-  }
-  for (const name of commandNames(tool)) {
+function localCall(tool: Tool, words: string[]): Call | undefined {
+  for (const [name, def] of Object.entries(LOCAL)) {
     const parts = name.split(' ');
-    if (parts.every((p, i) => words[i] === p)) {
-      const spec = getCommand(tool, name);
-      if (spec) return { spec, rest: words.slice(parts.length) };
+    if (!parts.every((p, i) => words[i] === p)) continue;
+    const usage = `${tool} ${name} ${def.usage}`;
+    const got = getOptions(words.slice(parts.length), { names: [], booleans: new Set() });
+    if (got.errors.length) throw new SimError(formatParamError(got.errors, usage));
+    if (got.positionals.length < def.argParams.length) throw new SimError(formatParamError([{ param: '', message: 'not enough arguments' }], usage));
+    if (got.positionals.length > def.argParams.length) throw new SimError(formatParamError([{ param: '', message: 'too many arguments' }], usage));
+    const params: Record<string, string> = {};
+    def.argParams.forEach((a, i) => (params[a] = got.positionals[i]));
+    const bad = def.argParams.filter((a) => !/^\d+$/.test(params[a]) || (a === 'vmid' && (Number(params[a]) < VMID.minimum || Number(params[a]) > VMID.maximum)));
+    if (bad.length) {
+      throw new SimError(formatParamError(bad.map((a) => ({ param: a, message: a === 'vmid' ? 'invalid format - value does not look like a valid VM ID\n' : 'type check (\'integer\') failed - got \'' + params[a] + '\'' })), usage));
     }
+    const spec: CommandSpec = { tool, name, argParams: def.argParams, params: { vmid: VMID, pid: { type: 'integer' } } };
+    return { tool, command: name, spec, params, extra: [] };
   }
   return undefined;
 }
 
-/** PVE's 400 block: header, `param: message` lines, then the usage line. */
-export function paramErrorText(errors: ParamError[], usage: string): string {
-  const fmt = (schemaIndex as { formatParamError?: (e: ParamError[], u: string) => string }).formatParamError;
-  if (fmt) return fmt(errors, usage);
-  const lines = errors.map((e) => (e.param ? `${e.param}: ${e.message.replace(/\n$/, '')}` : e.message));
-  return `400 Parameter verification failed.\n${lines.join('\n')}\n${usage}\n`;
-}
-
 /** Parses and checks one pct/qm call; throws SimError carrying Proxmox's exact stderr text. */
 export function parseCall(tool: Tool, words: string[]): Call {
-  const r = resolve(tool, words);
-  if (!r) {
-    const cmd = words[0] ?? '';
-    throw new SimError(`unknown command '${tool} ${cmd}'\nUSAGE: ${tool} <COMMAND> [ARGS] [OPTIONS]\n`, 255);
-  }
-  const { spec, rest } = r;
-  const usage = usageLine(spec);
-  const got = getOptions(rest, optionInfo(spec));
-  if (got.errors.length) {
-    const warn = got.errors.filter((e) => (e as { warning?: boolean }).warning).map((e) => `${e.message}\n`).join('');
-    const last = got.errors.filter((e) => !(e as { warning?: boolean }).warning);
-    throw new SimError(`${warn}400 ${last.map((e) => e.message).join('\n')}\n${usage}\n`, 255);
-  }
-  const params: Record<string, string> = {};
-  const all = expandedParams(spec);
-  for (const [k, v] of Object.entries(got.params)) {
-    if (v === true) params[k] = '1';
-    else if (all[k]?.type === 'boolean') params[k] = parseBoolean(v) ?? v;
-    else params[k] = v;
-  }
-  const positionals = [...got.positionals];
-  let extra: string[] = [];
-  for (const name of spec.argParams) {
-    if (name === 'extra-args') {
-      extra = positionals.splice(0);
-      break;
-    }
-    const v = positionals.shift();
-    if (v === undefined) throw new SimError(`400 not enough arguments\n${usage}\n`, 255);
-    params[name] = v;
-  }
-  if (positionals.length) throw new SimError(`400 too many arguments\n${usage}\n`, 255);
-  const validate = (schemaIndex as { validateCommand?: (t: Tool, s: string, p: Record<string, string>, pos: string[]) => ParamError[] })
-    .validateCommand;
-  if (validate) {
-    const errors = validate(tool, spec.name, params, extra);
-    if (errors.length) throw new SimError(paramErrorText(errors, usage), 255);
-  }
-  return { tool, command: spec.name, spec, params, extra };
+  const local = localCall(tool, words);
+  if (local) return local;
+  const c = checkArgv(tool, words);
+  if (!c.spec) throw new SimError(`ERROR: unknown command '${tool} ${c.subcommand}'\nUSAGE: ${tool} <COMMAND> [ARGS] [OPTIONS]\n`);
+  if (c.errors.length) throw new SimError(formatParamError(c.errors, c.usage));
+  return { tool, command: c.spec.name, spec: c.spec, params: c.params, extra: c.extraArgs };
 }
+
+/** The usage line for a parameter error raised after parsing (e.g. storage content checks). */
+export const paramErrorText = formatParamError;

@@ -20,13 +20,12 @@ import { archFromTemplate, ostypeFromTemplate, resolveSource } from './sources.j
 import { cloneGuest } from './clone.js';
 import { lxcIdentity } from './identity.js';
 import { paramErrorText } from './params.js';
-import { usageLine } from '../../proxmox/schema/commands.js';
+import { readOnlyAfterCreate, usageLine } from '../../proxmox/schema/index.js';
 
 const NOT_STORED = new Set([
   'vmid', 'ostemplate', 'storage', 'password', 'ssh-public-keys', 'start', 'force', 'restore', 'unique', 'pool',
   'ignore-unpack-errors', 'bwlimit', 'ha-managed', 'delete', 'digest', 'revert', 'skiplock',
 ]);
-const READ_ONLY_AFTER_CREATE = new Set(['unprivileged', 'ostype']);
 const isDisk = (k: string) => k === 'rootfs' || /^mp\d+$/.test(k);
 
 const vmidOf = (call: Call) => Number(call.params.vmid);
@@ -115,11 +114,10 @@ async function set(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
   await updateGuest(ctx, 'lxc', vmid, async (conf) => {
     checkLock('lxc', conf, call.params.skiplock === '1');
-    for (const key of Object.keys(call.params)) {
-      if (READ_ONLY_AFTER_CREATE.has(key)) throw new SimError(`unable to modify read-only option: '${key}'`);
-    }
+    const ro = readOnlyAfterCreate('pct', 'set', call.params);
+    if (ro) throw new SimError(ro);
     const del = (call.params.delete ?? '').split(/[,;\s]+/).filter(Boolean);
-    for (const key of del) if (READ_ONLY_AFTER_CREATE.has(key)) throw new SimError(`unable to delete read-only option: '${key}'`);
+    if (del.includes('unprivileged')) throw new SimError(`unable to delete read-only option: 'unprivileged'`);
     deleteOptions('lxc', conf, del);
     await applyOptions(ctx, vmid, conf, call.params);
   });

@@ -1,0 +1,134 @@
+// Changes to the simulated host itself (what `phoenix sim` does): nodes, storages, bridges,
+// templates/images, host files, reset, and a summary. Serialised by a host lock.
+
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { parseSize } from '../../proxmox/codecs/size.js';
+import { SimError } from './errors.js';
+import { ensureLayout, initState, loadHost, loadRegistry, saveHost, saveRegistry } from './host.js';
+import { withLock } from './locks.js';
+import { simPaths, type SimPaths } from './paths.js';
+import type { HostState, StorageDef, StorageType, Volume } from './types.js';
+import { listVmids, readConf, readRuntime } from './guests.js';
+import { confPath } from './paths.js';
+import { usedBytes } from './storage.js';
+
+const ID = /^[a-z][a-z0-9\-_.]*[a-z0-9]$/i;
+const STORAGE_TYPES: StorageType[] = ['dir', 'lvmthin', 'zfspool', 'lvm', 'nfs'];
+const CONTENT = ['rootdir', 'images', 'vztmpl', 'iso', 'import', 'snippets', 'backup'];
+
+async function mutateHost(root: string, fn: (host: HostState, p: SimPaths) => void): Promise<void> {
+  const p = initState(root);
+  await withLock(p.lockDir, { display: 'host.json', file: 'host.lock' }, 10_000, async () => {
+    const host = loadHost(p);
+    fn(host, p);
+    ensureLayout(p, host);
+    saveHost(p, host);
+  });
+}
+
+export const addNode = (root: string, name: string) =>
+  mutateHost(root, (host) => {
+    if (!/^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/.test(name)) throw new SimError(`invalid node name '${name}'`);
+    if (host.nodes.includes(name)) throw new SimError(`node '${name}' already exists`);
+    host.nodes.push(name);
+  });
+
+export const addBridge = (root: string, name: string) =>
+  mutateHost(root, (host) => {
+    if (!/^[a-zA-Z][a-zA-Z0-9_.]{0,14}$/.test(name)) throw new SimError(`invalid bridge name '${name}'`);
+    if (host.bridges.includes(name)) throw new SimError(`bridge '${name}' already exists`);
+    host.bridges.push(name);
+  });
+
+export interface AddStorageOptions {
+  type: string;
+  content: string[];
+  size?: string;
+  path?: string;
+}
+
+export const addStorage = (root: string, id: string, o: AddStorageOptions) =>
+  mutateHost(root, (host, p) => {
+    if (!ID.test(id)) throw new SimError(`invalid storage id '${id}'`);
+    if (host.storages.some((s) => s.id === id)) throw new SimError(`storage '${id}' already exists`);
+    if (!STORAGE_TYPES.includes(o.type as StorageType)) throw new SimError(`unknown storage type '${o.type}' (expected ${STORAGE_TYPES.join(', ')})`);
+    for (const c of o.content) if (!CONTENT.includes(c)) throw new SimError(`unknown content type '${c}' (expected ${CONTENT.join(', ')})`);
+    const total = o.size ? parseSize(o.size) : 500 * 1024 ** 3;
+    if (!total) throw new SimError(`invalid size '${o.size}'`);
+    const def: StorageDef = { id, type: o.type as StorageType, content: o.content, total };
+    if (o.path) def.path = o.path;
+    else if (o.type === 'dir' || o.type === 'nfs') def.path = `/mnt/pve/${id}`;
+    host.storages.push(def);
+    if (!existsSync(`${p.storageDir}/${id}.json`)) saveRegistry(p, id, { volumes: [] });
+  });
+
+/** Registers a template or image volume (`local:vztmpl/x.tar.zst`, `local:import/x.qcow2`). */
+export async function addTemplate(root: string, volid: string, size = 512 * 1024 * 1024): Promise<void> {
+  const m = /^([^:]+):(vztmpl|iso|import)\/([^/]+)$/.exec(volid);
+  if (!m) throw new SimError(`expected STORAGE:vztmpl/FILE, STORAGE:iso/FILE or STORAGE:import/FILE, got '${volid}'`);
+  const p = initState(root);
+  const host = loadHost(p);
+  const s = host.storages.find((x) => x.id === m[1]);
+  if (!s) throw new SimError(`storage '${m[1]}' does not exist`);
+  if (!s.content.includes(m[2])) throw new SimError(`storage '${m[1]}' does not allow content '${m[2]}'`);
+  await withLock(p.lockDir, { display: m[1], file: `storage/pve-storage-${m[1]}` }, 10_000, async () => {
+    const reg = loadRegistry(p, m[1]);
+    const name = `${m[2]}/${m[3]}`;
+    if (reg.volumes.some((v) => v.name === name)) return;
+    reg.volumes.push({ name, size, content: m[2] as Volume['content'] });
+    saveRegistry(p, m[1], reg);
+  });
+}
+
+/** A file that exists on the simulated host (e.g. a downloaded image for `qm disk import`). */
+export const addHostFile = (root: string, path: string, size: number) =>
+  mutateHost(root, (host) => {
+    if (!path.startsWith('/')) throw new SimError(`host file path must be absolute: '${path}'`);
+    host.hostFiles = { ...(host.hostFiles ?? {}), [path]: size };
+  });
+
+/** Empties a state directory (only one that looks like simulator state) and makes a fresh host. */
+export function resetState(root: string): SimPaths {
+  const p = simPaths(root);
+  if (existsSync(root)) {
+    const entries = readdirSync(root);
+    if (entries.length && !entries.includes('host.json')) throw new SimError(`refusing to reset '${root}': not a simulator state directory`);
+    rmSync(root, { recursive: true, force: true });
+  }
+  return initState(root);
+}
+
+export interface HostSummary {
+  node: string;
+  nodes: string[];
+  bridges: string[];
+  storages: Array<{ id: string; type: string; content: string[]; total: number; used: number }>;
+  guests: Array<{ vmid: number; type: 'lxc' | 'qemu'; name: string; status: string; lock?: string; template: boolean }>;
+}
+
+export function summary(root: string): HostSummary {
+  const p = initState(root);
+  const host = loadHost(p);
+  const guests: HostSummary['guests'] = [];
+  for (const type of ['lxc', 'qemu'] as const) {
+    for (const vmid of listVmids(p, host, type)) {
+      const conf = readConf({ kind: type, node: host.node, vmid, path: confPath(p, host.node, type, vmid) });
+      guests.push({
+        vmid,
+        type,
+        name: (type === 'lxc' ? conf.options.hostname : conf.options.name) ?? '',
+        status: readRuntime(p, vmid).status,
+        lock: conf.options.lock,
+        template: conf.options.template === '1',
+      });
+    }
+  }
+  guests.sort((a, b) => a.vmid - b.vmid);
+  return {
+    node: host.node,
+    nodes: host.nodes,
+    bridges: host.bridges,
+    storages: host.storages.map((s) => ({ id: s.id, type: s.type, content: s.content, total: s.total, used: usedBytes(loadRegistry(p, s.id)) })),
+    guests,
+  };
+}
