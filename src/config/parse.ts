@@ -15,8 +15,10 @@ export interface ParsedEntry<T> {
   /** Where the entry is: ['lxc_configs', '901'] or ['vms', 2]. */
   path: JsonPath;
   raw: unknown;
-  /** Typed entry; undefined when the schema rejected it. */
+  /** Typed entry; undefined when the schema rejected it even without its bad keys. */
   data?: T;
+  /** True when `data` was parsed with the rejected keys left out (so other rules still run). */
+  partial?: boolean;
 }
 
 export interface ParsedConfig {
@@ -39,6 +41,17 @@ export function parseConfig(sources: Partial<Record<FileRole, SourceFile>>): { p
     diagnostics.push(...r.diagnostics);
     return r.data as T | undefined;
   };
+  // A guest entry the schema rejects is parsed again without the offending top-level keys, so the
+  // rules can still check the rest of it (its errors are already reported).
+  const entry = <T>(schema: Parameters<typeof parseAt>[0], src: SourceFile, path: JsonPath, raw: unknown): Pick<ParsedEntry<T>, 'data' | 'partial'> => {
+    const r = parseAt(schema, src, path, raw);
+    diagnostics.push(...r.diagnostics);
+    if (r.data !== undefined || !isObject(raw)) return { data: r.data as T | undefined };
+    const bad = new Set(badKeys(schema, raw));
+    const rest = Object.fromEntries(Object.entries(raw).filter(([k]) => !bad.has(k)));
+    const again = schema.safeParse(rest);
+    return again.success ? { data: again.data as T, partial: true } : {};
+  };
 
   const hyp = sources.hypervisor;
   if (hyp) parsed.hypervisor = run<HypervisorInput>(HypervisorSchema, hyp, [], hyp.doc.value);
@@ -47,11 +60,12 @@ export function parseConfig(sources: Partial<Record<FileRole, SourceFile>>): { p
   if (lxc) {
     const root = run<{ lxc_configs: Record<string, unknown> }>(LxcFileEnvelope, lxc, [], lxc.doc.value);
     if (root) {
-      for (const [k, v] of Object.entries(root)) if (NVIDIA_KEY.test(k)) parsed.lxcRootInputs[k] = v;
+      // From the raw root: the schema keeps only declared keys.
+      for (const [k, v] of Object.entries(lxc.doc.value as object)) if (NVIDIA_KEY.test(k)) parsed.lxcRootInputs[k] = v;
       for (const [key, raw] of Object.entries(root.lxc_configs)) {
         const path = ['lxc_configs', key];
         const id = /^[0-9]+$/.test(key) ? Number(key) : undefined;
-        parsed.lxc.push({ id, path, raw, data: run<LxcGuestInput>(LxcGuestSchema, lxc, path, raw) });
+        parsed.lxc.push({ id, path, raw, ...entry<LxcGuestInput>(LxcGuestSchema, lxc, path, raw) });
       }
     }
   }
@@ -66,9 +80,15 @@ export function parseConfig(sources: Partial<Record<FileRole, SourceFile>>): { p
         const path = ['vms', i];
         const vmid = isObject(raw) ? raw.vmid : undefined;
         const id = typeof vmid === 'number' && Number.isInteger(vmid) ? vmid : undefined;
-        parsed.vm.push({ id, path, raw, data: run<VmGuestInput>(VmGuestSchema, vm, path, raw) });
+        parsed.vm.push({ id, path, raw, ...entry<VmGuestInput>(VmGuestSchema, vm, path, raw) });
       });
     }
   }
   return { parsed, diagnostics };
+}
+
+/** Top-level keys of `raw` that the schema rejects. */
+function badKeys(schema: Parameters<typeof parseAt>[0], raw: Record<string, unknown>): string[] {
+  const r = schema.safeParse(raw);
+  return r.success ? [] : [...new Set(r.error.issues.map((i) => String(i.path[0])).filter((k) => Object.hasOwn(raw, k)))];
 }

@@ -7,7 +7,7 @@ export const buildable: Rule = {
   run(ctx) {
     for (const e of ctx.entries) {
       const g = e.guest;
-      if (!g || g.cloneFrom !== undefined) continue;
+      if (!g || g.cloneFrom !== undefined || e.partial) continue; // partial: the source key may be the bad one
       if (g.kind === 'lxc' && g.template === undefined)
         ctx.report(e.src, 'warning', e.path, 'neither template nor clone_from_ctid is set: Phoenix can manage this container once it exists, but cannot create it');
       if (g.kind === 'vm' && g.image === undefined)

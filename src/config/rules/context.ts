@@ -15,8 +15,10 @@ export interface GuestEntry {
   path: JsonPath;
   /** The entry as written. */
   raw: Record<string, unknown>;
-  /** Normalised, when the schema accepted the entry. */
+  /** Normalised, when the schema accepted the entry (maybe without its rejected keys). */
   guest?: Guest;
+  /** The entry had keys the schema rejected; `guest` was built without them. */
+  partial?: boolean;
 }
 
 export interface RuleContext {
@@ -48,6 +50,7 @@ export function buildContext(parsed: ParsedConfig, guests: Guest[], out: Diagnos
         path: e.path,
         raw: isObject(e.raw) ? e.raw : {},
         guest: byOrigin.get(`${src.file}\u0000${formatPath(e.path)}`),
+        partial: e.partial,
       });
   };
   add('lxc', parsed.sources.lxc, parsed.lxc);
