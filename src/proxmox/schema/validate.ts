@@ -29,7 +29,9 @@ const paramCache = new WeakMap<CommandSpec, Record<string, ParamSchema>>();
 function allParams(spec: CommandSpec): Record<string, ParamSchema> {
   let p = paramCache.get(spec);
   if (!p) {
+    // `extra-args` is positional-only: never an option, never schema-checked (it is an array).
     p = expandedParams(spec);
+    delete p['extra-args'];
     paramCache.set(spec, p);
   }
   return p;
@@ -38,7 +40,7 @@ function allParams(spec: CommandSpec): Record<string, ParamSchema> {
 /** Getopt's view: option names exclude `extra-args`; booleans take an optional value. */
 function optionInfo(spec: CommandSpec) {
   const all = allParams(spec);
-  const names = Object.keys(all).filter((n) => n !== 'extra-args');
+  const names = Object.keys(all);
   return { names, booleans: new Set(names.filter((n) => all[n].type === 'boolean')) };
 }
 
@@ -78,8 +80,7 @@ function finish(spec: CommandSpec, raw: Record<string, string | true>, positiona
   }
 
   const errs: ErrorMap = {};
-  const schemaNoExtra = Object.fromEntries(Object.entries(all).filter(([k]) => k !== 'extra-args'));
-  checkObject('', schemaNoExtra, params, errs);
+  checkObject('', all, params, errs);
   const errors = Object.keys(errs).sort().map((param) => ({ param, message: errs[param] }));
   return { params, extraArgs, errors };
 }
