@@ -116,3 +116,23 @@ test('nvidia without a GPU fails with a clear message; allow_missing_gpu skips t
   assert.equal(health.healthy, true);
   assert.match(health.results[0]!.detail, /allow_missing_gpu/);
 });
+
+test('in a simulated VM the same feature runs through the guest agent, and a re-run only reads its marker', { skip: why }, async (t) => {
+  if (why) return t.skip(why);
+  const vm = { type: 'qemu' as const, vmid: 654 };
+  await driver.create('qemu', vm.vmid, {
+    name: 'feat-vm', memory: 1024, agent: 1, net0: 'virtio,bridge=vmbr0',
+    scsi0: 'local-lvm:0,import-from=local:import/debian-12-genericcloud-amd64.qcow2',
+  });
+  await driver.start('qemu', vm.vmid);
+  const base = registry.find('base_setup');
+  assert.ok(base.ok);
+  const log = join(dir, '.phoenix/logs/run5', `${vm.vmid}.log`);
+  const first = await applyFeature(driver, vm, base.feature, { inputs: { timezone: 'UTC' }, logFile: log });
+  assert.equal(first.status, 'applied', readFileSync(log, 'utf8'));
+  calls.length = 0;
+  const again = await applyFeature(driver, vm, base.feature, { inputs: { timezone: 'UTC' }, logFile: log });
+  assert.equal(again.status, 'skipped');
+  const started = calls.filter((c) => c[0] === 'qm' && c[2] === 'exec');
+  assert.deepEqual(started, [['qm', 'guest', 'exec', String(vm.vmid), '--synchronous', '0', '--', 'cat', '/var/lib/phoenix/features/base_setup.json']]);
+});
