@@ -1,0 +1,273 @@
+// pct on the simulator: what a user of the real tool would see (stdout, stderr, exit code) and
+// what ends up in /etc/pve.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readlinkSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { simHarness, DEBIAN, UBUNTU } from '../helpers/sim.js';
+
+const conf = (dir: string, id: number) => readFileSync(join(dir, 'etc/pve/nodes/pve/lxc', `${id}.conf`), 'utf8');
+
+async function withCt(fn: (h: ReturnType<typeof simHarness>) => Promise<void>, extra: string[] = []) {
+  const h = simHarness();
+  try {
+    await h.ok('pct', 'create', '100', DEBIAN, '--hostname', 'web', '--rootfs', 'local-lvm:8', '--net0', 'name=eth0,bridge=vmbr0,ip=dhcp', ...extra);
+    await fn(h);
+  } finally {
+    h.cleanup();
+  }
+}
+
+test('fresh host: empty pct list prints nothing; /etc/pve has the lxc and qemu-server symlinks', async () => {
+  const h = simHarness();
+  try {
+    const r = await h.run('pct', 'list');
+    assert.deepEqual([r.exitCode, r.stdout, r.stderr], [0, '', '']);
+    assert.equal(readlinkSync(join(h.dir, 'etc/pve/lxc')), 'nodes/pve/lxc');
+    assert.equal(readlinkSync(join(h.dir, 'etc/pve/qemu-server')), 'nodes/pve/qemu-server');
+    assert.match(readFileSync(join(h.dir, 'etc/pve/storage.cfg'), 'utf8'), /^lvmthin: local-lvm\n\tthinpool data\n\tvgname pve\n\tcontent rootdir,images\n/m);
+  } finally {
+    h.cleanup();
+  }
+});
+
+test('pct create writes the conf as Proxmox does: hwaddr assigned, arch/ostype from the template, swap default', async () => {
+  await withCt(async (h) => {
+    const text = conf(h.dir, 100);
+    assert.match(text, /^arch: amd64\nhostname: web\nnet0: name=eth0,bridge=vmbr0,hwaddr=BC:24:11:[0-9A-F:]{8},ip=dhcp,type=veth\nostype: debian\nrootfs: local-lvm:vm-100-disk-0,size=8G\nswap: 512\n$/);
+    assert.equal(await h.ok('pct', 'config', '100'), text);
+    assert.equal(await h.ok('pct', 'status', '100'), 'status: stopped\n');
+    assert.equal(await h.ok('pct', 'list'), 'VMID       Status     Lock         Name                \n100        stopped                 web                 \n');
+    assert.deepEqual(h.fs.calls, [`create 100 lxc ${DEBIAN}`]);
+  });
+});
+
+test('MAC addresses are reproducible from the state seed', async () => {
+  const a = simHarness();
+  const b = simHarness();
+  try {
+    for (const h of [a, b]) await h.ok('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:8', '--net0', 'name=eth0,bridge=vmbr0');
+    assert.equal(conf(a.dir, 100), conf(b.dir, 100));
+  } finally {
+    a.cleanup();
+    b.cleanup();
+  }
+});
+
+test('pct create on an existing id fails with Proxmox text, exit 255', async () => {
+  await withCt(async (h) => {
+    const r = await h.run('pct', 'create', '100', UBUNTU);
+    assert.deepEqual([r.exitCode, r.stderr], [255, "CT 100 already exists on node 'pve'\n"]);
+  });
+});
+
+test('pct create on a storage without rootdir content is a 400 parameter error', async () => {
+  const h = simHarness();
+  try {
+    const r = await h.run('pct', 'create', '100', DEBIAN, '--storage', 'local');
+    assert.equal(r.exitCode, 255);
+    assert.equal(r.stderr, "400 Parameter verification failed.\nstorage: storage 'local' does not support container directories\npct create <vmid> <ostemplate> [OPTIONS]\n");
+    assert.equal(existsSync(join(h.dir, 'etc/pve/nodes/pve/lxc/100.conf')), false);
+  } finally {
+    h.cleanup();
+  }
+});
+
+test('a bad option value fails parameter verification (exit 255, usage line)', async () => {
+  await withCt(async (h) => {
+    const r = await h.run('pct', 'set', '100', '--memory', 'lots');
+    assert.equal(r.exitCode, 255);
+    assert.equal(r.stderr, "400 Parameter verification failed.\nmemory: type check ('integer') failed - got 'lots'\npct set <vmid> [OPTIONS]\n");
+  });
+});
+
+test('a missing template fails the create task', async () => {
+  const h = simHarness();
+  try {
+    const r = await h.run('pct', 'create', '100', 'local:vztmpl/nope.tar.zst', '--rootfs', 'local-lvm:8');
+    assert.equal(r.exitCode, 255);
+    assert.match(r.stderr, /volume 'local:vztmpl\/nope.tar.zst' does not exist/);
+    assert.equal((await h.run('pct', 'list')).stdout, '');
+  } finally {
+    h.cleanup();
+  }
+});
+
+test('start/stop strictness: start on running, stop on stopped, exec on stopped all fail', async () => {
+  await withCt(async (h) => {
+    let r = await h.run('pct', 'stop', '100');
+    assert.deepEqual([r.exitCode, r.stderr], [255, 'CT 100 not running\n']);
+    r = await h.run('pct', 'exec', '100', '--', 'true');
+    assert.deepEqual([r.exitCode, r.stderr], [255, 'CT 100 not running\n']);
+    await h.ok('pct', 'start', '100');
+    assert.equal(await h.ok('pct', 'status', '100'), 'status: running\n');
+    r = await h.run('pct', 'start', '100');
+    assert.deepEqual([r.exitCode, r.stderr], [255, 'CT 100 already running\n']);
+    h.fs.execResult = { exitCode: 3, stdout: 'out\n', stderr: 'err\n' };
+    r = await h.run('pct', 'exec', '100', '--', 'sh', '-c', 'exit 3');
+    assert.deepEqual([r.exitCode, r.stdout, r.stderr], [3, 'out\n', 'err\n']);
+    await h.ok('pct', 'shutdown', '100');
+    r = await h.run('pct', 'shutdown', '100');
+    assert.equal(r.exitCode, 255);
+  });
+});
+
+test('pct set: read-only unprivileged refused; property strings stored canonically; --delete', async () => {
+  await withCt(async (h) => {
+    let r = await h.run('pct', 'set', '100', '--unprivileged', '1');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "unable to modify read-only option: 'unprivileged'\n"]);
+    await h.ok('pct', 'set', '100', '--net0', 'name=eth0,ip=10.0.0.5/24,gw=10.0.0.1,bridge=vmbr0,hwaddr=52:54:00:AA:BB:CC,firewall=1', '--onboot', 'yes', '--features', 'nesting=1');
+    const text = conf(h.dir, 100);
+    assert.match(text, /^net0: name=eth0,bridge=vmbr0,firewall=1,gw=10.0.0.1,hwaddr=52:54:00:AA:BB:CC,ip=10.0.0.5\/24,type=veth$/m);
+    assert.match(text, /^onboot: 1$/m);
+    await h.ok('pct', 'set', '100', '--delete', 'onboot,features');
+    assert.doesNotMatch(conf(h.dir, 100), /onboot|features/);
+    r = await h.run('pct', 'set', '100', '--net1', 'name=eth1,bridge=vmbr9');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "bridge 'vmbr9' does not exist\n"]);
+  });
+});
+
+test('mount points: STORAGE:SIZE allocates the next disk; replacing one leaves unusedN; bind mounts stay paths', async () => {
+  await withCt(async (h) => {
+    await h.ok('pct', 'set', '100', '--mp0', 'local-lvm:2,mp=/data', '--mp1', '/srv/host,mp=/host');
+    let text = conf(h.dir, 100);
+    assert.match(text, /^mp0: local-lvm:vm-100-disk-1,mp=\/data,size=2G$/m);
+    assert.match(text, /^mp1: \/srv\/host,mp=\/host$/m);
+    await h.ok('pct', 'set', '100', '--mp0', 'local-lvm:3,mp=/data');
+    text = conf(h.dir, 100);
+    assert.match(text, /^mp0: local-lvm:vm-100-disk-2,mp=\/data,size=3G$/m);
+    assert.match(text, /^unused0: local-lvm:vm-100-disk-1$/m);
+  });
+});
+
+test('resize grows (absolute and +relative) and refuses to shrink', async () => {
+  await withCt(async (h) => {
+    await h.ok('pct', 'resize', '100', 'rootfs', '10G');
+    await h.ok('pct', 'resize', '100', 'rootfs', '+2G');
+    assert.match(conf(h.dir, 100), /^rootfs: local-lvm:vm-100-disk-0,size=12G$/m);
+    const r = await h.run('pct', 'resize', '100', 'rootfs', '4G');
+    assert.deepEqual([r.exitCode, r.stderr], [255, 'unable to shrink disk size\n']);
+    await h.ok('pct', 'resize', '100', 'rootfs', '12G'); // same size: nothing to do
+  });
+});
+
+test('snapshots: collision fails, tree with parent, rollback restores, delsnapshot reparents', async () => {
+  await withCt(async (h) => {
+    await h.ok('pct', 'snapshot', '100', 'one', '--description', 'first\nmore');
+    let r = await h.run('pct', 'snapshot', '100', 'one');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "snapshot name 'one' already used\n"]);
+    await h.ok('pct', 'set', '100', '--memory', '2048');
+    await h.ok('pct', 'snapshot', '100', 'two');
+    const tree = (await h.ok('pct', 'listsnapshot', '100')).split('\n');
+    assert.match(tree[0], /^`-> one {25}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {5}first$/);
+    assert.match(tree[1], /^ `-> two {24}.{19} {5}no-description$/);
+    assert.equal(tree[2], `  \`-> current${' '.repeat(43)}You are here!`);
+    assert.match(conf(h.dir, 100), /^\[two\]\n(?:.*\n)*parent: one\n/m);
+    await h.ok('pct', 'rollback', '100', 'one');
+    assert.doesNotMatch((await h.ok('pct', 'config', '100')), /memory: 2048/);
+    assert.match(await h.ok('pct', 'config', '100'), /^parent: one$/m);
+    await h.ok('pct', 'delsnapshot', '100', 'one');
+    assert.doesNotMatch(conf(h.dir, 100), /^parent:/m);
+    assert.doesNotMatch(conf(h.dir, 100), /\[two\]\n(?:.*\n)*parent:/);
+    r = await h.run('pct', 'delsnapshot', '100', 'one');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "snapshot 'one' does not exist\n"]);
+    assert.equal(h.fs.calls.filter((c) => /snapshot|rollback/.test(c)).length, 4);
+  });
+});
+
+test('snapshots need a storage that can snapshot', async () => {
+  const h = simHarness();
+  try {
+    await h.ok('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:8');
+    const { addStorage } = await import('../../src/sim/state/admin.js');
+    await addStorage(h.dir, 'plain', { type: 'dir', content: ['rootdir'] });
+    await h.ok('pct', 'create', '101', DEBIAN, '--rootfs', 'plain:8');
+    assert.match(conf(h.dir, 101), /^rootfs: plain:101\/vm-101-disk-0.raw,size=8G$/m);
+    const r = await h.run('pct', 'snapshot', '101', 'snap');
+    assert.deepEqual([r.exitCode, r.stderr], [255, 'snapshot feature is not available\n']);
+  } finally {
+    h.cleanup();
+  }
+});
+
+test('clone: running CT without --snapname refused; from a snapshot gets new disks and a new MAC', async () => {
+  await withCt(async (h) => {
+    await h.ok('pct', 'set', '100', '--memory', '1024');
+    await h.ok('pct', 'snapshot', '100', 'base');
+    await h.ok('pct', 'start', '100');
+    let r = await h.run('pct', 'clone', '100', '101');
+    assert.equal(r.exitCode, 255);
+    assert.match(r.stderr, /running container/);
+    const out = await h.ok('pct', 'clone', '100', '101', '--snapname', 'base', '--hostname', 'copy', '--storage', 'local-lvm');
+    assert.match(out, /create full clone of mountpoint rootfs \(local-lvm:vm-100-disk-0\)/);
+    const c = conf(h.dir, 101);
+    assert.match(c, /^hostname: copy$/m);
+    assert.match(c, /^rootfs: local-lvm:vm-101-disk-0,size=8G$/m);
+    assert.doesNotMatch(c, /snaptime|parent|\[base\]/);
+    const mac = (t: string) => /hwaddr=([0-9A-F:]+)/.exec(t)![1];
+    assert.notEqual(mac(c), mac(conf(h.dir, 100)));
+    r = await h.run('pct', 'clone', '100', '101', '--snapname', 'base');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "CT 101 already exists on node 'pve'\n"]);
+    r = await h.run('pct', 'clone', '100', '102', '--snapname', 'nope');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "snapshot 'nope' does not exist\n"]);
+  });
+});
+
+test('template: no start; linked clone of the base volume; destroy frees volumes and the conf', async () => {
+  await withCt(async (h) => {
+    await h.ok('pct', 'template', '100');
+    assert.match(conf(h.dir, 100), /^rootfs: local-lvm:base-100-disk-0,size=8G\nswap: 512\ntemplate: 1$/m);
+    let r = await h.run('pct', 'start', '100');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "you can't start a CT if it's a template\n"]);
+    r = await h.run('pct', 'clone', '100', '101', '--storage', 'local-lvm');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "parameter 'storage' not allowed for linked clones\n"]);
+    await h.ok('pct', 'clone', '100', '101');
+    assert.match(conf(h.dir, 101), /^rootfs: local-lvm:base-100-disk-0\/vm-101-disk-0,size=8G$/m);
+    await h.ok('pct', 'destroy', '101');
+    assert.equal(existsSync(join(h.dir, 'etc/pve/nodes/pve/lxc/101.conf')), false);
+    r = await h.run('pct', 'status', '101');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "Configuration file 'nodes/pve/lxc/101.conf' does not exist\n"]);
+  });
+});
+
+test('destroy refuses a running CT', async () => {
+  await withCt(async (h) => {
+    await h.ok('pct', 'start', '100');
+    const r = await h.run('pct', 'destroy', '100');
+    assert.deepEqual([r.exitCode, r.stderr], [255, 'CT 100 is running - destroy failed\n']);
+  });
+});
+
+test('storage over-allocation fails like lvcreate and leaves no half-created CT', async () => {
+  const h = simHarness();
+  try {
+    const r = await h.run('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:900');
+    assert.equal(r.exitCode, 255);
+    assert.match(r.stderr, /^unable to create CT 100 - lvcreate 'pve\/vm-100-disk-0' error: {3}Volume group "pve" has insufficient free space/);
+    assert.equal((await h.run('pct', 'list')).stdout, '');
+  } finally {
+    h.cleanup();
+  }
+});
+
+test('push/pull/exec go to the guest filesystem with argv intact and stdin passed', async () => {
+  await withCt(async (h) => {
+    await h.ok('pct', 'start', '100');
+    await h.ok('pct', 'push', '100', '/etc/hostname', '/tmp/x', '--perms', '0600');
+    await h.ok('pct', 'pull', '100', '/etc/os-release', '/tmp/y');
+    const { runSim } = await import('../../src/sim/frontend/run.js');
+    await runSim(['pct', 'exec', '100', '--', 'sh', '-c', 'cat; echo "$1"', 'x', 'a b'], { stateDir: h.dir, env: h.env, guestfs: h.fs, stdin: 'in' });
+    assert.deepEqual(h.fs.calls.slice(-3), ['push 100 /etc/hostname /tmp/x', 'pull 100 /etc/os-release /tmp/y', 'exec 100 ["sh","-c","cat; echo \\"$1\\"","x","a b"] stdin="in"']);
+  });
+});
+
+test('status --verbose prints sorted keys with raw integers', async () => {
+  await withCt(async (h) => {
+    const out = await h.ok('pct', 'status', '100', '--verbose');
+    const keys = out.trim().split('\n').map((l) => l.split(':')[0]);
+    assert.deepEqual(keys, [...keys].sort());
+    assert.match(out, /^maxdisk: 8589934592$/m);
+    assert.match(out, /^status: stopped$/m);
+    assert.doesNotMatch(out, /^cpu:/m);
+  });
+});
