@@ -20,7 +20,7 @@ export interface RunStartEvent<K> extends At {
   kind: 'run-start';
   nodes: K[];
 }
-/** A node's first attempt starts (retries emit node-retry, then run again without a new start). */
+/** An attempt starts: once per attempt (after a node-retry, again with the next number), not per 'not-yet' re-check. */
 export interface NodeStartEvent<K> extends At {
   kind: 'node-start';
   node: K;
@@ -75,6 +75,8 @@ export interface NodeEndEvent<K> extends At {
   error?: string;
   note?: string;
   rootCauses?: K[];
+  /** Why a cancelled node did not (finish its) run. */
+  cancelReason?: 'aborted' | 'fail-fast';
 }
 /** Every node settled. */
 export interface RunEndEvent extends At {

@@ -100,7 +100,10 @@ test('a retryable error is retried with backoff, then succeeds; each retry is an
       [3, 5, 1000, 'CT 901 is locked (attempt 2)'],
     ],
   );
-  assert.equal(r.events.filter((e) => e.kind === 'node-start' && e.node === 'a').length, 1);
+  assert.deepEqual(
+    r.events.filter((e) => e.kind === 'node-start' && e.node === 'a').map((e) => e.kind === 'node-start' && [e.ts, e.attempt]),
+    [[0, 1], [510, 2], [1520, 3]],
+  );
   assert.equal(r.status.b, 'ok');
 });
 

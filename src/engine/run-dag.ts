@@ -15,6 +15,7 @@ interface NodeState {
   phase: Phase;
   waitingOn: number; // dependencies not yet settled
   attempt: number; // 0 until it first starts
+  startedAttempt: number; // the last attempt a node-start was emitted for
   startedAt: number;
   firstNotYetAt?: number;
   blockedOn?: string;
@@ -42,7 +43,7 @@ export function runDag<K>(opts: RunDagOptions<K>): Promise<RunResults<K>> {
   const limits = new KeyedLimits(opts.resourceLimits);
   const userSignal = opts.signal ?? new AbortController().signal;
   const waits = new AbortController(); // cuts retry/not-yet waits short when the run stops
-  const states: NodeState[] = nodes.map((_, i) => ({ phase: 'pending', waitingOn: graph.deps[i].length, attempt: 0, startedAt: 0 }));
+  const states: NodeState[] = nodes.map((_, i) => ({ phase: 'pending', waitingOn: graph.deps[i].length, attempt: 0, startedAttempt: 0, startedAt: 0 }));
   const results: RunResults<K> = new Map();
   const runStart = clock.now();
   let running = 0;
@@ -81,6 +82,7 @@ export function runDag<K>(opts: RunDagOptions<K>): Promise<RunResults<K>> {
     if (result.status === 'ok' && result.note !== undefined) end.note = result.note;
     if ((result.status === 'failed' || result.status === 'cancelled') && result.error !== undefined) end.error = errorText(result.error);
     if (result.status === 'skipped') end.rootCauses = result.rootCauses;
+    if (result.status === 'cancelled') end.cancelReason = result.reason;
     emit(end);
     for (const d of graph.dependents[i]) if (--states[d].waitingOn === 0 && states[d].phase === 'pending') decide(d);
   }
@@ -132,7 +134,10 @@ export function runDag<K>(opts: RunDagOptions<K>): Promise<RunResults<K>> {
     if (s.attempt === 0) {
       s.attempt = 1;
       s.startedAt = clock.now();
-      emit({ kind: 'node-start', ts: s.startedAt, node: nodes[i], attempt: 1 });
+    }
+    if (s.startedAttempt < s.attempt) {
+      s.startedAttempt = s.attempt;
+      emit({ kind: 'node-start', ts: clock.now(), node: nodes[i], attempt: s.attempt });
     }
     const node = nodes[i];
     const nodeEmit = (e: NodeEmit): void =>
