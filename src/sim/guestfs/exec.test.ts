@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGuestRoot, guestRootDir, runInGuest, TIMEOUT_EXIT, ABORT_EXIT, mappedIds } from './index.js';
-import { findSandboxTools, BWRAP_MISSING, GuestExecUnavailableError } from './sandbox.js';
+import { findSandboxTools, BWRAP_MISSING, GuestExecUnavailableError, needsStage } from './sandbox.js';
 import { sandboxSkipReason, tempStateDir } from './testing.js';
 
 const skip = await sandboxSkipReason();
@@ -115,6 +115,18 @@ test('without bubblewrap guest exec fails with a clear message and never runs on
     assert.deepEqual(findSandboxTools([join(empty, 'bin')], false), { bwrap: join(empty, 'bin', 'bwrap') });
   } finally {
     await rm(empty, { recursive: true, force: true });
+  }
+});
+
+test('a state dir under a directory others cannot enter works (as /root on a Proxmox host)', { skip }, async () => {
+  const { dir, cleanup } = await tempStateDir({ private: true });
+  try {
+    assert.equal(needsStage(guestRootDir(dir, 101)), mappedIds());
+    await createGuestRoot(dir, 101, { kind: 'lxc' });
+    const r = await runInGuest(dir, 101, ['sh', '-c', 'echo ok > /root/x && cat /root/x']);
+    assert.deepEqual([r.exitCode, r.stdout], [0, 'ok\n'], r.stderr);
+  } finally {
+    await cleanup();
   }
 });
 

@@ -6,8 +6,8 @@
 // keeps kernel uid 0 and can write host sysctls under /proc/sys (measured). Instead `unshare --user
 // --keep-caps` enters a new user namespace, we write the 0..65535 → 100000.. map from outside (fd 3
 // handshake, below in exec.ts), and `setpriv` becomes uid 0 inside before exec'ing bwrap.
-import { accessSync, constants, existsSync, lstatSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { accessSync, constants, existsSync, lstatSync, statSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import { mappedIds } from './owner.js';
 
 const HOST_USR_ETC = ['/etc/alternatives', '/etc/ld.so.cache'];
@@ -92,6 +92,23 @@ function stageDir(): string {
   return ['/mnt', '/media', '/srv', '/opt', '/run'].find((d) => existsSync(d)) ?? '/mnt';
 }
 
+/**
+ * In mapped mode bwrap runs as host uid 100000, which cannot walk a path through a parent that
+ * others may not enter (/root, a mkdtemp dir); such a root is first bound at stageDir() by host
+ * root in a private mount namespace (see hostArgv). Roots others can reach skip that step.
+ */
+export function needsStage(root: string): boolean {
+  if (!mappedIds()) return false;
+  for (let d = dirname(root); ; d = dirname(d)) {
+    try {
+      if ((statSync(d).mode & 0o001) === 0) return true;
+    } catch {
+      return true;
+    }
+    if (d === '/') return false;
+  }
+}
+
 export interface SandboxSpec {
   root: string;
   argv: string[];
@@ -106,9 +123,7 @@ export function bwrapArgs(spec: SandboxSpec): string[] {
     ? // Already uid 0 in our own user namespace: bwrap sets up mounts itself, no nested userns.
       ['--unshare-ipc', '--unshare-pid', '--unshare-net', '--unshare-uts', '--unshare-cgroup-try']
     : ['--unshare-all', '--uid', '0', '--gid', '0'];
-  // In mapped mode the root was bound at STAGE beforehand (see hostArgv): bwrap, as uid 100000,
-  // could not walk a path through a 0700 parent such as /root or a mkdtemp dir.
-  const src = mappedIds() ? stageDir() : spec.root;
+  const src = needsStage(spec.root) ? stageDir() : spec.root;
   const args = [...ns, '--die-with-parent', '--new-session', '--bind', src, '/'];
   args.push('--ro-bind', '/usr', '/usr', '--bind', join(src, 'usr/local'), '/usr/local');
   for (const d of hostTopLevel().dirs) args.push('--ro-bind', `/${d}`, `/${d}`);
@@ -135,8 +150,7 @@ export function hostArgv(tools: SandboxTools, spec: SandboxSpec): string[] {
   const gate =
     'printf x >&3 && read _ <&3 || exit 125; exec 3>&-; ' +
     'exec "$0" --reuid=0 --regid=0 --clear-groups --inh-caps=-all --ambient-caps=-all -- "$@"';
-  return [
-    tools.unshare, '--mount', '--propagation', 'private', '--', '/bin/sh', '-c', stage, spec.root, stageDir(),
-    tools.unshare, '--user', '--keep-caps', '--', '/bin/sh', '-c', gate, tools.setpriv, ...bw,
-  ];
+  const user = [tools.unshare, '--user', '--keep-caps', '--', '/bin/sh', '-c', gate, tools.setpriv, ...bw];
+  if (!needsStage(spec.root)) return user;
+  return [tools.unshare, '--mount', '--propagation', 'private', '--', '/bin/sh', '-c', stage, spec.root, stageDir(), ...user];
 }

@@ -1,13 +1,15 @@
 // Test helpers for guestfs (not shipped behaviour): a temp state dir per test, and whether the
 // sandbox can run here at all (tests that need it skip with the reason when it cannot).
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGuestRoot } from './root.js';
 import { runInGuest } from './exec.js';
 
-export async function tempStateDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+/** A fresh state dir; `private` keeps mkdtemp's 0700 (exercising the staged bind in mapped mode). */
+export async function tempStateDir(opts: { private?: boolean } = {}): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'phx-guestfs-'));
+  if (!opts.private) await chmod(dir, 0o755);
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 

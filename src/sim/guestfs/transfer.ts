@@ -1,6 +1,7 @@
 // pct push / pct pull: copy a host file into a guest or out of it, resolving the guest path as the
 // guest sees it (resolve.ts) so no path, '..' or symlink can reach a host file outside the guest.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { chmod, copyFile, lstat, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { chownGuest } from './owner.js';
@@ -35,7 +36,9 @@ async function guestId(root: string, db: 'passwd' | 'group', who: number | strin
 }
 
 function needRoot(stateDir: string, vmid: number | string): string {
-  return guestRootDir(stateDir, vmid);
+  const root = guestRootDir(stateDir, vmid);
+  if (!existsSync(root)) throw new GuestFsError(`guest ${vmid} has no root filesystem`, 'ENOENT');
+  return root;
 }
 
 export async function pushToGuest(
