@@ -188,11 +188,14 @@ test('an unresolvable secret fails before anything is pushed, naming the variabl
   const s = setup();
   try {
     const fake = new FakeGuestDriver();
-    await assert.rejects(
-      applyFeature(fake.asDriver(), CT, s.feature, { inputs: { token: { env: 'NOPE' } }, secrets: { env: {}, scrubber: new SecretScrubber() } }),
-      /secret from environment variable NOPE is not set/,
-    );
+    const r = await applyFeature(fake.asDriver(), CT, s.feature, {
+      inputs: { token: { env: 'NOPE' } }, secrets: { env: {}, scrubber: new SecretScrubber() }, logFile: s.log,
+    });
+    assert.deepEqual(r, {
+      feature: 'greeter', status: 'failed', message: 'feature "greeter" cannot run on container 101: secret from environment variable NOPE is not set',
+    });
     assert.deepEqual(fake.calls, []);
+    assert.match(readFileSync(s.log, 'utf8'), /secret from environment variable NOPE is not set/);
   } finally {
     s.cleanup();
   }

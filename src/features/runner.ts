@@ -119,7 +119,15 @@ export async function applyFeature(
 ): Promise<FeatureResult> {
   opts.signal?.throwIfAborted();
   const name = feature.name;
-  const p = await prepare(feature, opts);
+  let p: Prepared;
+  try {
+    p = await prepare(feature, opts);
+  } catch (e) {
+    // An unresolvable secret or unreadable script: nothing was sent to the guest.
+    const message = `feature "${name}" cannot run on ${guestLabel(g)}: ${(e as Error).message}`;
+    await new FeatureLog(opts.logFile, opts.secrets?.scrubber ?? new SecretScrubber()).write(`== ${name}: ${message}`);
+    return { feature: name, status: 'failed', message };
+  }
   const log = new FeatureLog(opts.logFile, p.scrubber);
   const reason = compareMarker(await readMarker(driver, g, name, opts.signal), p.digest);
   if (reason === null) {
