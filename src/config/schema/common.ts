@@ -39,12 +39,13 @@ export const guestRef = () => {
  * A secret: a literal, or a reference resolved only when used (never at load time):
  * {"env": "NAME"} reads an environment variable, {"file": "PATH"} reads a file.
  */
+const envName = expecting('an environment variable name like PORTAINER_PASSWORD');
 export const secret = () =>
   z.union(
     [
       z.string(),
-      z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/) }),
-      z.strictObject({ file: z.string().min(1) }),
+      z.strictObject({ env: z.string(envName).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, envName) }),
+      z.strictObject({ file: nonEmpty('a file path') }),
     ],
     expecting('a string, {"env": "VAR_NAME"} or {"file": "/path/to/file"}'),
   );

@@ -1,0 +1,119 @@
+// `phoenix validate` end to end (in-process): the original config, the golden subsets, --json,
+// --verbose, --quiet, and secrets never printed. Also loadOrExit, which other verbs use.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCliCaptured } from './helpers/cli.js';
+import { ct, lxcFile, tempConfigDir } from './helpers/config.js';
+import { loadOrExit } from '../src/cli/commands/load-config.js';
+import { UsageError } from '../src/diag/errors.js';
+import type { CommandContext } from '../src/cli/io.js';
+
+const REF = join(import.meta.dirname, '..', '..', 'shared', 'reference');
+const ORIGINAL = join(REF, 'original-config');
+const GOLDEN = join(REF, 'golden');
+const skip = !existsSync(ORIGINAL) && 'needs ../shared/reference (absent)';
+const env = { PHOENIX_CONFIG: undefined };
+const validate = (config: string, ...flags: string[]) => runCliCaptured([...flags, 'validate', '--config', config], { env, cwd: tmpdir() });
+
+test('the original config validates: exit 0, warnings only, one line each, then the summary', { skip }, async () => {
+  const r = await validate(ORIGINAL);
+  assert.equal(r.code, 0, r.stdout);
+  const out = r.stdout.trimEnd().split('\n');
+  assert.match(out[out.length - 1], /^valid: 15 guests \(12 containers, 3 VMs\), 0 errors, \d+ warnings in .*original-config$/);
+  for (const l of out.slice(0, -1)) assert.match(l, /^warning: phoenix_\w+\.json:\d+:\d+: /);
+  // Ignored keys are reported once per key, not once per guest.
+  assert.equal(out.filter((l) => l.includes('apparmor_manages_nesting')).length, 1);
+  assert.doesNotMatch(r.stdout, /^debug:/m); // only with --verbose
+  assert.equal(r.stderr, '');
+});
+
+test('--verbose adds the debug lines (core_paths from another machine)', { skip }, async () => {
+  const r = await validate(ORIGINAL, '--verbose');
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^debug: phoenix_hypervisor_config.json:\d+:\d+: core_paths.lxc_config_file: \/usr\/local\/phoenix_hypervisor\/etc\/phoenix_lxc_configs.json does not exist here; using phoenix_lxc_configs.json beside/m);
+});
+
+test('--quiet keeps only errors and the summary', { skip }, async () => {
+  const r = await validate(ORIGINAL, '--quiet');
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout.trimEnd().split('\n').length, 1);
+});
+
+test('--json prints [{severity, file, path, message}] and nothing else', { skip }, async () => {
+  const r = await validate(ORIGINAL, '--json');
+  assert.equal(r.code, 0);
+  const diags = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+  assert.ok(diags.length > 0);
+  for (const d of diags) {
+    assert.deepEqual(Object.keys(d).slice(0, 4), ['severity', 'file', 'path', 'message']);
+    assert.equal(d.severity, 'warning');
+  }
+});
+
+test('the plaintext portainer_api.admin_password never appears in any output', { skip }, async () => {
+  const secret = JSON.parse(readFileSync(join(ORIGINAL, 'phoenix_hypervisor_config.json'), 'utf8')).portainer_api.admin_password as string;
+  for (const args of [[], ['--json'], ['--verbose'], ['--json', '--verbose']]) {
+    const r = await validate(ORIGINAL, ...args);
+    assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret), `secret printed with ${args.join(' ')}`);
+  }
+  const r = await validate(ORIGINAL);
+  assert.match(r.stdout, /portainer_api.admin_password: a plaintext secret/);
+});
+
+test('golden: the dispatch cycle fails with the cycle and the self-dependency', { skip }, async () => {
+  const r = await validate(join(GOLDEN, 'synthetic-dispatch-cycle.lxc.json'));
+  assert.equal(r.code, 2);
+  assert.match(r.stdout, /^error: synthetic-dispatch-cycle.lxc.json:3:\d+: lxc_configs."9990".dependencies\[0\]: dependency cycle: 9990 → 9991 → 9990$/m);
+  assert.match(r.stdout, /^error: synthetic-dispatch-cycle.lxc.json:5:\d+: lxc_configs."9992".dependencies\[0\]: 9992 depends on itself$/m);
+  assert.match(r.stdout, /^invalid: 2 errors/m);
+});
+
+test('golden: an id in both the LXC and the VM file fails', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'phoenix-golden-'));
+  copyFileSync(join(GOLDEN, 'synthetic-dispatch-id-in-both.lxc.json'), join(dir, 'phoenix_lxc_configs.json'));
+  copyFileSync(join(GOLDEN, 'synthetic-dispatch-id-in-both.vm.json'), join(dir, 'phoenix_vm_configs.json'));
+  const r = await validate(dir);
+  assert.equal(r.code, 2);
+  assert.match(r.stdout, /^error: phoenix_vm_configs.json:1:\d+: vms\[0\].vmid: id 5000 is both a container \(phoenix_lxc_configs.json: lxc_configs."5000"\) and a VM/m);
+  assert.match(r.stdout, /^invalid: 1 error,/m);
+});
+
+test('golden: the self-contained subsets validate; the others fail only on guests the subset left out', { skip }, async () => {
+  for (const f of ['lxc-900-from-template.json', 'lxc-103-clone-of-900.json', 'lxc-101-clone-idmap-bindmounts.json', 'vm-9000-cloud-image-template.json', 'hypervisor-config-subset.json']) {
+    const r = await validate(join(GOLDEN, f));
+    assert.equal(r.code, 0, `${f}:\n${r.stdout}`);
+  }
+  for (const [f, missing] of [['lxc-801-clone-zfs-volume.json', ['901', '1002']], ['lxc-901-clone-gpu-crossdep.json', ['1002']], ['vm-1001-clone-of-9000.json', ['102']]] as const) {
+    const r = await validate(join(GOLDEN, f), '--json');
+    assert.equal(r.code, 2);
+    const errors = (JSON.parse(r.stdout) as Array<{ severity: string; message: string }>).filter((d) => d.severity === 'error');
+    assert.deepEqual(errors.map((d) => /(\d+) names no guest/.exec(d.message)?.[1]).sort(), [...missing].sort(), f);
+  }
+});
+
+const ctxFor = (config: string) => {
+  let stderr = '';
+  const ctx = {
+    io: { stdout: () => {}, stderr: (s: string) => (stderr += s), env: {}, cwd: tmpdir(), isTTY: false },
+    globals: { config, driver: 'auto', dryRun: false, json: false, verbose: false, quiet: false, yes: false, color: false },
+    args: [],
+    options: {},
+  } as CommandContext;
+  return { ctx, stderr: () => stderr };
+};
+
+test('loadOrExit returns the config, with warnings on stderr', async () => {
+  const { ctx, stderr } = ctxFor(tempConfigDir({ lxc: lxcFile({ '200': ct({ colour: 'blue' }) }) }));
+  const config = await loadOrExit(ctx);
+  assert.deepEqual([...config.guests.keys()], [200]);
+  assert.match(stderr(), /^warning: phoenix_lxc_configs.json:\d+:\d+: lxc_configs."200".colour: unknown key, ignored/);
+});
+
+test('loadOrExit prints the errors and throws a UsageError (exit 2)', async () => {
+  const { ctx, stderr } = ctxFor(tempConfigDir({ lxc: lxcFile({ '200': ct({ memory_mb: '2G' }) }) }));
+  await assert.rejects(loadOrExit(ctx), (e: unknown) => e instanceof UsageError && e.exitCode === 2 && /1 error/.test(e.message));
+  assert.match(stderr(), /error: .*lxc_configs."200".memory_mb: expected an integer ≥ 16, got "2G"/);
+});
