@@ -1,0 +1,141 @@
+// qm on the simulator: cloud-image template flow, clone, agent, guest exec.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simHarness, NOBLE } from '../helpers/sim.js';
+import { runSim } from '../../src/sim/frontend/run.js';
+
+const conf = (dir: string, id: number) => readFileSync(join(dir, 'etc/pve/nodes/pve/qemu-server', `${id}.conf`), 'utf8');
+
+async function withVm(fn: (h: ReturnType<typeof simHarness>) => Promise<void>, env: Record<string, string> = {}) {
+  const h = simHarness(env);
+  try {
+    await h.ok('qm', 'create', '9000', '--name', 'tpl', '--memory', '2048', '--net0', 'virtio,bridge=vmbr0', '--agent', '1', '--scsihw', 'virtio-scsi-pci', '--ipconfig0', 'ip=dhcp', '--cipassword', 'hunter2secret');
+    await fn(h);
+  } finally {
+    h.cleanup();
+  }
+}
+
+test('qm create assigns smbios1 uuid, vmgenid, meta, a BC:24:11 MAC and a default boot order; hashes cipassword', async () => {
+  await withVm(async (h) => {
+    const c = conf(h.dir, 9000);
+    assert.match(c, /^boot: order=net0$/m);
+    assert.match(c, /^meta: creation-qemu=[\d.]+,ctime=\d+$/m);
+    assert.match(c, /^net0: virtio=BC:24:11:[0-9A-F]{2}:[0-9A-F]{2}:[0-9A-F]{2},bridge=vmbr0$/m);
+    assert.match(c, /^smbios1: uuid=[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/m);
+    assert.match(c, /^vmgenid: [0-9a-f-]{36}$/m);
+    assert.match(c, /^cipassword: \$5\$/m);
+    assert.doesNotMatch(c, /hunter2secret/);
+    const r = await h.run('qm', 'create', '9000');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "VM 9000 already exists on node 'pve'\n"]);
+  });
+});
+
+test('import a cloud image, attach it, resize, cloud-init drive, template; start on a template fails', async () => {
+  await withVm(async (h) => {
+    const out = await h.ok('qm', 'importdisk', '9000', NOBLE, 'local-lvm');
+    assert.match(out, /^unused0: successfully imported disk 'local-lvm:vm-9000-disk-0'$/m);
+    assert.match(conf(h.dir, 9000), /^unused0: local-lvm:vm-9000-disk-0$/m);
+    await h.ok('qm', 'set', '9000', '--scsi0', 'local-lvm:vm-9000-disk-0', '--ide2', 'local-lvm:cloudinit', '--boot', 'order=scsi0');
+    let c = conf(h.dir, 9000);
+    assert.match(c, /^scsi0: local-lvm:vm-9000-disk-0,size=3584M$/m);
+    assert.doesNotMatch(c, /unused0/);
+    assert.match(c, /^ide2: local-lvm:vm-9000-cloudinit,media=cdrom$/m);
+    let r = await h.run('qm', 'resize', '9000', 'scsi0', '2G');
+    assert.deepEqual([r.exitCode, r.stderr], [255, 'shrinking disks is not supported\n']);
+    await h.ok('qm', 'resize', '9000', 'scsi0', '32G');
+    await h.ok('qm', 'cloudinit', 'update', '9000');
+    await h.ok('qm', 'template', '9000');
+    c = conf(h.dir, 9000);
+    assert.match(c, /^scsi0: local-lvm:base-9000-disk-0,size=32G$/m);
+    assert.match(c, /^template: 1$/m);
+    r = await h.run('qm', 'start', '9000');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "you can't start a vm if it's a template\n"]);
+    assert.equal(
+      await h.ok('qm', 'list'),
+      '      VMID NAME                 STATUS     MEM(MB)    BOOTDISK(GB) PID       \n      9000 tpl                  stopped    2048              32.00 0         \n',
+    );
+  });
+});
+
+test('qm clone --full: new disks, new uuid and MAC, cloud-init drive recreated; linked clone by default', async () => {
+  await withVm(async (h) => {
+    await h.ok('qm', 'set', '9000', '--scsi0', 'local-lvm:4', '--ide2', 'local-lvm:cloudinit');
+    await h.ok('qm', 'template', '9000');
+    const out = await h.ok('qm', 'clone', '9000', '1001', '--name', 'web', '--full');
+    assert.match(out, /create full clone of drive scsi0 \(local-lvm:base-9000-disk-0\)\n {2}Logical volume "vm-1001-disk-0" created\./);
+    const a = conf(h.dir, 9000);
+    const b = conf(h.dir, 1001);
+    assert.match(b, /^scsi0: local-lvm:vm-1001-disk-0,size=4G$/m);
+    assert.match(b, /^ide2: local-lvm:vm-1001-cloudinit,media=cdrom$/m);
+    assert.match(b, /^name: web$/m);
+    assert.doesNotMatch(b, /^template:/m);
+    const pick = (t: string, re: RegExp) => re.exec(t)![1];
+    assert.notEqual(pick(a, /smbios1: uuid=(\S+)/), pick(b, /smbios1: uuid=(\S+)/));
+    assert.notEqual(pick(a, /virtio=([0-9A-F:]+)/), pick(b, /virtio=([0-9A-F:]+)/));
+    await h.ok('qm', 'clone', '9000', '1002');
+    assert.match(conf(h.dir, 1002), /^scsi0: local-lvm:base-9000-disk-0\/vm-1002-disk-0,size=4G$/m);
+    assert.match(conf(h.dir, 1002), /^name: Copy-of-VM-tpl$/m);
+  });
+});
+
+test('agent ping: needs agent enabled, a running VM, and a booted guest', async () => {
+  await withVm(async (h) => {
+    let r = await h.run('qm', 'agent', '9000', 'ping');
+    assert.deepEqual([r.exitCode, r.stderr], [255, 'VM 9000 is not running\n']);
+    await h.ok('qm', 'start', '9000');
+    r = await h.run('qm', 'agent', '9000', 'ping');
+    assert.deepEqual([r.exitCode, r.stdout, r.stderr], [255, '', 'QEMU guest agent is not running\n']);
+    h.env.PHOENIX_SIM_LATENCY = 'boot=0';
+    assert.equal(await h.ok('qm', 'agent', '9000', 'ping'), '');
+    await h.ok('qm', 'set', '9000', '--agent', '0');
+    r = await h.run('qm', 'agent', '9000', 'ping');
+    assert.deepEqual([r.exitCode, r.stderr], [255, 'No QEMU guest agent configured\n']);
+  }, { PHOENIX_SIM_LATENCY: 'boot=600000' });
+});
+
+test('guest exec prints Perl-style JSON; --timeout 0 returns a pid that exec-status resolves', async () => {
+  await withVm(async (h) => {
+    await h.ok('qm', 'start', '9000');
+    h.fs.execResult = { exitCode: 2, stdout: 'hello\n', stderr: 'oops\n' };
+    assert.equal(
+      await h.ok('qm', 'guest', 'exec', '9000', '--', '/bin/bash', '-c', 'echo hello; exit 2'),
+      '{\n   "err-data" : "oops\\n",\n   "exitcode" : 2,\n   "exited" : 1,\n   "out-data" : "hello\\n"\n}\n',
+    );
+    const started = await h.ok('qm', 'guest', 'exec', '9000', '--timeout', '0', '--', 'true');
+    const pid = /"pid" : (\d+)/.exec(started)![1];
+    assert.match(await h.ok('qm', 'guest', 'exec-status', '9000', pid), /"exitcode" : 2/);
+    const r = await runSim(['qm', 'guest', 'exec', '9000', '--pass-stdin', '1', '--', 'cat'], { stateDir: h.dir, env: h.env, guestfs: h.fs, stdin: 'data' });
+    assert.equal(r.exitCode, 0);
+    assert.match(h.fs.calls.at(-1)!, /stdin="data"$/);
+  }, { PHOENIX_SIM_LATENCY: 'boot=0' });
+});
+
+test('qm stop on a stopped VM returns quietly; reboot of a stopped VM fails; rollback of a running VM fails', async () => {
+  await withVm(async (h) => {
+    assert.equal((await h.run('qm', 'stop', '9000')).exitCode, 0);
+    let r = await h.run('qm', 'reboot', '9000');
+    assert.deepEqual([r.exitCode, r.stderr], [255, 'VM 9000 not running\n']);
+    await h.ok('qm', 'set', '9000', '--scsi0', 'local-lvm:4');
+    await h.ok('qm', 'snapshot', '9000', 'pre');
+    await h.ok('qm', 'start', '9000');
+    r = await h.run('qm', 'rollback', '9000', 'pre');
+    assert.deepEqual([r.exitCode, r.stderr], [255, 'unable to rollback vm 9000: vm is running\n']);
+    r = await h.run('qm', 'start', '9000');
+    assert.deepEqual([r.exitCode, r.stderr], [255, 'VM 9000 already running\n']);
+  });
+});
+
+test('qm status --verbose and qm config --snapshot', async () => {
+  await withVm(async (h) => {
+    await h.ok('qm', 'set', '9000', '--scsi0', 'local-lvm:4');
+    await h.ok('qm', 'snapshot', '9000', 'pre', '--description', 'before');
+    await h.ok('qm', 'set', '9000', '--memory', '4096');
+    assert.match(await h.ok('qm', 'config', '9000', '--snapshot', 'pre'), /^memory: 2048\n(?:.*\n)*snaptime: \d+\n/m);
+    const v = await h.ok('qm', 'status', '9000', '--verbose');
+    assert.match(v, /^maxmem: 4294967296$/m);
+    assert.match(v, /^name: tpl$/m);
+  });
+});
