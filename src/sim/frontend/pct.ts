@@ -44,7 +44,10 @@ export { snapshotEntries };
 
 /** Applies option params to a config (shared by create and set). */
 async function applyOptions(ctx: SimCtx, vmid: number, conf: GuestConf, params: Record<string, string>): Promise<void> {
-  for (const key of Object.keys(params).sort()) {
+  // Volumes are allocated in Proxmox's foreach_volume order: rootfs, then mp0, mp1, ...
+  const rank = (k: string) => (k === 'rootfs' ? -1 : /^mp\d+$/.test(k) ? Number(k.slice(2)) : 1000);
+  const keys = Object.keys(params).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  for (const key of keys) {
     if (NOT_STORED.has(key)) continue;
     const value = params[key];
     if (isDisk(key)) conf.options[key] = await applyDiskOption(ctx, 'lxc', vmid, conf, key, value);

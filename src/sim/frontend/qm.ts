@@ -36,7 +36,14 @@ const hashPassword = (pw: string, seed: string) =>
   `$5$${createHash('sha256').update(`${seed}salt`).digest('base64url').slice(0, 16)}$${createHash('sha256').update(`${seed}:${pw}`).digest('base64url')}`;
 
 async function applyOptions(ctx: SimCtx, vmid: number, conf: GuestConf, params: Record<string, string>): Promise<void> {
-  for (const key of Object.keys(params).sort()) {
+  // Drives are allocated in qemu-server's foreach_volume order: ide, sata, scsi, virtio, efidisk, tpmstate.
+  const order = ['ide', 'sata', 'scsi', 'virtio', 'efidisk', 'tpmstate'];
+  const rank = (k: string) => {
+    const m = /^([a-z]+)(\d+)$/.exec(k);
+    return m && isDiskKey('qemu', k) ? order.indexOf(m[1]) * 100 + Number(m[2]) : 10_000;
+  };
+  const keys = Object.keys(params).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  for (const key of keys) {
     if (NOT_STORED.has(key)) continue;
     const value = params[key];
     if (isDiskKey('qemu', key)) conf.options[key] = await applyDiskOption(ctx, 'qemu', vmid, conf, key, value);
