@@ -19,6 +19,7 @@ interface NodeState {
   startedAt: number;
   firstNotYetAt?: number;
   blockedOn?: string;
+  held: readonly string[]; // resource keys taken for the running attempt
   lastError?: unknown;
 }
 
@@ -43,7 +44,7 @@ export function runDag<K>(opts: RunDagOptions<K>): Promise<RunResults<K>> {
   const limits = new KeyedLimits(opts.resourceLimits);
   const userSignal = opts.signal ?? new AbortController().signal;
   const waits = new AbortController(); // cuts retry/not-yet waits short when the run stops
-  const states: NodeState[] = nodes.map((_, i) => ({ phase: 'pending', waitingOn: graph.deps[i].length, attempt: 0, startedAttempt: 0, startedAt: 0 }));
+  const states: NodeState[] = nodes.map((_, i) => ({ phase: 'pending', waitingOn: graph.deps[i].length, attempt: 0, startedAttempt: 0, startedAt: 0, held: [] }));
   const results: RunResults<K> = new Map();
   const runStart = clock.now();
   let running = 0;
@@ -122,6 +123,7 @@ export function runDag<K>(opts: RunDagOptions<K>): Promise<RunResults<K>> {
         continue;
       }
       limits.tryAcquire(keys);
+      s.held = keys;
       start(i);
     }
   }
@@ -153,7 +155,8 @@ export function runDag<K>(opts: RunDagOptions<K>): Promise<RunResults<K>> {
   // Wraps every callback that changes state: free the slot, decide, start what became startable.
   function after(i: number, handle: () => void): void {
     running--;
-    limits.release(resourcesOf(i));
+    limits.release(states[i].held);
+    states[i].held = [];
     handle();
     pump();
     finishIfDone();
