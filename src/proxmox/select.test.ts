@@ -85,11 +85,16 @@ test('pve-cli with the simulator shim on PATH: the sim state etc/pve and node', 
   assert.equal(s.stateDir, shimState);
   assert.equal(s.driver.node, 'pve2');
   assert.equal(await s.driver.readFirewall(101), 'sim fw\n');
-  // PHOENIX_SIM_STATE wins over the layout.
-  const other = join(dir, 'other-state');
-  const t = await selectDriver({ ...base, driver: 'auto', env: { PATH: join(shimState, 'bin'), PHOENIX_SIM_STATE: other }, etcPve: join(dir, 'none') });
-  assert.equal(t.kind, 'pve-cli');
-  assert.equal(t.stateDir, other);
+});
+
+test("the simulator's real shims: the state baked into the script wins over PHOENIX_SIM_STATE", async () => {
+  const { writeShims } = await import('../sim/shims.js');
+  const state = join(dir, "it's state");
+  const bin = writeShims(state, process.execPath, '/nonexistent/sim-cli.js');
+  const s = await selectDriver({ ...base, driver: 'auto', env: { PATH: bin, PHOENIX_SIM_STATE: join(dir, 'other') }, etcPve: join(dir, 'none') });
+  assert.equal(s.kind, 'pve-cli');
+  assert.equal(s.stateDir, state);
+  assert.equal(s.notice, undefined);
 });
 
 test('a marker file beside the shims names the state', async () => {

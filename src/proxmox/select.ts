@@ -78,7 +78,8 @@ export async function selectDriver(o: SelectDriverOptions): Promise<SelectedDriv
   const pveCli = (pct: string | undefined): SelectedDriver => {
     const shim = pct ? detectSimShim(pct) : undefined;
     if (shim) {
-      const stateDir = o.env.PHOENIX_SIM_STATE ? simStateDir(o.configDir, o.env) : (shim.stateDir ?? simStateDir(o.configDir, o.env));
+      // The shim's own state wins: it bakes PHOENIX_SIM_STATE into its script.
+      const stateDir = shim.stateDir ?? simStateDir(o.configDir, o.env);
       const driver = new PveCliDriver(local, { ...hooks, node: simNode(stateDir), hostFiles: fsHostFiles(join(stateDir, 'etc', 'pve')) });
       return { driver, kind: 'pve-cli', transport: 'local', stateDir };
     }

@@ -4,13 +4,9 @@
 
 import type { Exec, ExecResult } from './types.js';
 
-interface SimModule {
-  runSim(argv: string[], o: { stateDir: string; stdin?: string; env: Record<string, string> }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
-}
-// TEMPORARY until the simulator's in-process entry lands: then a lazy import of it.
-const loadSim = async (): Promise<SimModule> => {
-  throw new Error('the in-process simulator is not available yet; put `phoenix sim path` first on PATH and use --driver pve-cli');
-};
+type SimModule = typeof import('../../sim/frontend/run.js');
+let loading: Promise<SimModule> | undefined;
+const loadSim = (): Promise<SimModule> => (loading ??= import('../../sim/frontend/run.js'));
 
 export function simExec(stateDir: string, baseEnv: Record<string, string> = {}): Exec {
   return async (req) => {

@@ -24,7 +24,9 @@ export function which(cmd: string, path: string | undefined): string | undefined
  */
 export const SIM_SHIM_MARKER = '.phoenix-sim';
 
-const SHIM_SIGNATURE = /phoenix[-_ ]sim|sim-cli(\.js)?\b/i;
+const SHIM_SIGNATURE = /phoenix[-_ ]sim|Phoenix Proxmox simulator|sim-cli(\.js)?\b/i;
+/** The state a shim script bakes in: `PHOENIX_SIM_STATE='<dir>'` (POSIX single-quoted). */
+const BAKED_STATE = /^PHOENIX_SIM_STATE='((?:[^']|'\\'')*)'\s*$/m;
 
 export interface SimShim {
   /** The pct executable found on PATH. */
@@ -53,7 +55,9 @@ export function detectSimShim(pct: string): SimShim | undefined {
   } catch {
     return undefined;
   }
-  return SHIM_SIGNATURE.test(head) ? { pct, stateDir: stateFromLayout(dir) } : undefined;
+  if (!SHIM_SIGNATURE.test(head)) return undefined;
+  const baked = BAKED_STATE.exec(head)?.[1]?.replace(/'\\''/g, "'");
+  return { pct, stateDir: baked ?? stateFromLayout(dir) };
 }
 
 /** The simulator keeps shims in `<state>/bin`, next to `<state>/host.json`. */
