@@ -51,6 +51,15 @@ export interface LockOptions {
 /** Releases the lock (idempotent). */
 export type Release = () => void;
 
+/**
+ * Where the locks live: $PHOENIX_LOCK_DIR, else /run/lock/phoenix (tmpfs: nothing survives a
+ * reboot, when no run can still be going). The run lock is `run.lock`, guest locks `guests/<id>.lock`.
+ */
+export function lockPaths(env: Record<string, string | undefined>): { run: string; guests: string } {
+  const dir = env.PHOENIX_LOCK_DIR || '/run/lock/phoenix';
+  return { run: join(dir, 'run.lock'), guests: join(dir, 'guests') };
+}
+
 /** "pid 4242 on pve1 since 2026-11-26T01:02:03Z (phoenix up)" */
 export function describeHolder(h: LockHolder): string {
   return `pid ${h.pid} on ${h.host} since ${h.since.replace(/\.\d{3}Z$/, 'Z')}${h.command ? ` (${h.command})` : ''}`;
