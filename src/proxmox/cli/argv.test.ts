@@ -1,7 +1,7 @@
 // Each driver method → the exact pct/qm argv (table test).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { argv, qemuWriteFileCommand, withEnv } from './argv.js';
+import { argv, qemuWriteFileCommand, redactArgv, withEnv } from './argv.js';
 
 const table: Array<[string, string[] | null, string[]]> = [
   ['list lxc', argv.list('lxc'), ['pct', 'list']],
@@ -93,4 +93,10 @@ test('guest env becomes an env(1) prefix; bad names refused', () => {
   assert.deepEqual(withEnv(['run'], { A: '1', B_2: 'x y' }), ['env', 'A=1', 'B_2=x y', 'run']);
   assert.deepEqual(withEnv(['run']), ['run']);
   assert.throws(() => withEnv(['run'], { 'A=B': '1' }), /invalid environment variable name/);
+});
+
+test('redactArgv hides secret option values for logs, nothing else', () => {
+  const a = argv.set('qemu', 9000, { ciuser: 'admin', cipassword: 's3cret', sshkeys: 'ssh-ed25519%20AAAA' });
+  assert.deepEqual(redactArgv(a ?? []), ['qm', 'set', '9000', '--ciuser', 'admin', '--cipassword', '***', '--sshkeys', 'ssh-ed25519%20AAAA']);
+  assert.deepEqual(a?.[6], 's3cret');
 });

@@ -3,6 +3,7 @@
 // compare equal); booleans are written 1/0, never bare — a bare boolean would swallow the next
 // positional argument (PVE's get_options gives booleans an optional value).
 
+import { isSecretKey, REDACTED } from '../../util/redact.js';
 import type { GuestType, PushOptions, PveParams } from '../types.js';
 
 export type Argv = string[];
@@ -141,4 +142,15 @@ export function withEnv(command: string[], env?: Record<string, string>): string
     return `${k}=${v}`;
   });
   return ['env', ...pairs, ...command];
+}
+
+/**
+ * The argv for logs and messages: the value after a secret-looking option (`--cipassword`,
+ * `--password`) is replaced. Calls still run with the real argv; only what is shown changes.
+ */
+export function redactArgv(a: readonly string[]): string[] {
+  return a.map((w, i) => {
+    const prev = i > 0 ? /^--?([A-Za-z][\w-]*)$/.exec(a[i - 1]) : null;
+    return prev && isSecretKey(prev[1]) ? REDACTED : w;
+  });
 }
