@@ -1,3 +1,6 @@
-import { notYet } from './not-yet.js';
+// phoenix converge [ID...]: converge the named guests and their whole dependency chain
+// (every guest when no id is given).
+import type { CommandContext } from '../io.js';
+import { convergeCommand } from '../run/converge-command.js';
 
-export const run = notYet('converge', 4);
+export const run = (ctx: CommandContext) => convergeCommand(ctx, 'converge', { planOnly: false });

@@ -1,0 +1,63 @@
+// The shared body of `create`, `converge` and `plan`: open a session, run the workflows over the
+// graph (apply, or plan through a read-only driver), print the plan or the run, and map the
+// outcome to an exit code (0 all ok, 1 any guest failed or was skipped, 130 interrupted).
+
+import { EXIT } from '../../diag/errors.js';
+import { colorEnabled, createRunView, viewKind } from '../views/index.js';
+import { colors } from '../views/colors.js';
+import { renderPlans } from '../plan-view.js';
+import type { CommandContext } from '../io.js';
+import { runConverge, type Verb } from './converge.js';
+import { openSession } from './session.js';
+
+export const DEFAULT_CONCURRENCY = 4;
+
+export async function convergeCommand(ctx: CommandContext, verb: Verb, opts: { planOnly: boolean }): Promise<number> {
+  const apply = !opts.planOnly && !ctx.globals.dryRun;
+  const session = await openSession(ctx, { readOnly: !apply });
+  const { io, globals } = ctx;
+  const signal = io.signal ?? new AbortController().signal;
+  const scrub = (t: string) => session.secrets.scrubber.scrub(t);
+  const color = colorEnabled({ env: io.env, isTTY: io.isTTY, flag: globals.color });
+  const view = apply ? createRunView(viewKind({ json: globals.json, isTTY: io.isTTY }), { stdout: io.stdout, stderr: io.stderr }, { color, verbose: globals.verbose, scrub }) : undefined;
+  let result;
+  try {
+    result = await runConverge(session, {
+      verb,
+      targets: ctx.args,
+      apply,
+      concurrency: globals.concurrency ?? DEFAULT_CONCURRENCY,
+      failFast: Boolean(ctx.options.failFast),
+      signal,
+      onEvent: view ? (e) => view.onEvent(e) : undefined,
+    });
+  } finally {
+    view?.close();
+  }
+
+  const plans = result.order.map((id) => result.outcomes.get(id)?.plan).filter((p) => p !== undefined);
+  if (!apply) {
+    if (globals.json) io.stdout(`${scrub(JSON.stringify({ plans, failures: failuresOf(result) }, null, 2))}\n`);
+    else io.stdout(scrub(renderPlans(plans, colors(color), { verbose: globals.verbose })));
+  } else if (!globals.json && globals.verbose) {
+    io.stdout(scrub(renderPlans(plans, colors(color), { verbose: true })));
+  }
+  let failed = false;
+  for (const id of result.order) {
+    const o = result.outcomes.get(id)!;
+    if (o.result.status === 'failed') {
+      failed = true;
+      io.stderr(`${scrub(`phoenix: guest ${id}: ${o.message ?? 'failed'}`)}\n`);
+      for (const l of o.detail ?? []) io.stderr(`${scrub(`    ${l}`)}\n`);
+    } else if (o.result.status === 'skipped' || o.result.status === 'cancelled') failed = true;
+  }
+  if (apply && !globals.quiet && !globals.json) {
+    io.stderr(`phoenix: ${session.stats.reads} read and ${session.stats.mutations} mutating Proxmox calls; logs in ${session.logDir}\n`);
+  }
+  if (signal.aborted) return EXIT.interrupted;
+  return failed ? EXIT.failed : EXIT.ok;
+}
+
+function failuresOf(r: Awaited<ReturnType<typeof runConverge>>) {
+  return [...r.outcomes.values()].filter((o) => o.result.status === 'failed').map((o) => ({ id: o.id, message: o.message, detail: o.detail }));
+}

@@ -1,0 +1,130 @@
+// create / converge / plan: the closure of the targets, run over the dependency graph by the
+// engine, each guest through its manager workflow. In plan mode the same workflows run against a
+// read-only driver and record what they would do.
+
+import { runDag, type NodeResult } from '../../engine/index.js';
+import { GuestGraph, UnknownGuestError } from '../../graph/guests.js';
+import type { Guest, GuestId } from '../../model/guest.js';
+import { GuestFailure, type WorkflowContext } from '../../managers/context.js';
+import { convergeLxc } from '../../managers/lxc/workflow.js';
+import { convergeVm } from '../../managers/vm/workflow.js';
+import type { GuestMode, GuestPlan } from '../../plan/types.js';
+import { isTransient } from '../../proxmox/errors.js';
+import { BACKOFF, policy, retryWhen } from '../../util/retry.js';
+import { UsageError } from '../../diag/errors.js';
+import type { Session } from './session.js';
+
+export type Verb = 'create' | 'converge';
+
+export interface ConvergeRequest {
+  verb: Verb;
+  /** Guest ids as typed; empty = every guest. */
+  targets: string[];
+  apply: boolean;
+  concurrency: number;
+  failFast?: boolean;
+  signal: AbortSignal;
+  onEvent?: Parameters<typeof runDag<GuestId>>[0]['onEvent'];
+  /** Test seams. */
+  health?: WorkflowContext['health'];
+  pollMs?: number;
+}
+
+export interface GuestOutcome {
+  id: GuestId;
+  result: NodeResult<GuestId>;
+  plan?: GuestPlan;
+  /** Root-cause message for a failure (feature/check named, exit code, last log lines). */
+  message?: string;
+  detail?: string[];
+}
+
+export interface ConvergeResult {
+  order: GuestId[];
+  outcomes: Map<GuestId, GuestOutcome>;
+  edges: Array<[GuestId, GuestId]>;
+}
+
+export function parseIds(args: string[], guests: Map<GuestId, Guest>): GuestId[] {
+  const ids: GuestId[] = [];
+  for (const a of args) {
+    if (!/^\d+$/.test(a)) throw new UsageError(`"${a}" is not a guest id`, 'guest ids are numbers like 901');
+    ids.push(Number(a));
+  }
+  const unknown = ids.filter((i) => !guests.has(i));
+  if (unknown.length) {
+    const known = [...guests.keys()].sort((a, b) => a - b).join(', ');
+    throw new UsageError(`no guest ${unknown.join(', ')} in the config`, `configured guests: ${known}`);
+  }
+  return ids;
+}
+
+export async function runConverge(s: Session, req: ConvergeRequest): Promise<ConvergeResult> {
+  const guests = s.config.guests;
+  const targets = req.targets.length ? parseIds(req.targets, guests) : [...guests.keys()];
+  const graph = new GuestGraph(guests);
+  let closure;
+  try {
+    closure = graph.closure(targets);
+  } catch (e) {
+    if (e instanceof UnknownGuestError) throw new UsageError(e.message);
+    throw e;
+  }
+  const targetSet = new Set(targets);
+  const modeOf = (id: GuestId): GuestMode => (req.verb === 'converge' || targetSet.has(id) ? 'converge' : 'ensure');
+  const deps = new Map<GuestId, GuestId[]>();
+  for (const e of closure.edges) deps.set(e.from, [...(deps.get(e.from) ?? []), e.to]);
+
+  const outcomes = new Map<GuestId, GuestOutcome>();
+  const createdThisRun = new Set<GuestId>();
+  const plans = new Map<GuestId, GuestPlan>();
+  const failures = new Map<GuestId, GuestFailure>();
+
+  const results = await runDag<GuestId>({
+    nodes: closure.order,
+    // A plan has nothing to wait for: every guest is observed independently.
+    deps: (k) => (req.apply ? (deps.get(k) ?? []) : []),
+    concurrency: req.concurrency,
+    retry: policy(BACKOFF.task, retryWhen(isTransient)),
+    failFast: req.failFast,
+    signal: req.signal,
+    onEvent: req.onEvent,
+    run: async (id, nctx) => {
+      const g = guests.get(id)!;
+      const ctx: WorkflowContext = {
+        driver: s.driver,
+        apply: req.apply,
+        config: s.config,
+        registry: s.registry,
+        secrets: s.secrets,
+        logDir: s.logDir,
+        pending: s.pending,
+        signal: nctx.signal,
+        emit: (step, detail) => nctx.emit({ kind: 'step', step, status: 'started', detail }),
+        health: req.health,
+        pollMs: req.pollMs,
+        createdThisRun,
+      };
+      try {
+        const plan = g.kind === 'lxc' ? await convergeLxc(g, modeOf(id), ctx) : await convergeVm(g, modeOf(id), ctx);
+        plans.set(id, plan);
+        return { kind: 'ok', note: plan.symbol === '=' ? 'unchanged' : 'changed' };
+      } catch (e) {
+        if (e instanceof GuestFailure) failures.set(id, e);
+        throw e;
+      }
+    },
+  });
+
+  for (const id of closure.order) {
+    const result = results.get(id)!;
+    const f = failures.get(id);
+    const message = f?.message ?? (result.status === 'failed' ? s.secrets.scrubber.scrub(errorText(result.error)) : undefined);
+    outcomes.set(id, { id, result, plan: plans.get(id), message, detail: f?.detail });
+  }
+  return { order: closure.order, outcomes, edges: closure.edges.map((e) => [e.from, e.to]) };
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

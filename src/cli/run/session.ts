@@ -1,0 +1,71 @@
+// The composition root of a run: config → driver → feature registry → secrets → logs. Every verb
+// that touches guests builds one Session; nothing below cli/ picks drivers or reads argv.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { FeatureRegistry } from '../../features/registry.js';
+import type { PhoenixConfig } from '../../model/guest.js';
+import type { ProxmoxDriver } from '../../proxmox/driver.js';
+import type { ExecResult } from '../../proxmox/exec/types.js';
+import { selectDriver, type DriverKind } from '../../proxmox/select.js';
+import { SecretScrubber } from '../../util/redact.js';
+import type { SecretContext } from '../../util/secrets.js';
+import { fileRestarts, type PendingRestarts } from '../../managers/pending.js';
+import type { CommandContext } from '../io.js';
+import { loadOrExit } from '../commands/load-config.js';
+
+export interface CallStats {
+  reads: number;
+  mutations: number;
+  calls: Array<{ argv: string[]; exit: number; ms: number }>;
+}
+
+export interface Session {
+  config: PhoenixConfig;
+  driver: ProxmoxDriver;
+  driverKind: DriverKind;
+  registry: FeatureRegistry;
+  secrets: SecretContext;
+  pending: PendingRestarts;
+  /** <configDir>/.phoenix: Phoenix's own state (logs, pending restarts, run lock). */
+  stateDir: string;
+  runId: string;
+  logDir: string;
+  stats: CallStats;
+}
+
+const READ_VERBS = new Set(['status', 'config', 'list', 'listsnapshot', 'pending', 'agent', 'exec-status']);
+
+/** Whether a pct/qm call changes anything (exec counts as a read: markers and checks). */
+export function isReadCall(argv: readonly string[]): boolean {
+  const sub = argv[1] === 'guest' ? argv[2] : argv[1];
+  return READ_VERBS.has(sub ?? '') || sub === 'exec';
+}
+
+export async function openSession(ctx: CommandContext, opts: { readOnly: boolean }): Promise<Session> {
+  const config = await loadOrExit(ctx);
+  const stateDir = join(config.dir, '.phoenix');
+  const stats: CallStats = { reads: 0, mutations: 0, calls: [] };
+  const onCall = (r: ExecResult) => {
+    if (isReadCall(r.argv)) stats.reads++;
+    else stats.mutations++;
+    stats.calls.push({ argv: r.argv, exit: r.exitCode, ms: r.durationMs });
+  };
+  const selected = await selectDriver({ driver: ctx.globals.driver, env: ctx.io.env, configDir: config.dir, readOnly: opts.readOnly, onCall });
+  if (selected.notice && !ctx.globals.quiet) ctx.io.stderr(`phoenix: ${selected.notice}\n`);
+  const runId = new Date().toISOString().replace(/[:.]/g, '-');
+  const logDir = join(stateDir, 'logs', runId);
+  if (!opts.readOnly) mkdirSync(logDir, { recursive: true });
+  return {
+    config,
+    driver: selected.driver,
+    driverKind: selected.kind,
+    registry: new FeatureRegistry({ configDir: config.dir }),
+    secrets: { env: ctx.io.env, scrubber: new SecretScrubber(), baseDir: config.dir },
+    pending: fileRestarts(stateDir),
+    stateDir,
+    runId,
+    logDir,
+    stats,
+  };
+}

@@ -1,0 +1,181 @@
+// The LXC workflow, in the order the issue gives: ensure defined → apply configuration as a diff
+// → (restart if a change needs it) → start → pre-configured snapshot → features → health checks
+// → final snapshots. Each step observes, acts only on a difference, and is safe to re-run: a
+// second converge with no config change makes no mutating call.
+
+import type { LxcGuest } from '../../model/guest.js';
+import { parseLxcRootfs, mountPointSizeBytes, GiB } from '../../proxmox/codecs/index.js';
+import type { GuestConfig, PveParams } from '../../proxmox/types.js';
+import type { GuestMode, GuestPlan } from '../../plan/types.js';
+import { overallSymbol } from '../../plan/types.js';
+import { firewallTextEqual, renderFirewall } from '../common/firewall.js';
+import { checksOf, featuresOf, runChecks, runFeatures } from '../common/in-guest.js';
+import { asParams, diffOptions } from '../common/options.js';
+import { ensureSnapshot } from '../common/snapshots.js';
+import { GuestFailure, type WorkflowContext } from '../context.js';
+import { StepRecorder } from '../recorder.js';
+import { planMounts } from './mounts.js';
+import { createOnlyLxcOptions, desiredLxcOptions, ostemplateOf } from './options.js';
+import { desiredRawLxc, rawLxcEqual } from './raw-lines.js';
+
+const T = 'lxc' as const;
+
+async function define(g: LxcGuest, rec: StepRecorder, ctx: WorkflowContext): Promise<void> {
+  const { driver } = ctx;
+  if (g.cloneFrom !== undefined) {
+    const src = ctx.config.guests.get(g.cloneFrom);
+    // Read in both modes: in a plan, a source created earlier in the same run reads as absent.
+    const srcStatus = await driver.status(T, g.cloneFrom);
+    const params: PveParams = { hostname: g.name };
+    // A normal CT is cloned from a snapshot (Proxmox refuses a running CT without one); a
+    // template can be cloned directly (linked by default, full when asked).
+    const snap = src?.snapshots.templateSnapshotName;
+    if (!srcStatus?.template && snap) params.snapname = snap;
+    if (g.storage && (!srcStatus?.template || g.fullClone)) params.storage = g.storage;
+    if (srcStatus?.template && g.fullClone) params.full = 1;
+    const how = params.snapname ? ` (snapshot ${params.snapname})` : '';
+    await rec.step('clone', '+', `clone ${g.cloneFrom} → ${g.id}${how}`, { reason: 'guest does not exist' }, async () => {
+      if (ctx.apply && !srcStatus) throw new GuestFailure(g.id, `clone source ${g.cloneFrom} does not exist`);
+      await driver.clone(T, g.cloneFrom!, g.id, params);
+    });
+    return;
+  }
+  const ostemplate = ostemplateOf(g);
+  if (!ostemplate) throw new GuestFailure(g.id, `container ${g.id} does not exist and has neither "template" nor "clone_from_ctid" to create it from`);
+  const params: PveParams = { ...asParams(desiredLxcOptions(g, ctx.config.host)), ...asParams(createOnlyLxcOptions(g, ctx.config.host)) };
+  if (g.storage && g.rootfsSizeGb) params.rootfs = `${g.storage}:${g.rootfsSizeGb}`;
+  else if (g.storage) params.storage = g.storage;
+  const mounts = planMounts(g, {});
+  Object.assign(params, mounts.set);
+  await rec.step('create', '+', `create ${g.id} from ${ostemplate}`, { reason: 'guest does not exist' }, () => driver.create(T, g.id, params, ostemplate));
+}
+
+/** Options that differ, mount points, disk growth, raw lines, firewall. Returns whether a restart is needed. */
+async function configure(g: LxcGuest, cfg: GuestConfig, running: boolean, rec: StepRecorder, ctx: WorkflowContext): Promise<boolean> {
+  const { driver } = ctx;
+  const host = ctx.config.host;
+  for (const d of createOnlyLxcOptions(g, host)) {
+    const have = cfg.options[d.key];
+    if (have !== undefined && have !== d.value && !(d.key === 'unprivileged' && have === '0' && d.value === '0')) {
+      rec.notes.push(`${d.key} is ${have} on the guest but ${d.value} in the config; Proxmox cannot change it after create (re-create the guest to change it)`);
+    }
+  }
+  const diff = diffOptions('pct', desiredLxcOptions(g, host), cfg.options);
+  const mounts = planMounts(g, cfg.options);
+  if (mounts.errors.length) throw new GuestFailure(g.id, mounts.errors[0], mounts.errors.slice(1));
+  for (const u of mounts.unmanaged) rec.notes.push(`mount point ${u} is not in the config (kept)`);
+  const params = { ...diff.params, ...mounts.set };
+  const changes = [...diff.changes, ...mounts.changes];
+  let restart = false;
+  if (changes.length) {
+    const needRestart = running && changes.some((c) => !c.live);
+    restart ||= needRestart;
+    await rec.step('set', '~', `set ${changes.map((c) => c.key).join(', ')}`, { changes, reason: 'differs from the config' }, async () => {
+      if (needRestart) ctx.pending.add(g.id, 'options applied at next start');
+      await driver.set(T, g.id, params);
+    });
+  }
+
+  // Disk growth: rootfs and volumes only grow (shrinking is refused before anything runs).
+  if (g.rootfsSizeGb && cfg.options.rootfs) {
+    const have = mountPointSizeBytes(parseLxcRootfs(cfg.options.rootfs));
+    const want = g.rootfsSizeGb * GiB;
+    if (have !== undefined && want < have) {
+      throw new GuestFailure(g.id, `storage_size_gb ${g.rootfsSizeGb} is smaller than the existing root disk (${have / GiB}G); disks only grow`);
+    }
+    if (have !== undefined && want > have) {
+      const ch = [{ key: 'rootfs size', before: `${have / GiB}G`, after: `${g.rootfsSizeGb}G`, live: true }];
+      await rec.step('resize', '~', `resize rootfs to ${g.rootfsSizeGb}G`, { changes: ch }, () => driver.resize(T, g.id, 'rootfs', `${g.rootfsSizeGb}G`));
+    }
+  }
+  for (const r of mounts.resize) {
+    const ch = [{ key: `${r.disk} size`, before: r.from, after: r.size, live: true }];
+    await rec.step('resize', '~', `resize ${r.disk} to ${r.size}`, { changes: ch }, () => driver.resize(T, g.id, r.disk, r.size));
+  }
+
+  const raw = desiredRawLxc(g);
+  if (!rawLxcEqual(raw, cfg.rawLxc)) {
+    const fmt = (es: Array<[string, string]>) => es.map(([k, v]) => `${k}: ${v}`).join('; ') || '(none)';
+    const ch = [{ key: 'lxc.*', before: fmt(cfg.rawLxc), after: fmt(raw), live: false }];
+    restart ||= running;
+    await rec.step('raw-lxc', '~', 'raw lxc.* lines', { changes: ch, reason: 'differ from the config' }, async () => {
+      if (running) ctx.pending.add(g.id, 'raw lxc lines');
+      await driver.setRawLxc(g.id, raw);
+    });
+  }
+
+  if (g.firewall) {
+    const want = renderFirewall(g.firewall);
+    const have = await driver.readFirewall(g.id);
+    if (have === null || !firewallTextEqual(have, want)) {
+      await rec.step('firewall', have === null ? '+' : '~', `firewall (${g.firewall.rules.length} rules)`, { reason: have === null ? 'no firewall file' : 'rules differ' }, () =>
+        driver.writeFirewall(g.id, want),
+      );
+    }
+  }
+  return restart;
+}
+
+/** Converge one container. In plan mode (ctx.apply false) nothing is changed and the plan is returned. */
+export async function convergeLxc(g: LxcGuest, mode: GuestMode, ctx: WorkflowContext): Promise<GuestPlan> {
+  const rec = new StepRecorder(ctx);
+  const { driver } = ctx;
+  const features = featuresOf(g, ctx); // unknown features fail before anything runs
+  let status = await driver.status(T, g.id);
+  const existed = status !== null;
+  if (!status) {
+    await define(g, rec, ctx);
+    if (ctx.apply) {
+      ctx.createdThisRun.add(g.id);
+      status = await driver.status(T, g.id);
+    }
+  }
+  const fresh = !existed;
+  // Dependencies of `create` that already exist are not reconfigured: only running and healthy.
+  const full = mode === 'converge' || fresh || ctx.createdThisRun.has(g.id);
+  const cfg = status ? await driver.config(T, g.id) : null;
+  let running = status?.status === 'running';
+
+  let configChanged = false;
+  if (full) {
+    if (cfg) {
+      const restart = await configure(g, cfg, running, rec, ctx);
+      configChanged = rec.changed() && existed;
+      if ((restart || ctx.pending.has(g.id)) && running) {
+        await rec.step('restart', '!', `restart ${g.id}`, { reason: 'a change applies only at start' }, async () => {
+          await driver.reboot(T, g.id);
+          ctx.pending.clear(g.id);
+        });
+      }
+    } else if (g.cloneFrom !== undefined) {
+      // Plan of a clone that does not exist yet: what the config sets on top of the source.
+      rec.notes.push(`values after the clone are compared with ${g.cloneFrom}'s once it exists`);
+      await configure(g, { options: {}, rawLxc: [] }, false, rec, ctx);
+    }
+  }
+
+  if (!running) {
+    await rec.step('start', '+', `start ${g.id}`, { reason: status ? 'stopped' : 'new guest' }, () => driver.start(T, g.id));
+    running = true;
+  }
+  if (!full) {
+    await runChecks(g, checksOf(g, features), rec, ctx);
+    return finish(g, mode, rec);
+  }
+
+  const exists = status !== null;
+  const snaps = new Set(exists ? (await driver.listSnapshots(T, g.id)).map((s) => s.name) : []);
+  if (g.snapshots.lifecycle) await ensureSnapshot(T, g.id, 'pre-configured', snaps, configChanged, rec, ctx);
+  const featuresRan = await runFeatures(g, features, rec, ctx, exists);
+  await runChecks(g, checksOf(g, features), rec, ctx);
+  const finals = new Set<string>();
+  if (g.snapshots.lifecycle) finals.add('final-form');
+  if (g.snapshots.templateSnapshotName) finals.add(g.snapshots.templateSnapshotName);
+  for (const name of g.snapshots.named) finals.add(name);
+  for (const name of finals) await ensureSnapshot(T, g.id, name, snaps, existed && (configChanged || featuresRan), rec, ctx);
+  return finish(g, mode, rec);
+}
+
+function finish(g: LxcGuest, mode: GuestMode, rec: StepRecorder): GuestPlan {
+  return { id: g.id, kind: 'lxc', name: g.name, mode, symbol: overallSymbol(rec.steps), steps: rec.steps, notes: rec.notes };
+}

@@ -1,0 +1,38 @@
+// Restarts owed to guests. A change Proxmox applies only at the next start (hostname, raw lxc
+// lines, a VM's memory) is recorded here before `set` and cleared after the restart, so a run
+// killed in between still restarts the guest on the next run instead of forgetting it.
+
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface PendingRestarts {
+  has(vmid: number): boolean;
+  add(vmid: number, why: string): void;
+  clear(vmid: number): void;
+}
+
+/** Marker files under `<stateDir>/pending-restart/<vmid>` (the config dir's .phoenix/ by default). */
+export function fileRestarts(stateDir: string): PendingRestarts {
+  const dir = join(stateDir, 'pending-restart');
+  const path = (id: number) => join(dir, String(id));
+  return {
+    has: (id) => {
+      try {
+        readFileSync(path(id));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    add: (id, why) => {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path(id), `${why}\n`);
+    },
+    clear: (id) => rmSync(path(id), { force: true }),
+  };
+}
+
+export function memoryRestarts(): PendingRestarts {
+  const s = new Set<number>();
+  return { has: (id) => s.has(id), add: (id) => void s.add(id), clear: (id) => void s.delete(id) };
+}

@@ -1,0 +1,169 @@
+// The VM workflow: ensure defined (clone, or create from a cloud image: qm create + disk import
+// + scsi0/boot + cloud-init drive) → options as a diff (+ `qm cloudinit update` only when a
+// cloud-init option changed) → disk growth → firewall → start → wait for the guest agent and
+// cloud-init → features (guest agent exec) → health → snapshots; `is_template` VMs are then shut
+// down and turned into templates once, and later runs only verify them.
+
+import type { VmGuest } from '../../model/guest.js';
+import { diskBus, GiB, parseQemuDisk, parseSize } from '../../proxmox/codecs/index.js';
+import type { GuestConfig, PveParams } from '../../proxmox/types.js';
+import { overallSymbol, type GuestMode, type GuestPlan } from '../../plan/types.js';
+import { firewallTextEqual, renderFirewall } from '../common/firewall.js';
+import { checksOf, featuresOf, runChecks, runFeatures } from '../common/in-guest.js';
+import { asParams, diffOptions } from '../common/options.js';
+import { ensureSnapshot } from '../common/snapshots.js';
+import { GuestFailure, type WorkflowContext } from '../context.js';
+import { StepRecorder } from '../recorder.js';
+import { CLOUD_INIT_KEYS, desiredVmOptions, imageVolume, vmCreateHardware } from './options.js';
+import { waitForAgent, waitForCloudInit } from './wait.js';
+
+const T = 'qemu' as const;
+
+async function define(g: VmGuest, rec: StepRecorder, ctx: WorkflowContext): Promise<void> {
+  const { driver } = ctx;
+  if (g.cloneFrom !== undefined) {
+    const params: PveParams = { name: g.name };
+    if (g.fullClone) params.full = 1;
+    if (g.fullClone && g.storage) params.storage = g.storage;
+    await rec.step('clone', '+', `clone ${g.cloneFrom} → ${g.id}${g.fullClone ? ' (full)' : ' (linked)'}`, { reason: 'guest does not exist' }, async () => {
+      if (!(await driver.status(T, g.cloneFrom!))) throw new GuestFailure(g.id, `clone source ${g.cloneFrom} does not exist`);
+      await driver.clone(T, g.cloneFrom!, g.id, params);
+    });
+    return;
+  }
+  const image = imageVolume(g);
+  if (!image) throw new GuestFailure(g.id, `VM ${g.id} does not exist and has neither "template_image" nor "clone_from_vmid" to create it from`);
+  const storage = g.storage ?? 'local-lvm';
+  const params: PveParams = { ...asParams(desiredVmOptions(g, ctx.config.host)), ...vmCreateHardware(g) };
+  await rec.step('create', '+', `create ${g.id}`, { reason: 'guest does not exist' }, () => driver.create(T, g.id, params));
+  await rec.step('import-disk', '+', `import ${image} to ${storage} as scsi0`, {}, async () => {
+    await driver.importDisk(g.id, image, storage);
+    const cfg = await driver.config(T, g.id);
+    const unused = Object.entries(cfg?.options ?? {}).find(([k]) => /^unused\d+$/.test(k));
+    if (!unused) throw new GuestFailure(g.id, `qm disk import left no unused disk on VM ${g.id}`);
+    await driver.set(T, g.id, { scsi0: unused[1], boot: 'order=scsi0' });
+  });
+}
+
+async function configure(g: VmGuest, cfg: GuestConfig, running: boolean, rec: StepRecorder, ctx: WorkflowContext): Promise<boolean> {
+  const { driver } = ctx;
+  const diff = diffOptions('qm', desiredVmOptions(g, ctx.config.host), cfg.options);
+  let restart = false;
+  if (diff.changes.length) {
+    const needRestart = running && diff.changes.some((c) => !c.live);
+    restart ||= needRestart;
+    await rec.step('set', '~', `set ${diff.changes.map((c) => c.key).join(', ')}`, { changes: diff.changes, reason: 'differs from the config' }, async () => {
+      if (needRestart) ctx.pending.add(g.id, 'options applied at next boot');
+      await driver.set(T, g.id, diff.params);
+    });
+    if (diff.changes.some((c) => CLOUD_INIT_KEYS.has(c.key))) {
+      await rec.step('cloudinit', '~', 'regenerate the cloud-init drive', { reason: 'cloud-init options changed' }, () => driver.cloudinitUpdate(g.id));
+    }
+  }
+  if (g.diskSizeGb) {
+    const boot = Object.entries(cfg.options).find(([k]) => k === 'scsi0') ?? Object.entries(cfg.options).find(([k]) => diskBus(k) && !/^ide2$/.test(k));
+    if (boot) {
+      const bus = diskBus(boot[0])!;
+      const disk = parseQemuDisk(bus, boot[1]);
+      const have = disk.size ? parseSize(disk.size) : undefined;
+      const want = g.diskSizeGb * GiB;
+      if (have !== undefined && want < have) throw new GuestFailure(g.id, `disk_size_gb ${g.diskSizeGb} is smaller than ${boot[0]} (${have / GiB}G); disks only grow`);
+      if (have === undefined || want > have) {
+        const ch = [{ key: `${boot[0]} size`, before: have === undefined ? undefined : `${have / GiB}G`, after: `${g.diskSizeGb}G`, live: true }];
+        await rec.step('resize', '~', `resize ${boot[0]} to ${g.diskSizeGb}G`, { changes: ch }, () => driver.resize(T, g.id, boot[0], `${g.diskSizeGb}G`));
+      }
+    } else if (!ctx.apply) {
+      rec.steps.push({ kind: 'resize', symbol: '~', summary: `resize scsi0 to ${g.diskSizeGb}G`, reason: 'after import' });
+    }
+  }
+  if (g.firewall) {
+    const want = renderFirewall(g.firewall);
+    const have = await driver.readFirewall(g.id);
+    if (have === null || !firewallTextEqual(have, want)) {
+      await rec.step('firewall', have === null ? '+' : '~', `firewall (${g.firewall.rules.length} rules)`, { reason: have === null ? 'no firewall file' : 'rules differ' }, () =>
+        driver.writeFirewall(g.id, want),
+      );
+    }
+  }
+  return restart;
+}
+
+export async function convergeVm(g: VmGuest, mode: GuestMode, ctx: WorkflowContext): Promise<GuestPlan> {
+  const rec = new StepRecorder(ctx);
+  const { driver } = ctx;
+  const features = featuresOf(g, ctx);
+  let status = await driver.status(T, g.id);
+  const existed = status !== null;
+  if (status?.template) {
+    // A template is provisioned once; later runs only verify it is still there and a template.
+    rec.note('verify', `template ${g.id} exists`);
+    if (!g.isTemplate) rec.notes.push(`VM ${g.id} is a template on the host but not in the config (left as it is)`);
+    return finish(g, mode, rec);
+  }
+  if (!status) {
+    await define(g, rec, ctx);
+    if (ctx.apply) {
+      ctx.createdThisRun.add(g.id);
+      status = await driver.status(T, g.id);
+    }
+  }
+  const full = mode === 'converge' || !existed || ctx.createdThisRun.has(g.id);
+  const cfg = status ? await driver.config(T, g.id) : null;
+  let running = status?.status === 'running';
+  let configChanged = false;
+  if (full) {
+    if (cfg) {
+      const restart = await configure(g, cfg, running, rec, ctx);
+      configChanged = rec.changed() && existed;
+      if ((restart || ctx.pending.has(g.id)) && running) {
+        await rec.step('restart', '!', `reboot ${g.id}`, { reason: 'a change applies only at boot' }, async () => {
+          await driver.reboot(T, g.id);
+          ctx.pending.clear(g.id);
+        });
+      }
+    } else if (g.cloneFrom !== undefined) {
+      rec.notes.push(`values after the clone are compared with ${g.cloneFrom}'s once it exists`);
+      await configure(g, { options: {}, rawLxc: [] }, false, rec, ctx);
+    }
+  }
+  let booted = rec.steps.some((st) => st.kind === 'restart');
+  if (!running) {
+    booted = true;
+    await rec.step('start', '+', `start ${g.id}`, { reason: status ? 'stopped' : 'new guest' }, () => driver.start(T, g.id));
+    running = true;
+  }
+  if (booted) {
+    // Only a VM this run (re)started needs waiting for; a running one was waited for before.
+    await rec.step('wait-agent', '=', 'wait for the guest agent and cloud-init', {}, async () => {
+      await waitForAgent(g, ctx);
+      await waitForCloudInit(g, ctx);
+    });
+  }
+  if (!full) {
+    await runChecks(g, checksOf(g, features), rec, ctx);
+    return finish(g, mode, rec);
+  }
+  const exists = status !== null;
+  const snaps = new Set(exists && !g.isTemplate ? (await driver.listSnapshots(T, g.id)).map((s) => s.name) : []);
+  const pre = g.snapshots.named.filter((n) => n === 'pre-features');
+  for (const name of pre) await ensureSnapshot(T, g.id, name, snaps, configChanged, rec, ctx);
+  const featuresRan = await runFeatures(g, features, rec, ctx, exists);
+  await runChecks(g, checksOf(g, features), rec, ctx);
+  if (g.isTemplate) {
+    await rec.step('template', '+', `shut down and convert ${g.id} to a template`, { reason: 'is_template' }, async () => {
+      // Clean per-instance state so clones get their own identity from cloud-init.
+      await driver.exec(T, g.id, ['cloud-init', 'clean', '--logs'], { timeoutMs: 120_000, signal: ctx.signal });
+      await driver.shutdown(T, g.id, 120);
+      await driver.template(T, g.id);
+    });
+    return finish(g, mode, rec);
+  }
+  const finals = new Set<string>(g.snapshots.named.filter((n) => n !== 'pre-features'));
+  if (g.snapshots.templateSnapshotName) finals.add(g.snapshots.templateSnapshotName);
+  for (const name of finals) await ensureSnapshot(T, g.id, name, snaps, existed && (configChanged || featuresRan), rec, ctx);
+  return finish(g, mode, rec);
+}
+
+function finish(g: VmGuest, mode: GuestMode, rec: StepRecorder): GuestPlan {
+  return { id: g.id, kind: 'vm', name: g.name, mode, symbol: overallSymbol(rec.steps), steps: rec.steps, notes: rec.notes };
+}
