@@ -8,6 +8,7 @@ import { cycles } from './cycles.js';
 import { duplicateIds } from './duplicate-ids.js';
 import { duplicateIp } from './duplicate-ip.js';
 import { duplicateMac } from './duplicate-mac.js';
+import { firewallDuplicates } from './firewall-duplicates.js';
 import { gatewaySubnet } from './gateway-subnet.js';
 import { guestIds } from './guest-ids.js';
 import { hostnames } from './hostnames.js';
@@ -29,6 +30,7 @@ export const RULES: Rule[] = [
   duplicateMac,
   duplicateIp,
   mountPaths,
+  firewallDuplicates,
   buildable,
   plaintextSecrets,
   unknownKeys,

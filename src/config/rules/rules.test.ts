@@ -108,6 +108,26 @@ const cases: Case[] = [
     path: 'lxc_configs."200".zfs_volumes[0].mount_point',
     message: /\/data\/ is already a mount point of this guest/,
   },
+  // firewall-duplicates
+  {
+    name: 'a firewall rule written twice',
+    files: {
+      lxc: lxcFile({
+        '200': ct({
+          firewall: {
+            rules: [
+              { type: 'in', action: 'ACCEPT', proto: 'tcp', port: '22', comment: 'ssh' },
+              { type: 'in', action: 'ACCEPT', proto: 'tcp', port: '443' },
+              { type: 'in', action: 'ACCEPT', proto: 'tcp', dport: 22, comment: 'ssh again' },
+            ],
+          },
+        }),
+      }),
+    },
+    severity: 'warning',
+    path: 'lxc_configs."200".firewall.rules[2]',
+    message: /^same rule as rules\[0\] \(only the comment differs\); it would be created twice$/,
+  },
   // buildable
   { name: 'nothing to build from', files: { lxc: lxcFile({ '200': { name: 'x' } }) }, severity: 'warning', path: 'lxc_configs."200"', message: /neither template nor clone_from_ctid/ },
   { name: 'VM with nothing to build from', files: { vm: vmFile([{ vmid: 9000, name: 'x' }]) }, severity: 'warning', file: VM, path: 'vms[0]', message: /neither template_image nor clone_from_vmid/ },
