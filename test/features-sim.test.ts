@@ -9,6 +9,8 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { SecretScrubber } from '../src/util/redact.js';
 import type { ProxmoxDriver } from '../src/proxmox/driver.js';
 import { selectDriver } from '../src/proxmox/select.js';
 import { FeatureRegistry, resolveGuestFeatures } from '../src/features/registry.js';
@@ -135,4 +137,39 @@ test('in a simulated VM the same feature runs through the guest agent, and a re-
   assert.equal(again.status, 'skipped');
   const started = calls.filter((c) => c[0] === 'qm' && c[2] === 'exec');
   assert.deepEqual(started, [['qm', 'guest', 'exec', String(vm.vmid), '--synchronous', '0', '--', 'cat', '/var/lib/phoenix/features/base_setup.json']]);
+});
+
+test('trusted_ca installs a root given as a file reference only when its fingerprint matches', { skip: why }, async (t) => {
+  if (why) return t.skip(why);
+  const pemFile = join(import.meta.dirname, 'fixtures/features/test-root-ca.pem');
+  const fingerprint = new X509Certificate(readFileSync(pemFile)).fingerprint256;
+  const ca = registry.find('trusted_ca');
+  assert.ok(ca.ok);
+  const log = join(dir, '.phoenix/logs/run6', `${VMID}.log`);
+  const secrets = { env: {}, scrubber: new SecretScrubber(), baseDir: dir };
+  const wrong = await applyFeature(driver, CT, ca.feature, {
+    inputs: { trusted_ca_pem: { file: pemFile }, bootstrap_ca_fingerprint: '00'.repeat(32) }, logFile: log, secrets,
+  });
+  assert.equal(wrong.status, 'failed');
+  assert.match(wrong.logTail!.join('\n'), /does not match bootstrap_ca_fingerprint 0000/);
+
+  const right = await applyFeature(driver, CT, ca.feature, {
+    inputs: { trusted_ca_pem: { file: pemFile }, bootstrap_ca_fingerprint: fingerprint }, logFile: log, secrets,
+  });
+  assert.equal(right.status, 'applied', readFileSync(log, 'utf8'));
+  const installed = await driver.exec('lxc', VMID, ['cat', '/usr/local/share/ca-certificates/phoenix-root-ca.crt']);
+  assert.equal(new X509Certificate(installed.stdout).fingerprint256, fingerprint);
+});
+
+test('python_api_service runs a command as a systemd unit and its default check passes', { skip: why }, async (t) => {
+  if (why) return t.skip(why);
+  const log = join(dir, '.phoenix/logs/run7', `${VMID}.log`);
+  const spec = { command: ['python3', '-m', 'http.server', '8080'], environment: { GREETING: 'a "quoted" 100%' } };
+  const r = await applyAll(['python_api_service'], { python_api_service: spec }, log);
+  assert.equal(r.results[0]!.status, 'applied', readFileSync(log, 'utf8'));
+  const unit = (await driver.exec('lxc', VMID, ['cat', '/etc/systemd/system/python-api.service'])).stdout;
+  assert.match(unit, /^ExecStart="\/opt\/python-api\/venv\/bin\/python3" "-m" "http\.server" "8080"$/m);
+  assert.match(unit, /^Environment="GREETING=a \\"quoted\\" 100%%"$/m);
+  const health = await runHealthChecks(driver, CT, featureHealthChecks(r.features), { sleep: async () => {} });
+  assert.equal(health.healthy, true, JSON.stringify(health));
 });

@@ -26,7 +26,8 @@ phx_apt_install python3 python3-venv
 base=/opt/python-api
 venv=$base/venv
 mkdir -p "$base"
-[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+# pip is added to the venv only when there are requirements to install (ensurepip is slow).
+[ -x "$venv/bin/python" ] || python3 -m venv --without-pip "$venv"
 
 # One python pass validates the spec and renders the three things the rest of the script needs.
 rendered=$(printf '%s' "$spec" | python3 -c '
@@ -79,13 +80,14 @@ service_lines=$(printf '%s\n' "$rendered" | sed -n '3,/^--requirements--$/p' | s
 requirements=$(printf '%s\n' "$rendered" | sed -n '/^--requirements--$/,$p' | sed 1d)
 
 getent passwd "$user" >/dev/null || useradd -r -s /usr/sbin/nologin -U -d "$base" "$user"
-[ -d "$app_dir" ] || install -d -o "$user" -g "$user" "$app_dir"
+[ -d "$app_dir" ] || install -d -o "$user" -g "$(id -gn "$user")" "$app_dir"
 
 phx_write_file "$base/requirements.txt" 0644 "$requirements"
 # The stamp is dropped before installing, so a failed pip run is retried next time.
 [ "$PHX_CHANGED" = 0 ] || rm -f "$base/.requirements-installed"
 if [ -n "$requirements" ] && [ ! -f "$base/.requirements-installed" ]; then
   phx_log "installing requirements"
+  "$venv/bin/python" -m pip --version >/dev/null 2>&1 || "$venv/bin/python" -m ensurepip --upgrade
   "$venv/bin/python" -m pip install -r "$base/requirements.txt"
   : >"$base/.requirements-installed"
 fi

@@ -59,7 +59,7 @@ fi
 
 if [ -n "$ca_url" ]; then
   defaults="$(step path)/config/defaults.json"
-  if [ -f "$defaults" ] && grep -q "\"ca-url\": *\"$ca_url\"" "$defaults" && grep -qi "\"fingerprint\": *\"$fingerprint\"" "$defaults"; then
+  if [ -f "$defaults" ] && grep -qF "\"$ca_url\"" "$defaults" && grep -qiF "\"$fingerprint\"" "$defaults"; then
     phx_log "already bootstrapped to $ca_url"
   else
     step ca bootstrap --ca-url "$ca_url" --fingerprint "$fingerprint" --install --force
