@@ -17,7 +17,7 @@ export interface GuestMeta {
 }
 
 const DIRS = [
-  'etc/apt/sources.list.d', 'etc/systemd/system', 'etc/network', 'etc/ssl/certs', 'root', 'home', 'tmp',
+  'etc/apt/sources.list.d', 'etc/systemd/system', 'etc/network', 'etc/skel', 'var/mail', 'etc/ssl/certs', 'root', 'home', 'tmp',
   'var/lib/phoenix-sim/dpkg', 'var/lib/phoenix-sim/systemd/enabled', 'var/lib/phoenix-sim/systemd/active',
   'var/log', 'var/tmp', 'var/cache', 'run', 'opt', 'srv', 'mnt', 'media', 'proc', 'dev', 'sys',
   'usr/local/bin', 'usr/local/sbin', 'usr/local/lib/systemd/system', 'usr/local/share/ca-certificates',
@@ -26,6 +26,15 @@ const DIRS = [
 const PASSWD = 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nbin:x:2:2:bin:/bin:/usr/sbin/nologin\nsys:x:3:3:sys:/dev:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n';
 const GROUP = 'root:x:0:\ndaemon:x:1:\nbin:x:2:\nsys:x:3:\nadm:x:4:\nsudo:x:27:\nusers:x:100:\nnogroup:x:65534:\n';
 const SHADOW = 'root:*:19700:0:99999:7:::\ndaemon:*:19700:0:99999:7:::\nbin:*:19700:0:99999:7:::\nsys:*:19700:0:99999:7:::\nnobody:*:19700:0:99999:7:::\n';
+const GSHADOW = 'root:*::\ndaemon:*::\nbin:*::\nsys:*::\nadm:*::\nsudo:*::\nusers:*::\nnogroup:*::\n';
+// The settings of Debian's /etc/login.defs that the host's useradd/groupadd act on in the guest
+// (without USERGROUPS_ENAB, `useradd svc` would not create the group `svc`).
+const LOGIN_DEFS = [
+  'MAIL_DIR        /var/mail', 'PASS_MAX_DAYS   99999', 'PASS_MIN_DAYS   0', 'PASS_WARN_AGE   7',
+  'UID_MIN         1000', 'UID_MAX         60000', 'SYS_UID_MIN     100', 'SYS_UID_MAX     999',
+  'GID_MIN         1000', 'GID_MAX         60000', 'SYS_GID_MIN     100', 'SYS_GID_MAX     999',
+  'UMASK           022', 'HOME_MODE       0700', 'USERGROUPS_ENAB yes', 'ENCRYPT_METHOD  SHA512', '',
+].join('\n');
 const HOSTS = '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\nff02::1\t\tip6-allnodes\nff02::2\t\tip6-allrouters\n';
 
 /** Packages a fresh template/cloud image already has, with the units they bring (enabled, not running). */
@@ -36,6 +45,29 @@ function basePackages(kind: GuestKind): [string, string[]][] {
   ];
   if (kind === 'vm') pkgs.push(['cloud-init', ['cloud-init.service']], ['qemu-guest-agent', ['qemu-guest-agent.service']]);
   return pkgs;
+}
+
+/**
+ * The host's PAM configuration, copied into every guest: it must match the PAM modules of the host
+ * /usr the guest runs, and without it su/runuser abort ("Critical error - immediate abort").
+ * Read once per process; absent on hosts without PAM.
+ */
+let hostPam: Promise<[string, string][]> | undefined;
+function hostPamFiles(): Promise<[string, string][]> {
+  hostPam ??= (async () => {
+    const out: [string, string][] = [];
+    const names = await readdir('/etc/pam.d').catch(() => [] as string[]);
+    for (const n of names) {
+      const text = await readFile(join('/etc/pam.d', n), 'utf8').catch(() => undefined);
+      if (text !== undefined) out.push([`etc/pam.d/${n}`, text]);
+    }
+    for (const f of ['etc/security/limits.conf', 'etc/shells']) {
+      const text = await readFile(`/${f}`, 'utf8').catch(() => undefined);
+      if (text !== undefined) out.push([f, text]);
+    }
+    return out;
+  })();
+  return hostPam;
 }
 
 const dpkgRecord = (name: string): string =>
@@ -62,6 +94,8 @@ export async function createGuestRoot(
     ['etc/passwd', PASSWD, 0o644],
     ['etc/group', GROUP, 0o644],
     ['etc/shadow', SHADOW, 0o640],
+    ['etc/gshadow', GSHADOW, 0o640],
+    ['etc/login.defs', LOGIN_DEFS, 0o644],
     ['etc/machine-id', '', 0o444],
     ['root/.profile', '# ~/.profile: executed by Bourne-compatible login shells.\n', 0o644],
   ];
@@ -73,6 +107,7 @@ export async function createGuestRoot(
     }
   }
   for (const t of opts.kind === 'vm' ? [...COMMON_TOOLS, ...VM_TOOLS] : COMMON_TOOLS) files.push([t.path, t.content, t.mode]);
+  for (const [p, text] of await hostPamFiles()) files.push([p, text, 0o644]);
   await Promise.all(
     files.map(async ([p, content, mode]) => {
       await mkdir(dirname(join(root, p)), { recursive: true });

@@ -112,3 +112,9 @@ test('real host tools from /usr work in the guest (awk via /etc/alternatives, py
     const r = await sh("echo 'a b' | awk '{print $2}'; command -v python3 >/dev/null && python3 -c 'print(6*7)' || echo 42");
     assert.equal(r.stdout, 'b\n42\n');
   }));
+
+test('install-script staples work: useradd creates a user group, chown to it, su/runuser', { skip }, () =>
+  withGuest('lxc', async (sh) => {
+    const r = await sh('set -e; useradd -r -m -d /var/lib/svc -s /usr/sbin/nologin svc; touch /tmp/f; chown svc:svc /tmp/f; stat -c %U:%G /tmp/f; runuser -u svc -- id -un; su -s /bin/sh svc -c "id -gn"');
+    assert.equal(r.stdout, 'svc:svc\nsvc\nsvc\n', r.stderr);
+  }));
