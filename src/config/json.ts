@@ -31,7 +31,13 @@ class JsonSyntaxError extends Error {
   }
 }
 
-const pathKey = (path: JsonPath): string => JSON.stringify(path);
+/** Where a value is (for object members: where its key is), with its children's locations. */
+interface LocNode {
+  at: number;
+  keys?: Map<string, LocNode>;
+  items?: LocNode[];
+}
+
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
 /** Parses `text` as one JSON value; never throws. A leading byte-order mark is ignored. */
@@ -48,8 +54,8 @@ export function parseJson(text: string): JsonParseResult {
     }
     return { line: lo + 1, column: index - lineStarts[lo] + 1 };
   };
-  const positions = new Map<string, number>();
   const duplicates: JsonDuplicateKey[] = [];
+  const path: (string | number)[] = []; // of the value being parsed, for duplicate reports
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
 
   const fail = (message: string, index = i): never => {
@@ -91,37 +97,38 @@ export function parseJson(text: string): JsonParseResult {
       i++;
     }
     i++; // closing quote
-    return JSON.parse(text.slice(start, i)) as string;
+    const raw = text.slice(start + 1, i - 1);
+    return raw.includes('\\') ? (JSON.parse(text.slice(start, i)) as string) : raw;
   };
 
-  const parseValue = (path: (string | number)[], record: boolean): unknown => {
+  const parseValue = (): { value: unknown; node: LocNode } => {
     skip();
-    if (record) positions.set(pathKey(path), i);
+    const node: LocNode = { at: i };
     const c = text[i];
-    if (c === '{') return parseObject(path);
-    if (c === '[') return parseArray(path);
-    if (c === '"') return parseString();
+    if (c === '{') return { value: parseObject(node), node };
+    if (c === '[') return { value: parseArray(node), node };
+    if (c === '"') return { value: parseString(), node };
     if (c === "'") fail('strings must use double quotes (")');
     if (c === '-' || (c >= '0' && c <= '9')) {
       NUMBER.lastIndex = i;
       const m = NUMBER.exec(text);
       if (!m) fail(`invalid number ${describe(i)}`);
       i += m![0].length;
-      return Number(m![0]);
+      return { value: Number(m![0]), node };
     }
     for (const [word, value] of [['true', true], ['false', false], ['null', null]] as const) {
       if (text.startsWith(word, i) && !/[\w]/.test(text[i + word.length] ?? '')) {
         i += word.length;
-        return value;
+        return { value, node };
       }
     }
     if (i >= text.length) fail(path.length === 0 && text.trim() === '' ? 'the file is empty' : 'unexpected end of file (expected a value)');
     return fail(`unexpected ${describe(i)} (expected a value: object, array, string, number, true, false or null)`);
   };
 
-  const parseObject = (path: (string | number)[]): Record<string, unknown> => {
+  const parseObject = (node: LocNode): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
-    const seen = new Map<string, number>();
+    const keys = (node.keys = new Map<string, LocNode>());
     i++;
     skip();
     if (text[i] === '}') {
@@ -133,15 +140,18 @@ export function parseJson(text: string): JsonParseResult {
       if (text[i] !== '"') fail(i >= text.length ? "unexpected end of file (expected '}')" : text[i] === '}' ? "trailing comma before '}'" : `expected a "quoted" property name, got ${describe(i)}`);
       const keyIndex = i;
       const key = parseString();
-      const childPath = [...path, key];
-      if (seen.has(key)) duplicates.push({ path: childPath, at: at(keyIndex), first: at(seen.get(key)!) });
-      else seen.set(key, keyIndex);
-      positions.set(pathKey(childPath), keyIndex);
+      const prev = keys.get(key);
+      if (prev) duplicates.push({ path: [...path, key], at: at(keyIndex), first: at(prev.at) });
       skip();
       if (text[i] !== ':') fail(`expected ':' after property name "${key}", got ${describe(i)}`);
       i++;
+      path.push(key);
+      const child = parseValue();
+      path.pop();
+      child.node.at = keyIndex; // members are located at their key
+      keys.set(key, child.node); // the last one wins, as for the value
       // Own property definition: a "__proto__" key must not change the object's prototype.
-      Object.defineProperty(out, key, { value: parseValue(childPath, false), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, key, { value: child.value, enumerable: true, writable: true, configurable: true });
       skip();
       if (text[i] === ',') {
         i++;
@@ -155,8 +165,9 @@ export function parseJson(text: string): JsonParseResult {
     }
   };
 
-  const parseArray = (path: (string | number)[]): unknown[] => {
+  const parseArray = (node: LocNode): unknown[] => {
     const out: unknown[] = [];
+    const items = (node.items = [] as LocNode[]);
     i++;
     skip();
     if (text[i] === ']') {
@@ -166,7 +177,11 @@ export function parseJson(text: string): JsonParseResult {
     for (;;) {
       skip();
       if (text[i] === ']') fail("trailing comma before ']'");
-      out.push(parseValue([...path, out.length], true));
+      path.push(out.length);
+      const child = parseValue();
+      path.pop();
+      out.push(child.value);
+      items.push(child.node);
       skip();
       if (text[i] === ',') {
         i++;
@@ -181,20 +196,22 @@ export function parseJson(text: string): JsonParseResult {
   };
 
   try {
-    const value = parseValue([], true);
+    const { value, node: root } = parseValue();
     skip();
     if (i < text.length) fail(`unexpected ${describe(i)} after the end of the JSON value`);
     return {
       ok: true,
       value,
       duplicates,
-      locate(path) {
+      locate(target) {
         // A missing key (e.g. a required one) is located at the nearest enclosing value.
-        for (let n = path.length; n >= 0; n--) {
-          const p = positions.get(pathKey(path.slice(0, n)));
-          if (p !== undefined) return at(p);
+        let node = root;
+        for (const seg of target) {
+          const next = typeof seg === 'number' ? node.items?.[seg] : node.keys?.get(seg);
+          if (!next) break;
+          node = next;
         }
-        return undefined;
+        return at(node.at);
       },
     };
   } catch (e) {
