@@ -64,3 +64,9 @@ test('a byte-order mark is ignored', () => {
   assert.ok(r.ok);
   assert.deepEqual(r.value, { a: 1 });
 });
+
+test('absurdly deep nesting is a syntax error, not a crash', () => {
+  const r = parseJson(`${'['.repeat(100000)}${']'.repeat(100000)}`);
+  assert.equal(r.ok, false);
+  if (!r.ok) assert.match(r.message, /nested deeper than 256 levels/);
+});

@@ -38,6 +38,8 @@ interface LocNode {
   items?: LocNode[];
 }
 
+/** Deeper nesting is surely a mistake, and would otherwise overflow the stack. */
+const MAX_DEPTH = 256;
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
 /** Parses `text` as one JSON value; never throws. A leading byte-order mark is ignored. */
@@ -103,6 +105,7 @@ export function parseJson(text: string): JsonParseResult {
 
   const parseValue = (): { value: unknown; node: LocNode } => {
     skip();
+    if (path.length > MAX_DEPTH) fail(`nested deeper than ${MAX_DEPTH} levels`);
     const node: LocNode = { at: i };
     const c = text[i];
     if (c === '{') return { value: parseObject(node), node };
