@@ -86,7 +86,7 @@ function spawnSandbox(full: string[], mapped: boolean, opts: RunInGuestOptions):
   return new Promise((resolve, reject) => {
     // fd 3 is the id-map handshake in mapped mode (see hostArgv in sandbox.ts).
     const stdio: ('pipe' | 'ignore')[] = ['pipe', 'pipe', 'pipe', mapped ? 'pipe' : 'ignore'];
-    const child = spawn(full[0], full.slice(1), { stdio, detached: true, env: { PATH: GUEST_PATH } });
+    const child = spawn(full[0], full.slice(1), { stdio, detached: true, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;

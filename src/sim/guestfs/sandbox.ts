@@ -146,11 +146,11 @@ export function bwrapArgs(spec: SandboxSpec): string[] {
 export function hostArgv(tools: SandboxTools, spec: SandboxSpec): string[] {
   const bw = [tools.bwrap, ...bwrapArgs(spec)];
   if (!tools.unshare || !tools.setpriv || !tools.mount) return bw;
-  const stage = 'mount --bind -- "$0" "$1" && shift && exec "$@"';
+  const stage = '"$0" --bind -- "$1" "$2" && shift 2 && exec "$@"';
   const gate =
     'printf x >&3 && read _ <&3 || exit 125; exec 3>&-; ' +
     'exec "$0" --reuid=0 --regid=0 --clear-groups --inh-caps=-all --ambient-caps=-all -- "$@"';
   const user = [tools.unshare, '--user', '--keep-caps', '--', '/bin/sh', '-c', gate, tools.setpriv, ...bw];
   if (!needsStage(spec.root)) return user;
-  return [tools.unshare, '--mount', '--propagation', 'private', '--', '/bin/sh', '-c', stage, spec.root, stageDir(), ...user];
+  return [tools.unshare, '--mount', '--propagation', 'private', '--', '/bin/sh', '-c', stage, tools.mount, spec.root, stageDir(), ...user];
 }
