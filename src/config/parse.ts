@@ -41,8 +41,8 @@ export function parseConfig(sources: Partial<Record<FileRole, SourceFile>>): { p
     diagnostics.push(...r.diagnostics);
     return r.data as T | undefined;
   };
-  // A guest entry the schema rejects is parsed again without the offending top-level keys, so the
-  // rules can still check the rest of it (its errors are already reported).
+  // An entry (a guest, or the host file) the schema rejects is parsed again without the offending
+  // top-level keys, so the rules can still check the rest of it (its errors are already reported).
   const entry = <T>(schema: Parameters<typeof parseAt>[0], src: SourceFile, path: JsonPath, raw: unknown): Pick<ParsedEntry<T>, 'data' | 'partial'> => {
     const r = parseAt(schema, src, path, raw);
     diagnostics.push(...r.diagnostics);
@@ -54,7 +54,7 @@ export function parseConfig(sources: Partial<Record<FileRole, SourceFile>>): { p
   };
 
   const hyp = sources.hypervisor;
-  if (hyp) parsed.hypervisor = run<HypervisorInput>(HypervisorSchema, hyp, [], hyp.doc.value);
+  if (hyp) parsed.hypervisor = entry<HypervisorInput>(HypervisorSchema, hyp, [], hyp.doc.value).data;
 
   const lxc = sources.lxc;
   if (lxc) {

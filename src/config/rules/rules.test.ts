@@ -194,3 +194,11 @@ test('diagnostics never echo a secret value, even when its type is wrong', () =>
   assert.doesNotMatch(text, /12345678|s3cret-value/);
   assert.match(text, /admin_password.*got a number/);
 });
+
+test('a host file with one bad key still has the rest checked', () => {
+  const r = validate({ hypervisor: { domain_name: 5, portainer_api: { admin_password: 'plain-text-pw' } } });
+  assert.deepEqual(
+    r.diagnostics.items.map((d) => `${d.severity} ${d.path}`),
+    ['error domain_name', 'warning portainer_api.admin_password'],
+  );
+});
