@@ -29,27 +29,36 @@ async function ended(child: ChildProcess): Promise<{ code: number | null; signal
   return { code: child.exitCode, signal: child.signalCode };
 }
 
-test('a second run with --no-wait fails naming the holder; exit code 2', async () => {
-  const path = lockPath();
-  const child = await holder(path);
-  try {
-    await assert.rejects(acquireRunLock(path, { wait: false }), (e) => {
-      assert.ok(e instanceof LockBusyError);
-      assert.equal(e.exitCode, 2);
-      assert.equal(e.holder?.pid, child.pid);
-      assert.equal(e.holder?.command, 'hold-lock fixture');
-      assert.match(e.message, new RegExp(`pid ${child.pid} on ${hostname()} since \\S+Z \\(hold-lock fixture\\)`));
-      return true;
-    });
-  } finally {
-    child.kill('SIGKILL');
-    await ended(child);
+// The holders are separate processes, started together up front (each takes a second or so).
+const paths = { busy: lockPath(), killed: lockPath(), term: lockPath(), keys: join(dir, 'guests') };
+const holders = {
+  busy: holder(paths.busy),
+  killed: holder(paths.killed),
+  term: holder(paths.term),
+  keys: holder(paths.keys, ['901', '902']),
+};
+for (const h of Object.values(holders)) h.catch(() => {}); // a failed start is reported by the test awaiting it
+test.after(async () => {
+  for (const h of Object.values(holders)) {
+    const child = await h.catch(() => undefined);
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await ended(child);
+    }
   }
 });
 
-test('a second run waits, is told who holds the lock, and gets it once released', async () => {
-  const path = lockPath();
-  const child = await holder(path);
+test('while another process holds the lock: --no-wait fails naming it (exit 2); a waiter is told and gets it on release', async () => {
+  const path = paths.busy;
+  const child = await holders.busy;
+  await assert.rejects(acquireRunLock(path, { wait: false }), (e) => {
+    assert.ok(e instanceof LockBusyError);
+    assert.equal(e.exitCode, 2);
+    assert.equal(e.holder?.pid, child.pid);
+    assert.equal(e.holder?.command, 'hold-lock fixture');
+    assert.match(e.message, new RegExp(`pid ${child.pid} on ${hostname()} since \\S+Z \\(hold-lock fixture\\)`));
+    return true;
+  });
   const waitedFor: LockHolder[] = [];
   const got = acquireRunLock(path, { wait: true, pollMs: 20, command: 'phoenix up', onWait: (h) => waitedFor.push(h) });
   while (waitedFor.length === 0) await new Promise((r) => setTimeout(r, 10));
@@ -61,13 +70,11 @@ test('a second run waits, is told who holds the lock, and gets it once released'
   assert.equal(waitedFor.length, 1, 'told once while the holder did not change');
   release();
   assert.equal(existsSync(path), false);
-  child.stdin!.write('exit\n');
-  await ended(child);
 });
 
 test('a lock left by a killed process (kill -9) on this host is reclaimed at once', async () => {
-  const path = lockPath();
-  const child = await holder(path);
+  const path = paths.killed;
+  const child = await holders.killed;
   child.kill('SIGKILL');
   await ended(child);
   assert.ok(existsSync(path), 'kill -9 leaves the file behind');
@@ -78,8 +85,8 @@ test('a lock left by a killed process (kill -9) on this host is reclaimed at onc
 });
 
 test('the lock is released when its holder dies of SIGTERM, and it still dies of the signal', async () => {
-  const path = lockPath();
-  const child = await holder(path);
+  const path = paths.term;
+  const child = await holders.term;
   child.kill('SIGTERM');
   assert.deepEqual(await ended(child), { code: null, signal: 'SIGTERM' });
   assert.equal(existsSync(path), false);
@@ -108,8 +115,8 @@ test('release removes only our own lock', async () => {
 });
 
 test('key locks: overlapping sets conflict on the shared key, disjoint sets do not', async () => {
-  const locks = join(dir, 'guests');
-  const child = await holder(locks, ['901', '902']);
+  const locks = paths.keys;
+  const child = await holders.keys;
   try {
     await assert.rejects(acquireKeyLocks(locks, [903, 902], { wait: false }), (e) => e instanceof LockBusyError && e.path.endsWith('902.lock'));
     assert.equal(existsSync(join(locks, '903.lock')), false, 'all or nothing');
