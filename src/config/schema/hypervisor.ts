@@ -45,7 +45,6 @@ export const HypervisorSchema = obj({
   docker: section('Docker images; read by features.'),
   dns_server: section('DNS server settings; read by the dns feature.'),
   step_ca: section('Step CA settings; read by the step_ca feature.'),
-  shared_volumes: section('Shared host directories; read by features.'),
   vm_defaults: section('Host-wide VM settings such as ubuntu_release (cloud image download).'),
   // Host set-up done by the original's separate scripts, not by Phoenix.
   users: ignored('Phoenix does not create host users'),
@@ -54,6 +53,7 @@ export const HypervisorSchema = obj({
   proxmox_defaults: ignored('guest settings are not inherited from here; set them per guest or in vm_defaults'),
   tests: ignored('Phoenix runs health_checks, not test scripts'),
   behavior: ignored('see the CLI options'),
+  shared_volumes: ignored('bind mounts are declared per container in mount_points'),
 }).meta({ title: 'Phoenix host settings (phoenix_hypervisor_config.json)' });
 
 export type HypervisorInput = z.output<typeof HypervisorSchema>;
