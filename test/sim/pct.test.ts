@@ -122,6 +122,11 @@ test('pct set: read-only unprivileged refused; property strings stored canonical
     assert.match(text, /^onboot: 1$/m);
     await h.ok('pct', 'set', '100', '--delete', 'onboot,features');
     assert.doesNotMatch(conf(h.dir, 100), /onboot|features/);
+    await h.ok('pct', 'set', '100', '--net1', 'name=eth1,bridge=vmbr9'); // stopped: checked at start
+    r = await h.run('pct', 'start', '100');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "bridge 'vmbr9' does not exist\n"]);
+    await h.ok('pct', 'set', '100', '--delete', 'net1');
+    await h.ok('pct', 'start', '100');
     r = await h.run('pct', 'set', '100', '--net1', 'name=eth1,bridge=vmbr9');
     assert.deepEqual([r.exitCode, r.stderr], [255, "bridge 'vmbr9' does not exist\n"]);
   });

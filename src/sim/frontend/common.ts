@@ -218,3 +218,12 @@ export const isLvm = (ctx: SimCtx, storage: string): boolean => {
   const s = ctx.host.storages.find((x) => x.id === storage);
   return s?.type === 'lvmthin' || s?.type === 'lvm';
 };
+
+/** Every netN's bridge must exist on the host (checked when a NIC comes up: start or hotplug). */
+export function checkBridges(ctx: SimCtx, options: Record<string, string>): void {
+  for (const [k, v] of Object.entries(options)) {
+    if (!/^net\d+$/.test(k)) continue;
+    const bridge = /(?:^|,)bridge=([^,]+)/.exec(v)?.[1];
+    if (bridge && !ctx.host.bridges.includes(bridge)) throw new SimError(`bridge '${bridge}' does not exist`);
+  }
+}

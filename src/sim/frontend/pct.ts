@@ -9,6 +9,7 @@ import { findVolume, getStorage } from '../state/storage.js';
 import { splitVolid } from '../state/volumes.js';
 import type { Call } from './params.js';
 import { withGuestLock, type SimCtx } from './context.js';
+import { checkBridges } from './common.js';
 import {
   checkLock, deleteOptions, doDelSnapshot, doDestroy, doResize, doRollback, doSnapshot, doTemplate, isRunning, isTemplate,
   sectionVolumes, sizeOf, updateGuest,
@@ -53,8 +54,8 @@ async function applyOptions(ctx: SimCtx, vmid: number, conf: GuestConf, params: 
     if (isDisk(key)) conf.options[key] = await applyDiskOption(ctx, 'lxc', vmid, conf, key, value);
     else if (/^net\d+$/.test(key)) {
       const stored = normalizeOption('lxc', key, value, ctx.host.seed, vmid);
-      const bridge = /(?:^|,)bridge=([^,]+)/.exec(stored)?.[1];
-      if (bridge && !ctx.host.bridges.includes(bridge)) throw new SimError(`bridge '${bridge}' does not exist`);
+      // A running guest gets the NIC hot-plugged, which needs the bridge; a stopped one only at start.
+      if (isRunning(ctx, vmid)) checkBridges(ctx, { [key]: stored });
       conf.options[key] = stored;
     } else conf.options[key] = normalizeOption('lxc', key, normalizeScalar('lxc', key, value), ctx.host.seed, vmid);
   }
@@ -133,6 +134,7 @@ async function start(ctx: SimCtx, call: Call): Promise<void> {
     checkLock('lxc', conf, call.params.skiplock === '1');
     if (isTemplate(conf)) throw new SimError(`you can't start a CT if it's a template`);
     if (isRunning(ctx, vmid)) throw new SimError(`CT ${vmid} already running`);
+    checkBridges(ctx, conf.options);
     await ctx.guestfs.onStart(vmid, 'lxc', lxcIdentity(vmid, conf), conf.options.ostype);
     writeRuntime(ctx.paths, vmid, { status: 'running', startedAt: ctx.now(), pid: 10000 + (vmid % 50000) });
   });

@@ -15,6 +15,7 @@ import {
   sectionVolumes, sizeOf, updateGuest,
 } from './common.js';
 import { withGuestLock, type SimCtx } from './context.js';
+import { checkBridges } from './common.js';
 import { applyDiskOption } from './disks.js';
 import { normalizeOption, normalizeScalar, parseOption, printOption } from './normalize.js';
 import type { Call } from './params.js';
@@ -50,8 +51,8 @@ async function applyOptions(ctx: SimCtx, vmid: number, conf: GuestConf, params: 
     else if (key === 'cipassword') conf.options[key] = hashPassword(value, ctx.host.seed);
     else if (/^net\d+$/.test(key)) {
       const stored = normalizeOption('qemu', key, value, ctx.host.seed, vmid);
-      const bridge = /(?:^|,)bridge=([^,]+)/.exec(stored)?.[1];
-      if (bridge && !ctx.host.bridges.includes(bridge)) throw new SimError(`bridge '${bridge}' does not exist`);
+      // A running guest gets the NIC hot-plugged, which needs the bridge; a stopped one only at start.
+      if (isRunning(ctx, vmid)) checkBridges(ctx, { [key]: stored });
       conf.options[key] = stored;
     } else conf.options[key] = normalizeOption('qemu', key, normalizeScalar('qemu', key, value), ctx.host.seed, vmid);
   }
@@ -126,6 +127,7 @@ async function start(ctx: SimCtx, call: Call): Promise<void> {
     checkLock('qemu', conf, call.params.skiplock === '1');
     if (isTemplate(conf)) throw new SimError(`you can't start a vm if it's a template`);
     if (isRunning(ctx, vmid)) throw new SimError(`VM ${vmid} already running`);
+    checkBridges(ctx, conf.options);
     await ctx.guestfs.onStart(vmid, 'qemu', vmIdentity(vmid, conf));
     writeRuntime(ctx.paths, vmid, { status: 'running', startedAt: ctx.now(), pid: 20000 + (vmid % 40000) });
   });
