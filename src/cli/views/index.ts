@@ -10,6 +10,7 @@ export { colorEnabled } from './colors.js';
 export { renderSummary, RunRecorder, type GuestProgress } from './summary.js';
 export { renderOutcomeDot, renderOutcomeMermaid, type OutcomeGraph, type Outcome } from './outcome-graph.js';
 export { formatDuration, isoSecond, plainLine } from './format.js';
+export { GuestLogView, teeViews, type GuestLogTargets } from './guest-log.js';
 export { JsonLinesView, PlainView, TtyView, type TtyOptions };
 
 /** createRunView builds the view of the given kind. */

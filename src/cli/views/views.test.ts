@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EngineEvent } from '../../engine/events.js';
-import { colorEnabled, createRunView, formatDuration, JsonLinesView, PlainView, renderOutcomeDot, renderOutcomeMermaid, TtyView, viewKind } from './index.js';
+import { colorEnabled, createRunView, GuestLogView, teeViews, formatDuration, JsonLinesView, PlainView, renderOutcomeDot, renderOutcomeMermaid, TtyView, viewKind } from './index.js';
 import type { RunView, Writers } from './run-view.js';
 
 const t0 = Date.UTC(2026, 10, 26, 1, 2, 3);
@@ -205,4 +205,24 @@ test('outcome graph as DOT: filled nodes coloured by outcome', () => {
   assert.match(dot, /\n {2}"902" \[label="902 \(failed\)", fillcolor="#ffe3e3", color="#c92a2a"\];\n/);
   assert.match(dot, /\n {2}"903" \[label="903 \(skipped\)", fillcolor="#fff3bf", color="#e67700"\];\n/);
   assert.match(dot, /\n {2}"903" -> "902";\n\}\n$/);
+});
+
+test('guest logs: each guest gets its own lines, debug included; tee feeds several views', () => {
+  const logs = new Map<string, string>();
+  let runLog = '';
+  const guestLogs = new GuestLogView({ guest: (id) => (t) => void logs.set(String(id), (logs.get(String(id)) ?? '') + t), run: (t) => void (runLog += t) });
+  const { stdout } = play((w) => teeViews(new PlainView(w, { color: false }), guestLogs));
+  assert.match(stdout, /^GUEST {2}OUTCOME/m);
+  assert.equal(
+    logs.get('902'),
+    [
+      '2026-11-26T01:02:03Z 902 queued: waiting for clone-source:900',
+      '2026-11-26T01:02:09Z 902 started',
+      '2026-11-26T01:02:10Z 902 failed (500ms): storage "nvme" does not exist',
+      '',
+    ].join('\n'),
+  );
+  assert.match(logs.get('901')!, /^2026-11-26T01:02:07Z 901 debug: pct config 901$/m);
+  assert.deepEqual([...logs.keys()], ['900', '901', '902', '903']);
+  assert.equal(runLog, '2026-11-26T01:02:03Z run started: 4 guests\n2026-11-26T01:02:10Z run finished in 7.0s: 2 ok, 1 failed, 1 skipped, 0 cancelled\n');
 });
