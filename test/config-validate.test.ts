@@ -117,3 +117,11 @@ test('loadOrExit prints the errors and throws a UsageError (exit 2)', async () =
   await assert.rejects(loadOrExit(ctx), (e: unknown) => e instanceof UsageError && e.exitCode === 2 && /1 error/.test(e.message));
   assert.match(stderr(), /error: .*lxc_configs."200".memory_mb: expected an integer ≥ 16, got "2G"/);
 });
+
+test('no config anywhere: one located error, exit 2', { skip: existsSync('/usr/local/phoenix_hypervisor/etc') && 'this host has a real config in the default directory' }, async () => {
+  const empty = mkdtempSync(join(tmpdir(), 'phoenix-nothing-'));
+  const r = await runCliCaptured(['validate'], { env, cwd: empty });
+  assert.equal(r.code, 2);
+  assert.match(r.stdout, /^error: no Phoenix config found: none of phoenix_hypervisor_config.json, phoenix_lxc_configs.json, phoenix_vm_configs.json in .*pass --config DIR or set PHOENIX_CONFIG$/m);
+  assert.match(r.stdout, /^invalid: 1 error, 0 warnings$/m);
+});
