@@ -228,3 +228,18 @@ test('plan on a guest that cannot run commands says so instead of throwing', asy
     s.cleanup();
   }
 });
+
+test('a timeout reports the feature timeout and keeps what the script printed before it', async () => {
+  const s = setup();
+  try {
+    const fake = new FakeGuestDriver(() => {
+      throw Object.assign(new Error('pct exec 101 ...: timed out'), { timedOut: true, stdout: 'step 1 done\nstep 2 hangs\n', stderr: '' });
+    });
+    const r = await applyFeature(fake.asDriver(), CT, s.feature, { inputs: {}, logFile: s.log });
+    assert.equal(r.message, `feature "greeter" failed on container 101: timed out after 42 s (its timeoutSec); log: ${s.log}`);
+    assert.deepEqual(r.logTail, ['step 1 done', 'step 2 hangs']);
+    assert.match(readFileSync(s.log, 'utf8'), /step 2 hangs\n== greeter: FAILED: timed out/);
+  } finally {
+    s.cleanup();
+  }
+});

@@ -174,7 +174,12 @@ export async function applyFeature(
     return { feature: name, status: 'applied', reason, exitCode: 0 };
   } catch (e) {
     if (opts.signal?.aborted) throw e;
-    return await fail(log, g, name, reason, undefined, '', p.scrubber.scrub((e as Error).message));
+    // A driver error may carry what the command printed before it ended (PveCommandError does).
+    const err = e as Error & { stdout?: unknown; stderr?: unknown; timedOut?: unknown };
+    const partial = `${typeof err.stdout === 'string' ? err.stdout : ''}${typeof err.stderr === 'string' ? err.stderr : ''}`;
+    if (partial) await log.write(partial);
+    const what = err.timedOut === true ? `timed out after ${feature.manifest.timeoutSec} s (its timeoutSec)` : err.message;
+    return await fail(log, g, name, reason, undefined, partial, what);
   } finally {
     await rm(local, { recursive: true, force: true });
     if (dirCreated) await removeRunDir(driver, g, runDir, log);
