@@ -107,6 +107,9 @@ test('guest exec prints Perl-style JSON; --timeout 0 returns a pid that exec-sta
     const started = await h.ok('qm', 'guest', 'exec', '9000', '--timeout', '0', '--', 'true');
     const pid = /"pid" : (\d+)/.exec(started)![1];
     assert.match(await h.ok('qm', 'guest', 'exec-status', '9000', pid), /"exitcode" : 2/);
+    // Like qemu-ga, a reported process is forgotten: asking again is an error, the pid is free again.
+    assert.deepEqual((await h.run('qm', 'guest', 'exec-status', '9000', pid)).stderr, "Agent error: Invalid parameter 'pid'\n");
+    assert.match(await h.ok('qm', 'guest', 'exec', '9000', '--timeout', '0', '--', 'true'), new RegExp(`"pid" : ${pid}\\b`));
     const r = await runSim(['qm', 'guest', 'exec', '9000', '--pass-stdin', '1', '--', 'cat'], { stateDir: h.dir, env: h.env, guestfs: h.fs, stdin: 'data' });
     assert.equal(r.exitCode, 0);
     assert.match(h.fs.calls.at(-1)!, /stdin="data"$/);

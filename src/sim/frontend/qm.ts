@@ -266,23 +266,33 @@ async function guestExec(ctx: SimCtx, call: Call): Promise<void> {
   }
   await withGuestLock(ctx, 'qemu', vmid, async () => {
     const rt = readRuntime(ctx.paths, vmid);
-    const pid = rt.nextExecPid ?? 1000;
-    rt.nextExecPid = pid + 1;
+    // The lowest pid no unreported process holds: once every status is fetched the table is
+    // empty again, so reading through the agent (a plan's marker reads) leaves no trace.
+    let pid = 1000;
+    while (rt.execs?.[pid]) pid++;
+    delete rt.nextExecPid;
     rt.execs = { ...(rt.execs ?? {}), [pid]: { exitcode: r.exitCode, stdout: r.stdout, stderr: r.stderr } };
     writeRuntime(ctx.paths, vmid, rt);
     ctx.out(perlJsonPretty({ pid }));
   });
 }
 
-function guestExecStatus(ctx: SimCtx, call: Call): void {
+async function guestExecStatus(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
   assertAgent(ctx, vmid);
-  const e = readRuntime(ctx.paths, vmid).execs?.[call.params.pid];
-  if (!e) throw new SimError(`Agent error: Invalid parameter 'pid'`);
-  const res: Record<string, unknown> = { exitcode: e.exitcode, exited: 1 };
-  if (e.stdout) res['out-data'] = e.stdout;
-  if (e.stderr) res['err-data'] = e.stderr;
-  ctx.out(perlJsonPretty(res));
+  await withGuestLock(ctx, 'qemu', vmid, async () => {
+    const rt = readRuntime(ctx.paths, vmid);
+    const e = rt.execs?.[call.params.pid];
+    if (!e) throw new SimError(`Agent error: Invalid parameter 'pid'`);
+    // Like qemu-ga: a process whose exit was reported is forgotten (asking again is an error).
+    delete rt.execs![call.params.pid];
+    if (!Object.keys(rt.execs!).length) delete rt.execs;
+    writeRuntime(ctx.paths, vmid, rt);
+    const res: Record<string, unknown> = { exitcode: e.exitcode, exited: 1 };
+    if (e.stdout) res['out-data'] = e.stdout;
+    if (e.stderr) res['err-data'] = e.stderr;
+    ctx.out(perlJsonPretty(res));
+  });
 }
 
 function agentCmd(ctx: SimCtx, call: Call): void {
@@ -324,7 +334,7 @@ export async function runQm(ctx: SimCtx, call: Call): Promise<number> {
     case 'cloudinit update': await cloudinitUpdate(ctx, call); return 0;
     case 'guest cmd': agentCmd(ctx, call); return 0;
     case 'guest exec': await guestExec(ctx, call); return 0;
-    case 'guest exec-status': guestExecStatus(ctx, call); return 0;
+    case 'guest exec-status': await guestExecStatus(ctx, call); return 0;
     case 'unlock': await unlock(ctx, call, 'qemu'); return 0;
     default: throw new SimError(`qm ${call.command}: not simulated`);
   }
