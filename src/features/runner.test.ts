@@ -243,3 +243,20 @@ test('a timeout reports the feature timeout and keeps what the script printed be
     s.cleanup();
   }
 });
+
+test('a driver error message holding a secret is scrubbed from the result', async () => {
+  const s = setup();
+  try {
+    const secret = 'tok-9f8e7d6c5b';
+    const fake = new FakeGuestDriver(() => {
+      throw new Error(`agent said: bad token ${secret}`);
+    });
+    const r = await applyFeature(fake.asDriver(), CT, s.feature, {
+      inputs: { token: { env: 'T' } }, logFile: s.log, secrets: { env: { T: secret }, scrubber: new SecretScrubber() },
+    });
+    assert.equal(r.message, `feature "greeter" failed on container 101: agent said: bad token ***; log: ${s.log}`);
+    assert.doesNotMatch(readFileSync(s.log, 'utf8'), new RegExp(secret));
+  } finally {
+    s.cleanup();
+  }
+});

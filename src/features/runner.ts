@@ -124,8 +124,9 @@ export async function applyFeature(
     p = await prepare(feature, opts);
   } catch (e) {
     // An unresolvable secret or unreadable script: nothing was sent to the guest.
-    const message = `feature "${name}" cannot run on ${guestLabel(g)}: ${(e as Error).message}`;
-    await new FeatureLog(opts.logFile, opts.secrets?.scrubber ?? new SecretScrubber()).write(`== ${name}: ${message}`);
+    const early = new FeatureLog(opts.logFile, opts.secrets?.scrubber ?? new SecretScrubber());
+    const message = early.scrub(`feature "${name}" cannot run on ${guestLabel(g)}: ${(e as Error).message}`);
+    await early.write(`== ${name}: ${message}`);
     return { feature: name, status: 'failed', message };
   }
   const log = new FeatureLog(opts.logFile, p.scrubber);
@@ -200,7 +201,7 @@ async function fail(
   exitCode: number | undefined, output: string, what?: string,
 ): Promise<FeatureResult> {
   const tail = tailLines(output, (t) => log.scrub(t));
-  const how = what ?? (exitCode === undefined ? 'did not complete' : `exited with code ${exitCode}`);
+  const how = log.scrub(what ?? (exitCode === undefined ? 'did not complete' : `exited with code ${exitCode}`));
   const where = log.path ? `; log: ${log.path}` : '';
   const message = `feature "${name}" failed on ${guestLabel(g)}: ${how}${where}`;
   await log.write(`== ${name}: FAILED: ${how}`);
