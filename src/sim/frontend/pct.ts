@@ -4,9 +4,7 @@ import { basename } from 'node:path';
 import { printConfigCommand, type GuestConf } from '../state/conf.js';
 import { SimError } from '../state/errors.js';
 import { listVmids, locateGuest, readConf, readRuntime, requireGuest, writeConf, writeRuntime, clearRuntime, type GuestRef } from '../state/guests.js';
-import { loadRegistry } from '../state/host.js';
-import { findVolume, getStorage } from '../state/storage.js';
-import { splitVolid } from '../state/volumes.js';
+import { getStorage } from '../state/storage.js';
 import type { Call } from './params.js';
 import { withGuestLock, type SimCtx } from './context.js';
 import { checkBridges } from './common.js';
@@ -285,6 +283,3 @@ export async function runPct(ctx: SimCtx, call: Call): Promise<number> {
   }
 }
 
-void loadRegistry;
-void findVolume;
-void splitVolid;

@@ -80,9 +80,11 @@ export async function runSim(argv: string[], opts: SimOptions): Promise<SimResul
     const tool = argv[0];
     if (tool !== 'pct' && tool !== 'qm') throw new SimError(`simulator: unknown tool '${tool ?? ''}' (expected pct or qm)`);
     const call = parseCall(tool, argv.slice(1));
-    if (env.PHOENIX_CONFORMANCE_DIR) {
-      mkdirSync(env.PHOENIX_CONFORMANCE_DIR, { recursive: true });
-      appendLine(join(env.PHOENIX_CONFORMANCE_DIR, `${process.pid}.jsonl`), JSON.stringify(argv));
+    // Test infrastructure: also honoured from the process env, as in-process callers pass a narrow env.
+    const conformanceDir = env.PHOENIX_CONFORMANCE_DIR ?? process.env.PHOENIX_CONFORMANCE_DIR;
+    if (conformanceDir) {
+      mkdirSync(conformanceDir, { recursive: true });
+      appendLine(join(conformanceDir, `${process.pid}.jsonl`), JSON.stringify(argv));
     }
     const latency = parseLatency(env.PHOENIX_SIM_LATENCY);
     const { paths, host } = openState(opts.stateDir);

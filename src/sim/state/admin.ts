@@ -6,7 +6,7 @@ import { parseSize } from '../../proxmox/codecs/size.js';
 import { SimError } from './errors.js';
 import { ensureLayout, initState, loadHost, loadRegistry, saveHost, saveRegistry } from './host.js';
 import { withLock } from './locks.js';
-import { simPaths, type SimPaths } from './paths.js';
+import type { SimPaths } from './paths.js';
 import type { HostState, StorageDef, StorageType, Volume } from './types.js';
 import { listVmids, readConf, readRuntime } from './guests.js';
 import { confPath } from './paths.js';
@@ -89,7 +89,6 @@ export const addHostFile = (root: string, path: string, size: number) =>
 
 /** Empties a state directory (only one that looks like simulator state) and makes a fresh host. */
 export function resetState(root: string): SimPaths {
-  const p = simPaths(root);
   if (existsSync(root)) {
     const entries = readdirSync(root);
     if (entries.length && !entries.includes('host.json')) throw new SimError(`refusing to reset '${root}': not a simulator state directory`);
