@@ -63,6 +63,7 @@ export function runDag<K>(opts: RunDagOptions<K>): Promise<RunResults<K>> {
       });
     }
   };
+  const indexOf = new Map(nodes.map((k, i) => [k, i]));
   const resourcesOf = (i: number): readonly string[] => opts.resources?.(nodes[i]) ?? [];
   const since = (i: number): number => (states[i].attempt ? clock.now() - states[i].startedAt : 0);
 
@@ -95,7 +96,7 @@ export function runDag<K>(opts: RunDagOptions<K>): Promise<RunResults<K>> {
     for (const j of graph.deps[i]) {
       const r = results.get(nodes[j])!;
       if (r.status === 'failed') causes.add(j);
-      else if (r.status === 'skipped') for (const c of r.rootCauses) causes.add(nodes.indexOf(c));
+      else if (r.status === 'skipped') for (const c of r.rootCauses) causes.add(indexOf.get(c)!);
       else if (r.status === 'cancelled') cancelled = true;
     }
     if (causes.size) settle(i, { status: 'skipped', rootCauses: [...causes].sort((a, b) => a - b).map((c) => nodes[c]) });

@@ -68,9 +68,10 @@ export class KeyedLimits {
   /** Keys absent from a record limit are unlimited. */
   constructor(private readonly limits: LimitOf = {}) {}
 
+  /** At least 1: a limit of 0 would leave whoever needs the key waiting forever. */
   limitOf(key: string): number {
     const l = typeof this.limits === 'function' ? this.limits(key) : this.limits[key];
-    return l === undefined ? Infinity : l;
+    return l === undefined ? Infinity : Math.max(1, l);
   }
 
   /** The first key in `keys` that has no free slot, or undefined when all have one. */
