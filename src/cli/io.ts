@@ -21,6 +21,8 @@ export interface GlobalOptions {
   quiet: boolean;
   yes: boolean;
   color: boolean;
+  /** --no-wait: fail (exit 2) instead of waiting when another run holds a guest. */
+  noWait?: boolean;
 }
 
 export interface CommandContext {

@@ -90,6 +90,7 @@ function buildProgram(io: CliIO, version: string, onRun: (spec: VerbSpec, args: 
     .option('-q, --quiet', 'only errors and the summary', false)
     .option('-y, --yes', 'do not ask for confirmation', false)
     .option('--no-color', 'no ANSI colours')
+    .option('--no-wait', 'exit 2 instead of waiting when another Phoenix run holds a guest')
     .showSuggestionAfterError(true)
     .enablePositionalOptions(false)
     .configureOutput({
@@ -118,6 +119,7 @@ function buildProgram(io: CliIO, version: string, onRun: (spec: VerbSpec, args: 
         quiet: Boolean(g.quiet),
         yes: Boolean(g.yes),
         color: g.color !== false && !io.env.NO_COLOR,
+        noWait: g.wait === false,
       };
       const positional = self.args.flatMap((a) => (Array.isArray(a) ? a : [a]));
       onRun(spec, positional, self.opts(), globals);

@@ -1,3 +1,5 @@
-import { notYet } from './not-yet.js';
+// phoenix delete: see src/cli/run/inventory.ts.
+import type { CommandContext } from '../io.js';
+import { deleteCommand } from '../run/inventory.js';
 
-export const run = notYet('delete', 5);
+export const run = (ctx: CommandContext) => deleteCommand(ctx);

@@ -1,3 +1,5 @@
-import { notYet } from './not-yet.js';
+// phoenix health-check: see src/cli/run/lifecycle.ts.
+import type { CommandContext } from '../io.js';
+import { healthCommand } from '../run/lifecycle.js';
 
-export const run = notYet('health-check', 4);
+export const run = (ctx: CommandContext) => healthCommand(ctx);

@@ -1,3 +1,5 @@
-import { notYet } from './not-yet.js';
+// phoenix list: see src/cli/run/inventory.ts.
+import type { CommandContext } from '../io.js';
+import { listCommand } from '../run/inventory.js';
 
-export const run = notYet('list', 5);
+export const run = (ctx: CommandContext) => listCommand(ctx);

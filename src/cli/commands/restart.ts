@@ -1,3 +1,5 @@
-import { notYet } from './not-yet.js';
+// phoenix restart: see src/cli/run/lifecycle.ts.
+import type { CommandContext } from '../io.js';
+import { restartCommand } from '../run/lifecycle.js';
 
-export const run = notYet('restart', 5);
+export const run = (ctx: CommandContext) => restartCommand(ctx);

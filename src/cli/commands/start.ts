@@ -1,3 +1,5 @@
-import { notYet } from './not-yet.js';
+// phoenix start: see src/cli/run/lifecycle.ts.
+import type { CommandContext } from '../io.js';
+import { startCommand } from '../run/lifecycle.js';
 
-export const run = notYet('start', 5);
+export const run = (ctx: CommandContext) => startCommand(ctx);

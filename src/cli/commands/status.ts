@@ -1,3 +1,5 @@
-import { notYet } from './not-yet.js';
+// phoenix status: see src/cli/run/inventory.ts.
+import type { CommandContext } from '../io.js';
+import { statusCommand } from '../run/inventory.js';
 
-export const run = notYet('status', 5);
+export const run = (ctx: CommandContext) => statusCommand(ctx);

@@ -1,3 +1,5 @@
-import { notYet } from './not-yet.js';
+// phoenix stop: see src/cli/run/lifecycle.ts.
+import type { CommandContext } from '../io.js';
+import { stopCommand } from '../run/lifecycle.js';
 
-export const run = notYet('stop', 5);
+export const run = (ctx: CommandContext) => stopCommand(ctx);

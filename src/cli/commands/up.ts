@@ -1,3 +1,5 @@
-import { notYet } from './not-yet.js';
+// phoenix up: see src/cli/run/inventory.ts.
+import type { CommandContext } from '../io.js';
+import { upCommand } from '../run/inventory.js';
 
-export const run = notYet('up', 5);
+export const run = (ctx: CommandContext) => upCommand(ctx);

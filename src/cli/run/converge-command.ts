@@ -7,8 +7,9 @@ import { colorEnabled, createRunView, viewKind } from '../views/index.js';
 import { colors } from '../views/colors.js';
 import { renderPlans } from '../plan-view.js';
 import type { CommandContext } from '../io.js';
-import { runConverge, type Verb } from './converge.js';
-import { openSession } from './session.js';
+import { parseIds, runConverge, type Verb } from './converge.js';
+import { lockGuests, openSession, type Session } from './session.js';
+import { GuestGraph } from '../../graph/guests.js';
 
 export const DEFAULT_CONCURRENCY = 4;
 
@@ -19,6 +20,7 @@ export async function convergeCommand(ctx: CommandContext, verb: Verb, opts: { p
   const signal = io.signal ?? new AbortController().signal;
   const scrub = (t: string) => session.secrets.scrubber.scrub(t);
   const color = colorEnabled({ env: io.env, isTTY: io.isTTY, flag: globals.color });
+  const release = apply ? await lockGuests(ctx, session, closureIds(session, ctx.args), `phoenix ${verb}`) : () => {};
   const view = apply ? createRunView(viewKind({ json: globals.json, isTTY: io.isTTY }), { stdout: io.stdout, stderr: io.stderr }, { color, verbose: globals.verbose, scrub }) : undefined;
   let result;
   try {
@@ -33,6 +35,7 @@ export async function convergeCommand(ctx: CommandContext, verb: Verb, opts: { p
     });
   } finally {
     view?.close();
+    release();
   }
 
   const plans = result.order.map((id) => result.outcomes.get(id)?.plan).filter((p) => p !== undefined);
@@ -60,4 +63,10 @@ export async function convergeCommand(ctx: CommandContext, verb: Verb, opts: { p
 
 function failuresOf(r: Awaited<ReturnType<typeof runConverge>>) {
   return [...r.outcomes.values()].filter((o) => o.result.status === 'failed').map((o) => ({ id: o.id, message: o.message, detail: o.detail }));
+}
+
+/** Every guest the run may act on: the targets and everything they need. */
+export function closureIds(s: Session, args: string[]): number[] {
+  const targets = args.length ? parseIds(args, s.config.guests) : [...s.config.guests.keys()];
+  return new GuestGraph(s.config.guests).closure(targets).order;
 }

@@ -32,6 +32,8 @@ export interface Session {
   runId: string;
   logDir: string;
   stats: CallStats;
+  /** Where run/guest locks live: the simulator's state for a simulated host, else /run/lock/phoenix. */
+  lockDir: string;
 }
 
 const READ_VERBS = new Set(['status', 'config', 'list', 'listsnapshot', 'pending', 'agent', 'exec-status']);
@@ -51,7 +53,13 @@ export async function openSession(ctx: CommandContext, opts: { readOnly: boolean
     else stats.mutations++;
     stats.calls.push({ argv: r.argv, exit: r.exitCode, ms: r.durationMs });
   };
-  const selected = await selectDriver({ driver: ctx.globals.driver, env: ctx.io.env, configDir: config.dir, readOnly: opts.readOnly, onCall });
+  // Host-file writes (raw lxc lines, firewall files) are mutations too, though not pct/qm calls.
+  const onHostFile = (f: { op: string; path: string; durationMs: number }) => {
+    if (f.op === 'read') stats.reads++;
+    else stats.mutations++;
+    stats.calls.push({ argv: ['hostfile', f.op, f.path], exit: 0, ms: f.durationMs });
+  };
+  const selected = await selectDriver({ driver: ctx.globals.driver, env: ctx.io.env, configDir: config.dir, readOnly: opts.readOnly, onCall, onHostFile });
   if (selected.notice && !ctx.globals.quiet) ctx.io.stderr(`phoenix: ${selected.notice}\n`);
   const runId = new Date().toISOString().replace(/[:.]/g, '-');
   const logDir = join(stateDir, 'logs', runId);
@@ -67,5 +75,20 @@ export async function openSession(ctx: CommandContext, opts: { readOnly: boolean
     runId,
     logDir,
     stats,
+    lockDir: ctx.io.env.PHOENIX_LOCK_DIR || (selected.stateDir ? join(selected.stateDir, 'phoenix-locks') : '/run/lock/phoenix'),
   };
+}
+
+/**
+ * Locks the guests a run acts on (one lock file per guest id), so two Phoenix runs never act on
+ * the same guest: the second waits, saying who holds the lock, or with --no-wait exits 2.
+ */
+export async function lockGuests(ctx: CommandContext, s: Session, ids: readonly number[], command: string): Promise<() => void> {
+  const { acquireKeyLocks, describeHolder } = await import('../../util/lockfile.js');
+  return acquireKeyLocks(join(s.lockDir, 'guests'), ids, {
+    wait: !ctx.options.noWait && !ctx.globals.noWait,
+    command,
+    signal: ctx.io.signal,
+    onWait: (h) => ctx.io.stderr(`phoenix: waiting for another run to finish: ${describeHolder(h)}\n`),
+  });
 }

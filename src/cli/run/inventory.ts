@@ -1,0 +1,149 @@
+// delete / status / list / up: the verbs that look at (or act on) the whole inventory.
+
+import { createInterface } from 'node:readline';
+import { EXIT, UsageError } from '../../diag/errors.js';
+import { GuestGraph } from '../../graph/guests.js';
+import type { Guest, GuestId } from '../../model/guest.js';
+import { memoryRestarts } from '../../managers/pending.js';
+import type { GuestPlan } from '../../plan/types.js';
+import { colors } from '../views/colors.js';
+import { colorEnabled } from '../views/index.js';
+import type { CommandContext } from '../io.js';
+import { convergeCommand } from './converge-command.js';
+import { parseIds, runConverge } from './converge.js';
+import { runAction, startGuest, stopGuest, typeOf } from './lifecycle.js';
+import { openSession, type Session } from './session.js';
+
+async function confirm(ctx: CommandContext, question: string): Promise<boolean> {
+  if (ctx.globals.yes) return true;
+  if (!ctx.io.isTTY) throw new UsageError(`${question}: refusing without --yes (no terminal to ask on)`);
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await new Promise<string>((res) => rl.question(`${question} [y/N] `, res));
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/** delete ID...: refuses while other configured guests depend on it (unless --force); stop, then destroy with purge. */
+export async function deleteCommand(ctx: CommandContext): Promise<number> {
+  const s = await openSession(ctx, { readOnly: ctx.globals.dryRun });
+  const ids = parseIds(ctx.args, s.config.guests);
+  const graph = new GuestGraph(s.config.guests);
+  const set = new Set(ids);
+  const blockers: string[] = [];
+  for (const id of ids) {
+    for (const d of graph.dag.dependentsOf(id)) {
+      if (set.has(d)) continue;
+      const g = s.config.guests.get(d)!;
+      if (await s.driver.status(typeOf(g), d)) blockers.push(`${d} depends on ${id}`);
+    }
+  }
+  if (blockers.length && !ctx.options.force) {
+    throw new UsageError(`not deleting: ${blockers.join('; ')}`, 'delete the dependents too, or pass --force');
+  }
+  if (!ctx.globals.dryRun && !(await confirm(ctx, `destroy ${ids.join(', ')} and purge their disks?`))) {
+    ctx.io.stderr('phoenix: nothing deleted\n');
+    return EXIT.ok;
+  }
+  // Dependents inside the set go first.
+  const nodes = graph.closure(ids).order.filter((id) => set.has(id)).reverse();
+  return runAction(ctx, s, 'delete', {
+    nodes,
+    deps: (id) => graph.dag.dependentsOf(id).filter((d) => set.has(d)),
+    run: async (g, emit) => {
+      const st = await s.driver.status(typeOf(g), g.id);
+      if (!st) return 'does not exist';
+      if (ctx.globals.dryRun) return 'would stop and destroy';
+      if (st.status === 'running') await stopGuest(s, g, emit, 60, false);
+      emit('destroy');
+      await s.driver.destroy(typeOf(g), g.id, { purge: true });
+      await s.driver.writeFirewall(g.id, null);
+      return 'destroyed';
+    },
+  });
+}
+
+/** up / LetsGo: converge everything, then start in boot_order (honouring boot_delay) whatever is still stopped. */
+export async function upCommand(ctx: CommandContext): Promise<number> {
+  const code = await convergeCommand({ ...ctx, args: [] }, 'converge', { planOnly: false });
+  if (code !== EXIT.ok || ctx.globals.dryRun) return code;
+  const s = await openSession(ctx, { readOnly: false });
+  const boot = [...s.config.guests.values()]
+    .filter((g) => g.startAtBoot !== false && !g.isTemplate)
+    .sort((a, b) => (a.bootOrder ?? 1e9) - (b.bootOrder ?? 1e9) || a.id - b.id);
+  let previous: Guest | undefined;
+  return runAction(ctx, s, 'up', {
+    nodes: boot.map((g) => g.id),
+    // One after the other in boot order, so boot_delay means what Proxmox means by it.
+    deps: (id) => {
+      const i = boot.findIndex((g) => g.id === id);
+      return i > 0 ? [boot[i - 1].id] : [];
+    },
+    run: async (g, emit, signal) => {
+      const r = await startGuest(s, g, emit, false);
+      if (r === 'started' && previous?.bootDelaySec) await new Promise((res) => setTimeout(res, previous!.bootDelaySec! * 1000, signal));
+      previous = g;
+      return r;
+    },
+  });
+}
+
+/** status [ID...]: one table — exists, running, drift against the config (--verbose: details), health. */
+export async function statusCommand(ctx: CommandContext): Promise<number> {
+  const s = await openSession(ctx, { readOnly: true });
+  const ids = ctx.args.length ? parseIds(ctx.args, s.config.guests) : [...s.config.guests.keys()].sort((a, b) => a - b);
+  const res = await runConverge({ ...s, pending: memoryRestarts() } as Session, {
+    verb: 'converge',
+    targets: ids.map(String),
+    apply: false,
+    concurrency: ctx.globals.concurrency ?? 4,
+    signal: ctx.io.signal ?? new AbortController().signal,
+  });
+  const rows: Array<Record<string, unknown>> = [];
+  for (const id of ids) {
+    const g = s.config.guests.get(id)!;
+    const st = await s.driver.status(typeOf(g), id);
+    const plan = res.outcomes.get(id)?.plan;
+    const drift = !st ? 'missing' : plan ? (plan.symbol === '=' ? 'no' : 'yes') : 'error';
+    rows.push({ id, kind: g.kind, name: g.name, exists: Boolean(st), status: st ? (st.template ? 'template' : st.status) : '-', lock: st?.lock ?? '', drift, ...(ctx.globals.verbose && plan ? { changes: changesOf(plan) } : {}) });
+  }
+  if (ctx.globals.json) {
+    ctx.io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  const c = colors(colorEnabled({ env: ctx.io.env, isTTY: ctx.io.isTTY, flag: ctx.globals.color }));
+  const table = [['ID', 'KIND', 'NAME', 'EXISTS', 'STATUS', 'DRIFT'], ...rows.map((r) => [String(r.id), String(r.kind), String(r.name), r.exists ? 'yes' : 'no', `${r.status}${r.lock ? ` (locked: ${r.lock})` : ''}`, String(r.drift)])];
+  const w = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
+  table.forEach((r, i) => ctx.io.stdout(`${(i === 0 ? c.bold : (x: string) => x)(r.map((x, j) => x.padEnd(w[j])).join('  ').trimEnd())}\n`));
+  if (ctx.globals.verbose) for (const r of rows) for (const l of (r.changes as string[] | undefined) ?? []) ctx.io.stdout(`  ${r.id}: ${l}\n`);
+  return EXIT.ok;
+}
+
+function changesOf(p: GuestPlan): string[] {
+  return p.steps.filter((st) => st.symbol !== '=').map((st) => `${st.symbol} ${st.summary}${st.changes ? `: ${st.changes.map((ch) => `${ch.key} ${ch.before ?? '(unset)'} → ${ch.after}`).join(', ')}` : ''}`);
+}
+
+/** list: the configured guests with what they are made from and depend on. */
+export async function listCommand(ctx: CommandContext): Promise<number> {
+  const { loadOrExit } = await import('../commands/load-config.js');
+  const config = await loadOrExit(ctx);
+  const guests = [...config.guests.values()].sort((a, b) => a.id - b.id);
+  if (ctx.globals.json) {
+    ctx.io.stdout(`${JSON.stringify(guests.map((g) => ({ id: g.id, kind: g.kind, name: g.name, cloneFrom: g.cloneFrom ?? null, dependencies: g.dependencies, features: g.features, template: g.isTemplate })), null, 2)}\n`);
+    return EXIT.ok;
+  }
+  const rows = [['ID', 'KIND', 'NAME', 'FROM', 'DEPENDS ON', 'FEATURES'], ...guests.map((g) => [String(g.id), g.kind + (g.isTemplate ? ' (template)' : ''), g.name, fromOf(g), g.dependencies.join(',') || '-', g.features.join(',') || '-'])];
+  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const r of rows) ctx.io.stdout(`${r.map((x, j) => x.padEnd(w[j])).join('  ').trimEnd()}\n`);
+  return EXIT.ok;
+}
+
+function fromOf(g: Guest): string {
+  if (g.cloneFrom !== undefined) return `clone of ${g.cloneFrom}`;
+  if (g.kind === 'lxc') return g.template ?? '-';
+  return g.image ?? '-';
+}
+
+export type { GuestId };
