@@ -181,13 +181,22 @@ export function runDag<K>(opts: RunDagOptions<K>): Promise<RunResults<K>> {
     s.lastError = err;
     // A node that gave up because the run was interrupted did what we asked: cancelled, not failed.
     if (stopReason && isAbortError(err)) return settle(i, cancelledResult(i, err));
-    if (retryPolicy.classify(err) === 'terminal') return fail(i, err, 'terminal');
+    if (classify(err) === 'terminal') return fail(i, err, 'terminal');
     if (stopReason) return settle(i, cancelledResult(i, err));
     const delay = nextDelay(retryPolicy, s.attempt + 1, clock.now() - s.startedAt);
     if (delay === undefined) return fail(i, err, 'retryable');
     s.attempt++;
     emit({ kind: 'node-retry', ts: clock.now(), node: nodes[i], attempt: s.attempt, maxAttempts: retryPolicy.maxAttempts, delayMs: delay, error: errorText(err) });
     wait(i, delay);
+  }
+
+  // A classifier that throws must not wedge the walk: treat the error as terminal.
+  function classify(err: unknown): 'retryable' | 'terminal' {
+    try {
+      return retryPolicy.classify(err);
+    } catch {
+      return 'terminal';
+    }
   }
 
   function fail(i: number, error: unknown, errorClass: 'terminal' | 'retryable' | 'not-yet'): void {
