@@ -112,7 +112,7 @@ export function lxcMismatches(id: number, g: Raw, conf: ParsedConf | null): stri
     check(out, `idmap ${letter} ${m.container_id}`, rawCount('lxc.idmap', `${letter} ${m.container_id} ${m.host_id} ${m.size ?? 1}`), 1);
   }
   // Mount points by path: bind mounts and volumes each on exactly one mpN.
-  const mps = Object.entries(o).filter(([k]) => /^mp\d+$/.test(k)).map(([k, v]) => ({ key: k, volume: v.split(',')[0], ...propMap(v) }));
+  const mps = Object.entries(o).filter(([k]) => /^mp\d+$/.test(k)).map(([k, v]): Record<string, string> => ({ ...propMap(v), key: k, volume: v.split(',')[0] }));
   for (const m of g.mount_points ?? []) {
     const at = mps.filter((x) => x.mp === m.container_path);
     if (at.length !== 1) out.push(`mount ${m.container_path}: on ${at.length} mpN`);
