@@ -20,6 +20,15 @@ import { desiredRawLxc, rawLxcEqual } from './raw-lines.js';
 
 const T = 'lxc' as const;
 
+/** The options `pct create` will store, as `pct config` would print them. */
+function predictedCreateOptions(g: LxcGuest, ctx: WorkflowContext): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const d of desiredLxcOptions(g, ctx.config.host)) out[d.key] = d.value;
+  Object.assign(out, planMounts(g, {}).set);
+  if (g.storage && g.rootfsSizeGb) out.rootfs = `${g.storage}:vm-${g.id}-disk-0,size=${g.rootfsSizeGb}G`;
+  return out;
+}
+
 async function define(g: LxcGuest, rec: StepRecorder, ctx: WorkflowContext): Promise<void> {
   const { driver } = ctx;
   if (g.cloneFrom !== undefined) {
@@ -151,6 +160,10 @@ export async function convergeLxc(g: LxcGuest, mode: GuestMode, ctx: WorkflowCon
       // Plan of a clone that does not exist yet: what the config sets on top of the source.
       rec.notes.push(`values after the clone are compared with ${g.cloneFrom}'s once it exists`);
       await configure(g, { options: {}, rawLxc: [] }, false, rec, ctx);
+    } else {
+      // Plan of a create: the options go with `pct create`; what follows it (raw lines,
+      // firewall) is planned against the config the create will produce.
+      await configure(g, { options: predictedCreateOptions(g, ctx), rawLxc: [] }, false, rec, ctx);
     }
   }
 
