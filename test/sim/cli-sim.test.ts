@@ -69,3 +69,25 @@ test('phoenix sim path writes pct/qm shims that reach the simulator', { skip: !e
     rmSync(state, { recursive: true, force: true });
   }
 });
+
+test('concurrent pct processes through the shims: every create succeeds with its own disk', { skip: !existsSync(SIM_CLI) && 'needs dist/ (npm run build)' }, async () => {
+  const state = tmp();
+  try {
+    const r = await runCliCaptured(['sim', 'path'], { env: { PHOENIX_SIM_STATE: state } });
+    const pct = join(r.stdout.trim(), 'pct');
+    const { spawn } = await import('node:child_process');
+    const one = (id: number) =>
+      new Promise<number>((res) => {
+        const p = spawn(pct, ['create', String(id), 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst', '--rootfs', 'local-lvm:1', '--mp0', 'local-lvm:1,mp=/d'], { stdio: 'ignore' });
+        p.on('exit', (code) => res(code ?? -1));
+      });
+    const codes = await Promise.all([101, 102, 103, 104, 105, 106].map(one));
+    assert.deepEqual(codes, [0, 0, 0, 0, 0, 0]);
+    const reg = JSON.parse(readFileSync(join(state, 'storage/local-lvm.json'), 'utf8')) as { volumes: Array<{ name: string }> };
+    assert.deepEqual(reg.volumes.map((v) => v.name).sort(), [101, 102, 103, 104, 105, 106].flatMap((id) => [`vm-${id}-disk-0`, `vm-${id}-disk-1`]).sort());
+    const list = spawnSync(pct, ['list'], { encoding: 'utf8' });
+    assert.equal(list.stdout.trim().split('\n').length, 7);
+  } finally {
+    rmSync(state, { recursive: true, force: true });
+  }
+});

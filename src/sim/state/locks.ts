@@ -3,7 +3,7 @@
 // process is gone is reclaimed. Waiting is async so concurrent in-process calls interleave.
 // After the timeout (Proxmox: 10 s) the call fails with Proxmox's words.
 
-import { openSync, writeSync, closeSync, readFileSync, unlinkSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { SimError } from './errors.js';
 
@@ -11,19 +11,61 @@ export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function ownerAlive(file: string): boolean {
-  let pid: number;
+/** The pid in a lock file; undefined while the owner is still writing it (empty) or it is gone. */
+function ownerPid(file: string): number | undefined {
   try {
-    pid = Number(readFileSync(file, 'utf8').trim());
+    const n = Number(readFileSync(file, 'utf8').trim());
+    return Number.isInteger(n) && n > 0 ? n : undefined;
   } catch {
-    return true; // being written or just removed: treat as held, retry
+    return undefined;
   }
-  if (!Number.isInteger(pid) || pid <= 0) return false;
+}
+
+function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A lock file older than this with no readable pid is debris from a crash mid-write. */
+const UNREADABLE_GRACE_MS = 2000;
+
+/**
+ * Removes `file` if its owner is dead. Reclaims are serialised by `<file>.reclaim` and the owner is
+ * re-checked under it, so a process never removes a lock another process has just re-created.
+ */
+function reclaimIfStale(file: string): void {
+  const pid = ownerPid(file);
+  const stale = pid !== undefined ? !pidAlive(pid) : ageMs(file) > UNREADABLE_GRACE_MS;
+  if (!stale) return;
+  const guard = `${file}.reclaim`;
+  if (ageMs(guard) > UNREADABLE_GRACE_MS) rmQuiet(guard);
+  if (!tryCreate(guard)) return;
+  try {
+    const again = ownerPid(file);
+    const still = again !== undefined ? !pidAlive(again) : ageMs(file) > UNREADABLE_GRACE_MS;
+    if (still) rmQuiet(file);
+  } finally {
+    rmQuiet(guard);
+  }
+}
+
+function ageMs(file: string): number {
+  try {
+    return Date.now() - statSync(file).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+function rmQuiet(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    /* already gone */
   }
 }
 
@@ -54,14 +96,7 @@ export async function withLock<T>(
   let delay = 5;
   for (;;) {
     if (tryCreate(file)) break;
-    if (!ownerAlive(file)) {
-      try {
-        unlinkSync(file);
-      } catch {
-        /* another process reclaimed it first */
-      }
-      continue;
-    }
+    reclaimIfStale(file);
     if (Date.now() >= deadline) throw new SimError(`can't lock file '${name.display}' - got timeout`);
     await sleep(delay);
     delay = Math.min(delay * 2, 50);
@@ -69,10 +104,6 @@ export async function withLock<T>(
   try {
     return await fn();
   } finally {
-    try {
-      unlinkSync(file);
-    } catch {
-      /* already gone */
-    }
+    rmQuiet(file);
   }
 }
