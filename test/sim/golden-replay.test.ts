@@ -90,7 +90,7 @@ interface Outcome {
 }
 
 /** Replays one case; returns every pct/qm call with its result (line = 1-based line in commands.jsonl). */
-async function replay(name: string): Promise<Outcome[]> {
+async function replay(name: string, keep?: (h: SimHarness) => void): Promise<Outcome[]> {
   const meta = JSON.parse(readFileSync(join(GOLDEN, name, 'meta.json'), 'utf8')) as { setup: string };
   const h = simHarness();
   try {
@@ -106,6 +106,7 @@ async function replay(name: string): Promise<Outcome[]> {
       const r = await h.run(...argv);
       out.push({ line: i + 1, argv, exit: r.exitCode, stderr: r.stderr });
     }
+    keep?.(h);
     return out;
   } finally {
     h.cleanup();
@@ -138,11 +139,64 @@ const EXPECTED_FAILURES: Record<string, Expected> = {
   'vm-9000-template': { 2: absent('qm', 9000) },
 };
 
+/** Where our final config differs from the recorded one, and why the recording (made with fakes) is wrong there. */
+const KNOWN_DIFFS: Record<string, string[]> = {
+  // Disk numbers are per storage (find_free_diskname lists the target storage only); the
+  // recording's fake counted across storages.
+  'lxc-801-zfs-rerun lxc/801.conf': ['mp1: ours=fastData-shared-bulk-data:subvol-801-disk-0,mp=/vllm_models,size=50G recorded=fastData-shared-bulk-data:subvol-801-disk-2,mp=/vllm_models,size=50G'],
+  'lxc-801-zfs-volume lxc/801.conf': ['mp0: ours=fastData-shared-bulk-data:subvol-801-disk-0,mp=/vllm_models,size=50G recorded=fastData-shared-bulk-data:subvol-801-disk-1,mp=/vllm_models,size=50G'],
+  // Proxmox allocates STORAGE:vm-<id>-cloudinit (media=cdrom) where the recording's fake kept
+  // 'STORAGE:cloudinit'; the clone of the recorded 9000 allocates its own drive.
+  'vm-1001-clone qemu-server/1001.conf': ['ide2: ours=quickOS-vm-disks:vm-1001-cloudinit recorded=quickOS-vm-disks:cloudinit'],
+  // The same cloud-init drive, and `qm template` renames the disk to base-9000-disk-0.
+  'vm-9000-template qemu-server/9000.conf': [
+    'ide2: ours=quickOS-vm-disks:vm-9000-cloudinit,media=cdrom recorded=quickOS-vm-disks:cloudinit',
+    'scsi0: ours=quickOS-vm-disks:base-9000-disk-0,size=32G recorded=quickOS-vm-disks:vm-9000-disk-0,size=32G',
+  ],
+};
+
+/** Differences in the options pct/qm set (raw lxc lines, snapshots and generated ids aside). */
+function configDiff(ours: string, theirs: string): string[] {
+  const norm = (text: string) => {
+    const c = parseConf(text);
+    const o: Record<string, string> = {};
+    for (const [k, v] of Object.entries(c.options)) {
+      if (['parent', 'smbios1', 'vmgenid', 'meta', 'digest'].includes(k)) continue;
+      o[k] = v.replace(/(virtio|e1000|hwaddr)=[0-9A-F:]{17}/g, '$1=<mac>');
+    }
+    return o;
+  };
+  const a = norm(ours);
+  const b = norm(theirs);
+  const out: string[] = [];
+  for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+    if (a[k] !== b[k]) out.push(`${k}: ours=${a[k] ?? '(none)'} recorded=${b[k] ?? '(none)'}`);
+  }
+  return out;
+}
+
 const cases = skip ? [] : readdirSync(GOLDEN).filter((d) => existsSync(join(GOLDEN, d, 'commands.jsonl'))).sort();
 
 for (const name of cases) {
   test(`golden replay ${name}: pct/qm calls succeed except where Proxmox refuses`, { skip }, async (t) => {
-    const results = await replay(name);
+    const finals: Array<{ file: string; ours: string | null; theirs: string }> = [];
+    const results = await replay(name, (h) => {
+      const root = join(GOLDEN, name, 'final-etc-pve');
+      if (!existsSync(root)) return;
+      for (const sub of ['lxc', 'qemu-server']) {
+        if (!existsSync(join(root, sub))) continue;
+        for (const f of readdirSync(join(root, sub))) {
+          const ours = join(h.dir, 'etc/pve', sub, f);
+          finals.push({ file: `${sub}/${f}`, ours: existsSync(ours) ? readFileSync(ours, 'utf8') : null, theirs: readFileSync(join(root, sub, f), 'utf8') });
+        }
+      }
+    });
+    for (const f of finals) {
+      await t.test(`${name}: final ${f.file} has the options the recording ends with`, () => {
+        assert.ok(f.ours !== null, `${f.file} missing`);
+        assert.deepEqual(configDiff(f.ours, f.theirs), KNOWN_DIFFS[`${name} ${f.file}`] ?? []);
+      });
+    }
     const expected = EXPECTED_FAILURES[name] ?? {};
     for (const r of results) {
       const want = expected[r.line];

@@ -40,7 +40,9 @@ export function printOption(kind: GuestKind, key: string, values: Record<string,
 }
 
 /**
- * The stored form of one option value. `seedKey` makes generated MACs reproducible per guest+NIC.
+ * The stored form of a NIC or disk option: Proxmox re-prints only these (print_lxc_network /
+ * print_ct_mountpoint, print_net / print_drive); every other option is stored as given.
+ * Generated MACs derive from the seed, guest and NIC, so re-sending the same value is a no-op.
  */
 export function normalizeOption(kind: GuestKind, key: string, value: string, seed: string, vmid: number): string {
   const f = propertyFormat(kind, key);

@@ -55,7 +55,7 @@ async function applyOptions(ctx: SimCtx, vmid: number, conf: GuestConf, params: 
       // A running guest gets the NIC hot-plugged, which needs the bridge; a stopped one only at start.
       if (isRunning(ctx, vmid)) checkBridges(ctx, { [key]: stored });
       conf.options[key] = stored;
-    } else conf.options[key] = normalizeOption('lxc', key, normalizeScalar('lxc', key, value), ctx.host.seed, vmid);
+    } else conf.options[key] = normalizeScalar('lxc', key, value); // stored as given (booleans as 1/0)
   }
 }
 

@@ -54,7 +54,7 @@ async function applyOptions(ctx: SimCtx, vmid: number, conf: GuestConf, params: 
       // A running guest gets the NIC hot-plugged, which needs the bridge; a stopped one only at start.
       if (isRunning(ctx, vmid)) checkBridges(ctx, { [key]: stored });
       conf.options[key] = stored;
-    } else conf.options[key] = normalizeOption('qemu', key, normalizeScalar('qemu', key, value), ctx.host.seed, vmid);
+    } else conf.options[key] = normalizeScalar('qemu', key, value); // stored as given (booleans as 1/0)
   }
 }
 
