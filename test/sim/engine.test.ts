@@ -11,7 +11,7 @@ import { parseLatency } from '../../src/sim/frontend/run.js';
 
 async function populated() {
   const h = simHarness({ PHOENIX_SIM_LATENCY: 'boot=0' });
-  await h.ok('pct', 'create', '100', DEBIAN, '--hostname', 'a', '--rootfs', 'local-lvm:8');
+  await h.ok('pct', 'create', '100', DEBIAN, '--hostname', 'a', '--rootfs', 'local-lvm:8', '--net0', 'name=eth0,bridge=vmbr0,ip=dhcp', '--memory', '1024');
   await h.ok('pct', 'snapshot', '100', 'snap1');
   await h.ok('pct', 'start', '100');
   await h.ok('qm', 'create', '200', '--name', 'vm', '--scsi0', 'local-lvm:4', '--agent', '1');
@@ -31,6 +31,9 @@ test('read-only and failed calls never change the state directory', async () => 
       ['pct', 'set', '100', '--memory', 'x'], ['pct', 'start', '100'], ['pct', 'status', '999'], ['pct', 'snapshot', '100', 'snap1'],
       ['pct', 'resize', '100', 'rootfs', '1G'], ['pct', 'set', '100', '--unprivileged', '1'], ['pct', 'create', '100', DEBIAN],
       ['qm', 'agent', '200', 'ping'], ['qm', 'rollback', '200', 'nope'], ['qm', 'set', '200', '--bogus', '1'], ['pct', 'clone', '100', '101'],
+      // no-ops: the same values again
+      ['pct', 'set', '100', '--memory', '1024'], ['pct', 'set', '100', '--net0', 'name=eth0,bridge=vmbr0,ip=dhcp'],
+      ['pct', 'resize', '100', 'rootfs', '8G'], ['pct', 'unlock', '100'], ['qm', 'set', '200', '--name', 'vm'],
     ];
     for (const c of calls) await h.run(...c);
     assert.equal(treeHash(h.dir), before);

@@ -142,6 +142,10 @@ test('mount points: STORAGE:SIZE allocates the next disk; replacing one leaves u
     text = conf(h.dir, 100);
     assert.match(text, /^mp0: local-lvm:vm-100-disk-2,mp=\/data,size=3G$/m);
     assert.match(text, /^unused0: local-lvm:vm-100-disk-1$/m);
+    // Deleting the unused entry destroys the volume: its number is free again.
+    await h.ok('pct', 'set', '100', '--delete', 'unused0');
+    await h.ok('pct', 'set', '100', '--mp2', 'local-lvm:1,mp=/more');
+    assert.match(conf(h.dir, 100), /^mp2: local-lvm:vm-100-disk-1,mp=\/more,size=1G$/m);
   });
 });
 
@@ -228,6 +232,8 @@ test('template: no start; linked clone of the base volume; destroy frees volumes
     assert.deepEqual([r.exitCode, r.stderr], [255, "parameter 'storage' not allowed for linked clones\n"]);
     await h.ok('pct', 'clone', '100', '101');
     assert.match(conf(h.dir, 101), /^rootfs: local-lvm:base-100-disk-0\/vm-101-disk-0,size=8G$/m);
+    r = await h.run('pct', 'destroy', '100');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "base volume 'base-100-disk-0' is still in use by linked cloned\n"]);
     await h.ok('pct', 'destroy', '101');
     assert.equal(existsSync(join(h.dir, 'etc/pve/nodes/pve/lxc/101.conf')), false);
     r = await h.run('pct', 'status', '101');

@@ -128,6 +128,14 @@ test('qm stop on a stopped VM returns quietly; reboot of a stopped VM fails; rol
     assert.deepEqual([r.exitCode, r.stderr], [255, 'unable to rollback vm 9000: vm is running\n']);
     r = await h.run('qm', 'start', '9000');
     assert.deepEqual([r.exitCode, r.stderr], [255, 'VM 9000 already running\n']);
+    await h.ok('qm', 'set', '9000', '--scsi1', 'local-lvm:1');
+    await h.ok('qm', 'set', '9000', '--delete', 'scsi1');
+    assert.match(conf(h.dir, 9000), /^unused0: local-lvm:vm-9000-disk-1$/m);
+    await h.ok('qm', 'set', '9000', '--scsi1', 'local-lvm:vm-9000-disk-1');
+    await h.ok('qm', 'set', '9000', '--delete', 'scsi1', '--force', '1');
+    assert.doesNotMatch(conf(h.dir, 9000), /disk-1/);
+    const reg = JSON.parse(readFileSync(join(h.dir, 'storage/local-lvm.json'), 'utf8')) as { volumes: Array<{ name: string }> };
+    assert.deepEqual(reg.volumes.map((v) => v.name), ['vm-9000-disk-0']);
   });
 });
 

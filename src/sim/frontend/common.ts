@@ -6,6 +6,7 @@ import { cloneSection, type GuestConf } from '../state/conf.js';
 import { SimError } from '../state/errors.js';
 import { readConf, readRuntime, removeConf, requireGuest, writeConf, type GuestRef, clearRuntime } from '../state/guests.js';
 import { firewallPath } from '../state/paths.js';
+import { loadRegistry } from '../state/host.js';
 import { findVolume, freeVolume, renameVolume, resizeVolume } from '../state/storage.js';
 import type { GuestKind } from '../state/types.js';
 import { baseName, isDiskKey, splitVolid, volumePart } from '../state/volumes.js';
@@ -116,19 +117,30 @@ export async function doRollback(ctx: SimCtx, kind: GuestKind, vmid: number, nam
   });
 }
 
-/** `--delete a,b`: removes options; a detached disk becomes `unusedN` (the volume is kept). */
-export function deleteOptions(kind: GuestKind, conf: GuestConf, keys: string[]): void {
+/**
+ * `--delete a,b`: removes options. A detached disk becomes `unusedN` (qm `--force`: destroyed);
+ * deleting an `unusedN` entry destroys its volume, as Proxmox does.
+ */
+export async function deleteOptions(ctx: SimCtx, kind: GuestKind, conf: GuestConf, keys: string[], force = false): Promise<void> {
   for (const key of keys) {
     if (key === 'rootfs' || (kind === 'qemu' && key === 'vmid')) throw new SimError(`unable to delete required option '${key}'`);
     const v = conf.options[key];
     if (v === undefined) continue;
     delete conf.options[key];
-    if (isDiskKey(kind, key)) {
-      const vol = volumePart(v);
-      if (splitVolid(vol) && !v.includes('media=cdrom')) addUnused(conf, vol);
+    const vol = volumePart(v);
+    if (/^unused\d+$/.test(key)) {
+      if (!volumeInSnapshots(conf, vol)) await freeVolume(ctx, vol);
+    } else if (isDiskKey(kind, key) && splitVolid(vol) && !v.includes('media=cdrom')) {
+      if (force && !volumeInSnapshots(conf, vol)) await freeVolume(ctx, vol);
+      else addUnused(conf, vol);
+    } else if (kind === 'qemu' && /cloudinit/.test(vol) && splitVolid(vol)) {
+      await freeVolume(ctx, vol); // removing the cloud-init drive removes its volume
     }
   }
 }
+
+const volumeInSnapshots = (conf: GuestConf, vol: string): boolean =>
+  Object.values(conf.snapshots).some((s) => Object.values(s.options).some((x) => volumePart(x) === vol));
 
 export function addUnused(conf: GuestConf, volid: string): void {
   for (const [k, v] of Object.entries(conf.options)) if (/^unused\d+$/.test(k) && v === volid) return;
@@ -200,6 +212,14 @@ export async function doDestroy(ctx: SimCtx, kind: GuestKind, vmid: number, opts
     if (isRunning(ctx, vmid)) throw new SimError(`${typeWord(kind)} ${vmid} is running - destroy failed`);
     const vols = new Set<string>();
     for (const s of [conf, ...Object.values(conf.snapshots)]) for (const v of sectionVolumes(kind, s.options)) vols.add(v.volid);
+    for (const v of vols) {
+      const sv = splitVolid(v)!;
+      if (!/(^|\/)base(vol)?-\d+-disk-\d+/.test(sv.name) || sv.name.includes('/')) continue;
+      if (!ctx.host.storages.some((s) => s.id === sv.storage)) continue;
+      if (loadRegistry(ctx.paths, sv.storage).volumes.some((x) => x.name.startsWith(`${sv.name}/`))) {
+        throw new SimError(`base volume '${sv.name}' is still in use by linked cloned`);
+      }
+    }
     for (const v of vols) {
       const sv = splitVolid(v)!;
       if (!ctx.host.storages.some((s) => s.id === sv.storage)) continue;

@@ -120,7 +120,7 @@ async function set(ctx: SimCtx, call: Call): Promise<void> {
     if (ro) throw new SimError(ro);
     const del = (call.params.delete ?? '').split(/[,;\s]+/).filter(Boolean);
     if (del.includes('unprivileged')) throw new SimError(`unable to delete read-only option: 'unprivileged'`);
-    deleteOptions('lxc', conf, del);
+    await deleteOptions(ctx, 'lxc', conf, del);
     await applyOptions(ctx, vmid, conf, call.params);
   });
 }

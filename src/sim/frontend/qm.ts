@@ -115,7 +115,7 @@ async function set(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
   await updateGuest(ctx, 'qemu', vmid, async (conf) => {
     checkLock('qemu', conf, call.params.skiplock === '1');
-    deleteOptions('qemu', conf, (call.params.delete ?? '').split(/[,;\s]+/).filter(Boolean));
+    await deleteOptions(ctx, 'qemu', conf, (call.params.delete ?? '').split(/[,;\s]+/).filter(Boolean), call.params.force === '1');
     await applyOptions(ctx, vmid, conf, call.params);
   });
 }
