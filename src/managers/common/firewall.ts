@@ -5,6 +5,8 @@
 // equal to this rendering, writing only when the text differs.
 
 import type { FirewallRule, FirewallSpec } from '../../model/guest.js';
+import type { WorkflowContext } from '../context.js';
+import type { StepRecorder } from '../recorder.js';
 
 function ruleLine(r: FirewallRule): string {
   const parts: string[] = [r.type === 'group' ? 'GROUP' : r.type.toUpperCase(), r.action];
@@ -32,4 +34,15 @@ export function renderFirewall(fw: FirewallSpec): string {
 export function firewallTextEqual(a: string, b: string): boolean {
   const norm = (s: string) => s.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '').join('\n');
   return norm(a) === norm(b);
+}
+
+/** Make the guest's firewall file equal to the config (written only when the text differs). */
+export async function ensureFirewall(g: { id: number; firewall?: FirewallSpec }, rec: StepRecorder, ctx: WorkflowContext): Promise<void> {
+  if (!g.firewall) return;
+  const want = renderFirewall(g.firewall);
+  const have = await ctx.driver.readFirewall(g.id);
+  if (have !== null && firewallTextEqual(have, want)) return;
+  await rec.step('firewall', have === null ? '+' : '~', `firewall (${g.firewall.rules.length} rules)`, { reason: have === null ? 'no firewall file' : 'rules differ' }, () =>
+    ctx.driver.writeFirewall(g.id, want),
+  );
 }

@@ -8,7 +8,8 @@ import { parseLxcRootfs, mountPointSizeBytes, GiB } from '../../proxmox/codecs/i
 import type { GuestConfig, PveParams } from '../../proxmox/types.js';
 import type { GuestMode, GuestPlan } from '../../plan/types.js';
 import { overallSymbol } from '../../plan/types.js';
-import { firewallTextEqual, renderFirewall } from '../common/firewall.js';
+import { ensureFirewall } from '../common/firewall.js';
+import { restartIfOwed } from '../common/restart.js';
 import { checksOf, featuresOf, runChecks, runFeatures } from '../common/in-guest.js';
 import { asParams, diffOptions } from '../common/options.js';
 import { ensureSnapshot } from '../common/snapshots.js';
@@ -113,15 +114,7 @@ async function configure(g: LxcGuest, cfg: GuestConfig, running: boolean, rec: S
     });
   }
 
-  if (g.firewall) {
-    const want = renderFirewall(g.firewall);
-    const have = await driver.readFirewall(g.id);
-    if (have === null || !firewallTextEqual(have, want)) {
-      await rec.step('firewall', have === null ? '+' : '~', `firewall (${g.firewall.rules.length} rules)`, { reason: have === null ? 'no firewall file' : 'rules differ' }, () =>
-        driver.writeFirewall(g.id, want),
-      );
-    }
-  }
+  await ensureFirewall(g, rec, ctx);
   return restart;
 }
 
@@ -150,12 +143,7 @@ export async function convergeLxc(g: LxcGuest, mode: GuestMode, ctx: WorkflowCon
     if (cfg) {
       const restart = await configure(g, cfg, running, rec, ctx);
       configChanged = rec.changed() && existed;
-      if ((restart || ctx.pending.has(g.id)) && running) {
-        await rec.step('restart', '!', `restart ${g.id}`, { reason: 'a change applies only at start' }, async () => {
-          await driver.reboot(T, g.id);
-          ctx.pending.clear(g.id);
-        });
-      }
+      await restartIfOwed(T, g.id, restart, running, rec, ctx);
     } else if (g.cloneFrom !== undefined) {
       // Plan of a clone that does not exist yet: what the config sets on top of the source.
       rec.notes.push(`values after the clone are compared with ${g.cloneFrom}'s once it exists`);

@@ -8,7 +8,8 @@ import type { VmGuest } from '../../model/guest.js';
 import { diskBus, GiB, parseQemuDisk, parseSize } from '../../proxmox/codecs/index.js';
 import type { GuestConfig, PveParams } from '../../proxmox/types.js';
 import { overallSymbol, type GuestMode, type GuestPlan } from '../../plan/types.js';
-import { firewallTextEqual, renderFirewall } from '../common/firewall.js';
+import { ensureFirewall } from '../common/firewall.js';
+import { restartIfOwed } from '../common/restart.js';
 import { checksOf, featuresOf, runChecks, runFeatures } from '../common/in-guest.js';
 import { asParams, diffOptions } from '../common/options.js';
 import { ensureSnapshot } from '../common/snapshots.js';
@@ -76,15 +77,7 @@ async function configure(g: VmGuest, cfg: GuestConfig, running: boolean, rec: St
       rec.steps.push({ kind: 'resize', symbol: '~', summary: `resize scsi0 to ${g.diskSizeGb}G`, reason: 'after import' });
     }
   }
-  if (g.firewall) {
-    const want = renderFirewall(g.firewall);
-    const have = await driver.readFirewall(g.id);
-    if (have === null || !firewallTextEqual(have, want)) {
-      await rec.step('firewall', have === null ? '+' : '~', `firewall (${g.firewall.rules.length} rules)`, { reason: have === null ? 'no firewall file' : 'rules differ' }, () =>
-        driver.writeFirewall(g.id, want),
-      );
-    }
-  }
+  await ensureFirewall(g, rec, ctx);
   return restart;
 }
 
@@ -115,12 +108,7 @@ export async function convergeVm(g: VmGuest, mode: GuestMode, ctx: WorkflowConte
     if (cfg) {
       const restart = await configure(g, cfg, running, rec, ctx);
       configChanged = rec.changed() && existed;
-      if ((restart || ctx.pending.has(g.id)) && running) {
-        await rec.step('restart', '!', `reboot ${g.id}`, { reason: 'a change applies only at boot' }, async () => {
-          await driver.reboot(T, g.id);
-          ctx.pending.clear(g.id);
-        });
-      }
+      await restartIfOwed(T, g.id, restart, running, rec, ctx);
     } else if (g.cloneFrom !== undefined) {
       rec.notes.push(`values after the clone are compared with ${g.cloneFrom}'s once it exists`);
       await configure(g, { options: {}, rawLxc: [] }, false, rec, ctx);
