@@ -150,3 +150,20 @@ test('qm status --verbose and qm config --snapshot', async () => {
     assert.match(v, /^name: tpl$/m);
   });
 });
+
+test('an ISO attaches as a cdrom with its size; a missing one is refused', async () => {
+  const h = simHarness();
+  try {
+    const { addTemplate } = await import('../../src/sim/state/admin.js');
+    await addTemplate(h.dir, 'local:iso/debian-12.9.0-amd64-netinst.iso', 632 * 2 ** 20);
+    await h.ok('qm', 'create', '100', '--ide2', 'local:iso/debian-12.9.0-amd64-netinst.iso,media=cdrom', '--scsi0', 'local-lvm:15', '--net0', 'virtio,bridge=vmbr0');
+    const c = conf(h.dir, 100);
+    assert.match(c, /^ide2: local:iso\/debian-12.9.0-amd64-netinst.iso,media=cdrom,size=632M$/m);
+    assert.match(c, /^boot: order=scsi0;ide2;net0$/m);
+    const r = await h.run('qm', 'create', '101', '--ide2', 'local:iso/missing.iso,media=cdrom');
+    assert.equal(r.exitCode, 255);
+    assert.match(r.stderr, /volume 'local:iso\/missing.iso' does not exist/);
+  } finally {
+    h.cleanup();
+  }
+});

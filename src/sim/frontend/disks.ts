@@ -54,11 +54,9 @@ export async function applyDiskOption(ctx: SimCtx, kind: GuestKind, vmid: number
     if (kind === 'qemu') ctx.out(`${key}: successfully created disk '${stored}'\n`);
   } else if (splitVolid(vol)) {
     const known = findVolume(ctx, vol);
-    if (!known && ctx.host.storages.some((s) => s.id === splitVolid(vol)!.storage) && !value.includes('media=cdrom')) {
-      throw new SimError(`volume '${vol}' does not exist`);
-    }
+    if (!known && ctx.host.storages.some((s) => s.id === splitVolid(vol)!.storage)) throw new SimError(`volume '${vol}' does not exist`);
     for (const [k, u] of Object.entries(conf.options)) if (/^unused\d+$/.test(k) && u === vol) delete conf.options[k];
-    if (known && !v.size && !value.includes('media=cdrom')) v.size = formatSize(known.size);
+    if (known && !v.size) v.size = formatSize(known.size);
     stored = printOption(kind, key, v);
   } else {
     stored = printOption(kind, key, v); // bind mount / device path
