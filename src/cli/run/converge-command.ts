@@ -3,7 +3,8 @@
 // outcome to an exit code (0 all ok, 1 any guest failed or was skipped, 130 interrupted).
 
 import { EXIT } from '../../diag/errors.js';
-import { colorEnabled, createRunView, viewKind } from '../views/index.js';
+import { colorEnabled } from '../views/index.js';
+import { runViewFor } from './view.js';
 import { colors } from '../views/colors.js';
 import { renderPlans } from '../plan-view.js';
 import type { CommandContext } from '../io.js';
@@ -21,7 +22,7 @@ export async function convergeCommand(ctx: CommandContext, verb: Verb, opts: { p
   const scrub = (t: string) => session.secrets.scrubber.scrub(t);
   const color = colorEnabled({ env: io.env, isTTY: io.isTTY, flag: globals.color });
   const release = apply ? await lockGuests(ctx, session, closureIds(session, ctx.args), `phoenix ${verb}`) : () => {};
-  const view = apply ? createRunView(viewKind({ json: globals.json, isTTY: io.isTTY }), { stdout: io.stdout, stderr: io.stderr }, { color, verbose: globals.verbose, scrub }) : undefined;
+  const view = apply ? runViewFor(ctx, session) : undefined;
   let result;
   try {
     result = await runConverge(session, {
