@@ -125,6 +125,12 @@ export async function convergeLxc(g: LxcGuest, mode: GuestMode, ctx: WorkflowCon
   const features = featuresOf(g, ctx); // unknown features fail before anything runs
   let status = await driver.status(T, g.id);
   const existed = status !== null;
+  if (status?.template) {
+    // A template is provisioned once; later runs only verify it is still there and a template.
+    rec.note('verify', `template ${g.id} exists`);
+    if (!g.isTemplate) rec.notes.push(`CT ${g.id} is a template on the host but not in the config (left as it is)`);
+    return finish(g, mode, rec);
+  }
   if (!status) {
     await define(g, rec, ctx);
     if (ctx.apply) {
@@ -174,6 +180,13 @@ export async function convergeLxc(g: LxcGuest, mode: GuestMode, ctx: WorkflowCon
   if (g.snapshots.templateSnapshotName) finals.add(g.snapshots.templateSnapshotName);
   for (const name of g.snapshots.named) finals.add(name);
   for (const name of finals) await ensureSnapshot(T, g.id, name, snaps, existed && (configChanged || featuresRan), rec, ctx);
+  if (g.isTemplate) {
+    // Proxmox refuses to start a template and to convert a running CT: provision, stop, convert once.
+    await rec.step('template', '+', `shut down and convert ${g.id} to a template`, { reason: 'is_template' }, async () => {
+      await driver.shutdown(T, g.id, 120);
+      await driver.template(T, g.id);
+    });
+  }
   return finish(g, mode, rec);
 }
 
