@@ -16,6 +16,7 @@ import { ensureSnapshot } from '../common/snapshots.js';
 import { GuestFailure, type WorkflowContext } from '../context.js';
 import { StepRecorder } from '../recorder.js';
 import { CLOUD_INIT_KEYS, desiredVmOptions, imageVolume, vmCreateHardware } from './options.js';
+import { ensureNfsVolumes } from './volumes.js';
 import { waitForAgent, waitForCloudInit } from './wait.js';
 
 const T = 'qemu' as const;
@@ -135,6 +136,7 @@ export async function convergeVm(g: VmGuest, mode: GuestMode, ctx: WorkflowConte
   const snaps = new Set(exists && !g.isTemplate ? (await driver.listSnapshots(T, g.id)).map((s) => s.name) : []);
   const pre = g.snapshots.named.filter((n) => n === 'pre-features');
   for (const name of pre) await ensureSnapshot(T, g.id, name, snaps, configChanged, rec, ctx);
+  await ensureNfsVolumes(g, rec, ctx, exists);
   const featuresRan = await runFeatures(g, features, rec, ctx, exists);
   await runChecks(g, checksOf(g, features), rec, ctx);
   if (g.isTemplate) {
