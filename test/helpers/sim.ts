@@ -10,7 +10,7 @@ import type { GuestFsPort } from '../../src/sim/frontend/guestfs-port.js';
 
 export interface FakeGuestFs extends GuestFsPort {
   calls: string[];
-  execResult: { exitCode: number; stdout: string; stderr: string };
+  execResult: { exitCode: number; stdout: string; stderr: string; timedOut?: boolean };
 }
 
 export function fakeGuestFs(): FakeGuestFs {

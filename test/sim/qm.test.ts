@@ -96,7 +96,7 @@ test('agent ping: needs agent enabled, a running VM, and a booted guest', async 
   }, { PHOENIX_SIM_LATENCY: 'boot=600000' });
 });
 
-test('guest exec prints Perl-style JSON; --timeout 0 returns a pid that exec-status resolves', async () => {
+test('guest exec prints Perl-style JSON; --synchronous 0 returns a pid that exec-status resolves', async () => {
   await withVm(async (h) => {
     await h.ok('qm', 'start', '9000');
     h.fs.execResult = { exitCode: 2, stdout: 'hello\n', stderr: 'oops\n' };
@@ -104,12 +104,20 @@ test('guest exec prints Perl-style JSON; --timeout 0 returns a pid that exec-sta
       await h.ok('qm', 'guest', 'exec', '9000', '--', '/bin/bash', '-c', 'echo hello; exit 2'),
       '{\n   "err-data" : "oops\\n",\n   "exitcode" : 2,\n   "exited" : 1,\n   "out-data" : "hello\\n"\n}\n',
     );
-    const started = await h.ok('qm', 'guest', 'exec', '9000', '--timeout', '0', '--', 'true');
+    const started = await h.ok('qm', 'guest', 'exec', '9000', '--synchronous', '0', '--', 'true');
     const pid = /"pid" : (\d+)/.exec(started)![1];
     assert.match(await h.ok('qm', 'guest', 'exec-status', '9000', pid), /"exitcode" : 2/);
     // Like qemu-ga, a reported process is forgotten: asking again is an error, the pid is free again.
     assert.deepEqual((await h.run('qm', 'guest', 'exec-status', '9000', pid)).stderr, "Agent error: Invalid parameter 'pid'\n");
-    assert.match(await h.ok('qm', 'guest', 'exec', '9000', '--timeout', '0', '--', 'true'), new RegExp(`"pid" : ${pid}\\b`));
+    assert.match(await h.ok('qm', 'guest', 'exec', '9000', '--synchronous', '0', '--', 'true'), new RegExp(`"pid" : ${pid}\\b`));
+    // --timeout 0 waits as long as it takes; a command outliving --timeout N gives its pid.
+    assert.match(await h.ok('qm', 'guest', 'exec', '9000', '--timeout', '0', '--', 'true'), /"exitcode" : 2/);
+    h.fs.execResult = { exitCode: 124, stdout: '', stderr: '', timedOut: true };
+    const slow = await h.run('qm', 'guest', 'exec', '9000', '--timeout', '1', '--', 'sleep', '60');
+    assert.deepEqual([slow.exitCode, slow.stderr], [0, 'timeout reached, returning pid\n']);
+    assert.match(slow.stdout, /^\{\n {3}"pid" : \d+\n\}\n$/);
+    const both = await h.run('qm', 'guest', 'exec', '9000', '--synchronous', '0', '--timeout', '5', '--', 'true');
+    assert.equal(both.exitCode, 255);
     const r = await runSim(['qm', 'guest', 'exec', '9000', '--pass-stdin', '1', '--', 'cat'], { stateDir: h.dir, env: h.env, guestfs: h.fs, stdin: 'data' });
     assert.equal(r.exitCode, 0);
     assert.match(h.fs.calls.at(-1)!, /stdin="data"$/);

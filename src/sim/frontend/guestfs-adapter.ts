@@ -57,7 +57,7 @@ export function guestFsAdapter(stateDir: string): GuestFsPort {
     exec: (vmid, argv, o) =>
       wrap(async () => {
         const r = await runInGuest(stateDir, vmid, argv, { input: o.stdin, timeoutMs: o.timeoutMs });
-        return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+        return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut };
       }),
     push: (vmid, file, dest, o) => wrap(() => pushToGuest(stateDir, vmid, file, dest, o)),
     pull: (vmid, path, dest) => wrap(() => pullFromGuest(stateDir, vmid, path, dest)),

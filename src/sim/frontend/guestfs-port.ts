@@ -8,6 +8,8 @@ export interface GuestExecResult {
   exitCode: number;
   stdout: string;
   stderr: string;
+  /** The command was killed after timeoutMs. */
+  timedOut?: boolean;
 }
 
 export interface GuestFsPort {

@@ -249,18 +249,23 @@ function assertAgent(ctx: SimCtx, vmid: number): void {
   if (ctx.now() - (rt.startedAt ?? 0) < ctx.bootMs) throw new SimError('QEMU guest agent is not running');
 }
 
+/**
+ * qm guest exec: synchronous by default, polling up to --timeout seconds (0: no limit); when the
+ * limit is reached Proxmox warns and prints the pid instead. --synchronous 0 prints the pid at once.
+ */
 async function guestExec(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
   assertAgent(ctx, vmid);
   if (call.extra.length === 0) throw new SimError('guest-exec: missing command');
   const timeout = Number(call.params.timeout ?? 30);
-  const sync = call.params.synchronous !== '0' && timeout !== 0;
+  const sync = call.params.synchronous !== '0';
+  if (!sync && call.params.timeout !== undefined) throw new SimError("'timeout' and 'synchronous=0' cannot be used together");
   const stdin = call.params['pass-stdin'] === '1' ? ctx.stdin : undefined;
-  const r = await ctx.guestfs.exec(vmid, call.extra, { stdin, timeoutMs: sync ? timeout * 1000 : undefined });
+  const r = await ctx.guestfs.exec(vmid, call.extra, { stdin, timeoutMs: sync && timeout > 0 ? timeout * 1000 : undefined });
   const res: Record<string, unknown> = { exitcode: r.exitCode, exited: 1 };
   if (r.stdout) res['out-data'] = r.stdout;
   if (r.stderr) res['err-data'] = r.stderr;
-  if (sync) {
+  if (sync && !r.timedOut) {
     ctx.out(perlJsonPretty(res));
     return;
   }
@@ -273,6 +278,7 @@ async function guestExec(ctx: SimCtx, call: Call): Promise<void> {
     delete rt.nextExecPid;
     rt.execs = { ...(rt.execs ?? {}), [pid]: { exitcode: r.exitCode, stdout: r.stdout, stderr: r.stderr } };
     writeRuntime(ctx.paths, vmid, rt);
+    if (r.timedOut) ctx.err('timeout reached, returning pid\n');
     ctx.out(perlJsonPretty({ pid }));
   });
 }
