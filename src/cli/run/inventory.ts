@@ -6,6 +6,9 @@ import { GuestGraph } from '../../graph/guests.js';
 import type { Guest, GuestId } from '../../model/guest.js';
 import { memoryRestarts } from '../../managers/pending.js';
 import type { GuestPlan } from '../../plan/types.js';
+import { checksOf, featuresOf } from '../../managers/common/in-guest.js';
+import type { WorkflowContext } from '../../managers/context.js';
+import { hostOfIp, runHealthChecks } from '../../health/index.js';
 import { colors } from '../views/colors.js';
 import { colorEnabled } from '../views/index.js';
 import type { CommandContext } from '../io.js';
@@ -107,18 +110,33 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
     const st = await s.driver.status(typeOf(g), id);
     const plan = res.outcomes.get(id)?.plan;
     const drift = !st ? 'missing' : plan ? (plan.symbol === '=' ? 'no' : 'yes') : 'error';
-    rows.push({ id, kind: g.kind, name: g.name, exists: Boolean(st), status: st ? (st.template ? 'template' : st.status) : '-', lock: st?.lock ?? '', drift, ...(ctx.globals.verbose && plan ? { changes: changesOf(plan) } : {}) });
+    const health = st?.status === 'running' && !st.template ? await healthOf(s, g, ctx.io.signal) : '-';
+    rows.push({ id, kind: g.kind, name: g.name, exists: Boolean(st), status: st ? (st.template ? 'template' : st.status) : '-', lock: st?.lock ?? '', drift, health, ...(ctx.globals.verbose && plan ? { changes: changesOf(plan) } : {}) });
   }
   if (ctx.globals.json) {
     ctx.io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
     return EXIT.ok;
   }
   const c = colors(colorEnabled({ env: ctx.io.env, isTTY: ctx.io.isTTY, flag: ctx.globals.color }));
-  const table = [['ID', 'KIND', 'NAME', 'EXISTS', 'STATUS', 'DRIFT'], ...rows.map((r) => [String(r.id), String(r.kind), String(r.name), r.exists ? 'yes' : 'no', `${r.status}${r.lock ? ` (locked: ${r.lock})` : ''}`, String(r.drift)])];
+  const table = [['ID', 'KIND', 'NAME', 'EXISTS', 'STATUS', 'DRIFT', 'HEALTH'], ...rows.map((r) => [String(r.id), String(r.kind), String(r.name), r.exists ? 'yes' : 'no', `${r.status}${r.lock ? ` (locked: ${r.lock})` : ''}`, String(r.drift), String(r.health)])];
   const w = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
   table.forEach((r, i) => ctx.io.stdout(`${(i === 0 ? c.bold : (x: string) => x)(r.map((x, j) => x.padEnd(w[j])).join('  ').trimEnd())}\n`));
   if (ctx.globals.verbose) for (const r of rows) for (const l of (r.changes as string[] | undefined) ?? []) ctx.io.stdout(`  ${r.id}: ${l}\n`);
   return EXIT.ok;
+}
+
+/** One attempt of each check (status reports, it does not wait): healthy, unhealthy or none. */
+async function healthOf(s: Session, g: Guest, signal?: AbortSignal): Promise<string> {
+  let checks;
+  try {
+    checks = checksOf(g, featuresOf(g, { registry: s.registry, config: s.config } as WorkflowContext));
+  } catch {
+    checks = g.healthChecks;
+  }
+  if (!checks.length) return 'no checks';
+  const once = checks.map((c) => ({ ...c, retries: 1 }));
+  const r = await runHealthChecks(s.driver, { type: typeOf(g), vmid: g.id }, once, { signal, guestHost: hostOfIp(g.network?.ip), scrub: (t) => s.secrets.scrubber.scrub(t) });
+  return r.healthy ? 'healthy' : `unhealthy (${r.results.filter((x) => !x.ok).map((x) => x.name).join(', ')})`;
 }
 
 function changesOf(p: GuestPlan): string[] {
