@@ -197,3 +197,15 @@ test('a smaller storage_size_gb than the disk fails the guest (exit 1, clear mes
   assert.match(p.stderr, /storage_size_gb 8 is smaller/);
   w.edit(LXC, (d) => (d.lxc_configs['210'].storage_size_gb = 16));
 });
+
+test('a restart owed by an interrupted run (set done, reboot not) happens on the next run, once', async () => {
+  // What a run killed between `pct set --hostname` and the reboot leaves behind.
+  w.write('.phoenix/pending-restart/220', 'options applied at next start\n');
+  w.mark();
+  const r = await w.run('converge', '220');
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(mutating(w.since()).map((c) => c.argv.join(' ')), ['pct reboot 220']);
+  w.mark();
+  assert.equal((await w.run('converge', '220')).code, 0);
+  assert.deepEqual(fmt(mutating(w.since())), '');
+});
