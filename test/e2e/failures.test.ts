@@ -11,6 +11,7 @@ import type { CliRun } from '../helpers/cli.js';
 
 const TEMPLATE = 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst';
 const SECRET = 'hunter2-Sx9"q\'$(id)';
+const FILE_SECRET = 'file-secret-7Hq2';
 const ct = (name: string, ip: number, over: Record<string, unknown> = {}) => ({
   name,
   template: TEMPLATE,
@@ -36,9 +37,11 @@ const SECRET_USER = `#!/bin/sh
 set -eu
 . "$(dirname "$0")/phoenix-lib.sh"
 token=$(phx_input nvidia_e2e_token)
+from_file=$(phx_input nvidia_e2e_file)
 umask 077
 printf '%s' "$token" > /root/e2e-token
-echo "token is $token"
+printf '%s' "$from_file" > /root/e2e-file-token
+echo "token is $token, file token is $from_file"
 echo "token again: $token" >&2
 `;
 
@@ -61,14 +64,15 @@ before(() => {
             health_checks: [{ type: 'command', name: 'ready-file', command: 'test -f /srv/ready', retries: 1, interval: 1, timeout: 5 }],
           }),
           '303': ct('needs-unhealthy', 33, { dependencies: ['302'] }),
-          '304': ct('independent', 34, { features: ['secret_user'], nvidia_e2e_token: { env: 'PHX_E2E_TOKEN' } }),
+          '304': ct('independent', 34, { features: ['secret_user'], nvidia_e2e_token: { env: 'PHX_E2E_TOKEN' }, nvidia_e2e_file: { file: 'e2e-token.txt' } }),
         },
       },
+      'e2e-token.txt': `${FILE_SECRET}\n`,
     },
     env: { PHX_E2E_TOKEN: SECRET },
   });
   userFeature(w, 'flaky', FAILING);
-  userFeature(w, 'secret_user', SECRET_USER, { inputs: ['nvidia_e2e_token'] });
+  userFeature(w, 'secret_user', SECRET_USER, { inputs: ['nvidia_e2e_token', 'nvidia_e2e_file'] });
 });
 after(() => w.cleanup());
 
@@ -113,18 +117,20 @@ test('after fixing the script and the check, a re-run finishes the job; then not
   assert.deepEqual(w.since().filter(isMutatingCall).map((c) => c.argv.join(' ')), []);
 });
 
-test('a secret feature input ({"env": NAME}) reaches the guest and appears in no output and no log file', async () => {
-  // Resolved at run time: the guest got the value.
-  const inGuest = await w.sim('pct', 'exec', '304', '--', 'cat', '/root/e2e-token');
-  assert.equal(inGuest.stdout, SECRET);
+test('secret feature inputs ({"env": NAME}, {"file": PATH}) reach the guest and appear in no output and no log file', async () => {
+  // Resolved at run time: the guest got the values.
+  assert.equal((await w.sim('pct', 'exec', '304', '--', 'cat', '/root/e2e-token')).stdout, SECRET);
+  assert.equal((await w.sim('pct', 'exec', '304', '--', 'cat', '/root/e2e-file-token')).stdout, FILE_SECRET);
   // More outputs that could carry it: plan (text and JSON), a verbose converge.
   await run('plan');
   await run('--json', 'plan');
   await run('--verbose', 'converge', '304');
-  for (const o of outputs) assert.ok(!o.includes(SECRET), `secret printed:\n${o}`);
+  for (const o of outputs) assert.ok(!o.includes(SECRET) && !o.includes(FILE_SECRET), `secret printed:\n${o}`);
   const logs = w.logTexts();
   assert.ok(logs.some((f) => f.path.endsWith('304.log')));
-  for (const f of logs) assert.ok(!f.text.includes(SECRET) && !f.text.includes(JSON.stringify(SECRET).slice(1, -1)), `secret in ${f.path}`);
+  for (const f of logs) {
+    assert.ok(!f.text.includes(SECRET) && !f.text.includes(JSON.stringify(SECRET).slice(1, -1)) && !f.text.includes(FILE_SECRET), `secret in ${f.path}`);
+  }
   assert.ok(logs.some((f) => f.path.endsWith('304.log') && f.text.includes('token is ')), 'the log has the line, scrubbed');
   // Nowhere on the simulated host but the file the feature wrote (no inputs file left behind).
   const holders: string[] = [];
