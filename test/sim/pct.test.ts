@@ -149,14 +149,15 @@ test('mount points: STORAGE:SIZE allocates the next disk; replacing one leaves u
   });
 });
 
-test('resize grows (absolute and +relative) and refuses to shrink', async () => {
+test('resize grows (absolute and +relative), refuses to shrink, and refuses a no-op', async () => {
   await withCt(async (h) => {
     await h.ok('pct', 'resize', '100', 'rootfs', '10G');
     await h.ok('pct', 'resize', '100', 'rootfs', '+2G');
     assert.match(conf(h.dir, 100), /^rootfs: local-lvm:vm-100-disk-0,size=12G$/m);
-    const r = await h.run('pct', 'resize', '100', 'rootfs', '4G');
+    let r = await h.run('pct', 'resize', '100', 'rootfs', '4G');
     assert.deepEqual([r.exitCode, r.stderr], [255, 'unable to shrink disk size\n']);
-    await h.ok('pct', 'resize', '100', 'rootfs', '12G'); // same size: nothing to do
+    r = await h.run('pct', 'resize', '100', 'rootfs', '12G');
+    assert.deepEqual([r.exitCode, r.stderr], [255, 'disk is already at specified size\n']);
   });
 });
 
@@ -205,8 +206,7 @@ test('clone: running CT without --snapname refused; from a snapshot gets new dis
     await h.ok('pct', 'snapshot', '100', 'base');
     await h.ok('pct', 'start', '100');
     let r = await h.run('pct', 'clone', '100', '101');
-    assert.equal(r.exitCode, 255);
-    assert.match(r.stderr, /running container/);
+    assert.deepEqual([r.exitCode, r.stderr], [255, 'Cannot do full clones on a running container without snapshots\n']);
     const out = await h.ok('pct', 'clone', '100', '101', '--snapname', 'base', '--hostname', 'copy', '--storage', 'local-lvm');
     assert.match(out, /create full clone of mountpoint rootfs \(local-lvm:vm-100-disk-0\)/);
     const c = conf(h.dir, 101);
@@ -280,5 +280,18 @@ test('status --verbose prints sorted keys with raw integers', async () => {
     assert.match(out, /^maxdisk: 8589934592$/m);
     assert.match(out, /^status: stopped$/m);
     assert.doesNotMatch(out, /^cpu:/m);
+  });
+});
+
+test('clone refuses bind mounts and carries the firewall file over', async () => {
+  await withCt(async (h) => {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(h.dir, 'etc/pve/firewall/100.fw'), '[OPTIONS]\nenable: 1\n');
+    await h.ok('pct', 'clone', '100', '101');
+    assert.equal(readFileSync(join(h.dir, 'etc/pve/firewall/101.fw'), 'utf8'), '[OPTIONS]\nenable: 1\n');
+    await h.ok('pct', 'set', '100', '--mp0', '/srv/data,mp=/data');
+    const r = await h.run('pct', 'clone', '100', '102');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "unable to clone mountpoint 'mp0' (type bind)\n"]);
+    assert.equal(existsSync(join(h.dir, 'etc/pve/nodes/pve/lxc/102.conf')), false);
   });
 });

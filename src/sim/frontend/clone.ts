@@ -6,7 +6,9 @@ import { cloneSection, type GuestConf } from '../state/conf.js';
 import { SimError } from '../state/errors.js';
 import { locateGuest, readConf, requireGuest, writeConf, type GuestRef } from '../state/guests.js';
 import { uuid } from '../state/ids.js';
-import { confPath } from '../state/paths.js';
+import { confPath, firewallPath } from '../state/paths.js';
+import { writeFileAtomic } from '../state/host.js';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { allocDisk, freeVolume, getStorage, renameVolume } from '../state/storage.js';
 import type { GuestKind } from '../state/types.js';
 import { isDiskKey, splitVolid, volumePart } from '../state/volumes.js';
@@ -32,15 +34,26 @@ export async function cloneGuest(ctx: SimCtx, kind: GuestKind, call: Call): Prom
       const found = locateGuest(ctx.paths, ctx.host, dst);
       if (found) throw new SimError(`${typeWord(found.kind)} ${dst} already exists on node '${found.node}'`);
       const snap = p.snapname;
-      if (snap && !conf.snapshots[snap]) throw new SimError(`snapshot '${snap}' does not exist`);
       const template = isTemplate(conf);
       const full = p.full !== undefined ? p.full === '1' : !template;
       if (!full && p.storage) throw new SimError("parameter 'storage' not allowed for linked clones");
-      if (!full && !template) throw new SimError(`linked clone feature not available - ${typeWord(kind)} ${src} is not a template`);
-      if (kind === 'lxc' && isRunning(ctx, src) && !snap) {
-        throw new SimError(`unable to clone a running container without a snapshot (use --snapname)`);
-      }
+      if (snap && !conf.snapshots[snap]) throw new SimError(`snapshot '${snap}' does not exist`);
       const section = cloneSection(snap ? conf.snapshots[snap] : conf);
+      // The checks pve-container makes per mount point before the task starts.
+      for (const key of Object.keys(section.options).sort()) {
+        if (!isDiskKey(kind, key)) continue;
+        const value = section.options[key];
+        const vol = volumePart(value);
+        const sv = splitVolid(vol);
+        if (kind === 'lxc' && !sv) throw new SimError(`unable to clone mountpoint '${key}' (type ${vol.startsWith('/dev/') ? 'device' : 'bind'})`);
+        if (!sv || value.includes('media=cdrom')) continue;
+        if (full && kind === 'lxc' && isRunning(ctx, src) && !snap) throw new SimError('Cannot do full clones on a running container without snapshots');
+        if (!full && !/cloudinit/.test(vol)) {
+          const st = ctx.host.storages.find((x) => x.id === sv.storage);
+          const cloneable = st && (st.type === 'zfspool' || st.type === 'lvmthin') && (/(^|\/)base(vol)?-/.test(sv.name) || snap !== undefined);
+          if (!cloneable) throw new SimError(`Linked clone feature for '${vol}' is not available`);
+        }
+      }
       for (const k of DROP) delete section.options[k];
       for (const k of Object.keys(section.options)) if (/^unused\d+$/.test(k)) delete section.options[k];
       const ref: GuestRef = { kind, node: ctx.host.node, vmid: dst, path: confPath(ctx.paths, ctx.host.node, kind, dst) };
@@ -78,7 +91,8 @@ export async function cloneGuest(ctx: SimCtx, kind: GuestKind, call: Call): Prom
           } else {
             ctx.out(kind === 'lxc' ? `create linked clone of mount point ${key} (${vol})\n` : `create linked clone of drive ${key} (${vol})\n`);
             const fresh = await allocDisk(ctx, target, kind, dst, 0);
-            nv = await renameVolume(ctx, fresh, `${sv.name}/${splitVolid(fresh)!.name}`);
+            const fromBase = /(^|\/)base(vol)?-/.test(sv.name);
+            nv = fromBase ? await renameVolume(ctx, fresh, `${sv.name}/${splitVolid(fresh)!.name}`) : fresh;
           }
           made.push(nv);
           if (isLvm(ctx, target)) ctx.out(`  Logical volume "${splitVolid(nv)!.name.split('/').pop()}" created.\n`);
@@ -96,16 +110,21 @@ export async function cloneGuest(ctx: SimCtx, kind: GuestKind, call: Call): Prom
         }
         if (p.description !== undefined) section.options.description = p.description;
         await ctx.guestfs.clone(src, dst, { snapshot: snap });
+        // PVE::Firewall::clone_vmfw_conf: the clone gets the source's firewall file.
+        const fwSrc = firewallPath(ctx.paths, src);
+        if (existsSync(fwSrc)) writeFileAtomic(firewallPath(ctx.paths, dst), readFileSync(fwSrc, 'utf8'));
         writeConf(ref, { ...section, snapshots: {}, extra: {} });
       } catch (e) {
         for (const v of made) await freeVolume(ctx, v);
+        const fw = firewallPath(ctx.paths, dst);
+        if (existsSync(fw)) rmSync(fw);
         const { unlinkSync } = await import('node:fs');
         try {
           unlinkSync(ref.path);
         } catch {
           /* gone */
         }
-        throw e;
+        throw kind === 'lxc' && e instanceof SimError ? new SimError(`clone failed: ${e.message}`) : e;
       }
     });
   });

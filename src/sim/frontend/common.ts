@@ -7,7 +7,7 @@ import { SimError } from '../state/errors.js';
 import { readConf, readRuntime, removeConf, requireGuest, writeConf, type GuestRef, clearRuntime } from '../state/guests.js';
 import { firewallPath } from '../state/paths.js';
 import { loadRegistry } from '../state/host.js';
-import { findVolume, freeVolume, renameVolume, resizeVolume } from '../state/storage.js';
+import { findVolume, freeVolume, mutateRegistry, renameVolume, resizeVolume } from '../state/storage.js';
 import type { GuestKind } from '../state/types.js';
 import { baseName, isDiskKey, splitVolid, volumePart } from '../state/volumes.js';
 import { withGuestLock, type SimCtx } from './context.js';
@@ -178,7 +178,11 @@ export async function doResize(ctx: SimCtx, kind: GuestKind, vmid: number, disk:
     const cur = sizeOf(ctx, value);
     const next = req.relative ? cur + req.bytes : req.bytes;
     if (next < cur) throw new SimError(kind === 'lxc' ? 'unable to shrink disk size' : 'shrinking disks is not supported');
-    if (next === cur) return;
+    // pve-container refuses a no-op resize; qemu-server returns quietly.
+    if (next === cur) {
+      if (kind === 'lxc') throw new SimError('disk is already at specified size');
+      return;
+    }
     await resizeVolume(ctx, vol, next);
     conf.options[disk] = withSize(value, next);
   });
@@ -204,7 +208,7 @@ export async function doTemplate(ctx: SimCtx, kind: GuestKind, vmid: number): Pr
   });
 }
 
-export async function doDestroy(ctx: SimCtx, kind: GuestKind, vmid: number, opts: { purge?: boolean; skiplock?: boolean }): Promise<void> {
+export async function doDestroy(ctx: SimCtx, kind: GuestKind, vmid: number, opts: { purge?: boolean; skiplock?: boolean; unreferenced?: boolean }): Promise<void> {
   await withGuestLock(ctx, kind, vmid, async () => {
     const ref = requireGuest(ctx.paths, ctx.host, kind, vmid);
     const conf = readConf(ref);
@@ -225,6 +229,15 @@ export async function doDestroy(ctx: SimCtx, kind: GuestKind, vmid: number, opts
       if (!ctx.host.storages.some((s) => s.id === sv.storage)) continue;
       if (isLvm(ctx, sv.storage)) ctx.out(`  Logical volume "${sv.name}" successfully removed.\n`);
       await freeVolume(ctx, v);
+    }
+    // --destroy-unreferenced-disks: every volume owned by this vmid on any storage, also those the
+    // config no longer names (left by an interrupted clone or import).
+    if (opts.unreferenced) {
+      for (const s of ctx.host.storages) {
+        await mutateRegistry(ctx, s.id, (reg) => {
+          reg.volumes = reg.volumes.filter((v) => v.vmid !== vmid);
+        });
+      }
     }
     removeConf(ref);
     clearRuntime(ctx.paths, vmid);

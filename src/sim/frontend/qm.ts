@@ -334,7 +334,7 @@ export async function runQm(ctx: SimCtx, call: Call): Promise<number> {
       if (p.start === '1') await start(ctx, call);
       return 0;
     case 'template': await doTemplate(ctx, 'qemu', vmid); return 0;
-    case 'destroy': await doDestroy(ctx, 'qemu', vmid, { purge: p.purge === '1', skiplock: p.skiplock === '1' }); return 0;
+    case 'destroy': await doDestroy(ctx, 'qemu', vmid, { purge: p.purge === '1', skiplock: p.skiplock === '1', unreferenced: p['destroy-unreferenced-disks'] === '1' }); return 0;
     case 'clone': await cloneGuest(ctx, 'qemu', call); return 0;
     case 'disk import': await importDisk(ctx, call); return 0;
     case 'cloudinit update': await cloudinitUpdate(ctx, call); return 0;
