@@ -44,7 +44,8 @@ export interface ProxmoxDriver extends ProxmoxReader {
   stop(type: GuestType, vmid: number): Promise<void>;
   shutdown(type: GuestType, vmid: number, timeoutSec?: number): Promise<void>;
   reboot(type: GuestType, vmid: number): Promise<void>;
-  destroy(type: GuestType, vmid: number, opts?: { purge?: boolean }): Promise<void>;
+  /** `unreferenced`: also every volume of this vmid the config does not name (always on for qm). */
+  destroy(type: GuestType, vmid: number, opts?: { purge?: boolean; unreferenced?: boolean }): Promise<void>;
   template(type: GuestType, vmid: number): Promise<void>;
   snapshot(type: GuestType, vmid: number, name: string, description?: string): Promise<void>;
   delsnapshot(type: GuestType, vmid: number, name: string): Promise<void>;
@@ -58,6 +59,8 @@ export interface ProxmoxDriver extends ProxmoxReader {
   setRawLxc(vmid: number, entries: Array<[string, string]>): Promise<void>;
   /** Write /etc/pve/firewall/<vmid>.fw (null removes it). */
   writeFirewall(vmid: number, content: string | null): Promise<void>;
+  /** pct/qm unlock: remove the `lock:` a task left in the config (only when that task is gone). */
+  unlock(type: GuestType, vmid: number): Promise<void>;
 }
 
 /** Thrown by a read-only driver when anything tries to mutate. A dry run hitting this is a bug. */
@@ -71,7 +74,7 @@ export class MutationRefused extends Error {
 const MUTATING: ReadonlyArray<keyof ProxmoxDriver> = [
   'create', 'clone', 'set', 'resize', 'start', 'stop', 'shutdown', 'reboot', 'destroy', 'template',
   'snapshot', 'delsnapshot', 'rollback', 'importDisk', 'cloudinitUpdate', 'push', 'setRawLxc',
-  'writeFirewall',
+  'writeFirewall', 'unlock',
 ];
 
 /** A driver whose every mutating method throws MutationRefused; reads pass through. */

@@ -82,6 +82,8 @@ export const PVE_ERROR_PATTERNS = {
   snapshotMissing: /snapshot '[^']*' does not exist/,
   /** PVE::QemuServer::Agent: the guest agent does not answer. */
   agentNotRunning: /QEMU guest agent is not (?:running|enabled)|No QEMU guest agent configured/,
+  /** A task killed before it ended (its worker got a signal): `interrupted by signal`. */
+  taskInterrupted: /\binterrupted by signal\b/,
   /** CLI task trailer on exit 0: `Task finished with 2 warning(s)!`. */
   taskWarnings: /^Task finished with (\d+) warning\(s\)!$/m,
 } as const;
@@ -98,6 +100,7 @@ export const isParamError = test(PVE_ERROR_PATTERNS.paramError);
 export const isTemplateStart = test(PVE_ERROR_PATTERNS.templateStart);
 export const isSnapshotMissing = test(PVE_ERROR_PATTERNS.snapshotMissing);
 export const isAgentNotRunning = test(PVE_ERROR_PATTERNS.agentNotRunning);
+export const isTaskInterrupted = test(PVE_ERROR_PATTERNS.taskInterrupted);
 
 /** Worth retrying with backoff: someone else holds the guest or the storage right now. */
 export const isTransient = (e: ErrorLike): boolean => isLocked(e) || isLockTimeout(e);

@@ -75,14 +75,15 @@ export const argv = {
     ...(timeoutSec === undefined ? [] : ['--timeout', String(Math.max(0, Math.round(timeoutSec)))]),
   ],
   reboot: (type: GuestType, vmid: number): Argv => base(type, 'reboot', vmid),
-  destroy(type: GuestType, vmid: number, opts: { purge?: boolean } = {}): Argv {
+  destroy(type: GuestType, vmid: number, opts: { purge?: boolean; unreferenced?: boolean } = {}): Argv {
     const a = base(type, 'destroy', vmid);
     if (opts.purge !== false) a.push('--purge', '1');
     // qm keeps disks that are not in the config (e.g. a half-finished import) unless told.
-    if (type === 'qemu') a.push('--destroy-unreferenced-disks', '1');
+    if (type === 'qemu' || opts.unreferenced) a.push('--destroy-unreferenced-disks', '1');
     return a;
   },
   template: (type: GuestType, vmid: number): Argv => base(type, 'template', vmid),
+  unlock: (type: GuestType, vmid: number): Argv => base(type, 'unlock', vmid),
   snapshot: (type: GuestType, vmid: number, name: string, description?: string): Argv => [
     ...base(type, 'snapshot', vmid),
     name,

@@ -185,11 +185,15 @@ export class PveCliDriver implements ProxmoxDriver {
   reboot(type: GuestType, vmid: number): Promise<void> {
     return this.task(argv.reboot(type, vmid));
   }
-  destroy(type: GuestType, vmid: number, opts?: { purge?: boolean }): Promise<void> {
+  destroy(type: GuestType, vmid: number, opts?: { purge?: boolean; unreferenced?: boolean }): Promise<void> {
     return this.task(argv.destroy(type, vmid, opts));
   }
   template(type: GuestType, vmid: number): Promise<void> {
     return this.task(argv.template(type, vmid));
+  }
+
+  unlock(type: GuestType, vmid: number): Promise<void> {
+    return this.task(argv.unlock(type, vmid));
   }
   snapshot(type: GuestType, vmid: number, name: string, description?: string): Promise<void> {
     return this.task(argv.snapshot(type, vmid, name, description));
