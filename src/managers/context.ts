@@ -7,6 +7,7 @@ import type { PhoenixConfig } from '../model/guest.js';
 import type { ProxmoxDriver } from '../proxmox/driver.js';
 import type { SecretContext } from '../util/secrets.js';
 import type { PendingRestarts } from './pending.js';
+import type { InFlight } from './inflight.js';
 
 export interface WorkflowContext {
   /** Every side effect goes through this; in plan mode it is readOnlyDriver(...) */
@@ -19,6 +20,8 @@ export interface WorkflowContext {
   /** Directory for this run's per-guest logs. */
   logDir: string;
   pending: PendingRestarts;
+  /** Journal of lock-taking steps, so a run killed in one can be finished by the next (absent: none). */
+  inflight?: InFlight;
   signal: AbortSignal;
   /** Progress: the step a guest is on (the engine stamps guest and time). */
   emit: (step: string, detail?: string) => void;

@@ -32,7 +32,8 @@ export type StepKind =
   | 'health'
   | 'snapshot'
   | 'template'
-  | 'verify';
+  | 'verify'
+  | 'recover';
 
 /** One thing the workflow does (or, in a plan, would do) to a guest, with its reason. */
 export interface PlannedStep {

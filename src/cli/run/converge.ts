@@ -9,7 +9,7 @@ import { GuestFailure, type WorkflowContext } from '../../managers/context.js';
 import { convergeLxc } from '../../managers/lxc/workflow.js';
 import { convergeVm } from '../../managers/vm/workflow.js';
 import type { GuestMode, GuestPlan } from '../../plan/types.js';
-import { isTransient } from '../../proxmox/errors.js';
+import { isTaskInterrupted, isTransient } from '../../proxmox/errors.js';
 import { BACKOFF, policy, retryWhen } from '../../util/retry.js';
 import { UsageError } from '../../diag/errors.js';
 import type { Session } from './session.js';
@@ -85,7 +85,9 @@ export async function runConverge(s: Session, req: ConvergeRequest): Promise<Con
     // A plan has nothing to wait for: every guest is observed independently.
     deps: (k) => (req.apply ? (deps.get(k) ?? []) : []),
     concurrency: req.concurrency,
-    retry: policy(BACKOFF.task, retryWhen(isTransient)),
+    // A task that died (`interrupted by signal`) is retried too: the next attempt finds its
+    // journal entry and finishes or redoes the step.
+    retry: policy(BACKOFF.task, retryWhen(isTransient, isTaskInterrupted)),
     failFast: req.failFast,
     signal: req.signal,
     onEvent: req.onEvent,
@@ -99,6 +101,7 @@ export async function runConverge(s: Session, req: ConvergeRequest): Promise<Con
         secrets: s.secrets,
         logDir: s.logDir,
         pending: s.pending,
+        inflight: s.inflight,
         signal: nctx.signal,
         emit: (step, detail) => nctx.emit({ kind: 'step', step, status: 'started', detail }),
         health: req.health,

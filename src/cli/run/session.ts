@@ -11,6 +11,7 @@ import { selectDriver, type DriverKind } from '../../proxmox/select.js';
 import { SecretScrubber } from '../../util/redact.js';
 import type { SecretContext } from '../../util/secrets.js';
 import { fileRestarts, type PendingRestarts } from '../../managers/pending.js';
+import { fileInFlight, type InFlight } from '../../managers/inflight.js';
 import type { CommandContext } from '../io.js';
 import { loadOrExit } from '../commands/load-config.js';
 
@@ -27,6 +28,8 @@ export interface Session {
   registry: FeatureRegistry;
   secrets: SecretContext;
   pending: PendingRestarts;
+  /** Lock-taking steps in progress (finished by the next run when one is killed). */
+  inflight?: InFlight;
   /** <configDir>/.phoenix: Phoenix's own state (logs, pending restarts, run lock). */
   stateDir: string;
   runId: string;
@@ -71,6 +74,7 @@ export async function openSession(ctx: CommandContext, opts: { readOnly: boolean
     registry: new FeatureRegistry({ configDir: config.dir }),
     secrets: { env: ctx.io.env, scrubber: new SecretScrubber(), baseDir: config.dir },
     pending: fileRestarts(stateDir),
+    inflight: fileInFlight(stateDir),
     stateDir,
     runId,
     logDir,

@@ -5,6 +5,7 @@
 import type { GuestType } from '../../proxmox/types.js';
 import type { WorkflowContext } from '../context.js';
 import type { StepRecorder } from '../recorder.js';
+import { journaled } from '../inflight.js';
 
 export async function ensureSnapshot(
   type: GuestType,
@@ -16,7 +17,9 @@ export async function ensureSnapshot(
   ctx: WorkflowContext,
 ): Promise<void> {
   if (!existing.has(name)) {
-    await rec.step('snapshot', '+', `snapshot ${name}`, { reason: 'missing' }, () => ctx.driver.snapshot(type, vmid, name, 'taken by phoenix'));
+    await rec.step('snapshot', '+', `snapshot ${name}`, { reason: 'missing' }, () =>
+      journaled(ctx.inflight, vmid, 'snapshot', name, () => ctx.driver.snapshot(type, vmid, name, 'taken by phoenix')),
+    );
     return;
   }
   if (!stale) {
@@ -24,7 +27,7 @@ export async function ensureSnapshot(
     return;
   }
   await rec.step('snapshot', '~', `snapshot ${name} (retake)`, { reason: 'the guest changed since it was taken' }, async () => {
-    await ctx.driver.delsnapshot(type, vmid, name);
-    await ctx.driver.snapshot(type, vmid, name, 'taken by phoenix');
+    await journaled(ctx.inflight, vmid, 'delsnapshot', name, () => ctx.driver.delsnapshot(type, vmid, name));
+    await journaled(ctx.inflight, vmid, 'snapshot', name, () => ctx.driver.snapshot(type, vmid, name, 'taken by phoenix'));
   });
 }

@@ -13,6 +13,8 @@ import { restartIfOwed } from '../common/restart.js';
 import { checksOf, featuresOf, runChecks, runFeatures } from '../common/in-guest.js';
 import { asParams, diffOptions } from '../common/options.js';
 import { ensureSnapshot } from '../common/snapshots.js';
+import { recoverInterrupted } from '../common/recover.js';
+import { journaled } from '../inflight.js';
 import { GuestFailure, type WorkflowContext } from '../context.js';
 import { StepRecorder } from '../recorder.js';
 import { planMounts } from './mounts.js';
@@ -95,12 +97,14 @@ async function configure(g: LxcGuest, cfg: GuestConfig, running: boolean, rec: S
     }
     if (have !== undefined && want > have) {
       const ch = [{ key: 'rootfs size', before: `${have / GiB}G`, after: `${g.rootfsSizeGb}G`, live: true }];
-      await rec.step('resize', '~', `resize rootfs to ${g.rootfsSizeGb}G`, { changes: ch }, () => driver.resize(T, g.id, 'rootfs', `${g.rootfsSizeGb}G`));
+      await rec.step('resize', '~', `resize rootfs to ${g.rootfsSizeGb}G`, { changes: ch }, () =>
+        journaled(ctx.inflight, g.id, 'resize', 'rootfs', () => driver.resize(T, g.id, 'rootfs', `${g.rootfsSizeGb}G`)),
+      );
     }
   }
   for (const r of mounts.resize) {
     const ch = [{ key: `${r.disk} size`, before: r.from, after: r.size, live: true }];
-    await rec.step('resize', '~', `resize ${r.disk} to ${r.size}`, { changes: ch }, () => driver.resize(T, g.id, r.disk, r.size));
+    await rec.step('resize', '~', `resize ${r.disk} to ${r.size}`, { changes: ch }, () => journaled(ctx.inflight, g.id, 'resize', r.disk, () => driver.resize(T, g.id, r.disk, r.size)));
   }
 
   const raw = desiredRawLxc(g);
@@ -123,7 +127,8 @@ export async function convergeLxc(g: LxcGuest, mode: GuestMode, ctx: WorkflowCon
   const rec = new StepRecorder(ctx);
   const { driver } = ctx;
   const features = featuresOf(g, ctx); // unknown features fail before anything runs
-  let status = await driver.status(T, g.id);
+  // A step a killed run left half-done is finished (or undone) first.
+  let status = await recoverInterrupted(T, g.id, await driver.status(T, g.id), rec, ctx);
   const existed = status !== null;
   if (status?.template) {
     // A template is provisioned once; later runs only verify it is still there and a template.
@@ -132,7 +137,8 @@ export async function convergeLxc(g: LxcGuest, mode: GuestMode, ctx: WorkflowCon
     return finish(g, mode, rec);
   }
   if (!status) {
-    await define(g, rec, ctx);
+    if (ctx.apply) await journaled(ctx.inflight, g.id, 'define', undefined, () => define(g, rec, ctx));
+    else await define(g, rec, ctx);
     if (ctx.apply) {
       ctx.createdThisRun.add(g.id);
       status = await driver.status(T, g.id);

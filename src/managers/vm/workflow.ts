@@ -13,6 +13,8 @@ import { restartIfOwed } from '../common/restart.js';
 import { checksOf, featuresOf, runChecks, runFeatures } from '../common/in-guest.js';
 import { asParams, diffOptions } from '../common/options.js';
 import { ensureSnapshot } from '../common/snapshots.js';
+import { recoverInterrupted } from '../common/recover.js';
+import { journaled } from '../inflight.js';
 import { GuestFailure, type WorkflowContext } from '../context.js';
 import { StepRecorder } from '../recorder.js';
 import { CLOUD_INIT_KEYS, desiredVmOptions, imageVolume, vmCreateHardware } from './options.js';
@@ -72,7 +74,9 @@ async function configure(g: VmGuest, cfg: GuestConfig, running: boolean, rec: St
       if (have !== undefined && want < have) throw new GuestFailure(g.id, `disk_size_gb ${g.diskSizeGb} is smaller than ${boot[0]} (${have / GiB}G); disks only grow`);
       if (have === undefined || want > have) {
         const ch = [{ key: `${boot[0]} size`, before: have === undefined ? undefined : `${have / GiB}G`, after: `${g.diskSizeGb}G`, live: true }];
-        await rec.step('resize', '~', `resize ${boot[0]} to ${g.diskSizeGb}G`, { changes: ch }, () => driver.resize(T, g.id, boot[0], `${g.diskSizeGb}G`));
+        await rec.step('resize', '~', `resize ${boot[0]} to ${g.diskSizeGb}G`, { changes: ch }, () =>
+          journaled(ctx.inflight, g.id, 'resize', boot[0], () => driver.resize(T, g.id, boot[0], `${g.diskSizeGb}G`)),
+        );
       }
     } else if (!ctx.apply) {
       rec.steps.push({ kind: 'resize', symbol: '~', summary: `resize scsi0 to ${g.diskSizeGb}G`, reason: 'after import' });
@@ -86,7 +90,8 @@ export async function convergeVm(g: VmGuest, mode: GuestMode, ctx: WorkflowConte
   const rec = new StepRecorder(ctx);
   const { driver } = ctx;
   const features = featuresOf(g, ctx);
-  let status = await driver.status(T, g.id);
+  // A step a killed run left half-done is finished (or undone) first.
+  let status = await recoverInterrupted(T, g.id, await driver.status(T, g.id), rec, ctx);
   const existed = status !== null;
   if (status?.template) {
     // A template is provisioned once; later runs only verify it is still there and a template.
@@ -95,7 +100,8 @@ export async function convergeVm(g: VmGuest, mode: GuestMode, ctx: WorkflowConte
     return finish(g, mode, rec);
   }
   if (!status) {
-    await define(g, rec, ctx);
+    if (ctx.apply) await journaled(ctx.inflight, g.id, 'define', undefined, () => define(g, rec, ctx));
+    else await define(g, rec, ctx);
     if (ctx.apply) {
       ctx.createdThisRun.add(g.id);
       status = await driver.status(T, g.id);

@@ -1,0 +1,47 @@
+// Finishing what an interrupted run left. The in-flight journal (inflight.ts) names the step a
+// previous run (or an earlier attempt of this one) started and never saw end, so the leftover is
+// known to be Phoenix's own: no guessing at a lock somebody else holds (a backup, an admin's
+// snapshot), which is left alone and retried as a busy lock.
+//   define     the guest was being created/cloned (a VM: also its disk import). What exists is
+//              half-made, as Proxmox itself would have removed it had the task failed normally:
+//              unlock, stop, destroy with its volumes (also those the config never got to name),
+//              and let the workflow create it again. A guest whose define finished is never touched.
+//   snapshot / delsnapshot   unlock; the named snapshot, if it is there, may be half-taken or
+//              half-deleted: delete it so the workflow takes it again.
+//   resize     unlock; the workflow compares the size again and resizes only if still needed.
+
+import type { GuestStatus, GuestType } from '../../proxmox/types.js';
+import type { WorkflowContext } from '../context.js';
+import type { StepRecorder } from '../recorder.js';
+
+export async function recoverInterrupted(type: GuestType, vmid: number, status: GuestStatus | null, rec: StepRecorder, ctx: WorkflowContext): Promise<GuestStatus | null> {
+  const j = ctx.inflight?.get(vmid);
+  if (!j) return status;
+  const { driver } = ctx;
+  if (!status) {
+    // The interrupted step never made the guest (or Proxmox removed it): nothing to finish.
+    if (ctx.apply) ctx.inflight!.end(vmid);
+    return status;
+  }
+  const lock = status.lock ? ` (lock: ${status.lock})` : '';
+  const what = type === 'lxc' ? 'container' : 'VM';
+  if (j.op === 'define') {
+    await rec.step('recover', '!', `remove the half-made ${what} ${vmid}${lock} and make it again`, { reason: 'a previous run was interrupted while creating it' }, async () => {
+      if (status.lock) await driver.unlock(type, vmid);
+      if (status.status === 'running') await driver.stop(type, vmid);
+      await driver.destroy(type, vmid, { purge: true, unreferenced: true });
+      ctx.inflight!.end(vmid);
+    });
+    return ctx.apply ? null : status;
+  }
+  const name = j.name ? ` ${j.name}` : '';
+  await rec.step('recover', '!', `finish the interrupted ${j.op}${name}${lock}`, { reason: 'a previous run was interrupted during it' }, async () => {
+    if (status.lock) await driver.unlock(type, vmid);
+    if ((j.op === 'snapshot' || j.op === 'delsnapshot') && j.name) {
+      const snaps = await driver.listSnapshots(type, vmid);
+      if (snaps.some((s) => s.name === j.name)) await driver.delsnapshot(type, vmid, j.name);
+    }
+    ctx.inflight!.end(vmid);
+  });
+  return ctx.apply ? await driver.status(type, vmid) : status;
+}
