@@ -72,7 +72,7 @@ test('concurrent creates and sets keep every config and allocation consistent', 
     assert.equal(reg.volumes.length, 16);
     for (let i = 0; i < 8; i++) {
       const c = await h.ok('pct', 'config', String(300 + i));
-      assert.match(c, /^cores: 2\nmemory: 1024\n/m);
+      assert.match(c, /^cores: 2\nhostname: CT\d+\nmemory: 1024\n/m);
       assert.match(c, /^mp0: local-lvm:vm-\d+-disk-1,mp=\/d,size=1G$/m);
       assert.match(c, /^parent: snap$/m);
     }

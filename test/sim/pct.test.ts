@@ -31,10 +31,10 @@ test('fresh host: empty pct list prints nothing; /etc/pve has the lxc and qemu-s
   }
 });
 
-test('pct create writes the conf as Proxmox does: hwaddr assigned, arch/ostype from the template, swap default', async () => {
+test('pct create writes the conf as Proxmox does: hwaddr assigned, arch/ostype from the template, defaults', async () => {
   await withCt(async (h) => {
     const text = conf(h.dir, 100);
-    assert.match(text, /^arch: amd64\nhostname: web\nnet0: name=eth0,bridge=vmbr0,hwaddr=BC:24:11:[0-9A-F:]{8},ip=dhcp,type=veth\nostype: debian\nrootfs: local-lvm:vm-100-disk-0,size=8G\nswap: 512\n$/);
+    assert.match(text, /^arch: amd64\nhostname: web\nmemory: 512\nnet0: name=eth0,bridge=vmbr0,hwaddr=BC:24:11:[0-9A-F:]{8},ip=dhcp,type=veth\nostype: debian\nrootfs: local-lvm:vm-100-disk-0,size=8G\nswap: 512\nunprivileged: 1\n$/);
     assert.equal(await h.ok('pct', 'config', '100'), text);
     assert.equal(await h.ok('pct', 'status', '100'), 'status: stopped\n');
     assert.equal(await h.ok('pct', 'list'), 'VMID       Status     Lock         Name                \n100        stopped                 web                 \n');
@@ -51,6 +51,20 @@ test('MAC addresses are reproducible from the state seed', async () => {
   } finally {
     a.cleanup();
     b.cleanup();
+  }
+});
+
+test('pct create: bare sizes use --storage, --unprivileged 0 is not written, mount points need rootfs', async () => {
+  const h = simHarness();
+  try {
+    await h.ok('pct', 'create', '100', DEBIAN, '--storage', 'local-lvm', '--rootfs', '3', '--mp0', 'local-lvm:2,mp=/data', '--unprivileged', '0');
+    const text = conf(h.dir, 100);
+    assert.match(text, /^hostname: CT100\nmemory: 512\nmp0: local-lvm:vm-100-disk-1,mp=\/data,size=2G\nostype: debian\nrootfs: local-lvm:vm-100-disk-0,size=3G\nswap: 512\n$/m);
+    assert.doesNotMatch(text, /unprivileged/);
+    const r = await h.run('pct', 'create', '101', DEBIAN, '--storage', 'local-lvm', '--mp0', '2,mp=/data');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "mount points configured, but 'rootfs' not set - aborting\n"]);
+  } finally {
+    h.cleanup();
   }
 });
 

@@ -192,6 +192,7 @@ export async function doResize(ctx: SimCtx, kind: GuestKind, vmid: number, disk:
 export async function doTemplate(ctx: SimCtx, kind: GuestKind, vmid: number): Promise<void> {
   await updateGuest(ctx, kind, vmid, async (conf) => {
     checkLock(kind, conf);
+    if (kind === 'lxc' && Object.keys(conf.snapshots).length) throw new SimError('unable to create template, because CT contains snapshots');
     if (isTemplate(conf)) throw new SimError(`you can't convert a template to a template`);
     if (isRunning(ctx, vmid)) {
       throw new SimError(kind === 'lxc' ? "you can't convert a CT to template if the CT is running" : "you can't convert a VM to template if VM is running");

@@ -5,6 +5,7 @@ import { printConfigCommand, type GuestConf } from '../state/conf.js';
 import { SimError } from '../state/errors.js';
 import { listVmids, locateGuest, readConf, readRuntime, requireGuest, writeConf, writeRuntime, clearRuntime, type GuestRef } from '../state/guests.js';
 import { getStorage } from '../state/storage.js';
+import { splitVolid, volumePart } from '../state/volumes.js';
 import type { Call } from './params.js';
 import { withGuestLock, type SimCtx } from './context.js';
 import { checkBridges } from './common.js';
@@ -61,12 +62,22 @@ async function applyOptions(ctx: SimCtx, vmid: number, conf: GuestConf, params: 
 
 async function create(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
-  const p = call.params;
-  const storage = p.storage ?? 'local';
+  const storage = call.params.storage ?? 'local';
+  // pve-container: a bare number for rootfs/mpN means "<storage>:<GiB>"; 'unprivileged' is read-only
+  // (defaults to 1 and is only written when set).
+  const p: Record<string, string> = {};
+  for (const [k, v] of Object.entries(call.params)) p[k] = (k === 'rootfs' || /^mp\d+$/.test(k)) && /^\d+(\.\d+)?$/.test(v) ? `${storage}:${v}` : v;
+  const unprivileged = p.unprivileged ?? '1';
+  delete p.unprivileged;
   await withGuestLock(ctx, 'lxc', vmid, async () => {
     const found = locateGuest(ctx.paths, ctx.host, vmid);
     if (found) throw new SimError(`${found.kind === 'lxc' ? 'CT' : 'VM'} ${vmid} already exists on node '${found.node}'`);
-    for (const sid of new Set([p.rootfs ? p.rootfs.split(':')[0] : storage])) {
+    const mps = Object.keys(p).filter((k) => /^mp\d+$/.test(k));
+    if (mps.length && p.rootfs === undefined) throw new SimError("mount points configured, but 'rootfs' not set - aborting");
+    const vols = [...mps, 'rootfs'].map((k) => p[k]).filter((v) => v !== undefined).map((v) => volumePart(v)).filter((v) => !v.startsWith('/'));
+    for (const v of vols) if (!splitVolid(v)) throw new SimError(`unable to parse volume ID '${v}'`);
+    const storages = vols.map((v) => splitVolid(v)!.storage);
+    for (const sid of new Set(p.rootfs === undefined ? [...storages, storage] : storages)) {
       const s = getStorage(ctx.host, sid);
       if (!s.content.includes('rootdir')) {
         throw new SimError(paramErrorText([{ param: 'storage', message: `storage '${sid}' does not support container directories` }], usageLine(call.spec)));
@@ -81,7 +92,11 @@ async function create(ctx: SimCtx, call: Call): Promise<void> {
       await applyOptions(ctx, vmid, conf, params);
       conf.options.arch ??= archFromTemplate(tmpl.path);
       conf.options.ostype ??= ostypeFromTemplate(tmpl.path);
+      // Proxmox's defaults after the archive is extracted.
+      conf.options.hostname ||= `CT${vmid}`;
+      conf.options.memory ||= '512';
       conf.options.swap ??= '512';
+      if (unprivileged === '1') conf.options.unprivileged = '1';
       const archive = tmpl.volid?.startsWith('local:') ? `/var/lib/vz/template/cache/${basename(tmpl.path)}` : tmpl.path;
       ctx.out(`extracting archive '${archive}'\nTotal bytes read: ${tmpl.size} (${Math.round(tmpl.size / 1048576)}MiB, 120MiB/s)\n`);
       ctx.out(`Detected container architecture: ${conf.options.arch}\n`);
