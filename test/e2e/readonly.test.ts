@@ -182,7 +182,6 @@ test('converged host with changes pending: plan and --dry-run change nothing; th
     '~ raw lxc.* lines',
     '~ firewall (2 rules)',
     '! restart 400',
-    '~ snapshot pre-configured (retake)',
     '~ feature hello',
     '~ snapshot final-form (retake)',
   ]);

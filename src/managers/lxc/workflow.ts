@@ -55,6 +55,7 @@ async function define(g: LxcGuest, rec: StepRecorder, ctx: WorkflowContext): Pro
   const ostemplate = ostemplateOf(g);
   if (!ostemplate) throw new GuestFailure(g.id, `container ${g.id} does not exist and has neither "template" nor "clone_from_ctid" to create it from`);
   const params: PveParams = { ...asParams(desiredLxcOptions(g, ctx.config.host)), ...asParams(createOnlyLxcOptions(g, ctx.config.host)) };
+  if (g.sshPublicKeys?.length) params['ssh-public-keys'] = g.sshPublicKeys.join('\n');
   if (g.storage && g.rootfsSizeGb) params.rootfs = `${g.storage}:${g.rootfsSizeGb}`;
   else if (g.storage) params.storage = g.storage;
   const mounts = planMounts(g, {});
@@ -178,7 +179,9 @@ export async function convergeLxc(g: LxcGuest, mode: GuestMode, ctx: WorkflowCon
 
   const exists = status !== null;
   const snaps = new Set(exists ? (await driver.listSnapshots(T, g.id)).map((s) => s.name) : []);
-  if (g.snapshots.lifecycle) await ensureSnapshot(T, g.id, 'pre-configured', snaps, configChanged, rec, ctx);
+  // pre-configured records the guest before its features first ran; retaking it later would
+  // capture the features too, so it is only ever taken when missing.
+  if (g.snapshots.lifecycle) await ensureSnapshot(T, g.id, 'pre-configured', snaps, false, rec, ctx);
   const featuresRan = await runFeatures(g, features, rec, ctx, exists);
   await runChecks(g, checksOf(g, features), rec, ctx);
   const finals = new Set<string>();

@@ -25,6 +25,7 @@ import type {
 } from '../types.js';
 import { argv, qemuWriteFileCommand, withEnv } from './argv.js';
 import { abortableSleep, DEFAULT_POLL, type PollPolicy, qemuGuestExec, type QemuExecRequest, type Sleep } from './guest-exec.js';
+import { withKeyFiles } from './key-files.js';
 import { setRawLxcInFile } from './raw-lxc.js';
 import { parseConfig } from './parse/config.js';
 import { parsePctList, parseQmList } from './parse/list.js';
@@ -158,15 +159,17 @@ export class PveCliDriver implements ProxmoxDriver {
   // ---- mutations ------------------------------------------------------------------------
 
   create(type: GuestType, vmid: number, params: PveParams, ostemplate?: string): Promise<void> {
-    return this.task(argv.create(type, vmid, params, ostemplate));
+    return withKeyFiles(type, params, (p) => this.task(argv.create(type, vmid, p, ostemplate)));
   }
   clone(type: GuestType, source: number, vmid: number, params: PveParams): Promise<void> {
     return this.task(argv.clone(type, source, vmid, params));
   }
   /** Nothing to set and nothing to delete: no call at all. */
   async set(type: GuestType, vmid: number, params: PveParams, del?: string[]): Promise<void> {
-    const a = argv.set(type, vmid, params, del);
-    if (a) await this.task(a);
+    await withKeyFiles(type, params, async (p) => {
+      const a = argv.set(type, vmid, p, del);
+      if (a) await this.task(a);
+    });
   }
   resize(type: GuestType, vmid: number, disk: string, size: string): Promise<void> {
     return this.task(argv.resize(type, vmid, disk, size));
