@@ -14,6 +14,7 @@ import { fileRestarts, type PendingRestarts } from '../../managers/pending.js';
 import { fileInFlight, type InFlight } from '../../managers/inflight.js';
 import type { CommandContext } from '../io.js';
 import { loadOrExit } from '../commands/load-config.js';
+import { UsageError } from '../../diag/errors.js';
 
 export interface CallStats {
   reads: number;
@@ -88,11 +89,17 @@ export async function openSession(ctx: CommandContext, opts: { readOnly: boolean
  * the same guest: the second waits, saying who holds the lock, or with --no-wait exits 2.
  */
 export async function lockGuests(ctx: CommandContext, s: Session, ids: readonly number[], command: string): Promise<() => void> {
-  const { acquireKeyLocks, describeHolder } = await import('../../util/lockfile.js');
-  return acquireKeyLocks(join(s.lockDir, 'guests'), ids, {
-    wait: !ctx.options.noWait && !ctx.globals.noWait,
-    command,
-    signal: ctx.io.signal,
-    onWait: (h) => ctx.io.stderr(`phoenix: waiting for another run to finish: ${describeHolder(h)}\n`),
-  });
+  const { acquireKeyLocks, describeHolder, LockBusyError } = await import('../../util/lockfile.js');
+  try {
+    return await acquireKeyLocks(join(s.lockDir, 'guests'), ids, {
+      wait: !ctx.options.noWait && !ctx.globals.noWait,
+      command,
+      signal: ctx.io.signal,
+      onWait: (h) => ctx.io.stderr(`phoenix: waiting for another run to finish: ${describeHolder(h)}\n`),
+    });
+  } catch (e) {
+    // --no-wait and the guests are busy: exit 2 naming the holder, not an internal error.
+    if (e instanceof LockBusyError) throw new UsageError(e.message, 'wait for that run to finish, or run again without --no-wait');
+    throw e;
+  }
 }
