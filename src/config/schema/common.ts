@@ -74,6 +74,22 @@ export const isFeatureInput = (s: unknown): boolean => typeof s === 'object' && 
 export const featureInput = (description: string) =>
   asFeatureInput(z.unknown().optional().meta({ description: `Feature input: ${description}` }));
 
+/**
+ * Keys the built-in features declare as inputs (features/<name>/manifest.json) that the guest
+ * schemas do not type more precisely; any JSON (secrets may be {"env"}/{"file"} references).
+ * A test keeps this list equal to what the shipped manifests declare.
+ */
+export const BUILTIN_FEATURE_INPUT_KEYS = [
+  'allow_missing_gpu', 'base_packages', 'bootstrap_ca_fingerprint', 'bootstrap_ca_url', 'cuda_version', 'docker_compose',
+  'docker_daemon_config', 'docker_users', 'hf_token', 'locale', 'ollama_version', 'ports', 'python_api_service',
+  'step_cli_deb_url', 'step_cli_version', 'timezone', 'trusted_ca_name', 'trusted_ca_pem', 'vllm_engine_config', 'vllm_version',
+] as const;
+
+/** Schema entries for the built-in features' inputs (spread before a guest schema's own keys). */
+export function builtinFeatureInputs(): Record<string, ReturnType<typeof featureInput>> {
+  return Object.fromEntries(BUILTIN_FEATURE_INPUT_KEYS.map((k) => [k, featureInput(`read by the built-in features (${k})`)]));
+}
+
 // Extra key patterns an object accepts besides its declared keys (e.g. nvidia_* feature inputs).
 const keyPatterns = new WeakMap<object, RegExp>();
 export function withKeyPattern<T extends object>(schema: T, pattern: RegExp): T {

@@ -14,8 +14,7 @@ import {
   obj,
   str,
   strList,
-  withKeyPattern,
-} from './common.js';
+  withKeyPattern, builtinFeatureInputs } from './common.js';
 import { FirewallSchema, HealthChecksSchema, LegacyHealthCheckSchema, LxcNetworkSchema, macAddress, tagsSchema } from './network.js';
 
 const absPath = (what: string) => z.string(expecting(what)).regex(/^\//, expecting(what));
@@ -51,6 +50,7 @@ const portPair = expecting('a list of "host:container" port pairs like "8000:800
 
 export const LxcGuestSchema = withKeyPattern(
   obj({
+    ...builtinFeatureInputs(),
     name: nonEmpty('a hostname'),
     template: nonEmpty('an ostemplate (volume id or path)').optional(),
     clone_from_ctid: guestRef().optional(),

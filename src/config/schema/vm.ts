@@ -11,8 +11,7 @@ import {
   obj,
   secret,
   str,
-  strList,
-} from './common.js';
+  strList, builtinFeatureInputs } from './common.js';
 import { FirewallSchema, HealthChecksSchema, VmNetworkSchema, macAddress, tagsSchema } from './network.js';
 
 export const NfsVolumeSchema = obj({
@@ -38,6 +37,7 @@ const snapshots = () =>
 
 /** Every key a VM entry may have except its identity; also the shape of vm_defaults. */
 const vmSettings = {
+  ...builtinFeatureInputs(),
   is_template: bool().optional(),
   clone_from_vmid: guestRef().optional(),
   full_clone: bool().optional(),
