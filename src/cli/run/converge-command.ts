@@ -12,7 +12,11 @@ import { parseIds, runConverge, type Verb } from './converge.js';
 import { lockGuests, openSession, type Session } from './session.js';
 import { GuestGraph } from '../../graph/guests.js';
 
-export const DEFAULT_CONCURRENCY = 4;
+// Guests worked on at once. Most of a guest's time is spent waiting on Proxmox tasks and in-guest
+// scripts, so the limit is about the host's load, not Phoenix's: at 4 a 50-guest graph was bound
+// by the limit (wall ≈ 3.9× its critical path, bench/results), at 8 a host sees at most 8
+// concurrent create/clone/start tasks from us. Raise it with --concurrency on a strong host.
+export const DEFAULT_CONCURRENCY = 8;
 
 export async function convergeCommand(ctx: CommandContext, verb: Verb, opts: { planOnly: boolean }): Promise<number> {
   const apply = !opts.planOnly && !ctx.globals.dryRun;

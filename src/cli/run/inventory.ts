@@ -12,7 +12,7 @@ import { hostOfIp, runHealthChecks } from '../../health/index.js';
 import { colors } from '../views/colors.js';
 import { colorEnabled } from '../views/index.js';
 import type { CommandContext } from '../io.js';
-import { convergeCommand } from './converge-command.js';
+import { convergeCommand, DEFAULT_CONCURRENCY } from './converge-command.js';
 import { parseIds, runConverge } from './converge.js';
 import { runAction, startGuest, stopGuest, typeOf } from './lifecycle.js';
 import { openSession, type Session } from './session.js';
@@ -73,9 +73,20 @@ export async function upCommand(ctx: CommandContext): Promise<number> {
   const code = await convergeCommand({ ...ctx, args: [] }, 'converge', { planOnly: false });
   if (code !== EXIT.ok || ctx.globals.dryRun) return code;
   const s = await openSession(ctx, { readOnly: false });
-  const boot = [...s.config.guests.values()]
+  let boot = [...s.config.guests.values()]
     .filter((g) => g.startAtBoot !== false && !g.isTemplate)
     .sort((a, b) => (a.bootOrder ?? 1e9) - (b.bootOrder ?? 1e9) || a.id - b.id);
+  // After the converge phase nearly everything runs already: look at all of them at once and walk
+  // the boot order only through those still stopped (reading them one by one in the chain cost a
+  // status call per guest on the critical path).
+  const running = new Set<GuestId>();
+  const pool = [...boot];
+  await Promise.all(
+    Array.from({ length: Math.min(ctx.globals.concurrency ?? DEFAULT_CONCURRENCY, pool.length) }, async () => {
+      for (let g = pool.shift(); g; g = pool.shift()) if ((await s.driver.status(typeOf(g), g.id))?.status === 'running') running.add(g.id);
+    }),
+  );
+  boot = boot.filter((g) => !running.has(g.id));
   let previous: Guest | undefined;
   return runAction(ctx, s, 'up', {
     nodes: boot.map((g) => g.id),
@@ -101,7 +112,7 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
     verb: 'converge',
     targets: ids.map(String),
     apply: false,
-    concurrency: ctx.globals.concurrency ?? 4,
+    concurrency: ctx.globals.concurrency ?? DEFAULT_CONCURRENCY,
     signal: ctx.io.signal ?? new AbortController().signal,
   });
   const rows: Array<Record<string, unknown>> = [];

@@ -18,6 +18,7 @@ import { runViewFor } from './view.js';
 import type { CommandContext } from '../io.js';
 import { parseIds } from './converge.js';
 import { lockGuests, openSession, type Session } from './session.js';
+import { DEFAULT_CONCURRENCY } from './converge-command.js';
 
 export const typeOf = (g: Guest): GuestType => (g.kind === 'vm' ? 'qemu' : 'lxc');
 
@@ -41,7 +42,7 @@ export async function runAction(ctx: CommandContext, s: Session, verb: string, a
     results = await runDag<GuestId>({
       nodes: a.nodes,
       deps: a.deps,
-      concurrency: globals.concurrency ?? 4,
+      concurrency: globals.concurrency ?? DEFAULT_CONCURRENCY,
       retry: policy(BACKOFF.task, retryWhen(isTransient)),
       signal,
       onEvent: (e: EngineEvent<GuestId>) => view.onEvent(e),
