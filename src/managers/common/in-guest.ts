@@ -29,6 +29,13 @@ function inheritedFeatures(g: Guest, ctx: WorkflowContext): string[] {
   return out;
 }
 
+/** The running clone source whose feature markers a not-yet-made clone will carry. */
+async function cloneSourceRef(g: Guest, ctx: WorkflowContext): Promise<{ type: GuestType; vmid: number } | undefined> {
+  if (g.cloneFrom === undefined) return undefined;
+  const st = await ctx.driver.status(typeOf(g), g.cloneFrom);
+  return st?.status === 'running' ? { type: typeOf(g), vmid: g.cloneFrom } : undefined;
+}
+
 /** The guest's features in run order, or a GuestFailure listing every problem (before anything runs). */
 export function featuresOf(g: Guest, ctx: WorkflowContext): ResolvedFeature[] {
   const { features, problems } = resolveGuestFeatures(ctx.registry, {
@@ -53,7 +60,9 @@ export async function runFeatures(g: Guest, features: ResolvedFeature[], rec: St
   for (const f of features) {
     const inputs = selectInputs(f, g.inputs, shared);
     if (!ctx.apply) {
-      const p = exists ? await planFeature(ctx.driver, ref, f, { inputs, secrets: ctx.secrets, signal: ctx.signal }) : { willRun: true, reason: 'new' };
+      // A clone not made yet carries its source's markers: ask the source (when it runs).
+      const probe = exists ? ref : await cloneSourceRef(g, ctx);
+      const p = probe ? await planFeature(ctx.driver, probe, f, { inputs, secrets: ctx.secrets, signal: ctx.signal }) : { willRun: true, reason: 'new' };
       if (p.willRun) {
         ran = true;
         rec.steps.push({ kind: 'feature', symbol: '~', summary: `feature ${f.name}`, reason: p.reason });

@@ -158,9 +158,12 @@ export async function convergeLxc(g: LxcGuest, mode: GuestMode, ctx: WorkflowCon
       configChanged = rec.changed() && existed;
       await restartIfOwed(T, g.id, restart, running, rec, ctx);
     } else if (g.cloneFrom !== undefined) {
-      // Plan of a clone that does not exist yet: what the config sets on top of the source.
-      rec.notes.push(`values after the clone are compared with ${g.cloneFrom}'s once it exists`);
-      await configure(g, { options: {}, rawLxc: [] }, false, rec, ctx);
+      // Plan of a clone that does not exist yet: what the config sets on top of the source's
+      // config (as the clone will carry it), or on nothing when the source is not there yet.
+      const src = await driver.config(T, g.cloneFrom);
+      if (!src) rec.notes.push(`values after the clone are compared with ${g.cloneFrom}'s once it exists`);
+      const base = src ? { options: { ...src.options, hostname: g.name }, rawLxc: src.rawLxc } : { options: {}, rawLxc: [] };
+      await configure(g, base, false, rec, ctx);
     } else {
       // Plan of a create: the options go with `pct create`; what follows it (raw lines,
       // firewall) is planned against the config the create will produce.

@@ -117,8 +117,9 @@ export async function convergeVm(g: VmGuest, mode: GuestMode, ctx: WorkflowConte
       configChanged = rec.changed() && existed;
       await restartIfOwed(T, g.id, restart, running, rec, ctx);
     } else if (g.cloneFrom !== undefined) {
-      rec.notes.push(`values after the clone are compared with ${g.cloneFrom}'s once it exists`);
-      await configure(g, { options: {}, rawLxc: [] }, false, rec, ctx);
+      const src = await driver.config(T, g.cloneFrom);
+      if (!src) rec.notes.push(`values after the clone are compared with ${g.cloneFrom}'s once it exists`);
+      await configure(g, src ? { options: { ...src.options, name: g.name }, rawLxc: [] } : { options: {}, rawLxc: [] }, false, rec, ctx);
     }
   }
   let booted = rec.steps.some((st) => st.kind === 'restart');
