@@ -28,7 +28,7 @@ export function fakeGuestFs(): FakeGuestFs {
     rollback: (v, n) => rec(`rollback ${v} ${n}`),
     deleteSnapshot: (v, n) => rec(`delsnapshot ${v} ${n}`),
     destroy: (v) => rec(`destroy ${v}`),
-    onStart: (v, _k, id) => rec(`start ${v} ${id.hostname}`),
+    onStart: (v, _k, id) => rec(`start ${v} ${id.hostname}${id.sshKeys ? ` keys=${JSON.stringify(id.sshKeys)}` : ''}`),
     onStop: (v) => rec(`stop ${v}`),
     exec: async (v, argv, o) => {
       calls.push(`exec ${v} ${JSON.stringify(argv)}${o.stdin !== undefined ? ` stdin=${JSON.stringify(o.stdin)}` : ''}`);

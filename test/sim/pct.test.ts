@@ -309,3 +309,18 @@ test('clone refuses bind mounts and carries the firewall file over', async () =>
     assert.equal(existsSync(join(h.dir, 'etc/pve/nodes/pve/lxc/102.conf')), false);
   });
 });
+
+test('pct create --ssh-public-keys FILE: the keys reach root in the CT at start, never the config', async () => {
+  const h = simHarness();
+  try {
+    const { writeFileSync } = await import('node:fs');
+    const file = join(h.dir, 'keys.pub');
+    writeFileSync(file, 'ssh-rsa AAAA k\n');
+    await h.ok('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:1', '--ssh-public-keys', file, '--password', 'sup3rsecret');
+    assert.doesNotMatch(conf(h.dir, 100), /ssh|AAAA|sup3rsecret/);
+    await h.ok('pct', 'start', '100');
+    assert.equal(h.fs.calls.at(-1), 'start 100 CT100 keys="ssh-rsa AAAA k\\n"');
+  } finally {
+    h.cleanup();
+  }
+});

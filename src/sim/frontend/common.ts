@@ -4,7 +4,7 @@
 import { formatSize, parseResizeArg } from '../../proxmox/codecs/size.js';
 import { cloneSection, type GuestConf } from '../state/conf.js';
 import { SimError } from '../state/errors.js';
-import { readConf, readRuntime, removeConf, requireGuest, writeConf, type GuestRef, clearRuntime } from '../state/guests.js';
+import { readConf, readRuntime, removeConf, requireGuest, writeConf, type GuestRef, clearRuntime, clearSshKeys } from '../state/guests.js';
 import { firewallPath } from '../state/paths.js';
 import { loadRegistry } from '../state/host.js';
 import { findVolume, freeVolume, mutateRegistry, renameVolume, resizeVolume } from '../state/storage.js';
@@ -242,6 +242,7 @@ export async function doDestroy(ctx: SimCtx, kind: GuestKind, vmid: number, opts
     }
     removeConf(ref);
     clearRuntime(ctx.paths, vmid);
+    clearSshKeys(ctx.paths, vmid);
     const fw = firewallPath(ctx.paths, vmid);
     if (existsSync(fw)) unlinkSync(fw);
     await ctx.guestfs.destroy(vmid);

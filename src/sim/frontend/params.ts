@@ -5,6 +5,7 @@
 
 import { checkArgv, formatParamError, getOptions, type CommandSpec } from '../../proxmox/schema/index.js';
 import { SimError } from '../state/errors.js';
+import { readKeyFile, uriEscape } from './keyfiles.js';
 
 export type Tool = 'pct' | 'qm';
 
@@ -17,6 +18,8 @@ export interface Call {
   params: Record<string, string>;
   /** `extra-args` (exec / guest exec). */
   extra: string[];
+  /** The words after the tool as the API receives them (after the CLI's file mappings). */
+  words: string[];
 }
 
 const VMID = { type: 'integer', minimum: 100, maximum: 999_999_999 } as const;
@@ -42,19 +45,37 @@ function localCall(tool: Tool, words: string[]): Call | undefined {
       throw new SimError(formatParamError(bad.map((a) => ({ param: a, message: a === 'vmid' ? 'invalid format - value does not look like a valid VM ID\n' : 'type check (\'integer\') failed - got \'' + params[a] + '\'' })), usage));
     }
     const spec: CommandSpec = { tool, name, argParams: def.argParams, params: { vmid: VMID, pid: { type: 'integer' } } };
-    return { tool, command: name, spec, params, extra: [] };
+    return { tool, command: name, spec, params, extra: [], words };
   }
   return undefined;
 }
 
+/**
+ * qm's CLI reads `--sshkeys FILE` and passes the file's keys URI-escaped to the API (qm.pm's
+ * param mapping), before any parameter check; pct passes `--ssh-public-keys` through as a path.
+ */
+function mapCliFiles(tool: Tool, words: string[]): string[] {
+  if (tool !== 'qm') return words;
+  const out = [...words];
+  for (let i = 0; i < out.length; i++) {
+    if (out[i] === '--') break;
+    const m = /^--?sshkeys(?:=([\s\S]*))?$/.exec(out[i]);
+    if (!m) continue;
+    if (m[1] !== undefined) out[i] = `--sshkeys=${uriEscape(readKeyFile(m[1]))}`;
+    else if (i + 1 < out.length) out[i + 1] = uriEscape(readKeyFile(out[++i]));
+  }
+  return out;
+}
+
 /** Parses and checks one pct/qm call; throws SimError carrying Proxmox's exact stderr text. */
-export function parseCall(tool: Tool, words: string[]): Call {
-  const local = localCall(tool, words);
+export function parseCall(tool: Tool, given: string[]): Call {
+  const local = localCall(tool, given);
   if (local) return local;
+  const words = mapCliFiles(tool, given);
   const c = checkArgv(tool, words);
   if (!c.spec) throw new SimError(`ERROR: unknown command '${tool} ${c.subcommand}'\nUSAGE: ${tool} <COMMAND> [ARGS] [OPTIONS]\n`);
   if (c.errors.length) throw new SimError(formatParamError(c.errors, c.usage));
-  return { tool, command: c.spec.name, spec: c.spec, params: c.params, extra: c.extraArgs };
+  return { tool, command: c.spec.name, spec: c.spec, params: c.params, extra: c.extraArgs, words };
 }
 
 /** The usage line for a parameter error raised after parsing (e.g. storage content checks). */

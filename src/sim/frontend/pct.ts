@@ -19,6 +19,9 @@ import { printPctList, printSnapshotTree, type SnapEntry } from './printers.js';
 import { archFromTemplate, ostypeFromTemplate, resolveSource } from './sources.js';
 import { cloneGuest } from './clone.js';
 import { lxcIdentity } from './identity.js';
+import { readKeyFile } from './keyfiles.js';
+import { writeFileAtomic } from '../state/host.js';
+import { readSshKeys, sshKeysPath } from '../state/guests.js';
 import { paramErrorText } from './params.js';
 import { readOnlyAfterCreate, usageLine } from '../../proxmox/schema/index.js';
 
@@ -84,6 +87,7 @@ async function create(ctx: SimCtx, call: Call): Promise<void> {
       }
     }
     const tmpl = resolveSource(ctx, p.ostemplate, 'vztmpl');
+    const sshKeys = p['ssh-public-keys'] !== undefined ? readKeyFile(p['ssh-public-keys']) : undefined;
     const ref: GuestRef = { kind: 'lxc', node: ctx.host.node, vmid, path: requirePathFor(ctx, vmid) };
     const conf: GuestConf = { options: { lock: 'create' }, lxc: [], snapshots: {}, extra: {} };
     writeConf(ref, conf);
@@ -101,6 +105,8 @@ async function create(ctx: SimCtx, call: Call): Promise<void> {
       ctx.out(`extracting archive '${archive}'\nTotal bytes read: ${tmpl.size} (${Math.round(tmpl.size / 1048576)}MiB, 120MiB/s)\n`);
       ctx.out(`Detected container architecture: ${conf.options.arch}\n`);
       await ctx.guestfs.create(vmid, { kind: 'lxc', template: tmpl.volid ?? tmpl.path });
+      // post_create_hook installs the keys for root; the guest filesystem writes them at start.
+      if (sshKeys !== undefined) writeFileAtomic(sshKeysPath(ctx.paths, vmid), sshKeys);
       delete conf.options.lock;
       writeConf(ref, conf);
     } catch (e) {
@@ -148,7 +154,7 @@ async function start(ctx: SimCtx, call: Call): Promise<void> {
     if (isTemplate(conf)) throw new SimError(`you can't start a CT if it's a template`);
     if (isRunning(ctx, vmid)) throw new SimError(`CT ${vmid} already running`);
     checkBridges(ctx, conf.options);
-    await ctx.guestfs.onStart(vmid, 'lxc', lxcIdentity(vmid, conf), conf.options.ostype);
+    await ctx.guestfs.onStart(vmid, 'lxc', { ...lxcIdentity(vmid, conf), sshKeys: readSshKeys(ctx.paths, vmid) }, conf.options.ostype);
     writeRuntime(ctx.paths, vmid, { status: 'running', startedAt: ctx.now(), pid: 10000 + (vmid % 50000) });
   });
 }
@@ -170,7 +176,7 @@ async function reboot(ctx: SimCtx, call: Call): Promise<void> {
     const conf = readConf(requireGuest(ctx.paths, ctx.host, 'lxc', vmid));
     checkLock('lxc', conf);
     if (!isRunning(ctx, vmid)) throw new SimError(`CT ${vmid} not running`);
-    await ctx.guestfs.onStart(vmid, 'lxc', lxcIdentity(vmid, conf), conf.options.ostype);
+    await ctx.guestfs.onStart(vmid, 'lxc', { ...lxcIdentity(vmid, conf), sshKeys: readSshKeys(ctx.paths, vmid) }, conf.options.ostype);
     writeRuntime(ctx.paths, vmid, { ...readRuntime(ctx.paths, vmid), startedAt: ctx.now() });
   });
 }

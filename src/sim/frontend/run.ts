@@ -84,7 +84,7 @@ export async function runSim(argv: string[], opts: SimOptions): Promise<SimResul
     const conformanceDir = env.PHOENIX_CONFORMANCE_DIR ?? process.env.PHOENIX_CONFORMANCE_DIR;
     if (conformanceDir) {
       mkdirSync(conformanceDir, { recursive: true });
-      appendLine(join(conformanceDir, `${process.pid}.jsonl`), JSON.stringify(argv));
+      appendLine(join(conformanceDir, `${process.pid}.jsonl`), JSON.stringify([tool, ...call.words]));
     }
     const latency = parseLatency(env.PHOENIX_SIM_LATENCY);
     const { paths, host } = openState(opts.stateDir);

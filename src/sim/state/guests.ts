@@ -86,3 +86,22 @@ export function listVmids(paths: SimPaths, host: HostState, kind: GuestKind): nu
     .map((m) => Number(m[1]))
     .sort((a, b) => a - b);
 }
+
+/** Root's SSH keys of a container (`pct create --ssh-public-keys`), kept beside its runtime state. */
+export const sshKeysPath = (paths: SimPaths, vmid: number): string => join(paths.runDir, `${vmid}.ssh-keys`);
+
+export function readSshKeys(paths: SimPaths, vmid: number): string | undefined {
+  try {
+    return readFileSync(sshKeysPath(paths, vmid), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function clearSshKeys(paths: SimPaths, vmid: number): void {
+  try {
+    unlinkSync(sshKeysPath(paths, vmid));
+  } catch {
+    /* none */
+  }
+}
