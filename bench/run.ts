@@ -1,0 +1,292 @@
+// `npm run bench`: for each target config, (a) Proxmox calls per guest for create-from-nothing,
+// a no-op converge and a one-field change (no latency: counting only), and (b) under a latency
+// model of a real host, the wall time of `up`, the critical-path lower bound from the graph and
+// the calls each guest actually made, their ratio, and `up --concurrency 1` as the one-at-a-time
+// baseline. Writes bench/results/results.{json,md}. See bench/README.md.
+//
+// Options: --only a,b (target names)   --scale F (override every target's latency scale)
+//          --no-serial (skip --concurrency 1)   --concurrency N (passed to the timed `up`)
+//          --out DIR (default bench/results)
+
+import { cpus } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  attribute, countCalls, criticalPath, latencyEnv, modelMs, parseEvents, phasesOf, readCallLog, REAL_HOST, ROOT, runPhoenix, scaled,
+  type CallCounts, type Latency, type LoggedCall,
+} from './lib.js';
+import { TARGETS, type Target } from './targets.js';
+import { DEFAULT_CONCURRENCY } from '../src/cli/run/converge-command.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string): string | undefined => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const only = opt('only')?.split(',');
+const scaleOverride = opt('scale') ? Number(opt('scale')) : undefined;
+const serial = !args.includes('--no-serial');
+const concurrency = opt('concurrency');
+const outDir = opt('out') ?? join(ROOT, 'bench', 'results');
+
+interface Workdir {
+  config: string;
+  fresh(label: string): Promise<{ state: string; log: string }>;
+}
+
+async function workdir(t: Target, root: string): Promise<Workdir> {
+  const config = join(root, 'config');
+  t.write(config);
+  return {
+    config,
+    fresh: async (label) => {
+      const state = join(root, `sim-${label}`);
+      rmSync(state, { recursive: true, force: true });
+      mkdirSync(state, { recursive: true });
+      // Phoenix's own state (.phoenix/pending-restart) lives beside the config: reset it too.
+      rmSync(join(config, '.phoenix'), { recursive: true, force: true });
+      await t.setupState?.(state);
+      return { state, log: join(root, `calls-${label}.jsonl`) };
+    },
+  };
+}
+
+// total=1: a call takes its modelled time in all, the simulator's own work included (as on a real
+// host), instead of the work coming on top of it. --sim-work-on-top measures the other way.
+const total = !args.includes('--sim-work-on-top');
+const env = (state: string, log: string, latency?: Latency) => ({
+  PHOENIX_SIM_STATE: state,
+  PHOENIX_SIM_LOG: log,
+  PHOENIX_SIM_LATENCY: latency ? `${latencyEnv(latency)}${total ? ',total=1' : ''}` : undefined,
+});
+const timingOnly = args.includes('--timing-only');
+
+async function needsOf(config: string): Promise<{ nodes: number[]; needs: Map<number, number[]> }> {
+  const r = await runPhoenix(['graph', '--json', '--config', config, '--driver', 'sim'], { cwd: config, env: {} });
+  const g = JSON.parse(r.stdout) as { nodes: Array<{ id: number }>; edges: Array<[number, number]> };
+  const needs = new Map<number, number[]>();
+  for (const [from, to] of g.edges) needs.set(from, [...(needs.get(from) ?? []), to]);
+  return { nodes: g.nodes.map((n) => n.id), needs };
+}
+
+interface Scenario {
+  exit: number | null;
+  calls: CallCounts;
+  guests: number;
+  perGuest: { read: number; exec: number; mutating: number };
+  /** Guests with the most mutating calls (id: read/exec/mutating). */
+  byGuest: Record<string, CallCounts>;
+}
+
+function scenario(exit: number | null, calls: LoggedCall[], stdout: string, needs: Map<number, number[]>, guests: number): Scenario {
+  const phases = phasesOf(parseEvents(stdout));
+  const byGuest: Record<string, CallCounts> = {};
+  for (const p of phases) {
+    const a = attribute(calls, p, needs);
+    for (const [g, cs] of a.byGuest) {
+      const c = countCalls(cs);
+      const prev = byGuest[g] ?? { read: 0, exec: 0, mutating: 0, total: 0 };
+      byGuest[g] = { read: prev.read + c.read, exec: prev.exec + c.exec, mutating: prev.mutating + c.mutating, total: prev.total + c.total };
+    }
+  }
+  const calls_ = countCalls(calls);
+  const per = (n: number) => Math.round((n / Math.max(1, guests)) * 10) / 10;
+  return { exit, calls: calls_, guests, perGuest: { read: per(calls_.read), exec: per(calls_.exec), mutating: per(calls_.mutating) }, byGuest };
+}
+
+async function measureCalls(t: Target, w: Workdir, needs: Map<number, number[]>, nGuests: number) {
+  const { state, log } = await w.fresh('calls');
+  const run = async (verb: string, label: string) => {
+    const l = `${log}.${label}`;
+    const r = await runPhoenix([verb, '--json', '--config', w.config, '--driver', 'sim'], { cwd: w.config, env: env(state, l) });
+    return { r, calls: readCallLog(l) };
+  };
+  const create = await run('up', 'create');
+  const noop = await run('converge', 'noop');
+  const file = join(w.config, t.change.file);
+  const doc = JSON.parse(readFileSync(file, 'utf8'));
+  t.change.edit(doc);
+  writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
+  const change = await run('converge', 'change');
+  const failed = failuresOf(create.r.stdout);
+  return {
+    create: scenario(create.r.code, create.calls, create.r.stdout, needs, nGuests),
+    noop: scenario(noop.r.code, noop.calls, noop.r.stdout, needs, nGuests),
+    change: { ...scenario(change.r.code, change.calls, change.r.stdout, needs, nGuests), what: t.change.what },
+    failed,
+  };
+}
+
+/** Guests that did not end ok in the converge phase, with the reason Phoenix printed. */
+function failuresOf(stdout: string): Array<{ guest: number; status: string; error?: string }> {
+  const out: Array<{ guest: number; status: string; error?: string }> = [];
+  for (const e of parseEvents(stdout) as Array<Record<string, any>>) {
+    if (e.event === 'run-end') break;
+    if (e.event === 'node-end' && e.status !== 'ok') out.push({ guest: e.guest, status: e.status, ...(e.error ? { error: String(e.error).slice(0, 200) } : {}) });
+  }
+  return out;
+}
+
+async function measureTime(t: Target, w: Workdir, nodes: number[], needs: Map<number, number[]>) {
+  const scale = scaleOverride ?? t.scale;
+  const model = scaled(REAL_HOST, scale);
+  const { state, log } = await w.fresh('timed');
+  const extra = concurrency ? ['--concurrency', concurrency] : [];
+  const up = await runPhoenix(['up', '--json', ...extra, '--config', w.config, '--driver', 'sim'], { cwd: w.config, env: env(state, log, model) });
+  const calls = readCallLog(log);
+  const [conv, start] = phasesOf(parseEvents(up.stdout));
+  const { byGuest, unattributed } = attribute(calls, conv, needs);
+  const ran = [...conv.windows.keys()];
+  const cost = (g: number) => (byGuest.get(g) ?? []).reduce((s, c) => s + modelMs(c.argv, model), 0);
+  const cp = criticalPath(ran, needs, cost);
+  // The start phase walks the boot order one guest after the other (boot_delay semantics):
+  // its calls are serial by design and add to the bound.
+  const startCalls = start ? calls.filter((c) => c.start >= start.start - 5) : [];
+  const startModel = startCalls.reduce((s, c) => s + modelMs(c.argv, model), 0);
+  const bound = cp.length + startModel;
+  const observedCp = criticalPath(ran, needs, (g) => {
+    const wdw = conv.windows.get(g)!;
+    return wdw.end - wdw.start;
+  });
+  const work = ran.reduce((s, g) => s + cost(g), 0);
+  // Where the gap between wall and bound goes, along the critical path: the simulator's own work
+  // (a call took longer than its modelled latency: creating a guest root, copying it for a
+  // snapshot, running a script) and Phoenix's time between calls inside each guest's workflow.
+  let simExtra = 0;
+  let phoenixGaps = 0;
+  for (const g of cp.path) {
+    const cs = byGuest.get(g) ?? [];
+    const dur = cs.reduce((s, c) => s + (c.end - c.start), 0);
+    simExtra += dur - cost(g);
+    const wdw = conv.windows.get(g)!;
+    phoenixGaps += wdw.end - wdw.start - dur;
+  }
+  const result: Record<string, unknown> = {
+    scale,
+    model,
+    exit: up.code,
+    guestsRun: ran.length,
+    wallMs: Math.round(up.wallMs),
+    convergeMs: conv.end - conv.start,
+    startPhaseMs: start ? start.end - start.start : 0,
+    boundMs: Math.round(bound),
+    criticalPath: cp.path,
+    criticalPathModelMs: cp.length,
+    startPhaseModelMs: startModel,
+    ratio: round(up.wallMs / bound),
+    observedCriticalPathMs: observedCp.length,
+    schedulerRatio: round((conv.end - conv.start) / observedCp.length),
+    modelWorkMs: work,
+    workPerSlotMs: Math.round(work / Number(concurrency ?? DEFAULT_CONCURRENCY)),
+    unattributedCalls: unattributed.length,
+    gapOnCriticalPath: { simulatorWorkMs: Math.round(simExtra), phoenixBetweenCallsMs: Math.round(phoenixGaps), rest: Math.round(up.wallMs - bound - simExtra - phoenixGaps) },
+  };
+  const alsoAt: Array<Record<string, unknown>> = [];
+  for (const c of concurrency ? [] : (t.alsoAt ?? [])) {
+    const x = await w.fresh(`c${c}`);
+    const r = await runPhoenix(['up', '--json', '--concurrency', String(c), '--config', w.config, '--driver', 'sim'], { cwd: w.config, env: env(x.state, x.log, model) });
+    const xcalls = readCallLog(x.log);
+    const [xc, xs] = phasesOf(parseEvents(r.stdout));
+    const xa = attribute(xcalls, xc, needs).byGuest;
+    const xcp = criticalPath([...xc.windows.keys()], needs, (g) => (xa.get(g) ?? []).reduce((s, c) => s + modelMs(c.argv, model), 0));
+    const xstart = xs ? xcalls.filter((c) => c.start >= xs.start - 5).reduce((s, c) => s + modelMs(c.argv, model), 0) : 0;
+    alsoAt.push({ concurrency: c, exit: r.code, wallMs: Math.round(r.wallMs), boundMs: Math.round(xcp.length + xstart), ratio: round(r.wallMs / (xcp.length + xstart)) });
+  }
+  if (alsoAt.length) result.alsoAt = alsoAt;
+  if (serial) {
+    const s = await w.fresh('serial');
+    const one = await runPhoenix(['up', '--concurrency', '1', '--config', w.config, '--driver', 'sim'], { cwd: w.config, env: env(s.state, s.log, model) });
+    result.serialExit = one.code;
+    result.serialWallMs = Math.round(one.wallMs);
+    result.speedup = round(one.wallMs / up.wallMs);
+  }
+  return result;
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const results: Array<Record<string, unknown>> = [];
+  for (const t of TARGETS) {
+    if (only && !only.includes(t.name)) continue;
+    if (!t.available()) {
+      console.log(`bench: ${t.name}: skipped (${t.name.startsWith('original') ? '../shared/reference/original-config absent' : 'unavailable'})`);
+      continue;
+    }
+    const root = mkdtempSync(join(tmpdir(), `phoenix-bench-${t.name.replace(/\W/g, '')}-`));
+    try {
+      // Calls first (the one-field edit happens there), then a fresh copy for the timed runs.
+      const wCalls = await workdir(t, join(root, 'a'));
+      const { nodes, needs } = await needsOf(wCalls.config);
+      const t0 = Date.now();
+      const calls = timingOnly ? undefined : await measureCalls(t, wCalls, needs, nodes.length);
+      const wTime = await workdir(t, join(root, 'b'));
+      const timing = await measureTime(t, wTime, nodes, needs);
+      const r = { name: t.name, about: t.about, guests: nodes.length, calls, timing, benchSeconds: Math.round((Date.now() - t0) / 1000) };
+      results.push(r);
+      console.log(summaryLine(r));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+  mkdirSync(outDir, { recursive: true });
+  const doc = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+    latencyModel: REAL_HOST,
+    simWork: total ? 'included in the modelled time (PHOENIX_SIM_LATENCY total=1)' : 'on top of the modelled time',
+    concurrency: concurrency ? Number(concurrency) : 'default',
+    note: 'latencies in ms; "scale" multiplies the model for a target; wall times are of the whole child process',
+    totalSeconds: Math.round((Date.now() - started) / 1000),
+    results,
+  };
+  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(doc, null, 2)}\n`);
+  writeFileSync(join(outDir, 'results.md'), markdown(doc));
+  console.log(`\n${markdown(doc)}`);
+  console.log(`bench: written ${join(outDir, 'results.json')} and results.md in ${doc.totalSeconds}s`);
+}
+
+function summaryLine(r: any): string {
+  const tm = r.timing;
+  return `bench: ${r.name}: ${r.guests} guests; up ${s(tm.wallMs)} vs bound ${s(tm.boundMs)} (ratio ${tm.ratio}); --concurrency 1 ${tm.serialWallMs ? s(tm.serialWallMs) : '-'}; took ${r.benchSeconds}s`;
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function markdown(doc: any): string {
+  const L: string[] = [];
+  L.push(`# Benchmark results (${doc.date.slice(0, 16)}Z, ${doc.machine.cpus} CPUs, Node ${doc.machine.node})`, '');
+  L.push(`Latency model (ms, scale 1): ${latencyEnv(doc.latencyModel)}; each target states its scale. Simulator work: ${doc.simWork}. Concurrency of the timed \`up\`: ${doc.concurrency}.`, '');
+  L.push('## Proxmox calls (from the simulator call log; per guest = total / guests in the config)', '');
+  L.push('| config | guests | scenario | exit | read | exec in guest | mutating | per guest read / exec / mutating |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of doc.results) {
+    if (!r.calls) continue;
+    for (const k of ['create', 'noop', 'change'] as const) {
+      const c = r.calls[k];
+      const label = k === 'create' ? 'create from nothing (`up`)' : k === 'noop' ? 'no-op `converge`' : `one-field change (${c.what})`;
+      L.push(`| ${r.name} | ${r.guests} | ${label} | ${c.exit} | ${c.calls.read} | ${c.calls.exec} | ${c.calls.mutating} | ${c.perGuest.read} / ${c.perGuest.exec} / ${c.perGuest.mutating} |`);
+    }
+  }
+  L.push('', '## Wall time of `up` against the critical path', '');
+  L.push('| config | scale | guests run | `up` wall | bound (critical path + start phase) | ratio | `--concurrency 1` wall | speed-up | converge / observed critical path | gap on the critical path: simulator work / Phoenix between calls / rest |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of doc.results) {
+    const t = r.timing;
+    L.push(`| ${r.name} | ${t.scale} | ${t.guestsRun} | ${s(t.wallMs)} | ${s(t.boundMs)} (${t.criticalPath.join('→')}) | **${t.ratio}** | ${t.serialWallMs ? s(t.serialWallMs) : '-'} | ${t.speedup ?? '-'}× | ${t.schedulerRatio} | ${s(t.gapOnCriticalPath.simulatorWorkMs)} / ${s(t.gapOnCriticalPath.phoenixBetweenCallsMs)} / ${s(t.gapOnCriticalPath.rest)} |`);
+  }
+  const extra = doc.results.filter((r: any) => r.timing.alsoAt);
+  if (extra.length) {
+    L.push('', '### Same graph, other `--concurrency`', '', '| config | concurrency | `up` wall | bound | ratio |', '| --- | --- | --- | --- | --- |');
+    for (const r of extra) for (const a of r.timing.alsoAt) L.push(`| ${r.name} | ${a.concurrency} | ${s(a.wallMs)} | ${s(a.boundMs)} | ${a.ratio} |`);
+  }
+  const failed = doc.results.filter((r: any) => r.calls?.failed.length);
+  if (failed.length) {
+    L.push('', '## Guests that did not converge (reported, not measured)', '');
+    for (const r of failed) for (const f of r.calls.failed) L.push(`- ${r.name} ${f.guest}: ${f.status}${f.error ? ` — ${f.error}` : ''}`);
+  }
+  L.push('');
+  return L.join('\n');
+}
+
+await main();
