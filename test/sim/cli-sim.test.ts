@@ -1,7 +1,7 @@
 // `phoenix sim ...` and the pct/qm shims it writes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -89,5 +89,17 @@ test('concurrent pct processes through the shims: every create succeeds with its
     assert.equal(list.stdout.trim().split('\n').length, 7);
   } finally {
     rmSync(state, { recursive: true, force: true });
+  }
+});
+
+test('phoenix sim finds the config directory as a run does (cwd with Phoenix files, else --config)', async () => {
+  const cwd = tmp();
+  try {
+    writeFileSync(join(cwd, 'phoenix_lxc_configs.json'), '{"lxc_configs":{}}');
+    const r = await runCliCaptured(['sim', 'path'], { cwd, env: { PHOENIX_SIM_STATE: undefined, PHOENIX_CONFIG: undefined } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), join(cwd, '.phoenix/sim/bin'));
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
   }
 });

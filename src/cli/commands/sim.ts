@@ -1,23 +1,31 @@
 // phoenix sim: manage the built-in Proxmox simulator's state (path, reset, show, add-node,
 // add-storage, add-bridge, add-template).
 
-import { dirname, resolve } from 'node:path';
-import { statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { DEFAULT_CONFIG_DIR, FILE_NAMES } from '../../config/source.js';
 import { UsageError } from '../../diag/errors.js';
 import { out, type CommandContext, type CommandRun } from '../io.js';
 
 const USAGE = 'phoenix sim path|reset|show|add-node NAME|add-storage ID --type dir|lvmthin|zfspool --content a,b [--size 500G]|add-bridge NAME|add-template VOLID';
 
-/** The config directory `--config` names (a file's directory), else $PHOENIX_CONFIG, else cwd. */
+/**
+ * The config directory, found the way the config loader finds it (so `phoenix sim` and a run
+ * agree on the state): --config (a file's directory), $PHOENIX_CONFIG, the current directory when
+ * it holds a Phoenix file, the default directory when it exists, else the current directory.
+ */
 function configDir(ctx: CommandContext): string {
   const c = ctx.globals.config ?? ctx.io.env.PHOENIX_CONFIG;
-  if (!c) return ctx.io.cwd;
-  const p = resolve(ctx.io.cwd, c);
-  try {
-    return statSync(p).isFile() ? dirname(p) : p;
-  } catch {
-    return p;
+  if (c) {
+    const p = resolve(ctx.io.cwd, c);
+    try {
+      return statSync(p).isFile() ? dirname(p) : p;
+    } catch {
+      return p;
+    }
   }
+  if (Object.values(FILE_NAMES).some((f) => existsSync(join(ctx.io.cwd, f)))) return ctx.io.cwd;
+  return existsSync(DEFAULT_CONFIG_DIR) ? DEFAULT_CONFIG_DIR : ctx.io.cwd;
 }
 
 /** `--key value` / `--key=value` options of the sim subcommands. */
