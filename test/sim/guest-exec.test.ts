@@ -57,3 +57,17 @@ test('qm: guest exec runs in the VM once started', { skip }, async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a guest-filesystem snapshot left by a killed call is replaced when the snapshot is taken', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'phx-guest-'));
+  const run = async (...argv: string[]) => runSim(argv, { stateDir: dir, env: {} });
+  try {
+    assert.equal((await run('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:1')).exitCode, 0);
+    const { snapshotGuestRoot } = await import('../../src/sim/guestfs/index.js');
+    await snapshotGuestRoot(dir, 100, 'base'); // as if `pct snapshot` died before writing the config
+    const r = await run('pct', 'snapshot', '100', 'base');
+    assert.deepEqual([r.exitCode, r.stderr], [0, '']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

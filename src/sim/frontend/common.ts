@@ -74,6 +74,9 @@ export async function doSnapshot(ctx: SimCtx, kind: GuestKind, vmid: number, nam
     else delete snap.options.description;
     conf.snapshots[name] = snap;
     conf.options.parent = name;
+    // The config is the truth: a guest-filesystem snapshot it does not list is debris of a call
+    // killed before it wrote the config, and is replaced.
+    await ctx.guestfs.deleteSnapshot(vmid, name);
     await ctx.guestfs.snapshot(vmid, name);
   });
 }
