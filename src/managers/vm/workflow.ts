@@ -142,7 +142,8 @@ export async function convergeVm(g: VmGuest, mode: GuestMode, ctx: WorkflowConte
   const exists = status !== null;
   const snaps = new Set(exists && !g.isTemplate ? (await driver.listSnapshots(T, g.id)).map((s) => s.name) : []);
   const pre = g.snapshots.named.filter((n) => n === 'pre-features');
-  for (const name of pre) await ensureSnapshot(T, g.id, name, snaps, configChanged, rec, ctx);
+  // Like a container's pre-configured: it holds the VM before its features first ran, never retaken.
+  for (const name of pre) await ensureSnapshot(T, g.id, name, snaps, false, rec, ctx);
   await ensureNfsVolumes(g, rec, ctx, exists);
   const featuresRan = await runFeatures(g, features, rec, ctx, exists);
   await runChecks(g, checksOf(g, features), rec, ctx);
