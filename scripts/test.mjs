@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 const walk = (dir) =>
   readdirSync(dir).flatMap((name) => {
@@ -23,9 +23,25 @@ if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x
 const conc = process.env.PHOENIX_TEST_CONCURRENCY ?? '2';
 const conformanceDir = mkdtempSync(join(tmpdir(), 'phoenix-conformance-'));
 const env = { ...process.env, PHOENIX_CONFORMANCE_DIR: conformanceDir };
+// Output is passed through as it comes, and its closing counts are added up for one last line.
+const totals = { pass: 0, fail: 0, skipped: 0 };
 const node = (testFiles) =>
-  spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${conc}`, ...flags, ...testFiles], { stdio: 'inherit', env });
-const r = node(files);
-const final = filters.length ? { status: 0 } : node([FINAL]);
+  new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${conc}`, ...flags, ...testFiles], { stdio: ['inherit', 'pipe', 'inherit'], env });
+    let tail = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      const lines = (tail + chunk).split('\n');
+      tail = lines.pop();
+      for (const l of lines) {
+        const m = /^# (pass|fail|skipped) (\d+)$/.exec(l);
+        if (m) totals[m[1]] += Number(m[2]);
+      }
+    });
+    child.on('close', (status) => resolve({ status }));
+  });
+const r = await node(files);
+const final = filters.length ? { status: 0 } : await node([FINAL]);
 rmSync(conformanceDir, { recursive: true, force: true });
+console.log(`\ntests: ${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
 process.exit(r.status || final.status || (r.status ?? 1));
