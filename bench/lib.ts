@@ -135,10 +135,12 @@ export function phasesOf(events: RunEvent[]): Phase[] {
     } else if (!cur) continue;
     else if (e.event === 'node-start' && e.guest !== undefined && !cur.windows.has(e.guest)) cur.windows.set(e.guest, { start: t, end: t, status: 'running' });
     else if (e.event === 'node-end' && e.guest !== undefined) {
-      const w = cur.windows.get(e.guest) ?? { start: t, end: t, status: '' };
-      w.end = t;
-      w.status = e.status ?? '';
-      cur.windows.set(e.guest, w);
+      // A skipped guest never started: it has no window and costs nothing.
+      const w = cur.windows.get(e.guest);
+      if (w) {
+        w.end = t;
+        w.status = e.status ?? '';
+      }
     } else if (e.event === 'run-end') cur.end = t;
   }
   return phases;
