@@ -5,6 +5,7 @@ import { buildable } from './buildable.js';
 import { cloneKind } from './clone-kind.js';
 import type { Rule } from './context.js';
 import { cycles } from './cycles.js';
+import { diskShrink } from './disk-shrink.js';
 import { duplicateIds } from './duplicate-ids.js';
 import { duplicateIp } from './duplicate-ip.js';
 import { duplicateMac } from './duplicate-mac.js';
@@ -30,6 +31,7 @@ export const RULES: Rule[] = [
   duplicateMac,
   duplicateIp,
   mountPaths,
+  diskShrink,
   firewallDuplicates,
   buildable,
   plaintextSecrets,
