@@ -51,7 +51,7 @@ const cases: Case[] = [
   { name: 'cloned from itself', files: { vm: vmFile([vm(9000, { clone_from_vmid: 9000 })]) }, file: VM, path: 'vms[0].clone_from_vmid', message: /9000 is cloned from itself/ },
   // clone-kind
   { name: 'clone asks for a smaller disk than its source', files: { lxc: lxcFile({ '900': ct({ storage_size_gb: 16 }), '901': ct({ clone_from_ctid: '900', storage_size_gb: 8 }) }) }, severity: 'warning', path: 'lxc_configs."901".storage_size_gb', message: /8 GB is smaller than the 16 GB disk of its clone source 900; disks only grow/ },
-  { name: 'VM clone asks for a smaller disk than its template', files: { vm: vmFile([vm(9000, { disk_size_gb: 50 }), vm(1001, { clone_from_vmid: 9000, disk_size_gb: 32 })]) }, severity: 'warning', path: 'vms[1].disk_size_gb', message: /32 GB is smaller than the 50 GB disk of its clone source 9000/ },
+  { name: 'VM clone asks for a smaller disk than its template', files: { vm: vmFile([vm(9000, { disk_size_gb: 50 }), vm(1001, { clone_from_vmid: 9000, disk_size_gb: 32 })]) }, severity: 'warning', file: VM, path: 'vms[1].disk_size_gb', message: /32 GB is smaller than the 50 GB disk of its clone source 9000/ },
   { name: 'container cloned from a VM', files: { lxc: lxcFile({ '901': ct({ clone_from_ctid: '9000' }) }), vm: vmFile([vm(9000)]) }, path: 'lxc_configs."901".clone_from_ctid', message: /9000 is a VM; a container can only be cloned from a container/ },
   { name: 'VM cloned from a container', files: { lxc: lxcFile({ '900': ct() }), vm: vmFile([vm(9000, { clone_from_vmid: 900 })]) }, file: VM, path: 'vms[0].clone_from_vmid', message: /900 is a container; a VM can only be cloned from a VM/ },
   // cycles
