@@ -8,12 +8,12 @@ import type { VmGuest } from '../../model/guest.js';
 import { diskBus, GiB, parseQemuDisk, parseSize } from '../../proxmox/codecs/index.js';
 import type { GuestConfig, PveParams } from '../../proxmox/types.js';
 import { overallSymbol, type GuestMode, type GuestPlan } from '../../plan/types.js';
+import { observeOrDefine } from '../common/define.js';
 import { ensureFirewall } from '../common/firewall.js';
 import { restartIfOwed } from '../common/restart.js';
 import { checksOf, featuresOf, runChecks, runFeatures } from '../common/in-guest.js';
 import { asParams, diffOptions } from '../common/options.js';
 import { ensureSnapshot } from '../common/snapshots.js';
-import { recoverInterrupted } from '../common/recover.js';
 import { journaled } from '../inflight.js';
 import { GuestFailure, type WorkflowContext } from '../context.js';
 import { StepRecorder } from '../recorder.js';
@@ -90,23 +90,9 @@ export async function convergeVm(g: VmGuest, mode: GuestMode, ctx: WorkflowConte
   const rec = new StepRecorder(ctx);
   const { driver } = ctx;
   const features = featuresOf(g, ctx);
-  // A step a killed run left half-done is finished (or undone) first.
-  let status = await recoverInterrupted(T, g.id, await driver.status(T, g.id), rec, ctx);
-  const existed = status !== null;
-  if (status?.template) {
-    // A template is provisioned once; later runs only verify it is still there and a template.
-    rec.note('verify', `template ${g.id} exists`);
-    if (!g.isTemplate) rec.notes.push(`VM ${g.id} is a template on the host but not in the config (left as it is)`);
-    return finish(g, mode, rec);
-  }
-  if (!status) {
-    if (ctx.apply) await journaled(ctx.inflight, g.id, 'define', undefined, () => define(g, rec, ctx));
-    else await define(g, rec, ctx);
-    if (ctx.apply) {
-      ctx.createdThisRun.add(g.id);
-      status = await driver.status(T, g.id);
-    }
-  }
+  const defined = await observeOrDefine(T, g, rec, ctx, () => define(g, rec, ctx));
+  if (defined.templateOnHost) return finish(g, mode, rec);
+  const { status, existed } = defined;
   const full = mode === 'converge' || !existed || ctx.createdThisRun.has(g.id);
   const cfg = status ? await driver.config(T, g.id) : null;
   let running = status?.status === 'running';
