@@ -81,7 +81,7 @@ export async function runConverge(s: Session, req: ConvergeRequest): Promise<Con
   const failures = new Map<GuestId, GuestFailure>();
 
   const results = await runDag<GuestId>({
-    nodes: closure.order,
+    nodes: req.apply ? byCriticality(closure.order, deps) : closure.order,
     // A plan has nothing to wait for: every guest is observed independently.
     deps: (k) => (req.apply ? (deps.get(k) ?? []) : []),
     concurrency: req.concurrency,
@@ -130,4 +130,20 @@ export async function runConverge(s: Session, req: ConvergeRequest): Promise<Con
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Ready guests start in this order: those with the longest chain of guests waiting on them first
+ * (a critical-path heuristic), ties in graph order. With more ready guests than slots, starting the
+ * long chains early keeps the run close to its critical path.
+ */
+export function byCriticality(order: readonly GuestId[], deps: ReadonlyMap<GuestId, readonly GuestId[]>): GuestId[] {
+  const dependents = new Map<GuestId, GuestId[]>();
+  for (const [from, tos] of deps) for (const to of tos) dependents.set(to, [...(dependents.get(to) ?? []), from]);
+  const height = new Map<GuestId, number>();
+  for (const id of [...order].reverse()) {
+    height.set(id, 1 + Math.max(0, ...(dependents.get(id) ?? []).map((d) => height.get(d) ?? 0)));
+  }
+  const rank = new Map(order.map((id, i) => [id, i]));
+  return [...order].sort((a, b) => height.get(b)! - height.get(a)! || rank.get(a)! - rank.get(b)!);
 }
