@@ -79,7 +79,7 @@ async function configure(g: VmGuest, cfg: GuestConfig, running: boolean, rec: St
         );
       }
     } else if (!ctx.apply) {
-      rec.steps.push({ kind: 'resize', symbol: '~', summary: `resize scsi0 to ${g.diskSizeGb}G`, reason: 'after import' });
+      rec.steps.push({ kind: 'resize', symbol: '~', summary: `resize scsi0 to ${g.diskSizeGb}G`, reason: g.cloneFrom === undefined ? 'after import' : 'after clone' });
     }
   }
   await ensureFirewall(g, rec, ctx);
