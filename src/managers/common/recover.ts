@@ -5,7 +5,8 @@
 //   define     the guest was being created/cloned (a VM: also its disk import). What exists is
 //              half-made, as Proxmox itself would have removed it had the task failed normally:
 //              unlock, stop, destroy with its volumes (also those the config never got to name),
-//              and let the workflow create it again. A guest whose define finished is never touched.
+//              and let the workflow create it again. Only a guest still holding the killed task's
+//              lock (or a VM without its boot disk) counts as half-made; a complete one is adopted.
 //   snapshot / delsnapshot   unlock; the named snapshot, if it is there, may be half-taken or
 //              half-deleted: delete it so the workflow takes it again.
 //   resize     unlock; the workflow compares the size again and resizes only if still needed.
@@ -13,6 +14,21 @@
 import type { GuestStatus, GuestType } from '../../proxmox/types.js';
 import type { WorkflowContext } from '../context.js';
 import type { StepRecorder } from '../recorder.js';
+
+/** Locks a killed create/clone/import task leaves behind. */
+const DEFINE_LOCKS = new Set(['create', 'clone', 'disk']);
+
+/**
+ * Half-made = still holding the lock of the killed task, or (a VM) created but never given its
+ * boot disk because the run died between `qm create` and the disk import.
+ */
+async function halfMade(type: GuestType, vmid: number, status: GuestStatus, ctx: WorkflowContext): Promise<boolean> {
+  if (status.lock && DEFINE_LOCKS.has(status.lock)) return true;
+  if (type === 'lxc') return false;
+  const cfg = await ctx.driver.config(type, vmid);
+  const disks = Object.entries(cfg?.options ?? {}).filter(([k, v]) => /^(scsi|virtio|sata|ide)\d+$/.test(k) && !/cloudinit|media=cdrom/.test(v));
+  return disks.length === 0;
+}
 
 export async function recoverInterrupted(type: GuestType, vmid: number, status: GuestStatus | null, rec: StepRecorder, ctx: WorkflowContext): Promise<GuestStatus | null> {
   const j = ctx.inflight?.get(vmid);
@@ -25,6 +41,13 @@ export async function recoverInterrupted(type: GuestType, vmid: number, status: 
   }
   const lock = status.lock ? ` (lock: ${status.lock})` : '';
   const what = type === 'lxc' ? 'container' : 'VM';
+  if (j.op === 'define' && !(await halfMade(type, vmid, status, ctx))) {
+    // The create/clone finished (no task lock, a disk in place): adopt it, never destroy a
+    // complete guest on the word of a journal (someone may have remade it by hand since).
+    if (ctx.apply) ctx.inflight!.end(vmid);
+    rec.notes.push(`${what} ${vmid}: a previous run was interrupted while defining it, but it is complete; adopted`);
+    return status;
+  }
   if (j.op === 'define') {
     await rec.step('recover', '!', `remove the half-made ${what} ${vmid}${lock} and make it again`, { reason: 'a previous run was interrupted while creating it' }, async () => {
       if (status.lock) await driver.unlock(type, vmid);
