@@ -29,3 +29,15 @@ test('option values: sizes, startup, lists, scalars, aliases', () => {
   assert.ok(optionValuesEqual('qm', 'memory', '2048', 'current=2048'));
   assert.ok(!optionValuesEqual('qm', 'net99', 'a', 'b'));
 });
+
+test('tags compare as Proxmox stores them: a set, lower-cased, in any order', () => {
+  assert.ok(optionValuesEqual('pct', 'tags', 'app;web', 'web;App'));
+  assert.ok(optionValuesEqual('qm', 'tags', 'a;b', 'b,a'));
+  assert.ok(!optionValuesEqual('pct', 'tags', 'a;b', 'a;c'));
+});
+
+test('qm sshkeys compare by their text: a final newline from the key file is not a change', () => {
+  const keys = 'ssh-ed25519 AAAA one@x\nssh-ed25519 BBBB two@y';
+  assert.ok(optionValuesEqual('qm', 'sshkeys', encodeURIComponent(`${keys}\n`), encodeURIComponent(keys)));
+  assert.ok(!optionValuesEqual('qm', 'sshkeys', encodeURIComponent(keys), encodeURIComponent('ssh-ed25519 AAAA one@x')));
+});

@@ -81,9 +81,26 @@ export function optionValuesEqual(tool: 'pct' | 'qm', key: string, a: string, b:
       return false;
     }
   }
+  if (schema.format === 'pve-tag-list') {
+    // Proxmox stores tags de-duplicated, lower-cased and sorted (get_unique_tags, default
+    // tag-style): the same set is the same value.
+    const set = (s: string) => [...new Set(s.split(/[,; ]+/).filter(Boolean).map((t) => t.toLowerCase()))].sort().join(';');
+    return set(a) === set(b);
+  }
   if (typeof schema.format === 'string' && schema.format.endsWith('-list')) {
     const items = (s: string) => s.replace(/[,;]/g, ' ').trim().split(/\s+/).join(' ');
     return items(a) === items(b);
+  }
+  if (schema.format === 'urlencoded') {
+    // qm reads --sshkeys from a file and stores it URL-encoded; a final newline is not a change.
+    const text = (s: string) => {
+      try {
+        return decodeURIComponent(s).replace(/\n+$/, '');
+      } catch {
+        return s;
+      }
+    };
+    return text(a) === text(b);
   }
   return normalizeScalar(schema, a) === normalizeScalar(schema, b);
 }
