@@ -170,7 +170,7 @@ export async function applyFeature(
     if (run.exitCode !== 0) return await fail(log, g, name, reason, run.exitCode, output);
 
     await writeFile(files.marker, `${JSON.stringify(buildMarker(name, p.digest, opts.now?.() ?? new Date()))}\n`, { mode: 0o600 });
-    await driver.push(g.type, g.vmid, files.marker, markerPath(name), { perms: '0644' });
+    await driver.push(g.type, g.vmid, files.marker, markerPath(name), { perms: '0600' });
     await log.write(`== ${name}: applied`);
     return { feature: name, status: 'applied', reason, exitCode: 0 };
   } catch (e) {

@@ -23,6 +23,11 @@ export function int(min?: number, max?: number, what?: string) {
 
 export const str = (what = 'a string') => z.string(expecting(what));
 export const nonEmpty = (what = 'a non-empty string') => z.string(expecting(what)).min(1, expecting(what));
+/** Proxmox's snapshot names (pve-configid): a letter, then letters, digits, `_` or `-`; at most 40. */
+export const snapshotName = () =>
+  z
+    .string(expecting('a snapshot name'))
+    .regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, expecting('a snapshot name: a letter, then letters, digits, "_" or "-" (at most 40)'));
 export const bool = () => z.boolean(expecting('true or false'));
 export const strList = (what = 'a list of strings') => z.array(z.string(expecting(what)), expecting(what));
 

@@ -14,7 +14,7 @@ import {
   obj,
   str,
   strList,
-  withKeyPattern, builtinFeatureInputs } from './common.js';
+  withKeyPattern, builtinFeatureInputs, snapshotName } from './common.js';
 import { FirewallSchema, HealthChecksSchema, LegacyHealthCheckSchema, LxcNetworkSchema, macAddress, tagsSchema } from './network.js';
 
 const absPath = (what: string) => z.string(expecting(what)).regex(/^\//, expecting(what));
@@ -80,7 +80,7 @@ export const LxcGuestSchema = withKeyPattern(
     mount_points: z.array(MountPointSchema, expecting('a list of bind mounts')).optional(),
     zfs_volumes: z.array(ZfsVolumeSchema, expecting('a list of volumes')).optional(),
     id_maps: z.array(IdMapSchema, expecting('a list of id maps')).optional(),
-    template_snapshot_name: nonEmpty('a snapshot name').optional(),
+    template_snapshot_name: snapshotName().optional(),
     enable_lifecycle_snapshots: bool().optional(),
     health_check: LegacyHealthCheckSchema.optional(),
     health_checks: HealthChecksSchema.optional(),

@@ -35,21 +35,26 @@ export const VmNetworkSchema = obj({
   vlan: int(1, 4094).optional(),
 });
 
+// Firewall rule fields become words of a line in /etc/pve/firewall/<id>.fw: a space, `#` or `|`
+// in one would change what the line means (another option, a comment, a disabled rule).
+const FW_WORD = /^[^\s#|]+$/;
+const fwWord = (what: string) => z.string(expecting(what)).regex(FW_WORD, expecting(`${what} (one word: no spaces, "#" or "|")`));
+
 const port = () => {
   const e = expecting('a port, port list or range like "22", "80,443" or "8000:8010"');
-  return z.union([z.string(e), z.int(e)], e);
+  return z.union([z.string(e).regex(FW_WORD, e), z.int(e)], e);
 };
 
 export const FirewallRuleSchema = obj({
   type: z.enum(['in', 'out', 'group'], expecting('"in", "out" or "group"')),
-  action: nonEmpty('ACCEPT, DROP, REJECT or a security group name'),
-  proto: str('a protocol like tcp, udp or icmp').optional(),
-  source: str('an address, CIDR or alias').optional(),
-  dest: str('an address, CIDR or alias').optional(),
+  action: fwWord('ACCEPT, DROP, REJECT or a security group name'),
+  proto: fwWord('a protocol like tcp, udp or icmp').optional(),
+  source: fwWord('an address, CIDR or alias').optional(),
+  dest: fwWord('an address, CIDR or alias').optional(),
   port: port().optional().meta({ description: 'Destination port (the original name for dport).' }),
   dport: port().optional(),
   sport: port().optional(),
-  iface: str('an interface name like net0').optional(),
+  iface: fwWord('an interface name like net0').optional(),
   comment: str().optional(),
   enable: bool().optional(),
 });

@@ -11,7 +11,7 @@ import {
   obj,
   secret,
   str,
-  strList, builtinFeatureInputs } from './common.js';
+  strList, builtinFeatureInputs, snapshotName } from './common.js';
 import { FirewallSchema, HealthChecksSchema, VmNetworkSchema, macAddress, tagsSchema } from './network.js';
 
 export const NfsVolumeSchema = obj({
@@ -60,7 +60,7 @@ const vmSettings = {
   application_script: nonEmpty('a script name').optional(),
   volumes: z.array(NfsVolumeSchema, expecting('a list of NFS volumes')).optional(),
   snapshots: snapshots().optional(),
-  template_snapshot_name: nonEmpty('a snapshot name').optional(),
+  template_snapshot_name: snapshotName().optional(),
   enable_lifecycle_snapshots: bool().optional(),
   health_checks: HealthChecksSchema.optional(),
   agent_timeout_sec: int(1, 86400, 'a timeout in seconds from 1 to 86400').optional(),

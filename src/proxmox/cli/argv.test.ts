@@ -100,3 +100,9 @@ test('redactArgv hides secret option values for logs, nothing else', () => {
   assert.deepEqual(redactArgv(a ?? []), ['qm', 'set', '9000', '--ciuser', 'admin', '--cipassword', '***', '--sshkeys', 'ssh-ed25519%20AAAA']);
   assert.deepEqual(a?.[6], 's3cret');
 });
+
+test('a positional that pct/qm would read as an option is refused, not passed on', () => {
+  assert.throws(() => argv.snapshot('lxc', 100, '--description'), /read as an option/);
+  assert.throws(() => argv.delsnapshot('qemu', 100, '-x'), /read as an option/);
+  assert.deepEqual(argv.snapshot('lxc', 100, 'final-form'), ['pct', 'snapshot', '100', 'final-form']);
+});

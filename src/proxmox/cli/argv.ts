@@ -13,6 +13,15 @@ export const toolOf = (type: GuestType): 'pct' | 'qm' => (type === 'lxc' ? 'pct'
 const OPTION_NAME = /^[a-z][a-z0-9_-]*$/i;
 
 /** `--key value` pairs; keys are checked so a config value can never become a flag. */
+/**
+ * A positional argument: pct/qm would read one starting with `-` as an option, so such a value
+ * is refused here rather than passed on to mean something else.
+ */
+export function word(value: string): string {
+  if (value === '' || value.startsWith('-')) throw new TypeError(`refusing ${JSON.stringify(value)} as a pct/qm argument (empty, or read as an option)`);
+  return value;
+}
+
 export function paramsToArgs(params: PveParams): string[] {
   const out: string[] = [];
   for (const [key, value] of Object.entries(params)) {
@@ -86,14 +95,14 @@ export const argv = {
   unlock: (type: GuestType, vmid: number): Argv => base(type, 'unlock', vmid),
   snapshot: (type: GuestType, vmid: number, name: string, description?: string): Argv => [
     ...base(type, 'snapshot', vmid),
-    name,
+    word(name),
     ...(description === undefined ? [] : ['--description', description]),
   ],
-  delsnapshot: (type: GuestType, vmid: number, name: string): Argv => [...base(type, 'delsnapshot', vmid), name],
-  rollback: (type: GuestType, vmid: number, name: string): Argv => [...base(type, 'rollback', vmid), name],
+  delsnapshot: (type: GuestType, vmid: number, name: string): Argv => [...base(type, 'delsnapshot', vmid), word(name)],
+  rollback: (type: GuestType, vmid: number, name: string): Argv => [...base(type, 'rollback', vmid), word(name)],
 
   importDisk: (vmid: number, source: string, storage: string, opts: { format?: string } = {}): Argv => [
-    'qm', 'disk', 'import', vmidArg(vmid), source, storage,
+    'qm', 'disk', 'import', vmidArg(vmid), word(source), word(storage),
     ...(opts.format ? ['--format', opts.format] : []),
   ],
   cloudinitUpdate: (vmid: number): Argv => ['qm', 'cloudinit', 'update', vmidArg(vmid)],
