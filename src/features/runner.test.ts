@@ -45,7 +45,7 @@ test('first run: inputs pushed 0600 and removed afterwards, script run with them
     assert.deepEqual(fake.execs()[1], ['mkdir', '-p', '-m', '0700', RUN, '/var/lib/phoenix/features']);
     const pushes = fake.pushes().map((p) => [p.guestPath, p.perms]);
     assert.deepEqual(pushes, [
-      [`${RUN}/phoenix-lib.sh`, '0600'], [`${RUN}/install.sh`, '0700'], [`${RUN}/inputs.json`, '0600'], [MARKER, '0644'],
+      [`${RUN}/phoenix-lib.sh`, '0600'], [`${RUN}/install.sh`, '0700'], [`${RUN}/inputs.json`, '0600'], [MARKER, '0600'],
     ]);
     assert.deepEqual(seenAtRun.inputs, { content: '{\n"greeting": "hi"\n}\n', perms: '0600' });
     assert.equal(seenAtRun.script, '0700');
