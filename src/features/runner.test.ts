@@ -42,7 +42,8 @@ test('first run: inputs pushed 0600 and removed afterwards, script run with them
     assert.deepEqual(r, { feature: 'greeter', status: 'applied', reason: 'new', exitCode: 0 });
 
     assert.deepEqual(fake.execs()[0], ['cat', MARKER]);
-    assert.deepEqual(fake.execs()[1], ['mkdir', '-p', '-m', '0700', RUN, '/var/lib/phoenix/features']);
+    assert.deepEqual(fake.execs()[1], ['rm', '-rf', RUN]); // leftovers of a killed run (old inputs) go first
+    assert.deepEqual(fake.execs()[2], ['mkdir', '-p', '-m', '0700', RUN, '/var/lib/phoenix/features']);
     const pushes = fake.pushes().map((p) => [p.guestPath, p.perms]);
     assert.deepEqual(pushes, [
       [`${RUN}/phoenix-lib.sh`, '0600'], [`${RUN}/install.sh`, '0700'], [`${RUN}/inputs.json`, '0600'], [MARKER, '0600'],

@@ -1,7 +1,7 @@
 // Applies one feature inside a guest, idempotently, through the driver only.
 //
 //   1. read the guest's marker (exec cat): same script + inputs as last time → skipped, nothing else
-//   2. mkdir a private run directory; push the helper library, the script (0700) and the inputs (0600)
+//   2. (re)make a private, empty run directory; push the helper library, the script (0700) and the inputs (0600)
 //   3. exec the script with the inputs file as $1 (stderr merged into stdout, in order, for the log)
 //   4. on success push the marker; always remove the run directory, so inputs never stay behind
 //
@@ -153,6 +153,8 @@ export async function applyFeature(
     await writeFile(files.inputs, p.inputsText, { mode: 0o600 });
 
     await log.write(`== ${name}: running (${reason}) on ${guestLabel(g)} at ${(opts.now?.() ?? new Date()).toISOString()}`);
+    // A run killed before its cleanup may have left the last inputs (secrets) behind: start clean.
+    await driver.exec(g.type, g.vmid, ['rm', '-rf', runDir], { signal: opts.signal });
     const mk = await driver.exec(g.type, g.vmid, ['mkdir', '-p', '-m', '0700', runDir, MARKER_DIR], { signal: opts.signal });
     if (mk.exitCode !== 0) return await fail(log, g, name, reason, mk.exitCode, `${mk.stdout}${mk.stderr}`, 'could not create its run directory');
     dirCreated = true;

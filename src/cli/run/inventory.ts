@@ -1,6 +1,7 @@
 // delete / status / list / up: the verbs that look at (or act on) the whole inventory.
 
 import { createInterface } from 'node:readline';
+import { setTimeout as delay } from 'node:timers/promises';
 import { EXIT, UsageError } from '../../diag/errors.js';
 import { GuestGraph } from '../../graph/guests.js';
 import type { Guest, GuestId } from '../../model/guest.js';
@@ -22,7 +23,11 @@ async function confirm(ctx: CommandContext, question: string): Promise<boolean> 
   if (!ctx.io.isTTY) throw new UsageError(`${question}: refusing without --yes (no terminal to ask on)`);
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const answer = await new Promise<string>((res) => rl.question(`${question} [y/N] `, res));
+    // Ctrl-C at the prompt is a "no", not a silent exit.
+    const answer = await new Promise<string>((res) => {
+      rl.on('SIGINT', () => res(''));
+      rl.question(`${question} [y/N] `, res);
+    });
     return /^y(es)?$/i.test(answer.trim());
   } finally {
     rl.close();
@@ -52,7 +57,7 @@ export async function deleteCommand(ctx: CommandContext): Promise<number> {
   }
   // Dependents inside the set go first.
   const nodes = graph.closure(ids).order.filter((id) => set.has(id)).reverse();
-  return runAction(ctx, s, 'delete', {
+  return runAction(ctx, s, 'delete', { readOnly: ctx.globals.dryRun,
     nodes,
     deps: (id) => graph.dag.dependentsOf(id).filter((d) => set.has(d)),
     run: async (g, emit) => {
@@ -87,7 +92,6 @@ export async function upCommand(ctx: CommandContext): Promise<number> {
     }),
   );
   boot = boot.filter((g) => !running.has(g.id));
-  let previous: Guest | undefined;
   return runAction(ctx, s, 'up', {
     nodes: boot.map((g) => g.id),
     // One after the other in boot order, so boot_delay means what Proxmox means by it.
@@ -97,8 +101,8 @@ export async function upCommand(ctx: CommandContext): Promise<number> {
     },
     run: async (g, emit, signal) => {
       const r = await startGuest(s, g, emit, false);
-      if (r === 'started' && previous?.bootDelaySec) await new Promise((res) => setTimeout(res, previous!.bootDelaySec! * 1000, signal));
-      previous = g;
+      // Proxmox's `up`: seconds to wait after starting this guest before the next one starts.
+      if (r === 'started' && g.bootDelaySec) await delay(g.bootDelaySec * 1000, undefined, { signal });
       return r;
     },
   });

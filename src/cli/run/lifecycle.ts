@@ -23,6 +23,8 @@ import { DEFAULT_CONCURRENCY } from './converge-command.js';
 export const typeOf = (g: Guest): GuestType => (g.kind === 'vm' ? 'qemu' : 'lxc');
 
 export interface Action {
+  /** Nothing is changed (dry run, health check): no guest locks. */
+  readOnly?: boolean;
   /** Guests to act on, in the order ready ones should start. */
   nodes: GuestId[];
   deps: (id: GuestId) => GuestId[];
@@ -35,7 +37,8 @@ export async function runAction(ctx: CommandContext, s: Session, verb: string, a
   const signal = io.signal ?? new AbortController().signal;
   const scrub = (t: string) => s.secrets.scrubber.scrub(t);
   const view = runViewFor(ctx, s);
-  const release = await lockGuests(ctx, s, a.nodes, `phoenix ${verb}`);
+  // Read-only runs (dry runs, health checks) act on nothing, so they take no lock and wait for none.
+  const release = a.readOnly ? () => {} : await lockGuests(ctx, s, a.nodes, `phoenix ${verb}`);
   const messages = new Map<GuestId, string>();
   let results;
   try {
@@ -78,7 +81,7 @@ export async function startCommand(ctx: CommandContext): Promise<number> {
   const s = await openSession(ctx, { readOnly: ctx.globals.dryRun });
   const closure = graphOf(s).closure(parseIds(ctx.args, s.config.guests));
   const deps = depsMap(closure.edges);
-  return runAction(ctx, s, 'start', {
+  return runAction(ctx, s, 'start', { readOnly: ctx.globals.dryRun,
     nodes: closure.order,
     deps: (id) => deps.get(id) ?? [],
     run: (g, emit) => startGuest(s, g, emit, ctx.globals.dryRun),
@@ -140,13 +143,13 @@ export async function stopCommand(ctx: CommandContext): Promise<number> {
   const timeout = Number(ctx.options.timeout ?? 60);
   if (!Number.isInteger(timeout) || timeout < 0) throw new UsageError(`--timeout expects whole seconds, got "${ctx.options.timeout}"`);
   const set = stopSet(s, parseIds(ctx.args, s.config.guests), Boolean(ctx.options.withDeps));
-  return runAction(ctx, s, 'stop', { ...set, run: (g, emit) => stopGuest(s, g, emit, timeout, ctx.globals.dryRun) });
+  return runAction(ctx, s, 'stop', { ...set, readOnly: ctx.globals.dryRun, run: (g, emit) => stopGuest(s, g, emit, timeout, ctx.globals.dryRun) });
 }
 
 export async function restartCommand(ctx: CommandContext): Promise<number> {
   const s = await openSession(ctx, { readOnly: ctx.globals.dryRun });
   const ids = parseIds(ctx.args, s.config.guests);
-  return runAction(ctx, s, 'restart', {
+  return runAction(ctx, s, 'restart', { readOnly: ctx.globals.dryRun,
     nodes: ids,
     deps: () => [],
     run: async (g, emit) => {
@@ -164,6 +167,7 @@ export async function healthCommand(ctx: CommandContext): Promise<number> {
   const ids = parseIds(ctx.args, s.config.guests);
   const reports = new Map<GuestId, HealthReport>();
   const code = await runAction(ctx, s, 'health-check', {
+    readOnly: true,
     nodes: ids,
     deps: () => [],
     run: async (g, emit, signal) => {

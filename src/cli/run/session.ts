@@ -67,7 +67,13 @@ export async function openSession(ctx: CommandContext, opts: { readOnly: boolean
   if (selected.notice && !ctx.globals.quiet) ctx.io.stderr(`phoenix: ${selected.notice}\n`);
   const runId = new Date().toISOString().replace(/[:.]/g, '-');
   const logDir = join(stateDir, 'logs', runId);
-  if (!opts.readOnly) mkdirSync(logDir, { recursive: true });
+  if (!opts.readOnly) {
+    try {
+      mkdirSync(logDir, { recursive: true });
+    } catch (e) {
+      throw new UsageError(`cannot create the log directory ${logDir}: ${(e as Error).message}`, 'the config directory must be writable (Phoenix keeps .phoenix/ there)');
+    }
+  }
   return {
     config,
     driver: selected.driver,
@@ -100,6 +106,10 @@ export async function lockGuests(ctx: CommandContext, s: Session, ids: readonly 
   } catch (e) {
     // --no-wait and the guests are busy: exit 2 naming the holder, not an internal error.
     if (e instanceof LockBusyError) throw new UsageError(e.message, 'wait for that run to finish, or run again without --no-wait');
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code && /^E(NOTDIR|ACCES|PERM|ROFS|NOENT|EXIST)$/.test(code)) {
+      throw new UsageError(`cannot use the lock directory ${join(s.lockDir, 'guests')}: ${(e as Error).message}`, 'set PHOENIX_LOCK_DIR to a writable directory');
+    }
     throw e;
   }
 }
