@@ -15,6 +15,7 @@ import { guestIds } from './guest-ids.js';
 import { hostnames } from './hostnames.js';
 import { ignoredKeys } from './ignored-keys.js';
 import { mountPaths } from './mount-paths.js';
+import { notApplied } from './not-applied.js';
 import { plaintextSecrets } from './plaintext-secrets.js';
 import { references } from './references.js';
 import { unknownKeys } from './unknown-keys.js';
@@ -35,6 +36,7 @@ export const RULES: Rule[] = [
   firewallDuplicates,
   buildable,
   plaintextSecrets,
+  notApplied,
   unknownKeys,
   ignoredKeys,
 ];

@@ -135,6 +135,8 @@ const cases: Case[] = [
   { name: 'VM with nothing to build from', files: { vm: vmFile([{ vmid: 9000, name: 'x' }]) }, severity: 'warning', file: VM, path: 'vms[0]', message: /neither template_image nor clone_from_vmid/ },
   // plaintext-secrets
   { name: 'plaintext admin password', files: { hypervisor: { portainer_api: { admin_password: 'hunter2hunter2' } } }, severity: 'warning', file: HYP, path: 'portainer_api.admin_password', message: /^a plaintext secret in the config file; write \{"env": "VAR_NAME"\}/ },
+  { name: 'a VM password is accepted but said not to be applied', files: { vm: vmFile([vm(9000, { user_config: { password: { env: 'VM_PW' } } })]) }, severity: 'warning', file: VM, path: 'vms[0].user_config.password', message: /not applied by Phoenix/ },
+  { name: 'bind mount ownership is said not to be applied', files: { lxc: lxcFile({ '200': ct({ mount_points: [{ host_path: '/a', container_path: '/data', owner_uid: 33 }] }) }) }, severity: 'warning', path: 'lxc_configs."200".mount_points[0]', message: /owner_uid\/owner_gid are not applied/ },
   { name: 'plaintext VM password in vm_defaults', files: { vm: vmFile([vm(9000)], { user_config: { password: 'hunter2hunter2' } }) }, severity: 'warning', file: VM, path: 'vm_defaults.user_config.password', message: /plaintext secret/ },
   // unknown-keys / ignored-keys
   { name: 'misspelt key', files: { lxc: lxcFile({ '200': ct({ memroy_mb: 1024 }) }) }, severity: 'warning', path: 'lxc_configs."200".memroy_mb', message: /^unknown key, ignored; did you mean "memory_mb"\?$/ },
