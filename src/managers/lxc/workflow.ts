@@ -8,6 +8,7 @@ import { parseLxcRootfs, mountPointSizeBytes, GiB } from '../../proxmox/codecs/i
 import type { GuestConfig, PveParams } from '../../proxmox/types.js';
 import type { GuestMode, GuestPlan } from '../../plan/types.js';
 import { overallSymbol } from '../../plan/types.js';
+import { withCloneSource } from '../common/clone-source.js';
 import { observeOrDefine } from '../common/define.js';
 import { ensureFirewall } from '../common/firewall.js';
 import { restartIfOwed } from '../common/restart.js';
@@ -48,7 +49,8 @@ async function define(g: LxcGuest, rec: StepRecorder, ctx: WorkflowContext): Pro
     const how = params.snapname ? ` (snapshot ${params.snapname})` : '';
     await rec.step('clone', '+', `clone ${g.cloneFrom} → ${g.id}${how}`, { reason: 'guest does not exist' }, async () => {
       if (ctx.apply && !srcStatus) throw new GuestFailure(g.id, `clone source ${g.cloneFrom} does not exist`);
-      await driver.clone(T, g.cloneFrom!, g.id, params);
+      // Queued per source: Proxmox locks the source CT (`lock: disk`) while it clones it.
+      await withCloneSource(ctx.config, g.cloneFrom!, () => driver.clone(T, g.cloneFrom!, g.id, params), ctx.signal);
     });
     return;
   }
