@@ -3,11 +3,12 @@
 // A guest that is a template on the host is only verified from then on.
 
 import type { Guest } from '../../model/guest.js';
-import type { GuestStatus, GuestType } from '../../proxmox/types.js';
+import type { GuestConfig, GuestStatus, GuestType } from '../../proxmox/types.js';
 import type { WorkflowContext } from '../context.js';
 import { journaled } from '../inflight.js';
 import type { StepRecorder } from '../recorder.js';
 import { recoverInterrupted } from './recover.js';
+import { restartIfOwed } from './restart.js';
 
 export interface Defined {
   /** Observed status after defining (null in plan mode for a guest that would be made). */
@@ -42,4 +43,44 @@ export async function observeOrDefine(
     status = await ctx.driver.status(type, g.id);
   }
   return { status, existed, templateOnHost: false };
+}
+
+export interface ConfigureHooks {
+  /** Compare and apply; returns whether a running guest needs a restart for what it changed. */
+  configure: (cfg: GuestConfig, running: boolean) => Promise<boolean>;
+  /** Plan mode: what a clone not made yet will carry from its source's config. */
+  cloneBase: (source: GuestConfig) => GuestConfig;
+  /** Plan mode: the config a create will produce (undefined: nothing to plan after it). */
+  createBase?: () => GuestConfig;
+}
+
+/**
+ * Apply the configuration as a diff (then the one restart it may need). In plan mode for a guest
+ * not made yet, the diff is planned against what the clone or create will produce. Returns
+ * whether an existing guest was changed (its later snapshots are then retaken).
+ */
+export async function configurePhase(
+  type: GuestType,
+  g: Guest,
+  d: Defined,
+  rec: StepRecorder,
+  ctx: WorkflowContext,
+  hooks: ConfigureHooks,
+): Promise<boolean> {
+  const cfg = d.status ? await ctx.driver.config(type, g.id) : null;
+  const running = d.status?.status === 'running';
+  if (cfg) {
+    const restart = await hooks.configure(cfg, running);
+    const changed = rec.changed() && d.existed;
+    await restartIfOwed(type, g.id, restart, running, rec, ctx);
+    return changed;
+  }
+  if (g.cloneFrom !== undefined) {
+    const src = await ctx.driver.config(type, g.cloneFrom);
+    if (!src) rec.notes.push(`values after the clone are compared with ${g.cloneFrom}'s once it exists`);
+    await hooks.configure(src ? hooks.cloneBase(src) : { options: {}, rawLxc: [] }, false);
+  } else if (hooks.createBase) {
+    await hooks.configure(hooks.createBase(), false);
+  }
+  return false;
 }

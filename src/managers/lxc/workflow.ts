@@ -9,9 +9,8 @@ import type { GuestConfig, PveParams } from '../../proxmox/types.js';
 import type { GuestMode, GuestPlan } from '../../plan/types.js';
 import { overallSymbol } from '../../plan/types.js';
 import { withCloneSource } from '../common/clone-source.js';
-import { observeOrDefine } from '../common/define.js';
+import { configurePhase, observeOrDefine } from '../common/define.js';
 import { ensureFirewall } from '../common/firewall.js';
-import { restartIfOwed } from '../common/restart.js';
 import { checksOf, featuresOf, runChecks, runFeatures } from '../common/in-guest.js';
 import { asParams, diffOptions } from '../common/options.js';
 import { ensureSnapshot } from '../common/snapshots.js';
@@ -136,28 +135,16 @@ export async function convergeLxc(g: LxcGuest, mode: GuestMode, ctx: WorkflowCon
   const fresh = !existed;
   // Dependencies of `create` that already exist are not reconfigured: only running and healthy.
   const full = mode === 'converge' || fresh || ctx.createdThisRun.has(g.id);
-  const cfg = status ? await driver.config(T, g.id) : null;
   let running = status?.status === 'running';
-
-  let configChanged = false;
-  if (full) {
-    if (cfg) {
-      const restart = await configure(g, cfg, running, rec, ctx);
-      configChanged = rec.changed() && existed;
-      await restartIfOwed(T, g.id, restart, running, rec, ctx);
-    } else if (g.cloneFrom !== undefined) {
-      // Plan of a clone that does not exist yet: what the config sets on top of the source's
-      // config (as the clone will carry it), or on nothing when the source is not there yet.
-      const src = await driver.config(T, g.cloneFrom);
-      if (!src) rec.notes.push(`values after the clone are compared with ${g.cloneFrom}'s once it exists`);
-      const base = src ? { options: { ...src.options, hostname: g.name }, rawLxc: src.rawLxc } : { options: {}, rawLxc: [] };
-      await configure(g, base, false, rec, ctx);
-    } else {
-      // Plan of a create: the options go with `pct create`; what follows it (raw lines,
-      // firewall) is planned against the config the create will produce.
-      await configure(g, { options: predictedCreateOptions(g, ctx), rawLxc: [] }, false, rec, ctx);
-    }
-  }
+  const configChanged = full
+    ? await configurePhase(T, g, defined, rec, ctx, {
+        configure: (cfg, isRunning) => configure(g, cfg, isRunning, rec, ctx),
+        cloneBase: (src) => ({ options: { ...src.options, hostname: g.name }, rawLxc: src.rawLxc }),
+        // A create sends the options with `pct create`; what follows it (raw lines, firewall)
+        // is planned against the config the create will produce.
+        createBase: () => ({ options: predictedCreateOptions(g, ctx), rawLxc: [] }),
+      })
+    : false;
 
   if (!running) {
     await rec.step('start', '+', `start ${g.id}`, { reason: status ? 'stopped' : 'new guest' }, () => driver.start(T, g.id));

@@ -8,9 +8,8 @@ import type { VmGuest } from '../../model/guest.js';
 import { diskBus, GiB, parseQemuDisk, parseSize } from '../../proxmox/codecs/index.js';
 import type { GuestConfig, PveParams } from '../../proxmox/types.js';
 import { overallSymbol, type GuestMode, type GuestPlan } from '../../plan/types.js';
-import { observeOrDefine } from '../common/define.js';
+import { configurePhase, observeOrDefine } from '../common/define.js';
 import { ensureFirewall } from '../common/firewall.js';
-import { restartIfOwed } from '../common/restart.js';
 import { checksOf, featuresOf, runChecks, runFeatures } from '../common/in-guest.js';
 import { asParams, diffOptions } from '../common/options.js';
 import { ensureSnapshot } from '../common/snapshots.js';
@@ -94,20 +93,13 @@ export async function convergeVm(g: VmGuest, mode: GuestMode, ctx: WorkflowConte
   if (defined.templateOnHost) return finish(g, mode, rec);
   const { status, existed } = defined;
   const full = mode === 'converge' || !existed || ctx.createdThisRun.has(g.id);
-  const cfg = status ? await driver.config(T, g.id) : null;
   let running = status?.status === 'running';
-  let configChanged = false;
-  if (full) {
-    if (cfg) {
-      const restart = await configure(g, cfg, running, rec, ctx);
-      configChanged = rec.changed() && existed;
-      await restartIfOwed(T, g.id, restart, running, rec, ctx);
-    } else if (g.cloneFrom !== undefined) {
-      const src = await driver.config(T, g.cloneFrom);
-      if (!src) rec.notes.push(`values after the clone are compared with ${g.cloneFrom}'s once it exists`);
-      await configure(g, src ? { options: { ...src.options, name: g.name }, rawLxc: [] } : { options: {}, rawLxc: [] }, false, rec, ctx);
-    }
-  }
+  const configChanged = full
+    ? await configurePhase(T, g, defined, rec, ctx, {
+        configure: (cfg, isRunning) => configure(g, cfg, isRunning, rec, ctx),
+        cloneBase: (src) => ({ options: { ...src.options, name: g.name }, rawLxc: [] }),
+      })
+    : false;
   let booted = rec.steps.some((st) => st.kind === 'restart');
   if (!running) {
     booted = true;
