@@ -62,5 +62,7 @@ export function normalizeOption(kind: GuestKind, key: string, value: string, see
 export function normalizeScalar(kind: GuestKind, key: string, value: string): string {
   const s = optionSchema(kind, key);
   if (s?.type === 'boolean') return /^(1|on|yes|true)$/i.test(value) ? '1' : '0';
+  // Tags are stored de-duplicated, lower-cased and sorted (get_unique_tags, default tag-style).
+  if (s?.format === 'pve-tag-list') return [...new Set(value.split(/[,; ]+/).filter(Boolean).map((t) => t.toLowerCase()))].sort().join(';');
   return value;
 }
