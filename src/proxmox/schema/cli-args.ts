@@ -22,6 +22,27 @@ const looksLikeOption = (w: string | undefined) => w !== undefined && /^--?./.te
  */
 export function parseCliArgs(argv: readonly string[], booleans: ReadonlySet<string> = new Set()): ParsedArgs {
   const params: Record<string, string | true> = {};
+  const positionals = walkArgs(argv, (key, inline, next, take) => {
+    if (inline !== undefined) {
+      params[key] = inline;
+      return;
+    }
+    const takesNext = next !== undefined && !looksLikeOption(next) && (!booleans.has(key) || parseBoolean(next) !== undefined);
+    params[key] = takesNext ? next : true;
+    if (takesNext) take();
+  });
+  return { params, positionals };
+}
+
+/**
+ * The word walk both parsers share: `--` ends options, a word that is not an option is a
+ * positional, and each option is handed to `onOption` with its inline value (`--k=v`), the next
+ * word, and `take()` to consume that word as its value.
+ */
+function walkArgs(
+  argv: readonly string[],
+  onOption: (key: string, inline: string | undefined, next: string | undefined, take: () => void) => void,
+): string[] {
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const w = argv[i];
@@ -34,17 +55,11 @@ export function parseCliArgs(argv: readonly string[], booleans: ReadonlySet<stri
       positionals.push(w);
       continue;
     }
-    const [, key, inline] = m;
-    if (inline !== undefined) {
-      params[key] = inline;
-      continue;
-    }
-    const next = argv[i + 1];
-    const takesNext = next !== undefined && !looksLikeOption(next) && (!booleans.has(key) || parseBoolean(next) !== undefined);
-    params[key] = takesNext ? next : true;
-    if (takesNext) i++;
+    onOption(m[1], m[2], argv[i + 1], () => {
+      i++;
+    });
   }
-  return { params, positionals };
+  return positionals;
 }
 
 export interface OptionInfo {
@@ -75,41 +90,29 @@ function resolveName(typed: string, names: readonly string[]): { name?: string; 
 /** Schema-aware parse, as PVE's CLI does it. Errors are Getopt warnings plus `unable to parse option`. */
 export function getOptions(argv: readonly string[], info: OptionInfo): GetoptResult {
   const params: Record<string, string | true> = {};
-  const positionals: string[] = [];
   const errors: ParamError[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const w = argv[i];
-    if (w === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    const m = OPTION.exec(w);
-    if (!m) {
-      positionals.push(w);
-      continue;
-    }
-    const [, typed, inline] = m;
+  const positionals = walkArgs(argv, (typed, inline, next, take) => {
     const r = resolveName(typed, info.names);
     if (!r.name) {
       errors.push({ param: '', message: r.error!, warning: true });
-      continue;
+      return;
     }
     const name = r.name;
     if (inline !== undefined) {
       params[name] = inline;
     } else if (info.booleans.has(name)) {
       // `name:s` in Getopt: the next word is the value unless it looks like an option.
-      const next = argv[i + 1];
       if (next !== undefined && !looksLikeOption(next)) {
         params[name] = next;
-        i++;
+        take();
       } else params[name] = true;
-    } else if (i + 1 < argv.length) {
-      params[name] = argv[++i];
+    } else if (next !== undefined) {
+      params[name] = next;
+      take();
     } else {
       errors.push({ param: '', message: `Option ${name} requires an argument`, warning: true });
     }
-  }
+  });
   if (errors.length) errors.push({ param: '', message: 'unable to parse option' });
   return { params, positionals, errors };
 }
