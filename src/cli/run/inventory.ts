@@ -34,23 +34,33 @@ async function confirm(ctx: CommandContext, question: string): Promise<boolean> 
   }
 }
 
-/** delete ID...: refuses while other configured guests depend on it (unless --force); stop, then destroy with purge. */
+/**
+ * delete ID...: refuses while other guests that exist depend on it (unless --force); stop, then
+ * destroy with purge. The dependents are looked at again once the guests and their dependents are
+ * locked: a run creating a clone of the guest meanwhile holds those locks, so the clone it made is
+ * seen and blocks the delete.
+ */
 export async function deleteCommand(ctx: CommandContext): Promise<number> {
   const s = await openSession(ctx, { readOnly: ctx.globals.dryRun });
   const ids = parseIds(ctx.args, s.config.guests);
   const graph = new GuestGraph(s.config.guests);
   const set = new Set(ids);
-  const blockers: string[] = [];
-  for (const id of ids) {
-    for (const d of graph.dag.dependentsOf(id)) {
-      if (set.has(d)) continue;
-      const g = s.config.guests.get(d)!;
-      if (await s.driver.status(typeOf(g), d)) blockers.push(`${d} depends on ${id}`);
+  const dependents = [...new Set(ids.flatMap((id) => graph.dag.descendants(id)))].filter((d) => !set.has(d));
+  const refuseIfDependents = async () => {
+    const blockers: string[] = [];
+    for (const id of ids) {
+      for (const d of graph.dag.dependentsOf(id)) {
+        if (set.has(d)) continue;
+        const g = s.config.guests.get(d)!;
+        if (await s.driver.status(typeOf(g), d)) blockers.push(`${d} depends on ${id}`);
+      }
     }
-  }
-  if (blockers.length && !ctx.options.force) {
-    throw new UsageError(`not deleting: ${blockers.join('; ')}`, 'delete the dependents too, or pass --force');
-  }
+    if (blockers.length && !ctx.options.force) {
+      throw new UsageError(`not deleting: ${blockers.join('; ')}`, 'delete the dependents too, or pass --force');
+    }
+  };
+  // Asked before the prompt (no question for a refused delete), and again under the locks.
+  await refuseIfDependents();
   if (!ctx.globals.dryRun && !(await confirm(ctx, `destroy ${ids.join(', ')} and purge their disks?`))) {
     ctx.io.stderr('phoenix: nothing deleted\n');
     return EXIT.ok;
@@ -59,6 +69,8 @@ export async function deleteCommand(ctx: CommandContext): Promise<number> {
   const nodes = graph.closure(ids).order.filter((id) => set.has(id)).reverse();
   return runAction(ctx, s, 'delete', { readOnly: ctx.globals.dryRun,
     nodes,
+    alsoLock: dependents,
+    whenLocked: refuseIfDependents,
     deps: (id) => graph.dag.dependentsOf(id).filter((d) => set.has(d)),
     run: async (g, emit) => {
       const st = await s.driver.status(typeOf(g), g.id);

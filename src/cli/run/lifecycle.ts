@@ -29,6 +29,10 @@ export interface Action {
   nodes: GuestId[];
   deps: (id: GuestId) => GuestId[];
   run: (g: Guest, emit: (step: string, detail?: string) => void, signal: AbortSignal) => Promise<string>;
+  /** Guests locked besides `nodes` (e.g. the dependents delete must see stand still). */
+  alsoLock?: GuestId[];
+  /** Runs once every lock is held, before any guest is acted on; throwing acts on none. */
+  whenLocked?: () => Promise<void>;
 }
 
 /** Runs an action over the engine with the usual view, lock and exit codes. */
@@ -36,9 +40,15 @@ export async function runAction(ctx: CommandContext, s: Session, verb: string, a
   const { io, globals } = ctx;
   const signal = io.signal ?? new AbortController().signal;
   const scrub = (t: string) => s.secrets.scrubber.scrub(t);
-  const view = runViewFor(ctx, s);
   // Read-only runs (dry runs, health checks) act on nothing, so they take no lock and wait for none.
-  const release = a.readOnly ? () => {} : await lockGuests(ctx, s, a.nodes, `phoenix ${verb}`);
+  const release = a.readOnly ? () => {} : await lockGuests(ctx, s, [...a.nodes, ...(a.alsoLock ?? [])], `phoenix ${verb}`);
+  try {
+    await a.whenLocked?.();
+  } catch (e) {
+    release();
+    throw e;
+  }
+  const view = runViewFor(ctx, s);
   const messages = new Map<GuestId, string>();
   let results;
   try {

@@ -1,0 +1,61 @@
+// The adversarial suite drives the built CLI (`node dist/cli.js …`) as a child process against
+// the simulator, the way a user (or an attacker racing a user) would: real exit codes, real
+// stdout/stderr, real files on disk.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
+export const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'homelab');
+export const skip = !existsSync(CLI) && 'needs dist/cli.js (npm run build)';
+
+export interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Workspace {
+  root: string;
+  config: string;
+  state: string;
+  /** Starts the CLI with `args` (plus --config and --driver sim); resolves when it exits. */
+  start: (args: string[], env?: Record<string, string>) => { child: ChildProcess; done: Promise<Run> };
+  run: (args: string[], env?: Record<string, string>) => Promise<Run>;
+  cleanup: () => void;
+}
+
+/** A temporary workspace; `config` is a copy of examples/homelab unless `fromExample` is false. */
+export function workspace(label: string, opts: { fromExample?: boolean; umask?: number } = {}): Workspace {
+  const root = mkdtempSync(join(tmpdir(), `phoenix-adv-${label}-`));
+  const config = join(root, 'config');
+  if (opts.fromExample !== false) cpSync(EXAMPLE, config, { recursive: true });
+  const state = join(root, 'sim');
+  const start = (args: string[], env: Record<string, string> = {}) => {
+    const child = spawn(process.execPath, [CLI, ...args, '--config', config, '--driver', 'sim'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', PHOENIX_SIM_STATE: state, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    const done = new Promise<Run>((res) => child.on('close', (code, signal) => res({ code, signal, stdout, stderr })));
+    return { child, done };
+  };
+  return { root, config, state, start, run: (args, env) => start(args, env).done, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function until(what: string, cond: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
