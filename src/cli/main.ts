@@ -168,6 +168,21 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       io.stderr(`phoenix: ${e.message}\n`);
       return EXIT.failed;
     }
+    // A Proxmox call or the filesystem failed where no verb caught it: the reason, not a stack trace.
+    const env = environmentFailure(e);
+    if (env) {
+      io.stderr(`phoenix: ${env}\n`);
+      return EXIT.failed;
+    }
     throw e;
   }
+}
+
+/** The one-line reason of a Proxmox or filesystem error (undefined for anything else: a bug). */
+export function environmentFailure(e: unknown): string | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const code = (e as NodeJS.ErrnoException).code;
+  if (e.name === 'PveCommandError' || e.name === 'SimError') return e.message.split('\n')[0];
+  if (typeof code === 'string' && /^E[A-Z0-9]+$/.test(code)) return e.message.split('\n')[0];
+  return undefined;
 }

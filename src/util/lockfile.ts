@@ -137,7 +137,17 @@ function newHolder(command: string): LockHolder {
 // and a lock file is never seen half-written.
 function tryCreate(path: string, h: LockHolder): boolean {
   const tmp = `${path}.${h.token}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(h)}\n`, { mode: 0o644 });
+  try {
+    writeFileSync(tmp, `${JSON.stringify(h)}\n`, { mode: 0o644 });
+  } catch (e) {
+    // A full disk (ENOSPC) leaves the file created but empty: never leave it behind.
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* it was never created */
+    }
+    throw e;
+  }
   try {
     linkSync(tmp, path);
     return true;

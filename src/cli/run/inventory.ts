@@ -132,25 +132,39 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
     signal: ctx.io.signal ?? new AbortController().signal,
   });
   const rows: Array<Record<string, unknown>> = [];
+  const errors: string[] = [];
   for (const id of ids) {
     const g = s.config.guests.get(id)!;
-    const st = await s.driver.status(typeOf(g), id);
+    let st;
+    try {
+      st = await s.driver.status(typeOf(g), id);
+    } catch (e) {
+      // Proxmox could not say (pmxcfs down, unreadable state): a row saying so, exit 1.
+      const why = shortError(e);
+      errors.push(`guest ${id}: ${why}`);
+      rows.push({ id, kind: g.kind, name: g.name, exists: null, status: 'unknown', lock: '', drift: 'unknown', health: '-', error: why });
+      continue;
+    }
     const plan = res.outcomes.get(id)?.plan;
     const drift = !st ? 'missing' : plan ? (plan.symbol === '=' ? 'no' : 'yes') : 'error';
     const health = st?.status === 'running' && !st.template ? await healthOf(s, g, ctx.io.signal) : '-';
     rows.push({ id, kind: g.kind, name: g.name, exists: Boolean(st), status: st ? (st.template ? 'template' : st.status) : '-', lock: st?.lock ?? '', drift, health, ...(ctx.globals.verbose && plan ? { changes: changesOf(plan) } : {}) });
   }
+  for (const e of errors) ctx.io.stderr(`phoenix: ${e}\n`);
+  const code = errors.length ? EXIT.failed : EXIT.ok;
   if (ctx.globals.json) {
     ctx.io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
-    return EXIT.ok;
+    return code;
   }
   const c = colors(colorEnabled({ env: ctx.io.env, isTTY: ctx.io.isTTY, flag: ctx.globals.color }));
-  const table = [['ID', 'KIND', 'NAME', 'EXISTS', 'STATUS', 'DRIFT', 'HEALTH'], ...rows.map((r) => [String(r.id), String(r.kind), String(r.name), r.exists ? 'yes' : 'no', `${r.status}${r.lock ? ` (locked: ${r.lock})` : ''}`, String(r.drift), String(r.health)])];
+  const table = [['ID', 'KIND', 'NAME', 'EXISTS', 'STATUS', 'DRIFT', 'HEALTH'], ...rows.map((r) => [String(r.id), String(r.kind), String(r.name), r.exists === null ? '?' : r.exists ? 'yes' : 'no', `${r.status}${r.lock ? ` (locked: ${r.lock})` : ''}`, String(r.drift), String(r.health)])];
   const w = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
   table.forEach((r, i) => ctx.io.stdout(`${(i === 0 ? c.bold : (x: string) => x)(r.map((x, j) => x.padEnd(w[j])).join('  ').trimEnd())}\n`));
   if (ctx.globals.verbose) for (const r of rows) for (const l of (r.changes as string[] | undefined) ?? []) ctx.io.stdout(`  ${r.id}: ${l}\n`);
-  return EXIT.ok;
+  return code;
 }
+
+const shortError = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 
 /** One attempt of each check (status reports, it does not wait): healthy, unhealthy or none. */
 async function healthOf(s: Session, g: Guest, signal?: AbortSignal): Promise<string> {

@@ -181,6 +181,11 @@ export async function healthCommand(ctx: CommandContext): Promise<number> {
     nodes: ids,
     deps: () => [],
     run: async (g, emit, signal) => {
+      // A guest that is not there, or not running, is not healthy, checks or not.
+      const st = await s.driver.status(typeOf(g), g.id);
+      if (!st) throw new Error(`${g.kind === 'vm' ? 'VM' : 'container'} ${g.id} does not exist (run 'phoenix create ${g.id}')`);
+      if (st.template) return 'template (no checks)';
+      if (st.status !== 'running') throw new Error(`${g.kind === 'vm' ? 'VM' : 'container'} ${g.id} is not running (${st.status})`);
       const wctx = { registry: s.registry, config: s.config } as WorkflowContext;
       const checks = checksOf(g, featuresOf(g, wctx));
       if (!checks.length) return 'no health checks configured';

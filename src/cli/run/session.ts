@@ -107,7 +107,7 @@ export async function lockGuests(ctx: CommandContext, s: Session, ids: readonly 
     // --no-wait and the guests are busy: exit 2 naming the holder, not an internal error.
     if (e instanceof LockBusyError) throw new UsageError(e.message, 'wait for that run to finish, or run again without --no-wait');
     const code = (e as NodeJS.ErrnoException).code;
-    if (code && /^E(NOTDIR|ACCES|PERM|ROFS|NOENT|EXIST)$/.test(code)) {
+    if (code && /^E(NOTDIR|ACCES|PERM|ROFS|NOENT|EXIST|NOSPC|DQUOT|IO|ISDIR|LOOP|NAMETOOLONG|MLINK)$/.test(code)) {
       throw new UsageError(`cannot use the lock directory ${join(s.lockDir, 'guests')}: ${(e as Error).message}`, 'set PHOENIX_LOCK_DIR to a writable directory');
     }
     throw e;

@@ -46,6 +46,7 @@ export interface FaultOutcome {
 /** Runs `exec` unless a fault replaces it; returns the extra warnings to report. */
 export async function withFaults(spec: FaultSpec | undefined, t: FaultTarget, exec: () => Promise<number>): Promise<{ code: number; warnings: number }> {
   if (!spec) return { code: await exec(), warnings: 0 };
+  if (spec.rate <= 0) return { code: await exec(), warnings: 0 };
   const kind: FaultKind | undefined = faultFor(spec, await nextIndex(t));
   switch (kind) {
     case 'lock':

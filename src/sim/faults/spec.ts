@@ -1,5 +1,7 @@
-// PHOENIX_SIM_FAULTS=rate=0.1,seed=7[,kinds=lock,timeout,warning,killed] and the seeded choice
-// of which call gets which fault. Pure: the call's position in the sequence decides.
+// PHOENIX_SIM_FAULTS=rate=0.1,seed=7[,fail=status+config][,kinds=lock,timeout,warning,killed] and
+// the seeded choice of which call gets which fault. Pure: the call's position in the sequence decides.
+// `fail=CMD+CMD` makes every call of those pct/qm sub-commands fail (read-only ones included), as
+// when pmxcfs is down: `ipcc_send_rec[1] failed: Connection refused`, exit 255.
 
 export type FaultKind = 'lock' | 'timeout' | 'warning' | 'killed';
 export const ALL_KINDS: FaultKind[] = ['lock', 'timeout', 'warning', 'killed'];
@@ -8,12 +10,14 @@ export interface FaultSpec {
   rate: number;
   seed: number;
   kinds: FaultKind[];
+  /** Sub-commands (`status`, `guest exec`, ...) whose every call fails. */
+  fail?: string[];
 }
 
 /** Parses the env value; undefined when unset or rate is 0. Throws on a malformed value. */
 export function parseFaultSpec(text: string | undefined): FaultSpec | undefined {
   if (!text) return undefined;
-  const spec: FaultSpec = { rate: 0, seed: 1, kinds: [...ALL_KINDS] };
+  const spec: FaultSpec = { rate: 0, seed: 1, kinds: [...ALL_KINDS], fail: [] };
   // kinds= takes the rest of the list (its values are comma-separated too).
   const m = /(?:^|,)kinds=(.*)$/.exec(text);
   const head = m ? text.slice(0, m.index) : text;
@@ -26,11 +30,12 @@ export function parseFaultSpec(text: string | undefined): FaultSpec | undefined 
     const [k, v] = part.split('=');
     if (k === 'rate') spec.rate = Number(v);
     else if (k === 'seed') spec.seed = Number(v);
+    else if (k === 'fail') spec.fail = (v ?? '').split('+').map((c) => c.replace(/_/g, ' ').trim()).filter(Boolean);
     else throw new Error(`PHOENIX_SIM_FAULTS: unknown setting '${k}'`);
   }
   if (!(spec.rate >= 0 && spec.rate <= 1)) throw new Error('PHOENIX_SIM_FAULTS: rate must be between 0 and 1');
   if (!Number.isFinite(spec.seed)) throw new Error('PHOENIX_SIM_FAULTS: seed must be a number');
-  return spec.rate > 0 && spec.kinds.length ? spec : undefined;
+  return (spec.rate > 0 && spec.kinds.length) || spec.fail?.length ? spec : undefined;
 }
 
 /** mulberry32: a small, well-distributed 32-bit PRNG. */

@@ -112,12 +112,15 @@ export async function runSim(argv: string[], opts: SimOptions): Promise<SimResul
     const callStart = Date.now();
     if (!latency.total) await sleep(modelled);
     const exec = () => (tool === 'pct' ? runPct(ctx, call) : runQm(ctx, call));
+    const faults = parseFaultSpec(env.PHOENIX_SIM_FAULTS);
+    // Injected: the cluster filesystem is unreachable for this sub-command (fault, not a rule).
+    if (faults?.fail?.includes(call.command)) throw new SimError('ipcc_send_rec[1] failed: Connection refused');
     if (READ_ONLY.has(call.command) || EXEC_LIKE.has(call.command)) {
       exitCode = await exec();
     } else {
       const kind = tool === 'pct' ? 'lxc' : 'qemu';
       const target = Number(call.command === 'clone' ? call.params.newid : call.params.vmid);
-      const r = await withFaults(parseFaultSpec(env.PHOENIX_SIM_FAULTS), {
+      const r = await withFaults(faults, {
         stateDir: paths.root,
         lockDir: paths.lockDir,
         lockTimeoutMs: ctx.lockTimeoutMs,
