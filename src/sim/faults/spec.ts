@@ -17,7 +17,7 @@ export interface FaultSpec {
 /** Parses the env value; undefined when unset or rate is 0. Throws on a malformed value. */
 export function parseFaultSpec(text: string | undefined): FaultSpec | undefined {
   if (!text) return undefined;
-  const spec: FaultSpec = { rate: 0, seed: 1, kinds: [...ALL_KINDS], fail: [] };
+  const spec: FaultSpec = { rate: 0, seed: 1, kinds: [...ALL_KINDS] };
   // kinds= takes the rest of the list (its values are comma-separated too).
   const m = /(?:^|,)kinds=(.*)$/.exec(text);
   const head = m ? text.slice(0, m.index) : text;
