@@ -7,7 +7,7 @@ import type { GuestConf } from '../state/conf.js';
 import { SimError } from '../state/errors.js';
 import { allocDisk, findVolume, getStorage } from '../state/storage.js';
 import type { GuestKind } from '../state/types.js';
-import { splitVolid, volumePart } from '../state/volumes.js';
+import { isDiskKey, splitVolid, volumePart } from '../state/volumes.js';
 import { addUnused } from './common.js';
 import type { SimCtx } from './context.js';
 import { parseOption, printOption } from './normalize.js';
@@ -31,6 +31,9 @@ export async function applyDiskOption(ctx: SimCtx, kind: GuestKind, vmid: number
   let stored: string;
   const m = NEW_VOLUME.exec(vol);
   if (kind === 'qemu' && /^[^:]+:cloudinit$/.test(vol)) {
+    // PVE: qemu-server src/PVE/API2/Qemu.pm:$create_disks (has_cloudinit: one cloud-init drive per VM)
+    const other = Object.keys(conf.options).find((k) => k !== key && isDiskKey('qemu', k) && /cloudinit/.test(volumePart(conf.options[k])));
+    if (other) throw new SimError(`${key} - cloud-init drive is already attached at '${other}'`);
     const storage = vol.slice(0, vol.indexOf(':'));
     checkContent(ctx, kind, storage);
     v[volKey] = await allocDisk(ctx, storage, kind, vmid, 4 * 1024 * 1024, { cloudinit: true });

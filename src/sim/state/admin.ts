@@ -12,6 +12,7 @@ import { listVmids, readConf, readRuntime } from './guests.js';
 import { confPath } from './paths.js';
 import { usedBytes } from './storage.js';
 
+// PVE: pve-common src/PVE/JSONSchema.pm:parse_storage_id (parse_id)
 const ID = /^[a-z][a-z0-9\-_.]*[a-z0-9]$/i;
 const STORAGE_TYPES: StorageType[] = ['dir', 'lvmthin', 'zfspool', 'lvm', 'nfs'];
 const CONTENT = ['rootdir', 'images', 'vztmpl', 'iso', 'import', 'snippets', 'backup'];
@@ -28,6 +29,7 @@ async function mutateHost(root: string, fn: (host: HostState, p: SimPaths) => vo
 
 export const addNode = (root: string, name: string) =>
   mutateHost(root, (host) => {
+    // PVE: pve-common src/PVE/JSONSchema.pm:pve_verify_node_name
     if (!/^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/.test(name)) throw new SimError(`invalid node name '${name}'`);
     if (host.nodes.includes(name)) throw new SimError(`node '${name}' already exists`);
     host.nodes.push(name);
@@ -35,6 +37,7 @@ export const addNode = (root: string, name: string) =>
 
 export const addBridge = (root: string, name: string) =>
   mutateHost(root, (host) => {
+    // PVE: guess (a Linux interface name; pve-common src/PVE/JSONSchema.pm:parse_bridge_id is laxer)
     if (!/^[a-zA-Z][a-zA-Z0-9_.]{0,14}$/.test(name)) throw new SimError(`invalid bridge name '${name}'`);
     if (host.bridges.includes(name)) throw new SimError(`bridge '${name}' already exists`);
     host.bridges.push(name);

@@ -17,6 +17,7 @@ export interface GuestConf extends ConfSection {
 }
 
 /** PVE::Tools::encode_text: %-escape control chars, bytes >= 0x7f, `%` and `:`. */
+// PVE: pve-common src/PVE/ParseUtils.pm:encode_text
 export function encodeText(s: string): string {
   const bytes = Buffer.from(s, 'utf8');
   let out = '';
@@ -38,6 +39,7 @@ export function decodeText(s: string): string {
 const emptySection = (): ConfSection => ({ options: {}, lxc: [] });
 
 /** Parses a config file; unknown lines are ignored the way Proxmox warns and skips them. */
+// PVE: pve-container src/PVE/LXC/Config.pm:parse_pct_config
 export function parseConf(text: string): GuestConf {
   const conf: GuestConf = { ...emptySection(), snapshots: {}, extra: {} };
   let cur: ConfSection = conf;
@@ -95,6 +97,7 @@ function printSection(s: ConfSection): string {
 }
 
 /** Serialises a config exactly as Proxmox writes it (snapshot sections sorted by name). */
+// PVE: pve-container src/PVE/LXC/Config.pm:write_pct_config
 export function printConf(conf: GuestConf): string {
   let out = printSection(conf);
   for (const [name, lines] of Object.entries(conf.extra)) out += `\n[${name}]\n${lines.map((l) => `${l}\n`).join('')}`;
@@ -103,6 +106,7 @@ export function printConf(conf: GuestConf): string {
 }
 
 /** `pct config` / `qm config` output: sorted keys (digest skipped, description encoded), lxc last. */
+// PVE: pve-container src/PVE/CLI/pct.pm:config
 export function printConfigCommand(s: ConfSection): string {
   let out = '';
   for (const k of Object.keys(s.options).sort()) {

@@ -18,6 +18,7 @@ export interface GuestRef {
 }
 
 /** Finds a guest of either type on any node (vmids are cluster-wide). */
+// PVE: pve-cluster src/PVE/Cluster.pm:check_vmid_unused
 export function locateGuest(paths: SimPaths, host: HostState, vmid: number): GuestRef | undefined {
   for (const node of [host.node, ...host.nodes.filter((n) => n !== host.node)]) {
     for (const kind of ['lxc', 'qemu'] as const) {
@@ -29,6 +30,7 @@ export function locateGuest(paths: SimPaths, host: HostState, vmid: number): Gue
 }
 
 /** The local guest of the given type, or Proxmox's "does not exist" error. */
+// PVE: pve-guest-common src/PVE/AbstractConfig.pm:load_config
 export function requireGuest(paths: SimPaths, host: HostState, kind: GuestKind, vmid: number): GuestRef {
   const path = confPath(paths, host.node, kind, vmid);
   if (!existsSync(path)) throw new SimError(`Configuration file '${confDisplayPath(host.node, kind, vmid)}' does not exist`);

@@ -30,6 +30,7 @@ export const FRESH_TEMPLATES: Array<[string, number]> = [
   ['import/noble-server-cloudimg-amd64.img', 3.5 * GiB],
 ];
 
+// PVE: guess (the installer's default storages: `local` dir /var/lib/vz, `local-lvm` lvmthin pve/data; bridge vmbr0)
 function freshHost(): HostState {
   return {
     version: 1,
@@ -70,6 +71,7 @@ export function saveHost(p: SimPaths, host: HostState): void {
 }
 
 /** /etc/pve/storage.cfg as Proxmox writes it (for people reading the state). */
+// PVE: pve-common src/PVE/SectionConfig.pm:write_config
 function storageCfg(storages: StorageDef[]): string {
   return storages
     .map((s) => {

@@ -7,6 +7,7 @@ import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } fr
 import { join } from 'node:path';
 import { SimError } from './errors.js';
 
+// PVE: pve-guest-common src/PVE/AbstractConfig.pm:lock_config
 export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -97,6 +98,7 @@ export async function withLock<T>(
   for (;;) {
     if (tryCreate(file)) break;
     reclaimIfStale(file);
+    // PVE: pve-common src/PVE/Tools.pm:lock_file_full
     if (Date.now() >= deadline) throw new SimError(`can't lock file '${name.display}' - got timeout`);
     await sleep(delay);
     delay = Math.min(delay * 2, 50);

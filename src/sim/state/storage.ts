@@ -15,6 +15,7 @@ export interface StorageCtx {
   lockTimeoutMs: number;
 }
 
+// PVE: pve-storage src/PVE/Storage.pm:storage_config
 export function getStorage(host: HostState, id: string): StorageDef {
   const s = host.storages.find((x) => x.id === id);
   if (!s) throw new SimError(`storage '${id}' does not exist`);
@@ -28,18 +29,22 @@ export function freeBytes(ctx: StorageCtx, id: string): number {
 }
 
 function noSpace(s: StorageDef, name: string, size: number, free: number): SimError {
+  // PVE: pve-storage src/PVE/Storage/LvmThinPlugin.pm:alloc_image (the `lvcreate '<vg>/<name>' error` prefix; LVM's own text is a guess)
   if (s.type === 'lvmthin' || s.type === 'lvm') {
     const ext = (b: number) => Math.max(0, Math.floor(b / (4 * 1024 * 1024)));
     return new SimError(
       `lvcreate 'pve/${name}' error:   Volume group "pve" has insufficient free space (${ext(free)} extents): ${ext(size)} required.`,
     );
   }
+  // PVE: pve-storage src/PVE/Storage/ZFSPoolPlugin.pm:zfs_request (the `zfs error` prefix; zfs's own text is a guess)
   if (s.type === 'zfspool') return new SimError(`zfs error: cannot create '${s.id}/${name}': out of space`);
+  // PVE: guess (dir/nfs: qemu-img's failure text)
   return new SimError(`unable to create image: No space left on device (need ${formatSize(size)}, free ${formatSize(Math.max(free, 0))})`);
 }
 
 export async function mutateRegistry<T>(ctx: StorageCtx, id: string, fn: (reg: StorageRegistry, s: StorageDef) => T): Promise<T> {
   const s = getStorage(ctx.host, id);
+  // PVE: pve-storage src/PVE/Storage/Plugin.pm:cluster_lock_storage
   return withLock(ctx.paths.lockDir, storageLockName(id), ctx.lockTimeoutMs, async () => {
     const reg = loadRegistry(ctx.paths, id);
     const out = fn(reg, s);
@@ -61,11 +66,13 @@ export async function allocDisk(
     let name: string;
     if (opts.cloudinit) {
       name = cloudinitName(s, vmid);
+      // PVE: guess (the plugins' alloc_image refuse an existing name, each with its own text)
       if (reg.volumes.some((v) => v.name === name)) throw new SimError(`volume '${id}:${name}' already exists`);
     } else {
       const used = new Set(
         reg.volumes.map((v) => parseDiskName(v.name)).filter((d) => d && d.vmid === vmid).map((d) => d!.n),
       );
+      // PVE: pve-storage src/PVE/Storage/Plugin.pm:get_next_vm_diskname
       let n = 0;
       while (used.has(n)) n++;
       name = diskName(s, kind, vmid, n, opts.fmt);
