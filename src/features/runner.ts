@@ -3,7 +3,11 @@
 //   1. read the guest's marker (exec cat): same script + inputs as last time → skipped, nothing else
 //   2. (re)make a private, empty run directory; push the helper library, the script (0700) and the inputs (0600)
 //   3. exec the script with the inputs file as $1 (stderr merged into stdout, in order, for the log)
-//   4. on success push the marker; always remove the run directory, so inputs never stay behind
+//   4. always remove the run directory, so inputs never stay behind; on success then push the
+//      marker, last: a run killed before it reruns the feature (and cleans up) next time
+//
+// Every converge also clears the whole run area first (cleanRunArea), skipped features or not: a
+// run killed between its script and its cleanup must not leave the inputs (secrets) in the guest.
 //
 // The feature sees only its declared inputs (never the host config); secret references among them
 // are resolved here and scrubbed from the log and from every message returned.
@@ -171,6 +175,11 @@ export async function applyFeature(
     await log.write(output);
     if (run.exitCode !== 0) return await fail(log, g, name, reason, run.exitCode, output);
 
+    // The inputs go before the marker says "applied": once it does, no later run would look here.
+    dirCreated = false;
+    if (!(await removeRunDir(driver, g, runDir, log))) {
+      return await fail(log, g, name, reason, undefined, '', `could not remove its run directory ${runDir} (it holds the inputs)`);
+    }
     await writeFile(files.marker, `${JSON.stringify(buildMarker(name, p.digest, opts.now?.() ?? new Date()))}\n`, { mode: 0o600 });
     await driver.push(g.type, g.vmid, files.marker, markerPath(name), { perms: '0600' });
     await log.write(`== ${name}: applied`);
@@ -189,13 +198,29 @@ export async function applyFeature(
   }
 }
 
-async function removeRunDir(driver: ProxmoxDriver, g: GuestRef, runDir: string, log: FeatureLog): Promise<void> {
+/**
+ * Removes every feature's run directory in the guest when one is there (what a killed run may
+ * have left: inputs with resolved secrets). Looked at before a guest's features are, whether they
+ * run or not: one read (`ls -A`), and an `rm -rf` only when something is left.
+ */
+export async function cleanRunArea(driver: ProxmoxDriver, g: GuestRef, opts: { logFile?: string; signal?: AbortSignal; scrubber?: SecretScrubber } = {}): Promise<void> {
+  const look = await driver.exec(g.type, g.vmid, ['ls', '-A', RUN_DIR], { signal: opts.signal, timeoutMs: 30_000 });
+  if (look.exitCode !== 0 || !look.stdout.trim()) return;
+  const log = new FeatureLog(opts.logFile, opts.scrubber ?? new SecretScrubber());
+  await log.write(`== removing what an interrupted run left in ${RUN_DIR}: ${look.stdout.trim().split(/\s+/).join(', ')}`);
+  if (!(await removeRunDir(driver, g, RUN_DIR, log))) throw new Error(`could not remove ${RUN_DIR} (an interrupted run left feature inputs there)`);
+}
+
+/** true when the directory is gone; a failure is logged as a warning. */
+async function removeRunDir(driver: ProxmoxDriver, g: GuestRef, runDir: string, log: FeatureLog): Promise<boolean> {
   try {
     const r = await driver.exec(g.type, g.vmid, ['rm', '-rf', runDir], { timeoutMs: 60_000 });
-    if (r.exitCode !== 0) await log.write(`warning: could not remove ${runDir}: ${r.stderr.trim()}`);
+    if (r.exitCode === 0) return true;
+    await log.write(`warning: could not remove ${runDir}: ${r.stderr.trim()}`);
   } catch (e) {
     await log.write(`warning: could not remove ${runDir}: ${(e as Error).message}`);
   }
+  return false;
 }
 
 async function fail(

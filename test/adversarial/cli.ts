@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
+const SIM_CLI = join(import.meta.dirname, '..', '..', 'dist', 'sim-cli.js');
 export const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'homelab');
 export const skip = !existsSync(CLI) && 'needs dist/cli.js (npm run build)';
 
@@ -48,6 +49,19 @@ export function workspace(label: string, opts: { fromExample?: boolean; umask?: 
     return { child, done };
   };
   return { root, config, state, start, run: (args, env) => start(args, env).done, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** Runs the simulator's own `pct`/`qm` on the workspace's host (what a person at the host would do). */
+export function simTool(w: Workspace, argv: string[], stdin?: string): Promise<Run> {
+  return new Promise((res) => {
+    const child = spawn(process.execPath, [SIM_CLI, ...argv], { env: { PATH: process.env.PATH, PHOENIX_SIM_STATE: w.state }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code, signal) => res({ code, signal, stdout, stderr }));
+    child.stdin.end(stdin ?? '');
+  });
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -17,9 +17,12 @@ const json = (file: string) => JSON.parse(readFileSync(join(w.config, file), 'ut
 const fmt = (cs: SimCall[]) => cs.map((c) => c.argv.join(' ')).join('\n');
 const mutating = (cs: SimCall[]) => cs.filter(isMutatingCall);
 
-/** The in-guest commands a no-change run may execute: feature health checks and the config's checks. */
+/**
+ * The in-guest commands a no-change run may execute: the look for leftover feature run directories
+ * (secrets an interrupted run left), feature health checks and the config's checks.
+ */
 function allowedChecks(): string[][] {
-  const out: string[][] = [];
+  const out: string[][] = [['ls', '-A', '/var/lib/phoenix/run']];
   for (const dir of ['features', join(w.config, 'features')]) {
     if (!existsSync(dir)) continue;
     for (const f of readdirSync(dir)) {

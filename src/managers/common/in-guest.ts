@@ -4,7 +4,7 @@
 
 import { join } from 'node:path';
 import { resolveGuestFeatures, type ResolvedFeature } from '../../features/registry.js';
-import { applyFeature, planFeature } from '../../features/runner.js';
+import { applyFeature, cleanRunArea, planFeature } from '../../features/runner.js';
 import { selectInputs } from '../../features/inputs.js';
 import { featureHealthChecks, hostOfIp, runHealthChecks, type HealthCheck } from '../../health/index.js';
 import type { Guest } from '../../model/guest.js';
@@ -57,6 +57,8 @@ export async function runFeatures(g: Guest, features: ResolvedFeature[], rec: St
   let ran = false;
   const ref = { type: typeOf(g), vmid: g.id };
   const shared = ctx.config.host.lxcRootInputs;
+  const logFile = join(ctx.logDir, `${g.id}.log`);
+  if (ctx.apply && features.length) await cleanRunArea(ctx.driver, ref, { logFile, signal: ctx.signal, scrubber: ctx.secrets.scrubber });
   for (const f of features) {
     const inputs = selectInputs(f, g.inputs, shared);
     if (!ctx.apply) {
@@ -74,7 +76,7 @@ export async function runFeatures(g: Guest, features: ResolvedFeature[], rec: St
       inputs,
       secrets: ctx.secrets,
       signal: ctx.signal,
-      logFile: join(ctx.logDir, `${g.id}.log`),
+      logFile,
     });
     if (r.status === 'failed') {
       rec.steps.push({ kind: 'feature', symbol: '~', summary: `feature ${f.name}`, reason: 'failed' });
