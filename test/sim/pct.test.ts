@@ -247,7 +247,7 @@ test('template: no start; linked clone of the base volume; destroy frees volumes
     await h.ok('pct', 'clone', '100', '101');
     assert.match(conf(h.dir, 101), /^rootfs: local-lvm:base-100-disk-0\/vm-101-disk-0,size=8G$/m);
     r = await h.run('pct', 'destroy', '100');
-    assert.deepEqual([r.exitCode, r.stderr], [255, "base volume 'base-100-disk-0' is still in use by linked cloned\n"]);
+    assert.deepEqual([r.exitCode, r.stderr], [255, "base volume 'base-100-disk-0' is still in use by linked clones\n"]);
     await h.ok('pct', 'destroy', '101');
     assert.equal(existsSync(join(h.dir, 'etc/pve/nodes/pve/lxc/101.conf')), false);
     r = await h.run('pct', 'status', '101');
@@ -259,7 +259,7 @@ test('destroy refuses a running CT', async () => {
   await withCt(async (h) => {
     await h.ok('pct', 'start', '100');
     const r = await h.run('pct', 'destroy', '100');
-    assert.deepEqual([r.exitCode, r.stderr], [255, 'CT 100 is running - destroy failed\n']);
+    assert.deepEqual([r.exitCode, r.stderr], [255, 'unable to destroy CT 100 - container is running\n']);
   });
 });
 

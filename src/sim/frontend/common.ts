@@ -15,6 +15,7 @@ import { existsSync, unlinkSync } from 'node:fs';
 
 export const typeWord = (kind: GuestKind): 'CT' | 'VM' => (kind === 'lxc' ? 'CT' : 'VM');
 
+// PVE: pve-guest-common src/PVE/AbstractConfig.pm:check_lock
 export function checkLock(kind: GuestKind, conf: GuestConf, skiplock = false): void {
   const lock = conf.options.lock;
   if (lock && !skiplock) throw new SimError(`${typeWord(kind)} is locked (${lock})`);
@@ -52,6 +53,7 @@ export function sectionVolumes(kind: GuestKind, options: Record<string, string>)
 }
 
 /** Snapshots need a storage that can snapshot (not raw files on a directory storage). */
+// PVE: pve-guest-common src/PVE/AbstractConfig.pm:__snapshot_prepare (has_feature 'snapshot'; pve-container src/PVE/LXC/Config.pm:has_feature)
 export function checkSnapshotFeature(ctx: SimCtx, kind: GuestKind, conf: GuestConf): void {
   for (const { key, volid } of sectionVolumes(kind, conf.options)) {
     if (key.startsWith('unused')) continue;
@@ -62,11 +64,18 @@ export function checkSnapshotFeature(ctx: SimCtx, kind: GuestKind, conf: GuestCo
 }
 
 export async function doSnapshot(ctx: SimCtx, kind: GuestKind, vmid: number, name: string, description?: string): Promise<void> {
+  // PVE: qemu-server src/PVE/API2/Qemu.pm:snapshot (pve-container src/PVE/API2/LXC/Snapshot.pm:snapshot)
+  if (name === 'current') throw new SimError("unable to use snapshot name 'current' (reserved name)");
+  // PVE: qemu-server src/PVE/API2/Qemu.pm:snapshot
+  if (kind === 'qemu' && name.toLowerCase() === 'pending') throw new SimError("unable to use snapshot name 'pending' (reserved name)");
   await updateGuest(ctx, kind, vmid, async (conf) => {
+    // PVE: pve-guest-common src/PVE/AbstractConfig.pm:__snapshot_prepare
+    if (isTemplate(conf)) throw new SimError("you can't take a snapshot if it's a template");
     checkLock(kind, conf);
-    if (name === 'current') throw new SimError(`invalid snapshot name 'current'`);
+    // PVE: pve-guest-common src/PVE/AbstractConfig.pm:__snapshot_prepare
     if (conf.snapshots[name]) throw new SimError(`snapshot name '${name}' already used`);
     checkSnapshotFeature(ctx, kind, conf);
+    // PVE: pve-guest-common src/PVE/AbstractConfig.pm:__snapshot_prepare, __snapshot_commit (config copy, snaptime, parent)
     const snap = cloneSection(conf);
     delete snap.options.lock;
     snap.options.snaptime = String(Math.floor(ctx.now() / 1000));
@@ -83,9 +92,11 @@ export async function doSnapshot(ctx: SimCtx, kind: GuestKind, vmid: number, nam
 
 export async function doDelSnapshot(ctx: SimCtx, kind: GuestKind, vmid: number, name: string): Promise<void> {
   await updateGuest(ctx, kind, vmid, async (conf) => {
+    // PVE: pve-guest-common src/PVE/AbstractConfig.pm:snapshot_delete (existence, lock, template, then the children's parent relinked)
+    if (!conf.snapshots[name]) throw new SimError(`snapshot '${name}' does not exist`);
     checkLock(kind, conf);
+    if (isTemplate(conf)) throw new SimError("you can't delete a snapshot if vm is a template");
     const snap = conf.snapshots[name];
-    if (!snap) throw new SimError(`snapshot '${name}' does not exist`);
     const parent = snap.options.parent;
     for (const s of Object.values(conf.snapshots)) {
       if (s.options.parent !== name) continue;
@@ -103,13 +114,17 @@ export async function doDelSnapshot(ctx: SimCtx, kind: GuestKind, vmid: number, 
 
 export async function doRollback(ctx: SimCtx, kind: GuestKind, vmid: number, name: string): Promise<void> {
   await updateGuest(ctx, kind, vmid, async (conf) => {
-    checkLock(kind, conf);
+    // PVE: pve-guest-common src/PVE/AbstractConfig.pm:snapshot_rollback (template, existence, lock, running)
+    if (isTemplate(conf)) throw new SimError("you can't rollback if vm is a template");
     const snap = conf.snapshots[name];
     if (!snap) throw new SimError(`snapshot '${name}' does not exist`);
+    checkLock(kind, conf);
+    // PVE: pve-container src/PVE/LXC/Config.pm:__snapshot_rollback_vm_stop; qemu-server src/PVE/QemuConfig.pm:__snapshot_rollback_vm_stop (a running guest is stopped first)
     if (isRunning(ctx, vmid)) {
-      if (kind === 'qemu' && snap.options.vmstate === undefined) throw new SimError(`unable to rollback vm ${vmid}: vm is running`);
-      clearRuntime(ctx.paths, vmid); // LXC: Proxmox stops the container first
+      clearRuntime(ctx.paths, vmid);
+      await ctx.guestfs.onStop(vmid);
     }
+    // PVE: pve-guest-common src/PVE/AbstractConfig.pm:snapshot_rollback (config from the snapshot, parent = it)
     const restored = cloneSection(snap);
     delete restored.options.snaptime;
     delete restored.options.vmstate;
@@ -126,17 +141,27 @@ export async function doRollback(ctx: SimCtx, kind: GuestKind, vmid: number, nam
  */
 export async function deleteOptions(ctx: SimCtx, kind: GuestKind, conf: GuestConf, keys: string[], force = false): Promise<void> {
   for (const key of keys) {
-    if (key === 'rootfs' || (kind === 'qemu' && key === 'vmid')) throw new SimError(`unable to delete required option '${key}'`);
     const v = conf.options[key];
-    if (v === undefined) continue;
+    // PVE: pve-container src/PVE/LXC/Config.pm:update_pct_config; qemu-server src/PVE/API2/Qemu.pm:$update_vm_api (warn and skip)
+    if (v === undefined) {
+      ctx.err(`cannot delete '${key}' - not set in current configuration!\n`);
+      continue;
+    }
+    // PVE: pve-container src/PVE/LXC/Config.pm:update_pct_config (memory, rootfs, ostype)
+    if (kind === 'lxc' && (key === 'memory' || key === 'rootfs' || key === 'ostype')) throw new SimError(`unable to delete required option '${key}'`);
+    // PVE: guess (qemu-server's vmid is no config key)
+    if (kind === 'qemu' && key === 'vmid') throw new SimError(`unable to delete required option '${key}'`);
     delete conf.options[key];
     const vol = volumePart(v);
     if (/^unused\d+$/.test(key)) {
+      // PVE: qemu-server src/PVE/QemuServer.pm:try_deallocate_drive (kept while a snapshot uses it); pve-container src/PVE/LXC/Config.pm:vmconfig_apply_pending
       if (!volumeInSnapshots(conf, vol)) await freeVolume(ctx, vol);
     } else if (isDiskKey(kind, key) && splitVolid(vol) && !v.includes('media=cdrom')) {
+      // PVE: qemu-server src/PVE/QemuServer.pm:vmconfig_delete_or_detach_drive (--force destroys, else unusedN); pve-container src/PVE/LXC/Config.pm:vmconfig_apply_pending
       if (force && !volumeInSnapshots(conf, vol)) await freeVolume(ctx, vol);
       else addUnused(conf, vol);
     } else if (kind === 'qemu' && /cloudinit/.test(vol) && splitVolid(vol)) {
+      // PVE: qemu-server src/PVE/QemuServer.pm:vmconfig_delete_or_detach_drive (a cloud-init drive is deallocated)
       await freeVolume(ctx, vol); // removing the cloud-init drive removes its volume
     }
   }
@@ -145,6 +170,7 @@ export async function deleteOptions(ctx: SimCtx, kind: GuestKind, conf: GuestCon
 const volumeInSnapshots = (conf: GuestConf, vol: string): boolean =>
   Object.values(conf.snapshots).some((s) => Object.values(s.options).some((x) => volumePart(x) === vol));
 
+// PVE: pve-guest-common src/PVE/AbstractConfig.pm:add_unused_volume (no duplicates, lowest free unusedN)
 export function addUnused(conf: GuestConf, volid: string): void {
   for (const [k, v] of Object.entries(conf.options)) if (/^unused\d+$/.test(k) && v === volid) return;
   let n = 0;
@@ -170,13 +196,17 @@ export function sizeOf(ctx: SimCtx, value: string): number {
 
 export async function doResize(ctx: SimCtx, kind: GuestKind, vmid: number, disk: string, sizeArg: string, skiplock = false): Promise<void> {
   await updateGuest(ctx, kind, vmid, async (conf) => {
+    // PVE: pve-container src/PVE/API2/LXC.pm:resize_vm; qemu-server src/PVE/API2/Qemu.pm:resize_vm (lock, disk, volume, cdrom, shrink, no-op)
     checkLock(kind, conf, skiplock);
     const value = conf.options[disk];
+    // PVE: qemu-server src/PVE/API2/Qemu.pm:resize_vm (for pct: guess)
     if (value === undefined) throw new SimError(`disk '${disk}' does not exist`);
     const vol = volumePart(value);
-    if (!splitVolid(vol)) throw new SimError(kind === 'lxc' ? `cannot resize bind mount '${disk}'` : `disk '${disk}' has no volume`);
+    // PVE: qemu-server src/PVE/API2/Qemu.pm:resize_vm (`has no associated volume`); pct bind mounts: guess
+    if (!splitVolid(vol)) throw new SimError(kind === 'lxc' ? `cannot resize bind mount '${disk}'` : `disk '${disk}' has no associated volume`);
     if (kind === 'qemu' && value.includes('media=cdrom')) throw new SimError("you can't resize a cdrom");
     const req = parseResizeArg(sizeArg);
+    // PVE: guess (the schema's size pattern refuses a bad size first)
     if (!req) throw new SimError(`invalid size '${sizeArg}'`);
     const cur = sizeOf(ctx, value);
     const next = req.relative ? cur + req.bytes : req.bytes;
@@ -194,12 +224,14 @@ export async function doResize(ctx: SimCtx, kind: GuestKind, vmid: number, disk:
 /** Converts a stopped guest into a template: disks become `base-` volumes, `template: 1`. */
 export async function doTemplate(ctx: SimCtx, kind: GuestKind, vmid: number): Promise<void> {
   await updateGuest(ctx, kind, vmid, async (conf) => {
+    // PVE: pve-container src/PVE/API2/LXC.pm:template; qemu-server src/PVE/API2/Qemu.pm:template (lock, snapshots, template, running)
     checkLock(kind, conf);
-    if (kind === 'lxc' && Object.keys(conf.snapshots).length) throw new SimError('unable to create template, because CT contains snapshots');
+    if (Object.keys(conf.snapshots).length) throw new SimError(`unable to create template, because ${typeWord(kind)} contains snapshots`);
     if (isTemplate(conf)) throw new SimError(`you can't convert a template to a template`);
     if (isRunning(ctx, vmid)) {
       throw new SimError(kind === 'lxc' ? "you can't convert a CT to template if the CT is running" : "you can't convert a VM to template if VM is running");
     }
+    // PVE: pve-container src/PVE/LXC.pm:template_create; qemu-server src/PVE/QemuServer.pm:template_create (vdisk_create_base per disk)
     for (const { key, volid } of sectionVolumes(kind, conf.options)) {
       if (key.startsWith('unused') || /cloudinit/.test(volid)) continue;
       const sv = splitVolid(volid)!;
@@ -212,12 +244,23 @@ export async function doTemplate(ctx: SimCtx, kind: GuestKind, vmid: number): Pr
   });
 }
 
-export async function doDestroy(ctx: SimCtx, kind: GuestKind, vmid: number, opts: { purge?: boolean; skiplock?: boolean; unreferenced?: boolean }): Promise<void> {
+export async function doDestroy(ctx: SimCtx, kind: GuestKind, vmid: number, opts: { purge?: boolean; skiplock?: boolean; unreferenced?: boolean; force?: boolean }): Promise<void> {
   await withGuestLock(ctx, kind, vmid, async () => {
     const ref = requireGuest(ctx.paths, ctx.host, kind, vmid);
     const conf = readConf(ref);
+    // PVE: pve-container src/PVE/API2/LXC.pm:destroy_vm; qemu-server src/PVE/API2/Qemu.pm:destroy_vm (lock, then running)
     checkLock(kind, conf, opts.skiplock);
-    if (isRunning(ctx, vmid)) throw new SimError(`${typeWord(kind)} ${vmid} is running - destroy failed`);
+    if (isRunning(ctx, vmid)) {
+      // PVE: pve-container src/PVE/API2/LXC.pm:destroy_vm (--force stops it first)
+      if (kind === 'lxc' && opts.force) {
+        ctx.err(`forced to stop CT ${vmid} before destroying!\n`);
+        ctx.warnings++;
+        clearRuntime(ctx.paths, vmid);
+        await ctx.guestfs.onStop(vmid);
+      } else {
+        throw new SimError(kind === 'lxc' ? `unable to destroy CT ${vmid} - container is running` : `VM ${vmid} is running - destroy failed`);
+      }
+    }
     const vols = new Set<string>();
     for (const s of [conf, ...Object.values(conf.snapshots)]) for (const v of sectionVolumes(kind, s.options)) vols.add(v.volid);
     for (const v of vols) {
@@ -225,7 +268,8 @@ export async function doDestroy(ctx: SimCtx, kind: GuestKind, vmid: number, opts
       if (!/(^|\/)base(vol)?-\d+-disk-\d+/.test(sv.name) || sv.name.includes('/')) continue;
       if (!ctx.host.storages.some((s) => s.id === sv.storage)) continue;
       if (loadRegistry(ctx.paths, sv.storage).volumes.some((x) => x.name.startsWith(`${sv.name}/`))) {
-        throw new SimError(`base volume '${sv.name}' is still in use by linked cloned`);
+        // PVE: qemu-server src/PVE/QemuServer.pm:destroy_vm (volume id, "cloned"); pve-storage src/PVE/Storage.pm:vdisk_free (pct: volume name, "clones")
+        throw new SimError(kind === 'qemu' ? `base volume '${v}' is still in use by linked cloned` : `base volume '${sv.name}' is still in use by linked clones`);
       }
     }
     for (const v of vols) {
@@ -236,6 +280,7 @@ export async function doDestroy(ctx: SimCtx, kind: GuestKind, vmid: number, opts
     }
     // --destroy-unreferenced-disks: every volume owned by this vmid on any storage, also those the
     // config no longer names (left by an interrupted clone or import).
+    // PVE: pve-container src/PVE/LXC.pm:destroy_lxc_container; qemu-server src/PVE/QemuServer.pm:destroy_vm
     if (opts.unreferenced) {
       for (const s of ctx.host.storages) {
         await mutateRegistry(ctx, s.id, (reg) => {
@@ -246,6 +291,7 @@ export async function doDestroy(ctx: SimCtx, kind: GuestKind, vmid: number, opts
     removeConf(ref);
     clearRuntime(ctx.paths, vmid);
     clearSshKeys(ctx.paths, vmid);
+    // PVE: pve-firewall src/PVE/Firewall.pm:remove_vmfw_conf
     const fw = firewallPath(ctx.paths, vmid);
     if (existsSync(fw)) unlinkSync(fw);
     await ctx.guestfs.destroy(vmid);
@@ -258,6 +304,7 @@ export const isLvm = (ctx: SimCtx, storage: string): boolean => {
 };
 
 /** Every netN's bridge must exist on the host (checked when a NIC comes up: start or hotplug). */
+// PVE: pve-common src/PVE/Network.pm:read_bridge_mtu (the text; when it is checked: guess)
 export function checkBridges(ctx: SimCtx, options: Record<string, string>): void {
   for (const [k, v] of Object.entries(options)) {
     if (!/^net\d+$/.test(k)) continue;

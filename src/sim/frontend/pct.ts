@@ -294,7 +294,7 @@ export async function runPct(ctx: SimCtx, call: Call): Promise<number> {
       if (p.start === '1') await start(ctx, call);
       return 0;
     case 'template': await doTemplate(ctx, 'lxc', vmid); return 0;
-    case 'destroy': await doDestroy(ctx, 'lxc', vmid, { purge: p.purge === '1', unreferenced: p['destroy-unreferenced-disks'] === '1' }); return 0;
+    case 'destroy': await doDestroy(ctx, 'lxc', vmid, { purge: p.purge === '1', force: p.force === '1', unreferenced: p['destroy-unreferenced-disks'] === '1' }); return 0;
     case 'clone': await cloneGuest(ctx, 'lxc', call); return 0;
     case 'exec': return exec(ctx, call);
     case 'push': await pushPull(ctx, call, 'push'); return 0;
