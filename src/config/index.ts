@@ -3,7 +3,7 @@
 // rules/ (cross-field checks). Every stage adds diagnostics; all run so a user sees every problem.
 import { type Diagnostic, Diagnostics } from '../diag/diagnostic.js';
 import type { PhoenixConfig } from '../model/guest.js';
-import { SecretScrubber, isSecretKey } from '../util/redact.js';
+import { SecretScrubber, secretLiterals } from '../util/redact.js';
 import { normalizeConfig } from './normalize.js';
 import { parseConfig } from './parse.js';
 import { readConfigFiles } from './read.js';
@@ -46,7 +46,10 @@ export function validateSources(sources: Partial<Record<FileRole, SourceFile>>, 
   const ctx = buildContext(parsed, normalized.guests, all);
   for (const rule of RULES) rule.run(ctx);
   const diagnostics = new Diagnostics().append(scrubSecrets(sortDiagnostics(all, sources), sources));
-  return { config: diagnostics.hasErrors() ? undefined : normalized.config, diagnostics };
+  if (diagnostics.hasErrors()) return { diagnostics };
+  // Literal secrets (warned about by plaintext-secrets) are scrubbed from everything a run prints.
+  const literals = ROLES.flatMap((r) => (sources[r] ? secretLiterals(sources[r].doc.value).map((l) => l.value) : []));
+  return { config: { ...normalized.config, secretLiterals: [...new Set(literals)] }, diagnostics };
 }
 
 /** File by file (hypervisor, LXC, VM), then by position; problems without a file first. */
@@ -65,12 +68,7 @@ function sortDiagnostics(ds: Diagnostic[], sources: Partial<Record<string, Sourc
  */
 function scrubSecrets(ds: Diagnostic[], sources: Partial<Record<string, SourceFile>>): Diagnostic[] {
   const scrubber = new SecretScrubber();
-  const collect = (v: unknown, secret: boolean): void => {
-    if (typeof v === 'string' && secret) scrubber.add(v);
-    else if (Array.isArray(v)) v.forEach((x) => collect(x, secret));
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) collect(x, isSecretKey(k) && typeof x !== 'object');
-  };
-  for (const src of Object.values(sources)) if (src) collect(src.doc.value, false);
+  for (const src of Object.values(sources)) if (src) for (const l of secretLiterals(src.doc.value)) scrubber.add(l.value);
   return ds.map((d) => ({ ...d, message: scrubber.scrub(d.message), path: scrubber.scrub(d.path) }));
 }
 

@@ -196,4 +196,6 @@ export interface PhoenixConfig {
   files: { hypervisor?: string; lxc?: string; vm?: string };
   host: HostSettings;
   guests: Map<GuestId, Guest>;
+  /** Strings written literally under secret-looking keys: scrubbed from every output of a run. */
+  secretLiterals?: readonly string[];
 }

@@ -3,7 +3,7 @@
 // stdout/stderr, real files on disk.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -72,4 +72,44 @@ export async function until(what: string, cond: () => boolean, ms = 30_000): Pro
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(10);
   }
+}
+
+/**
+ * Adds a user feature `probe` to container 200 of the example: it reads `inputs` (default
+ * hf_token, from $PHX_HF_TOKEN) and runs `script` (sh, with the inputs file as $1).
+ */
+export function withProbeFeature(w: Workspace, opts: { script?: string; inputs?: Record<string, unknown> } = {}): void {
+  const inputs = opts.inputs ?? { hf_token: { env: 'PHX_HF_TOKEN' } };
+  const dir = join(w.config, 'features', 'probe');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ name: 'probe', description: 'reads its inputs', kinds: ['lxc', 'vm'], requires: [], inputs: Object.keys(inputs), timeoutSec: 60 }));
+  writeFileSync(join(dir, 'install.sh'), `#!/bin/sh\nset -eu\n. "$(dirname "$0")/phoenix-lib.sh"\n${opts.script ?? 'phx_log "inputs received"'}\n`);
+  editConfig(w, 'phoenix_lxc_configs.json', (lxc) => {
+    const g = lxc.lxc_configs['200'];
+    g.features = ['base_setup', 'probe'];
+    Object.assign(g, inputs);
+  });
+}
+
+/** Rewrites one config file of the workspace through `edit`. */
+export function editConfig(w: Workspace, file: string, edit: (doc: any) => void): void {
+  const path = join(w.config, file);
+  const doc = JSON.parse(readFileSync(path, 'utf8'));
+  edit(doc);
+  writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`);
+}
+
+/** Every file under `dir` (recursively) whose content includes `needle`. */
+export function filesContaining(dir: string, needle: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && readFileSync(p, 'utf8').includes(needle)) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
 }

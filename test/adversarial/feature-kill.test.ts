@@ -3,28 +3,15 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { simTool, skip, sleep, until, workspace, type Workspace } from './cli.js';
+import { simTool, skip, sleep, until, withProbeFeature, workspace, type Workspace } from './cli.js';
 
 const TOKEN = 'hf_AdversarialTokenValue2026';
 
-/** The example with a user feature `token_probe` (reads hf_token) on container 200, hf_token from the environment. */
-export function withTokenProbe(w: Workspace, script = 'phx_log "token received"'): void {
-  const dir = join(w.config, 'features', 'token_probe');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ name: 'token_probe', description: 'reads hf_token', kinds: ['lxc', 'vm'], requires: [], inputs: ['hf_token'], timeoutSec: 60 }));
-  writeFileSync(join(dir, 'install.sh'), `#!/bin/sh\nset -eu\n. "$(dirname "$0")/phoenix-lib.sh"\n${script}\n`);
-  const file = join(w.config, 'phoenix_lxc_configs.json');
-  const lxc = JSON.parse(readFileSync(file, 'utf8'));
-  lxc.lxc_configs['200'].features = ['base_setup', 'token_probe'];
-  lxc.lxc_configs['200'].hf_token = { env: 'PHX_HF_TOKEN' };
-  writeFileSync(file, JSON.stringify(lxc, null, 2));
-}
-
 const runArea = (w: Workspace) => join(w.state, 'guests', '200', 'root', 'var', 'lib', 'phoenix', 'run');
 const leftovers = (w: Workspace) => (existsSync(runArea(w)) ? readdirSync(runArea(w)) : []);
-const hasMarker = (w: Workspace) => existsSync(join(w.state, 'guests', '200', 'root', 'var', 'lib', 'phoenix', 'features', 'token_probe.json'));
+const hasMarker = (w: Workspace) => existsSync(join(w.state, 'guests', '200', 'root', 'var', 'lib', 'phoenix', 'features', 'probe.json'));
 
 /** The calls the simulator finished so far (its call log). */
 const calls = (log: string): string[][] => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).argv as string[]) : []);
@@ -32,16 +19,16 @@ const calls = (log: string): string[][] => (existsSync(log) ? readFileSync(log, 
 // Each moment is "right after this call finished"; exec latency holds the next call back, so the
 // SIGKILL lands before it.
 const MOMENTS: Array<[string, (argv: string[]) => boolean]> = [
-  ['the feature script ran', (a) => a[1] === 'exec' && a.includes('/var/lib/phoenix/run/token_probe/install.sh')],
-  ['the marker was pushed', (a) => a[1] === 'push' && a.some((x) => x.endsWith('/features/token_probe.json'))],
-  ['the inputs were pushed', (a) => a[1] === 'push' && a.some((x) => x.endsWith('/token_probe/inputs.json'))],
+  ['the feature script ran', (a) => a[1] === 'exec' && a.includes('/var/lib/phoenix/run/probe/install.sh')],
+  ['the marker was pushed', (a) => a[1] === 'push' && a.some((x) => x.endsWith('/features/probe.json'))],
+  ['the inputs were pushed', (a) => a[1] === 'push' && a.some((x) => x.endsWith('/probe/inputs.json'))],
 ];
 
 for (const [moment, matches] of MOMENTS) {
   test(`up killed right after ${moment}: the next run leaves no inputs (secret) in the guest and the feature applied`, { skip }, async (t) => {
     const w = workspace('feature-kill');
     t.after(w.cleanup);
-    withTokenProbe(w);
+    withProbeFeature(w);
     const log = join(w.root, 'calls.jsonl');
     const env = { PHX_HF_TOKEN: TOKEN, PHOENIX_SIM_LOG: log };
     const first = w.start(['create', '200', '--yes'], { ...env, PHOENIX_SIM_LATENCY: 'exec=400,push=400' });
@@ -66,13 +53,13 @@ for (const [moment, matches] of MOMENTS) {
 test('a run directory left by an older run (feature since converged) is removed by the next run', { skip }, async (t) => {
   const w = workspace('feature-leftover');
   t.after(w.cleanup);
-  withTokenProbe(w);
+  withProbeFeature(w);
   const env = { PHX_HF_TOKEN: TOKEN };
   assert.equal((await w.run(['create', '200', '--yes'], env)).code, 0);
   // What a run killed between its marker and its cleanup left (the old order), made in the guest.
-  const made = await simTool(w, ['pct', 'exec', '200', '--', 'sh', '-c', `mkdir -p /var/lib/phoenix/run/token_probe && echo '"hf_token": "${TOKEN}"' > /var/lib/phoenix/run/token_probe/inputs.json`]);
+  const made = await simTool(w, ['pct', 'exec', '200', '--', 'sh', '-c', `mkdir -p /var/lib/phoenix/run/probe && echo '"hf_token": "${TOKEN}"' > /var/lib/phoenix/run/probe/inputs.json`]);
   assert.equal(made.code, 0, made.stderr);
-  assert.deepEqual(leftovers(w), ['token_probe']);
+  assert.deepEqual(leftovers(w), ['probe']);
   const again = await w.run(['create', '200', '--yes'], env);
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout + again.stderr, /200\s+ok/);

@@ -74,12 +74,14 @@ export async function openSession(ctx: CommandContext, opts: { readOnly: boolean
       throw new UsageError(`cannot create the log directory ${logDir}: ${(e as Error).message}`, 'the config directory must be writable (Phoenix keeps .phoenix/ there)');
     }
   }
+  const scrubber = new SecretScrubber();
+  for (const v of config.secretLiterals ?? []) scrubber.add(v);
   return {
     config,
     driver: selected.driver,
     driverKind: selected.kind,
     registry: new FeatureRegistry({ configDir: config.dir }),
-    secrets: { env: ctx.io.env, scrubber: new SecretScrubber(), baseDir: config.dir },
+    secrets: { env: ctx.io.env, scrubber, baseDir: config.dir },
     pending: fileRestarts(stateDir),
     inflight: fileInFlight(stateDir),
     stateDir,

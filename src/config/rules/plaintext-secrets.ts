@@ -1,6 +1,10 @@
 // Secrets written as literals in a config file end up in backups, repositories and pushed copies.
-// Warn (never echoing the value) and point at the reference forms resolved only when needed.
-import type { JsonPath } from '../json.js';
+// Warn (never echoing the value) at every string under a secret-looking key (util/redact.ts says
+// which keys: password, token, secret, credential, a qualified key such as api_key; not public
+// keys or paths such as ssh_public_keys or key_file), and point at the reference forms resolved
+// only when needed. The values are also scrubbed from every output of a run (session.ts).
+import { secretLiterals } from '../../util/redact.js';
+import { ROLES } from '../source.js';
 import type { Rule } from './context.js';
 
 const ADVICE = 'a plaintext secret in the config file; write {"env": "VAR_NAME"} or {"file": "/path/to/secret"} instead';
@@ -8,13 +12,10 @@ const ADVICE = 'a plaintext secret in the config file; write {"env": "VAR_NAME"}
 export const plaintextSecrets: Rule = {
   name: 'plaintext-secrets',
   run(ctx) {
-    const hyp = ctx.parsed.sources.hypervisor;
-    const pw = ctx.parsed.hypervisor?.portainer_api?.admin_password;
-    if (hyp && typeof pw === 'string' && pw !== '') ctx.report(hyp, 'warning', ['portainer_api', 'admin_password'], ADVICE);
-    for (const e of ctx.entries) {
-      if (e.guest?.kind !== 'vm' || typeof e.guest.cloudInit.password !== 'string') continue;
-      const at: JsonPath = ctx.keyPath(e, 'user_config', 'password');
-      ctx.report(e.src, 'warning', at[0] === 'vm_defaults' ? at : [...e.path, 'user_config', 'password'], ADVICE);
+    for (const role of ROLES) {
+      const src = ctx.parsed.sources[role];
+      if (!src) continue;
+      for (const { path } of secretLiterals(src.doc.value)) ctx.report(src, 'warning', path, ADVICE);
     }
   },
 };
