@@ -30,6 +30,15 @@ test('the original config validates: exit 0, warnings only, one line each, then 
   assert.equal(r.stderr, '');
 });
 
+test('the original config: 102 and 103 are told, before anything runs, that their lifecycle snapshots cannot be taken (bind mounts)', { skip }, async () => {
+  const r = await validate(ORIGINAL);
+  const hits = r.stdout.split('\n').filter((l) => l.includes('is a bind mount'));
+  assert.deepEqual(hits.map((l) => /lxc_configs\."(\d+)"/.exec(l)?.[1]), ['103', '102']);
+  for (const l of hits) {
+    assert.match(l, /^warning: phoenix_lxc_configs\.json:\d+:\d+: lxc_configs\."10[23]"\.enable_lifecycle_snapshots: mount_points\[0\] \(\/mnt\/pve\/quickOS\/lxc-persistent-data\/10[23]\/\w+\) is a bind mount: Proxmox cannot snapshot this container \("snapshot feature is not available"\); Phoenix will not take pre-configured, final-form$/);
+  }
+});
+
 test('--verbose adds the debug lines (core_paths from another machine)', { skip }, async () => {
   const r = await validate(ORIGINAL, '--verbose');
   assert.equal(r.code, 0);

@@ -199,3 +199,21 @@ export interface PhoenixConfig {
   /** Strings written literally under secret-looking keys: scrubbed from every output of a run. */
   secretLiterals?: readonly string[];
 }
+
+/**
+ * The container's first bind mount, if any. Proxmox checks every mount point before a snapshot,
+ * a clone or a template conversion, and a host path supports none of them.
+ */
+export function firstBindMount(g: LxcGuest): { index: number; mount: MountPointSpec } | undefined {
+  const index = g.mounts.findIndex((m) => m.kind === 'bind');
+  return index < 0 ? undefined : { index, mount: g.mounts[index] as MountPointSpec };
+}
+
+/** The snapshots a container's config asks for (lifecycle pair, template snapshot), in order. */
+export function lxcSnapshotNames(g: LxcGuest): string[] {
+  const names = new Set<string>();
+  if (g.snapshots.lifecycle) names.add('pre-configured').add('final-form');
+  if (g.snapshots.templateSnapshotName) names.add(g.snapshots.templateSnapshotName);
+  for (const n of g.snapshots.named) names.add(n);
+  return [...names];
+}

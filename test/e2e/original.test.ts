@@ -63,6 +63,10 @@ test('original config: plan names every guest that cannot be created and why, wi
   assert.equal(r.code, 1);
   assert.deepEqual(crashLines(r.stdout + r.stderr), []);
   assert.match(r.stderr, /^phoenix: guest 102: container 102: feature "traefik" not found/m);
+  // Before anything runs: 102 and 103 cannot be snapshotted (bind mounts), located in the file.
+  for (const id of ['102', '103']) {
+    assert.match(r.stderr, new RegExp(`^warning: phoenix_lxc_configs\\.json:\\d+:\\d+: lxc_configs\\."${id}"\\.enable_lifecycle_snapshots: mount_points\\[0\\] \\(\\S+\\) is a bind mount: Proxmox cannot snapshot this container`, 'm'));
+  }
   assert.match(r.stderr, /^ {4}container 102: application_script "phoenix_hypervisor_lxc_102\.sh" not found/m);
   for (const [id, script] of [['101', '101'], ['910', 'vllm'], ['914', '955'], ['917', '957'], ['801', 'vllm']]) {
     assert.match(r.stderr, new RegExp(`^phoenix: guest ${id}: container ${id}: application_script "phoenix_hypervisor_lxc_${script}\\.sh" not found`, 'm'));

@@ -214,6 +214,23 @@ test('snapshots need a storage that can snapshot', async () => {
   }
 });
 
+test('snapshots check every mount point: a bind mount has no snapshot feature (only vzdump skips it)', async () => {
+  await withCt(async (h) => {
+    // A storage volume without backup=1 is checked too; on lvmthin it can snapshot.
+    await h.ok('pct', 'set', '100', '--mp0', 'local-lvm:2,mp=/data');
+    await h.ok('pct', 'snapshot', '100', 'with-volume');
+    await h.ok('pct', 'set', '100', '--mp1', '/srv/host,mp=/host');
+    const r = await h.run('pct', 'snapshot', '100', 'with-bind');
+    assert.deepEqual([r.exitCode, r.stderr], [255, 'snapshot feature is not available\n']);
+    assert.doesNotMatch(conf(h.dir, 100), /\[with-bind\]/);
+    // The backup snapshot looks only at rootfs and backup=1 volumes.
+    await h.ok('pct', 'snapshot', '100', 'vzdump');
+    await h.ok('pct', 'set', '100', '--mp1', '/srv/host,mp=/host,backup=1');
+    const r2 = await h.run('pct', 'snapshot', '100', 'other');
+    assert.deepEqual([r2.exitCode, r2.stderr], [255, 'snapshot feature is not available\n']);
+  });
+});
+
 test('clone: running CT without --snapname refused; from a snapshot gets new disks and a new MAC', async () => {
   await withCt(async (h) => {
     await h.ok('pct', 'set', '100', '--memory', '1024');

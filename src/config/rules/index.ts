@@ -1,6 +1,7 @@
 // Every validation rule, in the order their diagnostics are listed. All run on every load, so a
 // user sees every problem at once.
 import { addresses } from './addresses.js';
+import { bindMountSnapshots } from './bind-mount-snapshots.js';
 import { buildable } from './buildable.js';
 import { cloneKind } from './clone-kind.js';
 import type { Rule } from './context.js';
@@ -35,6 +36,7 @@ export const RULES: Rule[] = [
   diskShrink,
   firewallDuplicates,
   buildable,
+  bindMountSnapshots,
   plaintextSecrets,
   notApplied,
   unknownKeys,

@@ -133,6 +133,33 @@ const cases: Case[] = [
   // buildable
   { name: 'nothing to build from', files: { lxc: lxcFile({ '200': { name: 'x' } }) }, severity: 'warning', path: 'lxc_configs."200"', message: /neither template nor clone_from_ctid/ },
   { name: 'VM with nothing to build from', files: { vm: vmFile([{ vmid: 9000, name: 'x' }]) }, severity: 'warning', file: VM, path: 'vms[0]', message: /neither template_image nor clone_from_vmid/ },
+  // bind-mount-snapshots
+  {
+    name: 'lifecycle snapshots of a container with a bind mount are said not to be taken',
+    files: { lxc: lxcFile({ '200': ct({ enable_lifecycle_snapshots: true, mount_points: [{ host_path: '/srv/certs', container_path: '/certs' }] }) }) },
+    severity: 'warning',
+    path: 'lxc_configs."200".enable_lifecycle_snapshots',
+    message: /^mount_points\[0\] \(\/srv\/certs\) is a bind mount: Proxmox cannot snapshot this container \("snapshot feature is not available"\); Phoenix will not take pre-configured, final-form$/,
+  },
+  {
+    name: 'a template snapshot of a container with a bind mount',
+    files: { lxc: lxcFile({ '200': ct({ template_snapshot_name: 'golden', zfs_volumes: [{ name: 'v', pool: 'tank', size_gb: 1, mount_point: '/v' }], mount_points: [{ host_path: '/srv/a', container_path: '/a' }] }) }) },
+    severity: 'warning',
+    path: 'lxc_configs."200".template_snapshot_name',
+    message: /Phoenix will not take golden$/,
+  },
+  {
+    name: 'a clone of a container with a bind mount',
+    files: { lxc: lxcFile({ '200': ct({ mount_points: [{ host_path: '/srv/a', container_path: '/a' }] }), '201': ct({ clone_from_ctid: '200', template: undefined }) }) },
+    path: 'lxc_configs."201".clone_from_ctid',
+    message: /^clone source 200 has a bind mount \(mount_points\[0\], \/srv\/a\): Proxmox cannot clone it/,
+  },
+  {
+    name: 'a container template with a bind mount',
+    files: { lxc: lxcFile({ '200': ct({ is_template: true, mount_points: [{ host_path: '/srv/a', container_path: '/a' }] }) }) },
+    path: 'lxc_configs."200".is_template',
+    message: /Template feature is not available/,
+  },
   // plaintext-secrets
   { name: 'plaintext admin password', files: { hypervisor: { portainer_api: { admin_password: 'hunter2hunter2' } } }, severity: 'warning', file: HYP, path: 'portainer_api.admin_password', message: /^a plaintext secret in the config file; write \{"env": "VAR_NAME"\}/ },
   { name: 'a VM password is accepted but said not to be applied', files: { vm: vmFile([vm(9000, { user_config: { password: { env: 'VM_PW' } } })]) }, severity: 'warning', file: VM, path: 'vms[0].user_config.password', message: /not applied by Phoenix/ },

@@ -3,7 +3,7 @@
 // → final snapshots. Each step observes, acts only on a difference, and is safe to re-run: a
 // second converge with no config change makes no mutating call.
 
-import type { LxcGuest } from '../../model/guest.js';
+import { firstBindMount, lxcSnapshotNames, type LxcGuest } from '../../model/guest.js';
 import { parseLxcRootfs, mountPointSizeBytes, GiB } from '../../proxmox/codecs/index.js';
 import type { GuestConfig, PveParams } from '../../proxmox/types.js';
 import type { GuestMode, GuestPlan } from '../../plan/types.js';
@@ -156,17 +156,23 @@ export async function convergeLxc(g: LxcGuest, mode: GuestMode, ctx: WorkflowCon
   }
 
   const exists = status !== null;
-  const snaps = new Set(exists ? (await driver.listSnapshots(T, g.id)).map((s) => s.name) : []);
+  // Proxmox refuses to snapshot a CT with a bind mount (validate warns): its snapshots are skipped.
+  const bind = firstBindMount(g);
+  const snapshotting = !bind;
+  if (bind && lxcSnapshotNames(g).length) {
+    rec.notes.push(`snapshots ${lxcSnapshotNames(g).join(', ')} not taken: mount_points[${bind.index}] (${bind.mount.hostPath}) is a bind mount, and Proxmox cannot snapshot a container with one`);
+  }
+  const snaps = new Set(exists && snapshotting ? (await driver.listSnapshots(T, g.id)).map((s) => s.name) : []);
   // pre-configured records the guest before its features first ran; retaking it later would
   // capture the features too, so it is only ever taken when missing.
-  if (g.snapshots.lifecycle) await ensureSnapshot(T, g.id, 'pre-configured', snaps, false, rec, ctx);
+  if (g.snapshots.lifecycle && snapshotting) await ensureSnapshot(T, g.id, 'pre-configured', snaps, false, rec, ctx);
   const featuresRan = await runFeatures(g, features, rec, ctx, exists);
   await runChecks(g, checksOf(g, features), rec, ctx);
   const finals = new Set<string>();
   if (g.snapshots.lifecycle) finals.add('final-form');
   if (g.snapshots.templateSnapshotName) finals.add(g.snapshots.templateSnapshotName);
   for (const name of g.snapshots.named) finals.add(name);
-  for (const name of finals) await ensureSnapshot(T, g.id, name, snaps, existed && (configChanged || featuresRan), rec, ctx);
+  if (snapshotting) for (const name of finals) await ensureSnapshot(T, g.id, name, snaps, existed && (configChanged || featuresRan), rec, ctx);
   if (g.isTemplate) {
     // Proxmox refuses to start a template and to convert a running CT: provision, stop, convert once.
     await rec.step('template', '+', `shut down and convert ${g.id} to a template`, { reason: 'is_template' }, async () => {

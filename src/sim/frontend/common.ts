@@ -52,16 +52,38 @@ export function sectionVolumes(kind: GuestKind, options: Record<string, string>)
   return out;
 }
 
-/** Snapshots need a storage that can snapshot (not raw files on a directory storage). */
-// PVE: pve-guest-common src/PVE/AbstractConfig.pm:__snapshot_prepare (has_feature 'snapshot'; pve-container src/PVE/LXC/Config.pm:has_feature)
-export function checkSnapshotFeature(ctx: SimCtx, kind: GuestKind, conf: GuestConf): void {
+/**
+ * Snapshots need every volume to support them: a storage that can snapshot (not raw files on a
+ * directory storage) and, for a CT, no bind or device mount point (a host path has no snapshot
+ * feature). Only the `vzdump` snapshot looks at the backed-up mount points alone.
+ */
+// PVE: pve-guest-common src/PVE/AbstractConfig.pm:__snapshot_prepare (has_feature 'snapshot')
+export function checkSnapshotFeature(ctx: SimCtx, kind: GuestKind, conf: GuestConf, snapname: string): void {
+  const unavailable = new SimError('snapshot feature is not available');
+  if (kind === 'lxc') {
+    // PVE: pve-container src/PVE/LXC/Config.pm:has_feature
+    for (const key of Object.keys(conf.options).filter((k) => k === 'rootfs' || /^mp\d+$/.test(k))) {
+      const value = conf.options[key];
+      const vol = volumePart(value);
+      const isVolume = splitVolid(vol) !== undefined;
+      // PVE: pve-container src/PVE/LXC/Config.pm:mountpoint_backup_enabled (pve-guest-common AbstractConfig.pm:__snapshot_prepare passes backup_only for vzdump)
+      if (snapname === 'vzdump' && key !== 'rootfs' && !(isVolume && /(^|,)backup=1(,|$)/.test(value))) continue;
+      // PVE: pve-storage src/PVE/Storage.pm:volume_has_feature
+      if (!isVolume) throw unavailable;
+      if (!storageCanSnapshot(ctx, vol)) throw unavailable;
+    }
+    return;
+  }
   for (const { key, volid } of sectionVolumes(kind, conf.options)) {
     if (key.startsWith('unused')) continue;
-    if (kind === 'lxc' && key !== 'rootfs' && !/backup=1/.test(conf.options[key])) continue;
-    const s = ctx.host.storages.find((x) => x.id === splitVolid(volid)!.storage);
-    if (s && (s.type === 'dir' || s.type === 'nfs') && !volid.endsWith('.qcow2')) throw new SimError('snapshot feature is not available');
+    if (!storageCanSnapshot(ctx, volid)) throw unavailable;
   }
 }
+
+const storageCanSnapshot = (ctx: SimCtx, volid: string): boolean => {
+  const s = ctx.host.storages.find((x) => x.id === splitVolid(volid)!.storage);
+  return !(s && (s.type === 'dir' || s.type === 'nfs') && !volid.endsWith('.qcow2'));
+};
 
 export async function doSnapshot(ctx: SimCtx, kind: GuestKind, vmid: number, name: string, description?: string): Promise<void> {
   // PVE: qemu-server src/PVE/API2/Qemu.pm:snapshot (pve-container src/PVE/API2/LXC/Snapshot.pm:snapshot)
@@ -74,7 +96,7 @@ export async function doSnapshot(ctx: SimCtx, kind: GuestKind, vmid: number, nam
     checkLock(kind, conf);
     // PVE: pve-guest-common src/PVE/AbstractConfig.pm:__snapshot_prepare
     if (conf.snapshots[name]) throw new SimError(`snapshot name '${name}' already used`);
-    checkSnapshotFeature(ctx, kind, conf);
+    checkSnapshotFeature(ctx, kind, conf, name);
     // PVE: pve-guest-common src/PVE/AbstractConfig.pm:__snapshot_prepare, __snapshot_commit (config copy, snaptime, parent)
     const snap = cloneSection(conf);
     delete snap.options.lock;
