@@ -2,7 +2,7 @@
 // `<configDir>/.phoenix/logs/<runId>/<vmid>.log`). Every text is scrubbed of resolved secrets
 // before it reaches the file, and the file is private to the user running Phoenix.
 
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendPrivate, privateDir } from '../util/private-fs.js';
 import { dirname } from 'node:path';
 import type { SecretScrubber } from '../util/redact.js';
 
@@ -19,8 +19,8 @@ export class FeatureLog {
     if (!this.path) return;
     let clean = this.scrubber.scrub(text);
     if (!clean.endsWith('\n')) clean += '\n';
-    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    await appendFile(this.path, clean, { mode: 0o600 });
+    privateDir(dirname(this.path));
+    appendPrivate(this.path, clean);
   }
 
   scrub(text: string): string {

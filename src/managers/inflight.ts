@@ -5,8 +5,9 @@
 // recover.ts) instead of failing on the lock forever or guessing at somebody else's lock.
 // Entries are files `<stateDir>/in-flight/<vmid>` (JSON), like the pending restarts.
 
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { privateDir, writePrivate } from '../util/private-fs.js';
 
 export interface InFlightStep {
   /** define: create/clone (+ disk import for a VM); snapshot/delsnapshot: by name; resize: a disk. */
@@ -34,9 +35,9 @@ export function fileInFlight(stateDir: string): InFlight {
       }
     },
     begin: (id, op, name) => {
-      mkdirSync(dir, { recursive: true });
+      privateDir(dir, stateDir);
       const step: InFlightStep = { op, ...(name !== undefined && { name }), pid: process.pid, at: new Date().toISOString() };
-      writeFileSync(path(id), `${JSON.stringify(step)}\n`);
+      writePrivate(path(id), `${JSON.stringify(step)}\n`);
     },
     end: (id) => rmSync(path(id), { force: true }),
   };

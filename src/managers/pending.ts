@@ -2,8 +2,9 @@
 // lines, a VM's memory) is recorded here before `set` and cleared after the restart, so a run
 // killed in between still restarts the guest on the next run instead of forgetting it.
 
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { privateDir, writePrivate } from '../util/private-fs.js';
 
 export interface PendingRestarts {
   has(vmid: number): boolean;
@@ -25,8 +26,8 @@ export function fileRestarts(stateDir: string): PendingRestarts {
       }
     },
     add: (id, why) => {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(path(id), `${why}\n`);
+      privateDir(dir, stateDir);
+      writePrivate(path(id), `${why}\n`);
     },
     clear: (id) => rmSync(path(id), { force: true }),
   };

@@ -3,7 +3,8 @@
 // A lock whose owner died on this host (kill -9, power loss) is taken over straight away; a lock
 // held from another host cannot be checked and is waited for. The lock goes away on normal exit
 // and on a fatal signal. Per-key locks (one file per guest id) use the same mechanism.
-import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { privateDir } from './private-fs.js';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -68,7 +69,7 @@ export function describeHolder(h: LockHolder): string {
 /** acquireRunLock takes the lock at `path` (creating its directory), waiting if told to. */
 export async function acquireRunLock(path: string, opts: LockOptions): Promise<Release> {
   const clock = opts.clock ?? systemClock;
-  mkdirSync(dirname(path), { recursive: true });
+  privateDir(dirname(path)); // new directories 0700; an existing one (PHOENIX_LOCK_DIR) is left alone
   let announced: string | undefined;
   for (;;) {
     opts.signal?.throwIfAborted();
@@ -94,6 +95,7 @@ export async function acquireRunLock(path: string, opts: LockOptions): Promise<R
 export async function acquireKeyLocks(dir: string, keys: readonly (string | number)[], opts: LockOptions): Promise<Release> {
   const names = [...new Set(keys.map(String))].sort();
   const held: Release[] = [];
+  privateDir(dir, dir); // the per-key directory is Phoenix's own: tightened if it was wider
   const releaseAll = () => held.splice(0).reverse().forEach((r) => r());
   try {
     for (const k of names) held.push(await acquireRunLock(join(dir, `${k.replace(/[^A-Za-z0-9._-]/g, '_')}.lock`), opts));
@@ -138,7 +140,7 @@ function newHolder(command: string): LockHolder {
 function tryCreate(path: string, h: LockHolder): boolean {
   const tmp = `${path}.${h.token}.tmp`;
   try {
-    writeFileSync(tmp, `${JSON.stringify(h)}\n`, { mode: 0o644 });
+    writeFileSync(tmp, `${JSON.stringify(h)}\n`, { mode: 0o600 });
   } catch (e) {
     // A full disk (ENOSPC) leaves the file created but empty: never leave it behind.
     try {

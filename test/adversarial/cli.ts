@@ -36,7 +36,10 @@ export function workspace(label: string, opts: { fromExample?: boolean; umask?: 
   if (opts.fromExample !== false) cpSync(EXAMPLE, config, { recursive: true });
   const state = join(root, 'sim');
   const start = (args: string[], env: Record<string, string> = {}) => {
-    const child = spawn(process.execPath, [CLI, ...args, '--config', config, '--driver', 'sim'], {
+    const argv = [CLI, ...args, '--config', config, '--driver', 'sim'];
+    // With a umask: through sh, which sets it and then execs node.
+    const [cmd, cmdArgs] = opts.umask === undefined ? [process.execPath, argv] : ['/bin/sh', ['-c', `umask ${opts.umask.toString(8).padStart(3, '0')} && exec "$0" "$@"`, process.execPath, ...argv]];
+    const child = spawn(cmd, cmdArgs, {
       cwd: root,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', PHOENIX_SIM_STATE: state, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

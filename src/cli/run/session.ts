@@ -1,7 +1,8 @@
 // The composition root of a run: config → driver → feature registry → secrets → logs. Every verb
 // that touches guests builds one Session; nothing below cli/ picks drivers or reads argv.
 
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
+import { privateDir, PRIVATE_DIR } from '../../util/private-fs.js';
 import { join } from 'node:path';
 import { FeatureRegistry } from '../../features/registry.js';
 import type { PhoenixConfig } from '../../model/guest.js';
@@ -64,12 +65,20 @@ export async function openSession(ctx: CommandContext, opts: { readOnly: boolean
     stats.calls.push({ argv: ['hostfile', f.op, f.path], exit: 0, ms: f.durationMs });
   };
   const selected = await selectDriver({ driver: ctx.globals.driver, env: ctx.io.env, configDir: config.dir, readOnly: opts.readOnly, onCall, onHostFile });
+  // .phoenix may have been made by the simulator (its state), or wider by an older version.
+  if (existsSync(stateDir)) {
+    try {
+      chmodSync(stateDir, PRIVATE_DIR);
+    } catch {
+      /* not ours to change (read-only, another owner): reads still work */
+    }
+  }
   if (selected.notice && !ctx.globals.quiet) ctx.io.stderr(`phoenix: ${selected.notice}\n`);
   const runId = new Date().toISOString().replace(/[:.]/g, '-');
   const logDir = join(stateDir, 'logs', runId);
   if (!opts.readOnly) {
     try {
-      mkdirSync(logDir, { recursive: true });
+      privateDir(logDir, stateDir);
     } catch (e) {
       throw new UsageError(`cannot create the log directory ${logDir}: ${(e as Error).message}`, 'the config directory must be writable (Phoenix keeps .phoenix/ there)');
     }
@@ -99,6 +108,8 @@ export async function openSession(ctx: CommandContext, opts: { readOnly: boolean
 export async function lockGuests(ctx: CommandContext, s: Session, ids: readonly number[], command: string): Promise<() => void> {
   const { acquireKeyLocks, describeHolder, LockBusyError } = await import('../../util/lockfile.js');
   try {
+    // Phoenix's own lock directory (not one PHOENIX_LOCK_DIR names, which may be shared) is private.
+    if (!ctx.io.env.PHOENIX_LOCK_DIR) privateDir(join(s.lockDir, 'guests'), s.lockDir);
     return await acquireKeyLocks(join(s.lockDir, 'guests'), ids, {
       wait: !ctx.options.noWait && !ctx.globals.noWait,
       command,

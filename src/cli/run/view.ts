@@ -1,11 +1,12 @@
 // The view of a run: what the user sees (live lines, plain lines or JSON events) teed with the
 // per-guest log files `<config dir>/.phoenix/logs/<run>/<id>.log` every run writes.
 
-import { appendFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { colorEnabled, createRunView, GuestLogView, teeViews, viewKind, type RunView } from '../views/index.js';
 import type { CommandContext } from '../io.js';
 import type { Session } from './session.js';
+import { appendPrivate } from '../../util/private-fs.js';
 
 export function runViewFor(ctx: CommandContext, s: Session): RunView {
   const { io, globals } = ctx;
@@ -15,8 +16,8 @@ export function runViewFor(ctx: CommandContext, s: Session): RunView {
   // Read-only runs (dry runs) write no logs: their session made no log directory.
   if (!existsSync(s.logDir)) return shown;
   const logs = new GuestLogView({
-    guest: (id) => (text) => appendFileSync(join(s.logDir, `${id}.log`), text),
-    run: (text) => appendFileSync(join(s.logDir, 'run.log'), text),
+    guest: (id) => (text) => appendPrivate(join(s.logDir, `${id}.log`), text),
+    run: (text) => appendPrivate(join(s.logDir, 'run.log'), text),
     scrub,
   });
   return teeViews(shown, logs);
