@@ -112,7 +112,7 @@ test('start/stop strictness: start on running, stop on stopped, exec on stopped 
     let r = await h.run('pct', 'stop', '100');
     assert.deepEqual([r.exitCode, r.stderr], [255, 'CT 100 not running\n']);
     r = await h.run('pct', 'exec', '100', '--', 'true');
-    assert.deepEqual([r.exitCode, r.stderr], [255, 'CT 100 not running\n']);
+    assert.deepEqual([r.exitCode, r.stderr], [255, "container '100' not running!\n"]);
     await h.ok('pct', 'start', '100');
     assert.equal(await h.ok('pct', 'status', '100'), 'status: running\n');
     r = await h.run('pct', 'start', '100');

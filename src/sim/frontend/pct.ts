@@ -25,6 +25,7 @@ import { readSshKeys, sshKeysPath } from '../state/guests.js';
 import { paramErrorText } from './params.js';
 import { readOnlyAfterCreate, usageLine } from '../../proxmox/schema/index.js';
 
+// PVE: pve-container src/PVE/API2/LXC.pm:create_vm, update_vm (parameters the API extracts instead of storing)
 const NOT_STORED = new Set([
   'vmid', 'ostemplate', 'storage', 'password', 'ssh-public-keys', 'start', 'force', 'restore', 'unique', 'pool',
   'ignore-unpack-errors', 'bwlimit', 'ha-managed', 'delete', 'digest', 'revert', 'skiplock',
@@ -48,6 +49,7 @@ export { snapshotEntries };
 /** Applies option params to a config (shared by create and set). */
 async function applyOptions(ctx: SimCtx, vmid: number, conf: GuestConf, params: Record<string, string>): Promise<void> {
   // Volumes are allocated in Proxmox's foreach_volume order: rootfs, then mp0, mp1, ...
+  // PVE: pve-container src/PVE/LXC/Config.pm:foreach_volume_full (mountpoint_names: rootfs first)
   const rank = (k: string) => (k === 'rootfs' ? -1 : /^mp\d+$/.test(k) ? Number(k.slice(2)) : 1000);
   const keys = Object.keys(params).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
   for (const key of keys) {
@@ -55,6 +57,7 @@ async function applyOptions(ctx: SimCtx, vmid: number, conf: GuestConf, params: 
     const value = params[key];
     if (isDisk(key)) conf.options[key] = await applyDiskOption(ctx, 'lxc', vmid, conf, key, value);
     else if (/^net\d+$/.test(key)) {
+      // PVE: pve-container src/PVE/LXC/Config.pm:parse_lxc_network (type veth, a hwaddr when none is given)
       const stored = normalizeOption('lxc', key, value, ctx.host.seed, vmid);
       // A running guest gets the NIC hot-plugged, which needs the bridge; a stopped one only at start.
       if (isRunning(ctx, vmid)) checkBridges(ctx, { [key]: stored });
@@ -65,6 +68,7 @@ async function applyOptions(ctx: SimCtx, vmid: number, conf: GuestConf, params: 
 
 async function create(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
+  // PVE: pve-container src/PVE/API2/LXC.pm:create_vm (default storage `local`, a bare size is `<storage>:<GiB>`, unprivileged defaults to 1)
   const storage = call.params.storage ?? 'local';
   // pve-container: a bare number for rootfs/mpN means "<storage>:<GiB>"; 'unprivileged' is read-only
   // (defaults to 1 and is only written when set).
@@ -73,15 +77,19 @@ async function create(ctx: SimCtx, call: Call): Promise<void> {
   const unprivileged = p.unprivileged ?? '1';
   delete p.unprivileged;
   await withGuestLock(ctx, 'lxc', vmid, async () => {
+    // PVE: pve-cluster src/PVE/Cluster.pm:check_vmid_unused (from pve-container src/PVE/API2/LXC.pm:create_vm)
     const found = locateGuest(ctx.paths, ctx.host, vmid);
     if (found) throw new SimError(`${found.kind === 'lxc' ? 'CT' : 'VM'} ${vmid} already exists on node '${found.node}'`);
     const mps = Object.keys(p).filter((k) => /^mp\d+$/.test(k));
+    // PVE: pve-container src/PVE/API2/LXC.pm:create_vm
     if (mps.length && p.rootfs === undefined) throw new SimError("mount points configured, but 'rootfs' not set - aborting");
     const vols = [...mps, 'rootfs'].map((k) => p[k]).filter((v) => v !== undefined).map((v) => volumePart(v)).filter((v) => !v.startsWith('/'));
+    // PVE: pve-storage src/PVE/Storage.pm:parse_volume_id
     for (const v of vols) if (!splitVolid(v)) throw new SimError(`unable to parse volume ID '${v}'`);
     const storages = vols.map((v) => splitVolid(v)!.storage);
     for (const sid of new Set(p.rootfs === undefined ? [...storages, storage] : storages)) {
       const s = getStorage(ctx.host, sid);
+      // PVE: pve-container src/PVE/API2/LXC.pm:create_vm ($check_and_activate_storage: a 400 parameter error)
       if (!s.content.includes('rootdir')) {
         throw new SimError(paramErrorText([{ param: 'storage', message: `storage '${sid}' does not support container directories` }], usageLine(call.spec)));
       }
@@ -89,28 +97,35 @@ async function create(ctx: SimCtx, call: Call): Promise<void> {
     const tmpl = resolveSource(ctx, p.ostemplate, 'vztmpl');
     const sshKeys = p['ssh-public-keys'] !== undefined ? readKeyFile(p['ssh-public-keys']) : undefined;
     const ref: GuestRef = { kind: 'lxc', node: ctx.host.node, vmid, path: requirePathFor(ctx, vmid) };
+    // PVE: pve-guest-common src/PVE/AbstractConfig.pm:create_and_lock_config (lock: create while the task runs)
     const conf: GuestConf = { options: { lock: 'create' }, lxc: [], snapshots: {}, extra: {} };
     writeConf(ref, conf);
     try {
+      // PVE: pve-container src/PVE/API2/LXC.pm:create_vm (no rootfs: 4 GiB on the default storage)
       const params = { ...p, rootfs: p.rootfs ?? `${storage}:4` };
       await applyOptions(ctx, vmid, conf, params);
+      // PVE: pve-container src/PVE/LXC/Setup.pm:new (detects arch and ostype from the extracted root; here: from the template's name, guess)
       conf.options.arch ??= archFromTemplate(tmpl.path);
       conf.options.ostype ??= ostypeFromTemplate(tmpl.path);
       // Proxmox's defaults after the archive is extracted.
+      // PVE: pve-container src/PVE/API2/LXC.pm:create_vm (hostname CT<vmid>, memory 512, swap 512)
       conf.options.hostname ||= `CT${vmid}`;
       conf.options.memory ||= '512';
       conf.options.swap ??= '512';
       if (unprivileged === '1') conf.options.unprivileged = '1';
+      // PVE: pve-container src/PVE/LXC/Create.pm:restore_tar_archive; src/PVE/LXC/Setup.pm:new (the task's first lines; the tar totals are a guess)
       const archive = tmpl.volid?.startsWith('local:') ? `/var/lib/vz/template/cache/${basename(tmpl.path)}` : tmpl.path;
       ctx.out(`extracting archive '${archive}'\nTotal bytes read: ${tmpl.size} (${Math.round(tmpl.size / 1048576)}MiB, 120MiB/s)\n`);
       ctx.out(`Detected container architecture: ${conf.options.arch}\n`);
       await ctx.guestfs.create(vmid, { kind: 'lxc', template: tmpl.volid ?? tmpl.path });
       // post_create_hook installs the keys for root; the guest filesystem writes them at start.
+      // PVE: pve-container src/PVE/LXC/Setup/Base.pm:post_create_hook
       if (sshKeys !== undefined) writeFileAtomic(sshKeysPath(ctx.paths, vmid), sshKeys);
       delete conf.options.lock;
       writeConf(ref, conf);
     } catch (e) {
       // Proxmox removes the half-created CT and its volumes on failure.
+      // PVE: pve-container src/PVE/API2/LXC.pm:create_vm (`unable to create CT <id> - <error>`, volumes destroyed)
       await releaseVolumes(ctx, conf);
       const { unlinkSync } = await import('node:fs');
       try {
@@ -136,10 +151,13 @@ async function releaseVolumes(ctx: SimCtx, conf: GuestConf): Promise<void> {
 async function set(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
   await updateGuest(ctx, 'lxc', vmid, async (conf) => {
+    // PVE: pve-container src/PVE/API2/LXC/Config.pm:update_vm (check_lock unless --skiplock)
     checkLock('lxc', conf, call.params.skiplock === '1');
+    // PVE: pve-container src/PVE/LXC/Config.pm:update_pct_config (`unable to modify read-only option: 'unprivileged'`)
     const ro = readOnlyAfterCreate('pct', 'set', call.params);
     if (ro) throw new SimError(ro);
     const del = (call.params.delete ?? '').split(/[,;\s]+/).filter(Boolean);
+    // PVE: pve-container src/PVE/LXC/Config.pm:update_pct_config
     if (del.includes('unprivileged')) throw new SimError(`unable to delete read-only option: 'unprivileged'`);
     await deleteOptions(ctx, 'lxc', conf, del);
     await applyOptions(ctx, vmid, conf, call.params);
@@ -150,9 +168,10 @@ async function start(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
   await withGuestLock(ctx, 'lxc', vmid, async () => {
     const conf = readConf(requireGuest(ctx.paths, ctx.host, 'lxc', vmid));
-    checkLock('lxc', conf, call.params.skiplock === '1');
-    if (isTemplate(conf)) throw new SimError(`you can't start a CT if it's a template`);
+    // PVE: pve-container src/PVE/API2/LXC/Status.pm:vm_start (running, then template, then lock unless --skiplock)
     if (isRunning(ctx, vmid)) throw new SimError(`CT ${vmid} already running`);
+    if (isTemplate(conf)) throw new SimError(`you can't start a CT if it's a template`);
+    checkLock('lxc', conf, call.params.skiplock === '1');
     checkBridges(ctx, conf.options);
     await ctx.guestfs.onStart(vmid, 'lxc', { ...lxcIdentity(vmid, conf), sshKeys: readSshKeys(ctx.paths, vmid) }, conf.options.ostype);
     writeRuntime(ctx.paths, vmid, { status: 'running', startedAt: ctx.now(), pid: 10000 + (vmid % 50000) });
@@ -163,8 +182,9 @@ async function stop(ctx: SimCtx, call: Call, graceful: boolean): Promise<void> {
   const vmid = vmidOf(call);
   await withGuestLock(ctx, 'lxc', vmid, async () => {
     const conf = readConf(requireGuest(ctx.paths, ctx.host, 'lxc', vmid));
-    if (graceful || call.params.skiplock !== '1') checkLock('lxc', conf, call.params.skiplock === '1');
+    // PVE: pve-container src/PVE/API2/LXC/Status.pm:vm_stop, vm_shutdown (not running, then the lock; stop honours --skiplock)
     if (!isRunning(ctx, vmid)) throw new SimError(`CT ${vmid} not running`);
+    if (graceful || call.params.skiplock !== '1') checkLock('lxc', conf, call.params.skiplock === '1');
     clearRuntime(ctx.paths, vmid);
     await ctx.guestfs.onStop(vmid);
   });
@@ -174,8 +194,8 @@ async function reboot(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
   await withGuestLock(ctx, 'lxc', vmid, async () => {
     const conf = readConf(requireGuest(ctx.paths, ctx.host, 'lxc', vmid));
-    checkLock('lxc', conf);
-    if (!isRunning(ctx, vmid)) throw new SimError(`CT ${vmid} not running`);
+    // PVE: pve-container src/PVE/API2/LXC/Status.pm:vm_reboot (says `VM`; no lock check: src/PVE/LXC.pm:vm_reboot)
+    if (!isRunning(ctx, vmid)) throw new SimError(`VM ${vmid} not running`);
     await ctx.guestfs.onStart(vmid, 'lxc', { ...lxcIdentity(vmid, conf), sshKeys: readSshKeys(ctx.paths, vmid) }, conf.options.ostype);
     writeRuntime(ctx.paths, vmid, { ...readRuntime(ctx.paths, vmid), startedAt: ctx.now() });
   });
@@ -185,11 +205,13 @@ function status(ctx: SimCtx, call: Call): void {
   const vmid = vmidOf(call);
   const conf = readConf(requireGuest(ctx.paths, ctx.host, 'lxc', vmid));
   const rt = readRuntime(ctx.paths, vmid);
+  // PVE: pve-container src/PVE/CLI/pct.pm:status (`status: <s>`; --verbose: every vmstatus key sorted)
   if (call.params.verbose !== '1') {
     ctx.out(`status: ${rt.status}\n`);
     return;
   }
   const running = rt.status === 'running';
+  // PVE: pve-container src/PVE/LXC.pm:vmstatus (name = hostname or CT<id>; the counters are constants: guess)
   const stat: Record<string, string | number | undefined> = {
     cpus: Number(conf.options.cores ?? 1),
     disk: 0,
@@ -215,6 +237,7 @@ function status(ctx: SimCtx, call: Call): void {
   for (const k of Object.keys(stat).sort()) if (stat[k] !== undefined) ctx.out(`${k}: ${stat[k]}\n`);
 }
 
+// PVE: pve-container src/PVE/CLI/pct.pm:list
 function list(ctx: SimCtx): void {
   const rows = listVmids(ctx.paths, ctx.host, 'lxc').map((vmid) => {
     const conf = readConf({ kind: 'lxc', node: ctx.host.node, vmid, path: requirePathFor(ctx, vmid) });
@@ -232,6 +255,7 @@ export function configCommand(ctx: SimCtx, call: Call, kind: 'lxc' | 'qemu'): vo
   const conf = readConf(requireGuest(ctx.paths, ctx.host, kind, vmidOf(call)));
   if (call.params.snapshot) {
     const snap = conf.snapshots[call.params.snapshot];
+    // PVE: pve-guest-common src/PVE/AbstractConfig.pm:load_snapshot_config
     if (!snap) throw new SimError(`snapshot '${call.params.snapshot}' does not exist`);
     ctx.out(printConfigCommand(snap));
     return;
@@ -239,6 +263,7 @@ export function configCommand(ctx: SimCtx, call: Call, kind: 'lxc' | 'qemu'): vo
   ctx.out(printConfigCommand(conf));
 }
 
+// PVE: pve-guest-common src/PVE/GuestHelpers.pm:print_snapshot_tree; pve-container src/PVE/API2/LXC/Snapshot.pm:list (`current`, "You are here!")
 export function listSnapshots(ctx: SimCtx, call: Call, kind: 'lxc' | 'qemu'): void {
   const conf = readConf(requireGuest(ctx.paths, ctx.host, kind, vmidOf(call)));
   ctx.out(printSnapshotTree(snapshotEntries(conf)));
@@ -246,9 +271,10 @@ export function listSnapshots(ctx: SimCtx, call: Call, kind: 'lxc' | 'qemu'): vo
 
 async function exec(ctx: SimCtx, call: Call): Promise<number> {
   const vmid = vmidOf(call);
+  // PVE: pve-container src/PVE/CLI/pct.pm:exec (load_config, `container '<id>' not running!`, then `missing command` without a newline)
   requireGuest(ctx.paths, ctx.host, 'lxc', vmid);
-  if (!isRunning(ctx, vmid)) throw new SimError(`CT ${vmid} not running`);
-  if (call.extra.length === 0) throw new SimError('missing command');
+  if (!isRunning(ctx, vmid)) throw new SimError(`container '${vmid}' not running!`);
+  if (call.extra.length === 0) throw new SimError('missing command at /usr/share/perl5/PVE/CLI/pct.pm line 246.');
   const r = await ctx.guestfs.exec(vmid, call.extra, { stdin: ctx.stdin });
   ctx.out(r.stdout);
   ctx.err(r.stderr);
@@ -257,13 +283,19 @@ async function exec(ctx: SimCtx, call: Call): Promise<number> {
 
 async function pushPull(ctx: SimCtx, call: Call, dir: 'push' | 'pull'): Promise<void> {
   const vmid = vmidOf(call);
-  requireGuest(ctx.paths, ctx.host, 'lxc', vmid);
-  if (!isRunning(ctx, vmid)) throw new SimError(`CT ${vmid} not running`);
   const opts = { perms: call.params.perms, user: call.params.user, group: call.params.group };
-  if (dir === 'push') await ctx.guestfs.push(vmid, call.params.file, call.params.destination, opts);
-  else await ctx.guestfs.pull(vmid, call.params.path, call.params.destination);
+  // PVE: pve-container src/PVE/CLI/pct.pm:push, pull (under the config lock; running checked first; pull's die has no newline)
+  await withGuestLock(ctx, 'lxc', vmid, async () => {
+    if (!isRunning(ctx, vmid)) {
+      throw new SimError(dir === 'push' ? 'can only push files to a running CT' : 'can only pull files from a running VM at /usr/share/perl5/PVE/CLI/pct.pm line 664.');
+    }
+    requireGuest(ctx.paths, ctx.host, 'lxc', vmid);
+    if (dir === 'push') await ctx.guestfs.push(vmid, call.params.file, call.params.destination, opts);
+    else await ctx.guestfs.pull(vmid, call.params.path, call.params.destination);
+  });
 }
 
+// PVE: pve-container src/PVE/CLI/pct.pm:unlock; qemu-server src/PVE/CLI/qm.pm:unlock (the lock removed, no lock check)
 async function unlock(ctx: SimCtx, call: Call, kind: 'lxc' | 'qemu'): Promise<void> {
   await updateGuest(ctx, kind, vmidOf(call), (conf) => {
     delete conf.options.lock;
@@ -300,6 +332,7 @@ export async function runPct(ctx: SimCtx, call: Call): Promise<number> {
     case 'push': await pushPull(ctx, call, 'push'); return 0;
     case 'pull': await pushPull(ctx, call, 'pull'); return 0;
     case 'unlock': await unlock(ctx, call, 'lxc'); return 0;
+    // PVE: guess (commands outside the simulated set)
     default: throw new SimError(`pct ${call.command}: not simulated`);
   }
 }
