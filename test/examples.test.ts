@@ -13,7 +13,7 @@ const FRESH_HOST = {
   bridges: ['vmbr0'],
   guestStorages: ['local-lvm'],
   ctTemplates: ['local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst', 'local:vztmpl/ubuntu-24.04-standard_24.04-2_amd64.tar.zst'],
-  images: ['local:import/debian-12-genericcloud-amd64.qcow2', 'local:import/noble-server-cloudimg-amd64.img'],
+  images: ['local:import/debian-12-genericcloud-amd64.qcow2', 'local:import/noble-server-cloudimg-amd64.qcow2'],
 };
 
 test('phoenix validate passes on examples/homelab with no warnings', async () => {

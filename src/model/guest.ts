@@ -165,8 +165,12 @@ export interface VmNfsVolume {
 
 export interface VmGuest extends GuestCommon {
   kind: 'vm';
-  /** Cloud image (storage volume id like local:import/x.img or a file name/url). */
+  /** Cloud image (a file name on `local` import storage, a volume id like local:import/x.qcow2, a host path, or an https URL). */
   image?: string;
+  /** For an https `image`: the file name to store it under on import storage. */
+  imageFile?: string;
+  /** For an https `image`: the checksum download-url verifies (`sha256:hex`). */
+  imageChecksum?: { algorithm: string; value: string };
   storage?: string;
   diskSizeGb?: number;
   bridge?: string;

@@ -140,7 +140,7 @@ test('fresh host: the workflows in plan mode behind readOnlyDriver never reach t
   assert.deepEqual(reached, []);
   assert.deepEqual(execs, [], 'nothing to read in guests that do not exist');
   assert.deepEqual(summaries(planOf(r, 400)).slice(0, 2), ['+ create 400 from local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst', '~ raw lxc.* lines']);
-  assert.equal(planOf(r, 410).steps[0].summary, 'create 410');
+  assert.equal(planOf(r, 410).steps[0].summary, 'create 410 with scsi0 imported from local:import/debian-12-genericcloud-amd64.qcow2 to local-lvm');
 });
 
 test('converged host with changes pending: plan and --dry-run change nothing; the trapped workflows only read', async () => {

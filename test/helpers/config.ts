@@ -34,7 +34,7 @@ export function ct(over: Record<string, unknown> = {}): Record<string, unknown> 
 
 /** A VM that passes every rule on its own. */
 export function vm(vmid: number, over: Record<string, unknown> = {}): Record<string, unknown> {
-  return { vmid, name: `vm${vmid}`, template_image: 'noble-server-cloudimg-amd64.img', ...over };
+  return { vmid, name: `vm${vmid}`, template_image: 'noble-server-cloudimg-amd64.qcow2', ...over };
 }
 
 export const lxcFile = (guests: Record<string, unknown>, root: Record<string, unknown> = {}) => ({ ...root, lxc_configs: guests });

@@ -155,7 +155,7 @@ export function genConfig(opts: GenOptions = {}): GeneratedConfig {
     vmid: roles.vmTemplate,
     name: 'bench-cloud-template',
     is_template: true,
-    template_image: 'local:import/noble-server-cloudimg-amd64.img',
+    template_image: 'local:import/noble-server-cloudimg-amd64.qcow2',
     network_config: { ip: 'dhcp', nameserver: '10.20.0.1' },
     user_config: { username: 'bench' },
   });

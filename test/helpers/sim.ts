@@ -87,4 +87,4 @@ export function treeHash(dir: string): string {
 
 export const DEBIAN = 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst';
 export const UBUNTU = 'local:vztmpl/ubuntu-24.04-standard_24.04-2_amd64.tar.zst';
-export const NOBLE = 'local:import/noble-server-cloudimg-amd64.img';
+export const NOBLE = 'local:import/noble-server-cloudimg-amd64.qcow2';

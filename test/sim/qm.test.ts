@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simHarness, NOBLE } from '../helpers/sim.js';
 import { runSim } from '../../src/sim/frontend/run.js';
+import { addTemplate } from '../../src/sim/state/admin.js';
 
 const conf = (dir: string, id: number) => readFileSync(join(dir, 'etc/pve/nodes/pve/qemu-server', `${id}.conf`), 'utf8');
 
@@ -35,7 +36,8 @@ test('qm create assigns smbios1 uuid, vmgenid, meta, a BC:24:11 MAC and a defaul
 
 test('import a cloud image, attach it, resize, cloud-init drive, template; start on a template fails', async () => {
   await withVm(async (h) => {
-    const out = await h.ok('qm', 'importdisk', '9000', NOBLE, 'local-lvm');
+    // qm disk import takes a host file (the volume's path, as `pvesm path` prints it), not a volume id.
+    const out = await h.ok('qm', 'importdisk', '9000', '/var/lib/vz/import/noble-server-cloudimg-amd64.qcow2', 'local-lvm');
     assert.match(out, /^unused0: successfully imported disk 'local-lvm:vm-9000-disk-0'$/m);
     assert.match(conf(h.dir, 9000), /^unused0: local-lvm:vm-9000-disk-0$/m);
     await h.ok('qm', 'set', '9000', '--scsi0', 'local-lvm:vm-9000-disk-0', '--ide2', 'local-lvm:cloudinit', '--boot', 'order=scsi0');
@@ -187,4 +189,48 @@ test('qm --sshkeys takes a file and stores its keys URI-escaped; a missing file 
     const r = await h.run('qm', 'set', '9000', '--sshkeys', join(h.dir, 'nope.pub'));
     assert.deepEqual([r.exitCode, r.stderr], [255, `unable to open file '${join(h.dir, 'nope.pub')}' - No such file or directory\n`]);
   });
+});
+
+test('qm disk import refuses a volume id or a missing path: the source must be a regular file on the host', async () => {
+  await withVm(async (h) => {
+    let r = await h.run('qm', 'disk', 'import', '9000', NOBLE, 'local-lvm');
+    assert.deepEqual([r.exitCode, r.stderr], [255, `${NOBLE}: non-existent or non-regular file\n`]);
+    r = await h.run('qm', 'disk', 'import', '9000', '/var/lib/vz/import/nothing.qcow2', 'local-lvm');
+    assert.deepEqual([r.exitCode, r.stderr], [255, '/var/lib/vz/import/nothing.qcow2: non-existent or non-regular file\n']);
+    assert.doesNotMatch(conf(h.dir, 9000), /unused0/);
+  });
+});
+
+test('import-from: an import volume must be named .qcow2/.raw/.vmdk, be of type images or import, and exist', async () => {
+  const h = simHarness();
+  try {
+    const create = (src: string) => h.run('qm', 'create', '200', '--scsi0', `local-lvm:0,import-from=${src}`);
+    let r = await create('local:import/noble-server-cloudimg-amd64.img');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "unable to parse directory volume name 'import/noble-server-cloudimg-amd64.img'\n"]);
+    r = await create('local:import/appliance.ovf');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "volume 'local:import/appliance.ovf' - not a QEMU image format 'ovf'\n"]);
+    r = await create('local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst');
+    assert.equal(r.exitCode, 255);
+    assert.match(r.stderr, /^400 Parameter verification failed\.\nscsi0: local:vztmpl\/debian-12-standard_12\.7-1_amd64\.tar\.zst has wrong type 'vztmpl' - needs to be 'images' or 'import'\n/);
+    r = await create('local:import/missing.qcow2');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "unable to create VM 200 - failed to stat '/var/lib/vz/import/missing.qcow2'\n"]);
+    r = await create('/tmp/phoenix-no-such-image.qcow2');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "unable to create VM 200 - can't find file '/tmp/phoenix-no-such-image.qcow2'\n"]);
+    assert.equal((await h.run('qm', 'status', '200')).exitCode, 255, 'nothing was created');
+    // The accepted form: the disk is a copy of the image, its size the image's.
+    await h.ok('qm', 'create', '200', '--scsi0', `local-lvm:0,import-from=${NOBLE}`, '--boot', 'order=scsi0');
+    assert.match(conf(h.dir, 200), /^scsi0: local-lvm:vm-200-disk-0,size=3584M$/m);
+  } finally {
+    h.cleanup();
+  }
+});
+
+test('sim add-template refuses an import file name Proxmox cannot parse', async () => {
+  const h = simHarness();
+  try {
+    await assert.rejects(addTemplate(h.dir, 'local:import/noble-server-cloudimg-amd64.img'), /unable to parse directory volume name 'import\/noble-server-cloudimg-amd64\.img'/);
+    await addTemplate(h.dir, 'local:import/jammy-server-cloudimg-amd64.qcow2');
+  } finally {
+    h.cleanup();
+  }
 });

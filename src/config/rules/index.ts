@@ -20,6 +20,7 @@ import { notApplied } from './not-applied.js';
 import { plaintextSecrets } from './plaintext-secrets.js';
 import { references } from './references.js';
 import { unknownKeys } from './unknown-keys.js';
+import { vmImage } from './vm-image.js';
 
 export const RULES: Rule[] = [
   guestIds,
@@ -34,6 +35,7 @@ export const RULES: Rule[] = [
   duplicateIp,
   mountPaths,
   diskShrink,
+  vmImage,
   firewallDuplicates,
   buildable,
   bindMountSnapshots,

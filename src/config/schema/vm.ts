@@ -41,7 +41,7 @@ const vmSettings = {
   is_template: bool().optional(),
   clone_from_vmid: guestRef().optional(),
   full_clone: bool().optional(),
-  template_image: nonEmpty('a cloud image file name, storage volume id or URL').optional(),
+  template_image: nonEmpty('a cloud image file name, storage volume id, host path or https URL').optional(),
   dependencies: z.array(guestRef(), expecting('a list of guest ids')).optional(),
   cores: int(1, 8192).optional(),
   memory_mb: int(16).optional(),

@@ -2,6 +2,7 @@
 // change to them is followed by one `qm cloudinit update` (and takes effect at the next boot).
 
 import type { HostSettings, VmGuest } from '../../model/guest.js';
+import { imageSource } from '../../model/vm-image.js';
 import { formatQemuNet, formatStartup } from '../../proxmox/codecs/index.js';
 import type { PveParams } from '../../proxmox/types.js';
 import type { DesiredOption } from '../common/options.js';
@@ -60,9 +61,14 @@ export function vmCreateHardware(g: VmGuest): PveParams {
   return { scsihw: 'virtio-scsi-pci', serial0: 'socket', vga: 'serial0', ostype: 'l26', ide2: `${storage}:cloudinit` };
 }
 
-/** The cloud image as a volume id: as given when it names a storage, else on `local` (content import). */
+/** The boot disk made from the image by `qm create` itself (PVE ≥ 7.2: `STORAGE:0,import-from=SOURCE`). */
+export function bootDiskFrom(image: string, storage: string): PveParams {
+  return { scsi0: `${storage}:0,import-from=${image}`, boot: 'order=scsi0' };
+}
+
+/** The cloud image as `import-from` takes it: a volume id (bare names on `local` import storage) or a host path. */
 export function imageVolume(g: VmGuest): string | undefined {
   if (!g.image) return undefined;
-  if (g.image.includes(':') || g.image.startsWith('/')) return g.image;
-  return `local:import/${g.image}`;
+  const src = imageSource(g.image, g.imageFile);
+  return src.kind === 'path' ? src.path : src.volid;
 }

@@ -1,10 +1,11 @@
-// The VM workflow: ensure defined (clone, or create from a cloud image: qm create + disk import
-// + scsi0/boot + cloud-init drive) → options as a diff (+ `qm cloudinit update` only when a
+// The VM workflow: ensure defined (clone, or create from a cloud image: one qm create with
+// scsi0 import-from=, boot and the cloud-init drive) → options as a diff (+ `qm cloudinit update` only when a
 // cloud-init option changed) → disk growth → firewall → start → wait for the guest agent and
 // cloud-init → features (guest agent exec) → health → snapshots; `is_template` VMs are then shut
 // down and turned into templates once, and later runs only verify them.
 
 import type { VmGuest } from '../../model/guest.js';
+import { imageProblem, imageSource } from '../../model/vm-image.js';
 import { diskBus, GiB, parseQemuDisk, parseSize } from '../../proxmox/codecs/index.js';
 import type { GuestConfig, PveParams } from '../../proxmox/types.js';
 import { overallSymbol, type GuestMode, type GuestPlan } from '../../plan/types.js';
@@ -16,7 +17,7 @@ import { ensureSnapshot } from '../common/snapshots.js';
 import { journaled } from '../inflight.js';
 import { GuestFailure, type WorkflowContext } from '../context.js';
 import { StepRecorder } from '../recorder.js';
-import { CLOUD_INIT_KEYS, desiredVmOptions, imageVolume, vmCreateHardware } from './options.js';
+import { bootDiskFrom, CLOUD_INIT_KEYS, desiredVmOptions, imageVolume, vmCreateHardware } from './options.js';
 import { ensureNfsVolumes } from './volumes.js';
 import { waitForAgent, waitForCloudInit } from './wait.js';
 
@@ -36,16 +37,15 @@ async function define(g: VmGuest, rec: StepRecorder, ctx: WorkflowContext): Prom
   }
   const image = imageVolume(g);
   if (!image) throw new GuestFailure(g.id, `VM ${g.id} does not exist and has neither "template_image" nor "clone_from_vmid" to create it from`);
+  const src = imageSource(g.image!, g.imageFile);
+  const problem = imageProblem(src);
+  if (problem) throw new GuestFailure(g.id, `template_image: ${problem}`);
+  if (src.kind === 'url') throw new GuestFailure(g.id, 'template_image: an https URL is not downloaded yet; put the image on import storage and name it');
   const storage = g.storage ?? 'local-lvm';
-  const params: PveParams = { ...asParams(desiredVmOptions(g, ctx.config.host)), ...vmCreateHardware(g) };
-  await rec.step('create', '+', `create ${g.id}`, { reason: 'guest does not exist' }, () => driver.create(T, g.id, params));
-  await rec.step('import-disk', '+', `import ${image} to ${storage} as scsi0`, {}, async () => {
-    await driver.importDisk(g.id, image, storage);
-    const cfg = await driver.config(T, g.id);
-    const unused = Object.entries(cfg?.options ?? {}).find(([k]) => /^unused\d+$/.test(k));
-    if (!unused) throw new GuestFailure(g.id, `qm disk import left no unused disk on VM ${g.id}`);
-    await driver.set(T, g.id, { scsi0: unused[1], boot: 'order=scsi0' });
-  });
+  // One call: the boot disk is copied from the image by qm create itself (`import-from`), so a
+  // failed create leaves nothing behind, and no host path is needed (qm disk import takes only one).
+  const params: PveParams = { ...asParams(desiredVmOptions(g, ctx.config.host)), ...vmCreateHardware(g), ...bootDiskFrom(image, storage) };
+  await rec.step('create', '+', `create ${g.id} with scsi0 imported from ${image} to ${storage}`, { reason: 'guest does not exist' }, () => driver.create(T, g.id, params));
 }
 
 async function configure(g: VmGuest, cfg: GuestConfig, running: boolean, rec: StepRecorder, ctx: WorkflowContext): Promise<boolean> {

@@ -11,7 +11,7 @@ import { isDiskKey, splitVolid, volumePart } from '../state/volumes.js';
 import { addUnused } from './common.js';
 import type { SimCtx } from './context.js';
 import { parseOption, printOption } from './normalize.js';
-import { resolveImageSource } from './sources.js';
+import { resolveImportFrom } from './sources.js';
 
 const NEW_VOLUME = /^([a-z][a-z0-9\-_.]*[a-z0-9]):(\d+(?:\.\d+)?)$/i;
 
@@ -45,7 +45,7 @@ export async function applyDiskOption(ctx: SimCtx, kind: GuestKind, vmid: number
     checkContent(ctx, kind, storage);
     let size = Math.round(Number(m[2]) * GiB);
     if (kind === 'qemu' && v['import-from']) {
-      size = resolveImageSource(ctx, v['import-from']).size;
+      size = resolveImportFrom(ctx, v['import-from']).size;
       delete v['import-from'];
     } else if (size === 0) {
       throw new SimError(`unable to create disk '${key}': size must be greater than 0`);

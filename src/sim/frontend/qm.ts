@@ -23,7 +23,8 @@ import { configCommand, listSnapshots, unlock } from './pct.js';
 import { printQmList, printRecursive } from './printers.js';
 import { perlJsonPretty } from './json.js';
 import { vmIdentity } from './identity.js';
-import { resolveImageSource } from './sources.js';
+import { checkImportFrom, resolveDiskImportSource } from './sources.js';
+import { usageLine } from '../../proxmox/schema/index.js';
 
 const NOT_STORED = new Set([
   'vmid', 'archive', 'bwlimit', 'ha-managed', 'import-working-storage', 'live-restore', 'pool', 'start', 'storage', 'unique',
@@ -74,9 +75,19 @@ function defaultBoot(conf: GuestConf): string | undefined {
   return devs.length ? `order=${devs.join(';')}` : undefined;
 }
 
+/** Every `import-from=` of the call, checked before the guest is touched (check_storage_access). */
+function checkImportSources(ctx: SimCtx, call: Call): void {
+  for (const [key, value] of Object.entries(call.params)) {
+    if (!isDiskKey('qemu', key) || !value.includes('import-from=')) continue;
+    const src = parseOption('qemu', key, value)['import-from'];
+    if (src) checkImportFrom(ctx, key, src, usageLine(call.spec));
+  }
+}
+
 async function create(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
   const p = call.params;
+  checkImportSources(ctx, call);
   await withGuestLock(ctx, 'qemu', vmid, async () => {
     const found = locateGuest(ctx.paths, ctx.host, vmid);
     if (found) throw new SimError(`${found.kind === 'lxc' ? 'CT' : 'VM'} ${vmid} already exists on node '${found.node}'`);
@@ -113,6 +124,7 @@ async function create(ctx: SimCtx, call: Call): Promise<void> {
 
 async function set(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
+  checkImportSources(ctx, call);
   await updateGuest(ctx, 'qemu', vmid, async (conf) => {
     checkLock('qemu', conf, call.params.skiplock === '1');
     await deleteOptions(ctx, 'qemu', conf, (call.params.delete ?? '').split(/[,;\s]+/).filter(Boolean), call.params.force === '1');
@@ -219,7 +231,7 @@ async function importDisk(ctx: SimCtx, call: Call): Promise<void> {
   const p = call.params;
   await updateGuest(ctx, 'qemu', vmid, async (conf) => {
     checkLock('qemu', conf);
-    const src = resolveImageSource(ctx, p.source);
+    const src = resolveDiskImportSource(ctx, p.source);
     const s = getStorage(ctx.host, p.storage);
     if (!s.content.includes('images')) throw new SimError(`storage '${p.storage}' does not support vm images`);
     ctx.out(`importing disk '${p.source}' to VM ${vmid} ...\n`);

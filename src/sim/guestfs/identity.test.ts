@@ -66,7 +66,7 @@ test('Ubuntu container: systemd-networkd files; root ssh keys', () =>
   }));
 
 test('Ubuntu VM: what cloud-init writes (netplan, hosts, user with keys)', () =>
-  withGuest('vm', 'noble-server-cloudimg-amd64.img', async (root, dir) => {
+  withGuest('vm', 'noble-server-cloudimg-amd64.qcow2', async (root, dir) => {
     await writeGuestIdentity(dir, 101, {
       hostname: 'gpu01',
       searchdomain: 'lab.example',

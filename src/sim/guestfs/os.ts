@@ -1,5 +1,5 @@
 // Which distribution a guest root pretends to be, chosen from the template or image name the
-// guest was created from (e.g. debian-12-standard_12.7-1_amd64.tar.zst, noble-server-cloudimg-amd64.img).
+// guest was created from (e.g. debian-12-standard_12.7-1_amd64.tar.zst, noble-server-cloudimg-amd64.qcow2).
 export interface GuestOs {
   id: 'debian' | 'ubuntu';
   versionId: string;

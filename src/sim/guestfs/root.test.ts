@@ -20,7 +20,7 @@ async function withState(fn: (dir: string) => Promise<void>): Promise<void> {
 test('the OS is chosen from the template or image name', () => {
   assert.equal(osFromTemplate('local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst').id, 'debian');
   assert.equal(osFromTemplate('local:vztmpl/ubuntu-24.04-standard_24.04-2_amd64.tar.zst').versionId, '24.04');
-  assert.equal(osFromTemplate('local:import/noble-server-cloudimg-amd64.img').codename, 'noble');
+  assert.equal(osFromTemplate('local:import/noble-server-cloudimg-amd64.qcow2').codename, 'noble');
   assert.equal(osFromTemplate('local:import/debian-12-genericcloud-amd64.qcow2').versionId, '12');
   assert.equal(osFromTemplate(undefined).id, 'debian');
 });
@@ -53,7 +53,7 @@ test('createGuestRoot makes a small believable root owned by the guest', () =>
 
 test('a VM root has cloud-init and qemu-ga', () =>
   withState(async (dir) => {
-    await createGuestRoot(dir, 200, { kind: 'vm', ostemplate: 'noble-server-cloudimg-amd64.img' });
+    await createGuestRoot(dir, 200, { kind: 'vm', ostemplate: 'noble-server-cloudimg-amd64.qcow2' });
     const root = guestRootDir(dir, 200);
     assert.ok(existsSync(join(root, 'usr/local/sbin/cloud-init')));
     assert.ok(existsSync(join(root, 'usr/local/sbin/qemu-ga')));

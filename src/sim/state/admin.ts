@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { parseSize } from '../../proxmox/codecs/size.js';
 import { SimError } from './errors.js';
+import { parseImportName } from './import-names.js';
 import { ensureLayout, initState, loadHost, loadRegistry, saveHost, saveRegistry } from './host.js';
 import { withLock } from './locks.js';
 import type { SimPaths } from './paths.js';
@@ -69,6 +70,8 @@ export const addStorage = (root: string, id: string, o: AddStorageOptions) =>
 export async function addTemplate(root: string, volid: string, size = 512 * 1024 * 1024): Promise<void> {
   const m = /^([^:]+):(vztmpl|iso|import)\/([^/]+)$/.exec(volid);
   if (!m) throw new SimError(`expected STORAGE:vztmpl/FILE, STORAGE:iso/FILE or STORAGE:import/FILE, got '${volid}'`);
+  // PVE: pve-storage src/PVE/Storage/Plugin.pm:parse_volname (a file Proxmox cannot name is no import volume)
+  if (m[2] === 'import') parseImportName(`import/${m[3]}`);
   const p = initState(root);
   const host = loadHost(p);
   const s = host.storages.find((x) => x.id === m[1]);

@@ -27,7 +27,7 @@ export const FRESH_TEMPLATES: Array<[string, number]> = [
   ['vztmpl/debian-12-standard_12.7-1_amd64.tar.zst', 126 * 1024 * 1024],
   ['vztmpl/ubuntu-24.04-standard_24.04-2_amd64.tar.zst', 141 * 1024 * 1024],
   ['import/debian-12-genericcloud-amd64.qcow2', 2 * GiB],
-  ['import/noble-server-cloudimg-amd64.img', 3.5 * GiB],
+  ['import/noble-server-cloudimg-amd64.qcow2', 3.5 * GiB],
 ];
 
 // PVE: guess (the installer's default storages: `local` dir /var/lib/vz, `local-lvm` lvmthin pve/data; bridge vmbr0)
