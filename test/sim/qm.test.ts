@@ -234,3 +234,16 @@ test('sim add-template refuses an import file name Proxmox cannot parse', async 
     h.cleanup();
   }
 });
+
+test('qm template refuses a VM with snapshots; a template cannot be snapshotted', async () => {
+  await withVm(async (h) => {
+    await h.ok('qm', 'set', '9000', '--scsi0', 'local-lvm:4');
+    await h.ok('qm', 'snapshot', '9000', 'pre-features');
+    let r = await h.run('qm', 'template', '9000');
+    assert.deepEqual([r.exitCode, r.stderr], [255, 'unable to create template, because VM contains snapshots\n']);
+    await h.ok('qm', 'delsnapshot', '9000', 'pre-features');
+    await h.ok('qm', 'template', '9000');
+    r = await h.run('qm', 'snapshot', '9000', 'initial_clean_state');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "you can't take a snapshot if it's a template\n"]);
+  });
+});

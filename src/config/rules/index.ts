@@ -19,6 +19,7 @@ import { mountPaths } from './mount-paths.js';
 import { notApplied } from './not-applied.js';
 import { plaintextSecrets } from './plaintext-secrets.js';
 import { references } from './references.js';
+import { templateSnapshots } from './template-snapshots.js';
 import { unknownKeys } from './unknown-keys.js';
 import { vmImage } from './vm-image.js';
 
@@ -36,6 +37,7 @@ export const RULES: Rule[] = [
   mountPaths,
   diskShrink,
   vmImage,
+  templateSnapshots,
   firewallDuplicates,
   buildable,
   bindMountSnapshots,

@@ -158,11 +158,18 @@ export async function convergeLxc(g: LxcGuest, mode: GuestMode, ctx: WorkflowCon
   const exists = status !== null;
   // Proxmox refuses to snapshot a CT with a bind mount (validate warns): its snapshots are skipped.
   const bind = firstBindMount(g);
-  const snapshotting = !bind;
-  if (bind && lxcSnapshotNames(g).length) {
+  if (bind && !g.isTemplate && lxcSnapshotNames(g).length) {
     rec.notes.push(`snapshots ${lxcSnapshotNames(g).join(', ')} not taken: mount_points[${bind.index}] (${bind.mount.hostPath}) is a bind mount, and Proxmox cannot snapshot a container with one`);
   }
-  const snaps = new Set(exists && snapshotting ? (await driver.listSnapshots(T, g.id)).map((s) => s.name) : []);
+  // A template has no snapshots (pct template refuses a CT with snapshots, and a template cannot be
+  // snapshotted): an is_template CT's configured snapshots are not taken (validate says so), and one
+  // that has snapshots is not converted: deleting them is the user's call.
+  const snapshotting = !bind && !g.isTemplate;
+  const have = exists && (snapshotting || g.isTemplate) ? (await driver.listSnapshots(T, g.id)).map((s) => s.name) : [];
+  if (g.isTemplate && have.length) {
+    throw new GuestFailure(g.id, `container ${g.id} has snapshots (${have.join(', ')}) and Proxmox cannot make a template of a CT with snapshots; delete them (pct delsnapshot ${g.id} NAME) and run again`);
+  }
+  const snaps = new Set(have);
   // pre-configured records the guest before its features first ran; retaking it later would
   // capture the features too, so it is only ever taken when missing.
   if (g.snapshots.lifecycle && snapshotting) await ensureSnapshot(T, g.id, 'pre-configured', snaps, false, rec, ctx);

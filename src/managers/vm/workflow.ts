@@ -118,8 +118,16 @@ export async function convergeVm(g: VmGuest, mode: GuestMode, ctx: WorkflowConte
     return finish(g, mode, rec);
   }
   const exists = status !== null;
-  const snaps = new Set(exists && !g.isTemplate ? (await driver.listSnapshots(T, g.id)).map((s) => s.name) : []);
-  const pre = g.snapshots.named.filter((n) => n === 'pre-features');
+  const have = exists ? (await driver.listSnapshots(T, g.id)).map((s) => s.name).filter((n) => n !== 'current') : [];
+  const snaps = new Set(have);
+  // A template has no snapshots: Proxmox refuses `qm template` on a VM with snapshots and any
+  // snapshot of a template, and the template itself is the state its clones start from. So an
+  // is_template VM's configured snapshots are not taken (validate says so), and one that has
+  // snapshots (taken by hand, or by an older Phoenix) is not converted: deleting them is the user's call.
+  if (g.isTemplate && have.length) {
+    throw new GuestFailure(g.id, `VM ${g.id} has snapshots (${have.join(', ')}) and Proxmox cannot make a template of a VM with snapshots; delete them (qm delsnapshot ${g.id} NAME) and run again`);
+  }
+  const pre = g.isTemplate ? [] : g.snapshots.named.filter((n) => n === 'pre-features');
   // Like a container's pre-configured: it holds the VM before its features first ran, never retaken.
   for (const name of pre) await ensureSnapshot(T, g.id, name, snaps, false, rec, ctx);
   await ensureNfsVolumes(g, rec, ctx, exists);
