@@ -128,7 +128,8 @@ test('rules: destroy removes the firewall file; --destroy-unreferenced-disks als
   try {
     const { writeFileSync } = await import('node:fs');
     await h.ok('qm', 'create', '200', '--scsi0', 'local-lvm:1');
-    await h.ok('qm', 'importdisk', '200', 'local:import/debian-12-genericcloud-amd64.qcow2', 'local-lvm');
+    // qm disk import takes a host file (the import volume's path), never a volume id (qemu-server qm.pm).
+    await h.ok('qm', 'importdisk', '200', '/var/lib/vz/import/debian-12-genericcloud-amd64.qcow2', 'local-lvm');
     // The imported disk is unused1... then dropped from the config by hand, as a killed import leaves it.
     writeFileSync(join(h.dir, 'etc/pve/nodes/pve/qemu-server/200.conf'), vmConf(h.dir, 200).replace(/^unused\d+:.*\n/m, ''));
     writeFileSync(join(h.dir, 'etc/pve/firewall/200.fw'), '[OPTIONS]\nenable: 1\n');
