@@ -29,6 +29,11 @@ export interface WorkflowContext {
   health?: Pick<HealthRunOptions, 'sleep' | 'connect' | 'httpGet'>;
   /** Polling interval while waiting for a VM's agent / cloud-init (ms). */
   pollMs?: number;
+  /**
+   * Guests created or cloned whose configuration was never applied (a `set` after the clone
+   * failed): marked before the define, cleared once configured. `start` refuses them.
+   */
+  unconfigured?: PendingRestarts;
   /** Guests created in this run (so `ensure` converges them fully). */
   createdThisRun: Set<number>;
 }

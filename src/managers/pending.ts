@@ -12,9 +12,12 @@ export interface PendingRestarts {
   clear(vmid: number): void;
 }
 
-/** Marker files under `<stateDir>/pending-restart/<vmid>` (the config dir's .phoenix/ by default). */
-export function fileRestarts(stateDir: string): PendingRestarts {
-  const dir = join(stateDir, 'pending-restart');
+/**
+ * Marker files under `<stateDir>/pending-restart/<vmid>` (the config dir's .phoenix/ by default).
+ * The same mechanism, under another directory, marks guests defined but never configured.
+ */
+export function fileRestarts(stateDir: string, sub = 'pending-restart'): PendingRestarts {
+  const dir = join(stateDir, sub);
   const path = (id: number) => join(dir, String(id));
   return {
     has: (id) => {

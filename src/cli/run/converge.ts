@@ -102,6 +102,7 @@ export async function runConverge(s: Session, req: ConvergeRequest): Promise<Con
         logDir: s.logDir,
         pending: s.pending,
         inflight: s.inflight,
+        unconfigured: s.unconfigured,
         signal: nctx.signal,
         emit: (step, detail) => nctx.emit({ kind: 'step', step, status: 'started', detail }),
         health: req.health,

@@ -103,6 +103,12 @@ export async function startGuest(s: Session, g: Guest, emit: (step: string, d?: 
   if (!st) throw new Error(`${g.kind === 'vm' ? 'VM' : 'container'} ${g.id} does not exist (run 'phoenix create ${g.id}')`);
   if (st.template) return 'template (not started)';
   if (st.status === 'running') return 'already running';
+  // Never start a guest whose configuration was never applied: a clone whose `set` failed still
+  // has its source's address (two guests on one IP). The journal of a killed define says the same.
+  const defining = s.inflight?.get(g.id)?.op === 'define';
+  if (s.unconfigured?.has(g.id) || defining) {
+    throw new Error(`${g.kind === 'vm' ? 'VM' : 'container'} ${g.id} never converged: ${defining ? 'a run was interrupted while creating it' : 'its configuration was never applied after it was created'}; not starting it (run 'phoenix converge ${g.id}')`);
+  }
   if (dryRun) return 'would start';
   emit('start');
   await s.driver.start(typeOf(g), g.id);

@@ -30,6 +30,8 @@ export interface Session {
   registry: FeatureRegistry;
   secrets: SecretContext;
   pending: PendingRestarts;
+  /** Guests defined but never configured (see WorkflowContext.unconfigured). */
+  unconfigured?: PendingRestarts;
   /** Lock-taking steps in progress (finished by the next run when one is killed). */
   inflight?: InFlight;
   /** <configDir>/.phoenix: Phoenix's own state (logs, pending restarts, run lock). */
@@ -92,6 +94,7 @@ export async function openSession(ctx: CommandContext, opts: { readOnly: boolean
     registry: new FeatureRegistry({ configDir: config.dir }),
     secrets: { env: ctx.io.env, scrubber, baseDir: config.dir },
     pending: fileRestarts(stateDir),
+    unconfigured: fileRestarts(stateDir, 'unconfigured'),
     inflight: fileInFlight(stateDir),
     stateDir,
     runId,

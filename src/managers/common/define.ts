@@ -38,6 +38,8 @@ export async function observeOrDefine(
       await define();
       return { status, existed, templateOnHost: false };
     }
+    // Not configured until the configure phase says so: a clone carries its source's address.
+    ctx.unconfigured?.add(g.id, 'defined; configuration not applied yet');
     await journaled(ctx.inflight, g.id, 'define', undefined, define);
     ctx.createdThisRun.add(g.id);
     status = await ctx.driver.status(type, g.id);
@@ -73,6 +75,7 @@ export async function configurePhase(
     const restart = await hooks.configure(cfg, running);
     const changed = rec.changed() && d.existed;
     await restartIfOwed(type, g.id, restart, running, rec, ctx);
+    if (ctx.apply) ctx.unconfigured?.clear(g.id);
     return changed;
   }
   if (g.cloneFrom !== undefined) {

@@ -134,7 +134,7 @@ export async function convergeLxc(g: LxcGuest, mode: GuestMode, ctx: WorkflowCon
   const { status, existed } = defined;
   const fresh = !existed;
   // Dependencies of `create` that already exist are not reconfigured: only running and healthy.
-  const full = mode === 'converge' || fresh || ctx.createdThisRun.has(g.id);
+  const full = mode === 'converge' || fresh || ctx.createdThisRun.has(g.id) || Boolean(ctx.unconfigured?.has(g.id));
   let running = status?.status === 'running';
   const configChanged = full
     ? await configurePhase(T, g, defined, rec, ctx, {

@@ -92,7 +92,7 @@ export async function convergeVm(g: VmGuest, mode: GuestMode, ctx: WorkflowConte
   const defined = await observeOrDefine(T, g, rec, ctx, () => define(g, rec, ctx));
   if (defined.templateOnHost) return finish(g, mode, rec);
   const { status, existed } = defined;
-  const full = mode === 'converge' || !existed || ctx.createdThisRun.has(g.id);
+  const full = mode === 'converge' || !existed || ctx.createdThisRun.has(g.id) || Boolean(ctx.unconfigured?.has(g.id));
   let running = status?.status === 'running';
   const configChanged = full
     ? await configurePhase(T, g, defined, rec, ctx, {
