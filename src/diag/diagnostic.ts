@@ -1,6 +1,7 @@
 // Diagnostics: every problem Phoenix reports about user input, located in a file and a JSON path.
 // Functions that touch user input return diagnostics rather than throwing, so a user sees every
 // problem in one run (Terraform's tfdiags habit).
+import { oneLine } from '../util/terminal.js';
 
 export type Severity = 'error' | 'warning' | 'info' | 'debug';
 
@@ -62,7 +63,8 @@ export function formatPath(segments: ReadonlyArray<string | number>): string {
 export function formatDiagnostic(d: Diagnostic): string {
   const loc = d.file ? (d.line ? `${d.file}:${d.line}:${d.column ?? 1}` : d.file) : '';
   const where = [loc, d.path].filter(Boolean).join(': ');
-  return `${d.severity}: ${where ? `${where}: ` : ''}${d.message}`;
+  // Messages quote config values: a control character in one is shown, never sent to the terminal.
+  return oneLine(`${d.severity}: ${where ? `${where}: ` : ''}${d.message}`);
 }
 
 /** The `--json` shape the CLI promises: [{severity, file, path, message}] (+line/column when known). */

@@ -4,6 +4,7 @@ import { addresses } from './addresses.js';
 import { bindMountSnapshots } from './bind-mount-snapshots.js';
 import { buildable } from './buildable.js';
 import { cloneKind } from './clone-kind.js';
+import { controlChars } from './control-chars.js';
 import type { Rule } from './context.js';
 import { cycles } from './cycles.js';
 import { diskShrink } from './disk-shrink.js';
@@ -35,6 +36,7 @@ export const RULES: Rule[] = [
   duplicateMac,
   duplicateIp,
   mountPaths,
+  controlChars,
   diskShrink,
   vmImage,
   templateSnapshots,

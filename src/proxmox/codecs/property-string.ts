@@ -37,7 +37,10 @@ export function parsePropertyString(format: PropertyFormat, data: string): Prope
   let dflt: string | undefined;
   for (const part of data.split(',')) {
     if (/^\s*$/.test(part)) continue;
-    const m = /^([^=]+)=([\s\S]+)$/.exec(part);
+    // Perl's `^([^=]+)=(.+)$`: `.` stops at a newline and `$` also matches before a final one,
+    // so a value with a newline inside is no key=value pair ("missing key" below).
+    // PVE: pve-common src/PVE/JSONSchema.pm:parse_property_string
+    const m = /^([^=]+)=([^\n]+)\n?$/.exec(part);
     if (m) {
       let k = m[1];
       let v = m[2];

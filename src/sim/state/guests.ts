@@ -46,6 +46,16 @@ export function readConf(ref: GuestRef): GuestConf {
 }
 
 export function writeConf(ref: GuestRef, conf: GuestConf): void {
+  // A value with a line break would become a line of its own (`lxc.hook.mount: ...`).
+  for (const section of [conf, ...Object.values(conf.snapshots)]) {
+    for (const [k, v] of Object.entries(section.options)) {
+      if (k === 'description') continue;
+      // PVE: pve-container src/PVE/LXC/Config.pm:write_pct_config
+      if (ref.kind === 'lxc' && v.includes('\n')) throw new SimError(`detected invalid newline inside property '${k}'`);
+      // PVE: qemu-server src/PVE/QemuServer.pm:write_vm_config (check_type)
+      if (ref.kind !== 'lxc' && /[\n\r]/.test(v)) throw new SimError(`unable to parse value of '${k}' - property contains a line feed`);
+    }
+  }
   writeFileAtomic(ref.path, printConf(conf));
 }
 
