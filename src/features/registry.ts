@@ -5,9 +5,10 @@
 // guest kind) are returned as messages naming the guest, all of them, before anything runs.
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FEATURE_NAME, type FeatureManifest, parseManifest } from './manifest.js';
+import { escapesTo, isPlainRelative } from '../util/confine.js';
 
 export type FeatureSource = 'builtin' | 'user' | 'application_script';
 
@@ -97,6 +98,13 @@ export class FeatureRegistry {
       const scriptPath = join(dir, 'install.sh');
       if (!existsSync(manifestPath)) return { ok: false, problem: `feature "${name}" has no manifest.json (${dir})` };
       if (!existsSync(scriptPath)) return { ok: false, problem: `feature "${name}" has no install.sh (${dir})` };
+      // A user feature stays inside the config directory, symlinks resolved.
+      if (source === 'user') {
+        for (const p of [dir, manifestPath, scriptPath]) {
+          const to = escapesTo(this.opts.configDir, p);
+          if (to) return { ok: false, problem: `feature "${name}" leads out of the config directory (${p} → ${to}); user features must live inside it` };
+        }
+      }
       let raw: unknown;
       try {
         raw = JSON.parse(readFileSync(manifestPath, 'utf8'));
@@ -110,18 +118,23 @@ export class FeatureRegistry {
     return { ok: false, problem: `feature "${name}" not found (looked in ${this.searchDirs().join(', ')})` };
   }
 
-  /** `<configDir>/scripts/<file>`, then `<configDir>/<file>` (an absolute path is taken as is). */
+  /** `<configDir>/scripts/<file>`, then `<configDir>/<file>`. */
   applicationScriptCandidates(file: string): string[] {
-    if (isAbsolute(file)) return [file];
     return [join(this.opts.configDir, 'scripts', file), resolve(this.opts.configDir, file)];
   }
 
   findApplicationScript(file: string): Lookup {
+    // Confined to the config directory: no absolute path, no `..`, no symlink leading out.
+    if (!isPlainRelative(file)) {
+      return { ok: false, problem: `application_script ${JSON.stringify(file)} must be inside the config directory: a path relative to it (or to its scripts/ directory), without ".."` };
+    }
     const candidates = this.applicationScriptCandidates(file);
     const scriptPath = candidates.find((p) => existsSync(p) && !isDir(p));
     if (!scriptPath) {
       return { ok: false, problem: `application_script "${file}" not found (looked in ${candidates.join(', ')})` };
     }
+    const to = escapesTo(this.opts.configDir, scriptPath);
+    if (to) return { ok: false, problem: `application_script ${JSON.stringify(file)} leads out of the config directory (${scriptPath} → ${to}); scripts must live inside it` };
     const manifest: FeatureManifest = {
       name: APPLICATION_SCRIPT,
       description: `application script ${basename(scriptPath)}`,

@@ -20,6 +20,7 @@ import { mountPaths } from './mount-paths.js';
 import { notApplied } from './not-applied.js';
 import { plaintextSecrets } from './plaintext-secrets.js';
 import { references } from './references.js';
+import { scriptPaths } from './script-paths.js';
 import { templateSnapshots } from './template-snapshots.js';
 import { unknownKeys } from './unknown-keys.js';
 import { vmImage } from './vm-image.js';
@@ -37,6 +38,7 @@ export const RULES: Rule[] = [
   duplicateIp,
   mountPaths,
   controlChars,
+  scriptPaths,
   diskShrink,
   vmImage,
   templateSnapshots,
