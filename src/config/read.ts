@@ -2,7 +2,7 @@
 // Where: --config PATH (a directory or one of the files), else $PHOENIX_CONFIG, else the current
 // directory when it holds any of the files, else /usr/local/phoenix_hypervisor/etc. Guest files
 // come from the hypervisor file's core_paths when those exist here, else by name beside it.
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, readFile, readlink, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { Diagnostics } from '../diag/diagnostic.js';
 import { parseJson } from './json.js';
@@ -25,13 +25,45 @@ export interface ReadResult {
 
 const CORE_PATH_KEYS: Record<'lxc' | 'vm', string> = { lxc: 'lxc_config_file', vm: 'vm_config_file' };
 
-async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
+type Kind = 'file' | 'dir' | 'fifo' | 'socket' | 'device' | 'broken-link';
+
+/** What is at path (symlinks followed); 'broken-link' for a symlink to nothing; undefined for nothing. */
+async function kindOf(path: string): Promise<Kind | undefined> {
   try {
     const s = await stat(path);
-    return s.isDirectory() ? 'dir' : 'file';
+    if (s.isDirectory()) return 'dir';
+    if (s.isFile()) return 'file';
+    if (s.isFIFO()) return 'fifo';
+    if (s.isSocket()) return 'socket';
+    return 'device';
   } catch {
+    try {
+      if ((await lstat(path)).isSymbolicLink()) return 'broken-link';
+    } catch {
+      /* nothing there */
+    }
     return undefined;
   }
+}
+
+/** Why a config file's place holds no JSON file (reading a FIFO would wait forever). */
+async function notAFile(path: string, kind: Kind): Promise<string> {
+  const what: Record<Exclude<Kind, 'file'>, string> = {
+    dir: 'is a directory',
+    fifo: 'is a named pipe (FIFO), not a file',
+    socket: 'is a socket, not a file',
+    device: 'is a device, not a file',
+    'broken-link': 'is a broken symbolic link',
+  };
+  let to = '';
+  if (kind === 'broken-link') {
+    try {
+      to = ` (to ${await readlink(path)}, which does not exist)`;
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return `${path} ${what[kind as Exclude<Kind, 'file'>]}${to}; expected a JSON file`;
 }
 
 /** Which file a non-standard name holds, judged by its top-level keys (e.g. golden subsets). */
@@ -91,11 +123,15 @@ export async function readConfigFiles(opts: ReadOptions): Promise<ReadResult> {
       return { sources, diagnostics };
     }
     if (kind === 'dir') dir = abs;
-    else [dir, named] = [dirname(abs), abs];
+    else if (kind === 'file') [dir, named] = [dirname(abs), abs];
+    else {
+      diagnostics.error(basename(abs), '', `${from} ${explicit}: ${await notAFile(abs, kind)}`);
+      return { sources, diagnostics };
+    }
   } else {
     const here = await Promise.all(ROLES.map((r) => kindOf(resolve(opts.cwd, FILE_NAMES[r]))));
     const fallback = opts.defaultDir ?? DEFAULT_CONFIG_DIR;
-    if (here.includes('file')) dir = resolve(opts.cwd);
+    if (here.some((k) => k !== undefined)) dir = resolve(opts.cwd);
     else if ((await kindOf(fallback)) === 'dir') dir = fallback;
     else {
       diagnostics.error('', '', `no Phoenix config found: none of ${Object.values(FILE_NAMES).join(', ')} in ${opts.cwd}, and ${fallback} does not exist; pass --config DIR or set PHOENIX_CONFIG`);
@@ -111,7 +147,17 @@ export async function readConfigFiles(opts: ReadOptions): Promise<ReadResult> {
     else if (!role) return { dir, sources, diagnostics };
   }
   const std = (r: FileRole) => resolve(dir!, FILE_NAMES[r]);
-  if (!sources.hypervisor && !tried.has('hypervisor') && (await kindOf(std('hypervisor'))) === 'file') {
+  // Something in a config file's place that is not a file: say what it is (never read a FIFO).
+  const present = async (path: string, role: FileRole): Promise<boolean> => {
+    const kind = await kindOf(path);
+    if (kind === 'file') return true;
+    if (kind) {
+      diagnostics.error(basename(path), '', await notAFile(path, kind));
+      tried.add(role);
+    }
+    return false;
+  };
+  if (!sources.hypervisor && !tried.has('hypervisor') && (await present(std('hypervisor'), 'hypervisor'))) {
     const src = await load(std('hypervisor'), 'hypervisor');
     if (src) sources.hypervisor = src;
   }
@@ -126,8 +172,12 @@ export async function readConfigFiles(opts: ReadOptions): Promise<ReadResult> {
       const wanted = resolve(dirname(hyp.path), given);
       const beside = resolve(dirname(hyp.path), basename(given));
       const at = ['core_paths', key];
-      if ((await kindOf(wanted)) === 'file') path = wanted;
-      else if ((await kindOf(beside)) === 'file') {
+      const wantedKind = await kindOf(wanted);
+      if (wantedKind === 'file') path = wanted;
+      else if (wantedKind && wantedKind !== 'dir') {
+        diagnostics.add(diagAt(hyp, 'error', at, await notAFile(wanted, wantedKind)));
+        continue;
+      } else if ((await kindOf(beside)) === 'file') {
         diagnostics.add(diagAt(hyp, 'debug', at, `${given} does not exist here; using ${basename(given)} beside ${hyp.file}`));
         path = beside;
       } else {
@@ -135,7 +185,7 @@ export async function readConfigFiles(opts: ReadOptions): Promise<ReadResult> {
         continue;
       }
     }
-    if ((await kindOf(path)) !== 'file') continue;
+    if (!(await present(path, role))) continue;
     const src = await load(path, role);
     if (src) sources[role] = src;
   }

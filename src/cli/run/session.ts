@@ -1,7 +1,7 @@
 // The composition root of a run: config → driver → feature registry → secrets → logs. Every verb
 // that touches guests builds one Session; nothing below cli/ picks drivers or reads argv.
 
-import { chmodSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, readlinkSync } from 'node:fs';
 import { privateDir, PRIVATE_DIR } from '../../util/private-fs.js';
 import { join } from 'node:path';
 import { FeatureRegistry } from '../../features/registry.js';
@@ -54,6 +54,18 @@ export function isReadCall(argv: readonly string[]): boolean {
 export async function openSession(ctx: CommandContext, opts: { readOnly: boolean }): Promise<Session> {
   const config = await loadOrExit(ctx);
   const stateDir = join(config.dir, '.phoenix');
+  // Phoenix's own state (logs, markers, the simulator) is written there: never through a symlink
+  // that could send those writes anywhere on the host.
+  let st;
+  try {
+    st = lstatSync(stateDir);
+  } catch {
+    /* made on first use */
+  }
+  if (st?.isSymbolicLink()) {
+    throw new UsageError(`${stateDir} is a symbolic link (to ${readlinkSync(stateDir)}); Phoenix does not follow it`, `remove it; Phoenix makes ${stateDir} as a directory on the next run`);
+  }
+  if (st && !st.isDirectory()) throw new UsageError(`${stateDir} is not a directory`, 'remove it; Phoenix makes it on the next run');
   const stats: CallStats = { reads: 0, mutations: 0, calls: [] };
   const onCall = (r: ExecResult) => {
     if (isReadCall(r.argv)) stats.reads++;
