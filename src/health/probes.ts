@@ -27,7 +27,8 @@ export async function probeCommand(
 ): Promise<ProbeOutcome> {
   // A string is a command line as the user wrote it (the original's health_check.command), run by
   // the guest's shell; an array (feature manifests) is an argv.
-  const argv = typeof command === 'string' ? ['/bin/sh', '-c', command] : [...command];
+  // `--` ends sh's options: a command line starting with `-` is the command, not an option of sh.
+  const argv = typeof command === 'string' ? ['/bin/sh', '-c', '--', command] : [...command];
   try {
     const r = await reader.exec(guest.type, guest.vmid, argv, { timeoutMs, signal });
     const last = lastLine(`${r.stdout}\n${r.stderr}`);

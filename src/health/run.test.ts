@@ -24,7 +24,7 @@ test('command check: healthy after retries; attempts and pauses counted; argv vs
   const r = await runHealthChecks(fake.asDriver(), CT, checks, { sleep });
   assert.deepEqual(r, { healthy: true, results: [{ name: 'step-ca', kind: 'command', ok: true, attempts: 3, detail: 'exit 0: ok' }] });
   assert.deepEqual(pauses, [10_000, 10_000]);
-  assert.deepEqual(fake.execs()[0], ['/bin/sh', '-c', 'systemctl is-active step-ca']);
+  assert.deepEqual(fake.execs()[0], ['/bin/sh', '-c', '--', 'systemctl is-active step-ca']);
   const call = fake.calls[0]!;
   assert.equal(call.op === 'exec' && call.opts?.timeoutMs, 2000);
 

@@ -33,7 +33,7 @@ function allowedChecks(): string[][] {
       }
     }
   }
-  for (const g of Object.values(json(LXC).lxc_configs) as any[]) for (const h of g.health_checks ?? []) if (h.command) out.push(['/bin/sh', '-c', h.command]);
+  for (const g of Object.values(json(LXC).lxc_configs) as any[]) for (const h of g.health_checks ?? []) if (h.command) out.push(['/bin/sh', '-c', '--', h.command]);
   return out;
 }
 
