@@ -9,7 +9,10 @@ import { type Report, defined, featureInputs, firewallSpec, healthChecks, normal
 
 /** Keys of Proxmox's container `features` property (pct --features). */
 const PVE_FEATURES = new Set(['nesting', 'keyctl', 'fuse', 'mount', 'mknod', 'force_rw_sys']);
-const RAW_LXC = /^\s*(lxc\.[A-Za-z0-9_.]+)\s*[=:]\s*(.*?)\s*$/;
+const RAW_LXC = /^\s*(lxc\.[A-Za-z0-9_.-]+)\s*[=:]\s*(.*?)\s*$/;
+/** `lxc.hook.*` in any spelling LXC might take (dashes or underscores, any case): runs on the host. */
+const HOOK_KEY = /^lxc\.hook(\.|$)/;
+const isHookKey = (k: string) => HOOK_KEY.test(k.toLowerCase().replace(/_/g, '-'));
 
 /** pct_options ["nesting=1", "keyctl=1,fuse=1"] → {nesting: "1", keyctl: "1", fuse: "1"} */
 function pveFeatures(options: string[], at: JsonPath, report: Report): Record<string, string> {
@@ -35,8 +38,19 @@ function rawLxc(g: LxcGuestInput, base: JsonPath, report: Report): Array<[string
   };
   (g.lxc_options ?? []).forEach((line, i) => {
     const m = RAW_LXC.exec(line);
-    if (m) add(m[1], m[2]);
-    else report('error', [...base, 'lxc_options', i], `expected a raw LXC setting like "lxc.apparmor.profile=unconfined", got ${JSON.stringify(line)}`);
+    if (!m) {
+      report('error', [...base, 'lxc_options', i], `expected a raw LXC setting like "lxc.apparmor.profile=unconfined", got ${JSON.stringify(line)}`);
+      return;
+    }
+    // A hook runs its command on the Proxmox host, as root, at every start: only when asked for.
+    if (isHookKey(m[1])) {
+      if (g.allow_lxc_hooks !== true) {
+        report('error', [...base, 'lxc_options', i], `${m[1]} runs a command on the Proxmox host as root; set "allow_lxc_hooks": true on this container to allow it`);
+        return;
+      }
+      report('warning', [...base, 'lxc_options', i], `${m[1]} runs ${JSON.stringify(m[2])} on the Proxmox host as root (allowed by allow_lxc_hooks)`);
+    }
+    add(m[1], m[2]);
   });
   if (g.apparmor_profile !== undefined) {
     const other = out.find(([k, v]) => k === 'lxc.apparmor.profile' && v !== g.apparmor_profile);

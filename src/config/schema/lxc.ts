@@ -76,6 +76,7 @@ export const LxcGuestSchema = withKeyPattern(
     application_script: nonEmpty('a script name').optional(),
     pct_options: strList('a list of Proxmox container features like "nesting=1"').optional(),
     lxc_options: strList('a list of raw lxc settings like "lxc.apparmor.profile=unconfined"').optional(),
+    allow_lxc_hooks: bool().optional().meta({ description: 'true to allow lxc.hook.* lines in lxc_options (they run commands on the Proxmox host as root)' }),
     apparmor_profile: nonEmpty('an AppArmor profile name').optional(),
     mount_points: z.array(MountPointSchema, expecting('a list of bind mounts')).optional(),
     zfs_volumes: z.array(ZfsVolumeSchema, expecting('a list of volumes')).optional(),
