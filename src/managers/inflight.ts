@@ -13,13 +13,15 @@ export interface InFlightStep {
   /** define: create/clone (+ disk import for a VM); snapshot/delsnapshot: by name; resize: a disk. */
   op: 'define' | 'snapshot' | 'delsnapshot' | 'resize';
   name?: string;
+  /** define: the name the guest is made with, checked before a recovery destroys anything. */
+  guestName?: string;
   pid: number;
   at: string;
 }
 
 export interface InFlight {
   get(vmid: number): InFlightStep | undefined;
-  begin(vmid: number, op: InFlightStep['op'], name?: string): void;
+  begin(vmid: number, op: InFlightStep['op'], name?: string, guestName?: string): void;
   end(vmid: number): void;
 }
 
@@ -34,10 +36,11 @@ export function fileInFlight(stateDir: string): InFlight {
         return undefined;
       }
     },
-    begin: (id, op, name) => {
+    begin: (id, op, name, guestName) => {
       privateDir(dir, stateDir);
-      const step: InFlightStep = { op, ...(name !== undefined && { name }), pid: process.pid, at: new Date().toISOString() };
-      writePrivate(path(id), `${JSON.stringify(step)}\n`);
+      const step: InFlightStep = { op, ...(name !== undefined && { name }), ...(guestName !== undefined && { guestName }), pid: process.pid, at: new Date().toISOString() };
+      writePrivate(path(id), `${JSON.stringify(step)}
+`);
     },
     end: (id) => rmSync(path(id), { force: true }),
   };
@@ -47,7 +50,7 @@ export function memoryInFlight(): InFlight {
   const m = new Map<number, InFlightStep>();
   return {
     get: (id) => m.get(id),
-    begin: (id, op, name) => void m.set(id, { op, ...(name !== undefined && { name }), pid: process.pid, at: new Date().toISOString() }),
+    begin: (id, op, name, guestName) => void m.set(id, { op, ...(name !== undefined && { name }), ...(guestName !== undefined && { guestName }), pid: process.pid, at: new Date().toISOString() }),
     end: (id) => void m.delete(id),
   };
 }
@@ -58,4 +61,12 @@ export async function journaled<T>(j: InFlight | undefined, vmid: number, op: In
   const out = await fn();
   j?.end(vmid);
   return out;
+}
+
+/**
+ * Restamps a define entry right before the create/clone call itself (after any queueing), so the
+ * guest's creation time can be checked against it: see recover.ts.
+ */
+export function stampDefine(j: InFlight | undefined, vmid: number, guestName: string): void {
+  if (j?.get(vmid)?.op === 'define') j.begin(vmid, 'define', undefined, guestName);
 }

@@ -5,7 +5,6 @@
 import type { Guest } from '../../model/guest.js';
 import type { GuestConfig, GuestStatus, GuestType } from '../../proxmox/types.js';
 import type { WorkflowContext } from '../context.js';
-import { journaled } from '../inflight.js';
 import type { StepRecorder } from '../recorder.js';
 import { recoverInterrupted } from './recover.js';
 import { restartIfOwed } from './restart.js';
@@ -40,7 +39,9 @@ export async function observeOrDefine(
     }
     // Not configured until the configure phase says so: a clone carries its source's address.
     ctx.unconfigured?.add(g.id, 'defined; configuration not applied yet');
-    await journaled(ctx.inflight, g.id, 'define', undefined, define);
+    ctx.inflight?.begin(g.id, 'define', undefined, g.name);
+    await define();
+    ctx.inflight?.end(g.id);
     ctx.createdThisRun.add(g.id);
     status = await ctx.driver.status(type, g.id);
   }

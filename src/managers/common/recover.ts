@@ -14,6 +14,7 @@
 import type { GuestStatus, GuestType } from '../../proxmox/types.js';
 import type { WorkflowContext } from '../context.js';
 import type { StepRecorder } from '../recorder.js';
+import type { InFlightStep } from '../inflight.js';
 
 /** Locks a killed create/clone/import task leaves behind. */
 const DEFINE_LOCKS = new Set(['create', 'clone', 'disk']);
@@ -28,6 +29,31 @@ async function halfMade(type: GuestType, vmid: number, status: GuestStatus, ctx:
   const cfg = await ctx.driver.config(type, vmid);
   const disks = Object.entries(cfg?.options ?? {}).filter(([k, v]) => /^(scsi|virtio|sata|ide)\d+$/.test(k) && !/cloudinit|media=cdrom/.test(v));
   return disks.length === 0;
+}
+
+/** A guest created more than this after the journaled create/clone call began is not its result. */
+const CREATE_WINDOW_MS = 120_000;
+
+/**
+ * Why the guest at this id is not the one the journal's define was making (undefined: it is, as
+ * far as can be told): another name, or (a VM) a creation time (`meta: ctime=`) outside the moments
+ * the interrupted call ran. An admin may have rebuilt the id by hand after the crash.
+ */
+async function notOurs(type: GuestType, vmid: number, j: InFlightStep, ctx: WorkflowContext): Promise<string | undefined> {
+  const cfg = await ctx.driver.config(type, vmid);
+  const o = cfg?.options ?? {};
+  const name = type === 'lxc' ? o.hostname : o.name;
+  if (j.guestName !== undefined && name !== j.guestName) return `it is named ${JSON.stringify(name ?? '')}, the interrupted run was making ${JSON.stringify(j.guestName)}`;
+  const ctime = /(?:^|,)ctime=(\d+)/.exec(o.meta ?? '')?.[1];
+  const at = Date.parse(j.at);
+  if (ctime !== undefined && Number.isFinite(at)) {
+    const made = Number(ctime) * 1000;
+    // ctime has whole seconds; allow for that and for clock steps between runs.
+    if (made < at - 5000 || made > at + CREATE_WINDOW_MS) {
+      return `it was created at ${new Date(made).toISOString()}, not during the interrupted run's create (${j.at})`;
+    }
+  }
+  return undefined;
 }
 
 export async function recoverInterrupted(type: GuestType, vmid: number, status: GuestStatus | null, rec: StepRecorder, ctx: WorkflowContext): Promise<GuestStatus | null> {
@@ -46,6 +72,13 @@ export async function recoverInterrupted(type: GuestType, vmid: number, status: 
     // complete guest on the word of a journal (someone may have remade it by hand since).
     if (ctx.apply) ctx.inflight!.end(vmid);
     rec.notes.push(`${what} ${vmid}: a previous run was interrupted while defining it, but it is complete; adopted`);
+    return status;
+  }
+  const foreign = j.op === 'define' ? await notOurs(type, vmid, j, ctx) : undefined;
+  if (foreign) {
+    // Never destroy on the word of a journal what it did not make: the entry is stale.
+    if (ctx.apply) ctx.inflight!.end(vmid);
+    rec.notes.push(`${what} ${vmid}: a previous run was interrupted while defining it, but ${foreign}; not destroying it, adopted`);
     return status;
   }
   if (j.op === 'define') {

@@ -14,7 +14,7 @@ import { ensureFirewall } from '../common/firewall.js';
 import { checksOf, featuresOf, runChecks, runFeatures } from '../common/in-guest.js';
 import { asParams, diffOptions } from '../common/options.js';
 import { ensureSnapshot } from '../common/snapshots.js';
-import { journaled } from '../inflight.js';
+import { journaled, stampDefine } from '../inflight.js';
 import { GuestFailure, type WorkflowContext } from '../context.js';
 import { StepRecorder } from '../recorder.js';
 import { planMounts } from './mounts.js';
@@ -49,7 +49,7 @@ async function define(g: LxcGuest, rec: StepRecorder, ctx: WorkflowContext): Pro
     await rec.step('clone', '+', `clone ${g.cloneFrom} → ${g.id}${how}`, { reason: 'guest does not exist' }, async () => {
       if (ctx.apply && !srcStatus) throw new GuestFailure(g.id, `clone source ${g.cloneFrom} does not exist`);
       // Queued per source: Proxmox locks the source CT (`lock: disk`) while it clones it.
-      await withCloneSource(ctx.config, g.cloneFrom!, () => driver.clone(T, g.cloneFrom!, g.id, params), ctx.signal);
+      await withCloneSource(ctx.config, g.cloneFrom!, () => (stampDefine(ctx.inflight, g.id, g.name), driver.clone(T, g.cloneFrom!, g.id, params)), ctx.signal);
     });
     return;
   }
@@ -61,7 +61,7 @@ async function define(g: LxcGuest, rec: StepRecorder, ctx: WorkflowContext): Pro
   else if (g.storage) params.storage = g.storage;
   const mounts = planMounts(g, {});
   Object.assign(params, mounts.set);
-  await rec.step('create', '+', `create ${g.id} from ${ostemplate}`, { reason: 'guest does not exist' }, () => driver.create(T, g.id, params, ostemplate));
+  await rec.step('create', '+', `create ${g.id} from ${ostemplate}`, { reason: 'guest does not exist' }, () => (stampDefine(ctx.inflight, g.id, g.name), driver.create(T, g.id, params, ostemplate)));
 }
 
 /** Options that differ, mount points, disk growth, raw lines, firewall. Returns whether a restart is needed. */

@@ -14,7 +14,7 @@ import { ensureFirewall } from '../common/firewall.js';
 import { checksOf, featuresOf, runChecks, runFeatures } from '../common/in-guest.js';
 import { asParams, diffOptions } from '../common/options.js';
 import { ensureSnapshot } from '../common/snapshots.js';
-import { journaled } from '../inflight.js';
+import { journaled, stampDefine } from '../inflight.js';
 import { GuestFailure, type WorkflowContext } from '../context.js';
 import { StepRecorder } from '../recorder.js';
 import { bootDiskFrom, CLOUD_INIT_KEYS, desiredVmOptions, imageVolume, vmCreateHardware } from './options.js';
@@ -31,6 +31,7 @@ async function define(g: VmGuest, rec: StepRecorder, ctx: WorkflowContext): Prom
     if (g.fullClone && g.storage) params.storage = g.storage;
     await rec.step('clone', '+', `clone ${g.cloneFrom} → ${g.id}${g.fullClone ? ' (full)' : ' (linked)'}`, { reason: 'guest does not exist' }, async () => {
       if (!(await driver.status(T, g.cloneFrom!))) throw new GuestFailure(g.id, `clone source ${g.cloneFrom} does not exist`);
+      stampDefine(ctx.inflight, g.id, g.name);
       await driver.clone(T, g.cloneFrom!, g.id, params);
     });
     return;
@@ -45,7 +46,7 @@ async function define(g: VmGuest, rec: StepRecorder, ctx: WorkflowContext): Prom
   // One call: the boot disk is copied from the image by qm create itself (`import-from`), so a
   // failed create leaves nothing behind, and no host path is needed (qm disk import takes only one).
   const params: PveParams = { ...asParams(desiredVmOptions(g, ctx.config.host)), ...vmCreateHardware(g), ...bootDiskFrom(image, storage) };
-  await rec.step('create', '+', `create ${g.id} with scsi0 imported from ${image} to ${storage}`, { reason: 'guest does not exist' }, () => driver.create(T, g.id, params));
+  await rec.step('create', '+', `create ${g.id} with scsi0 imported from ${image} to ${storage}`, { reason: 'guest does not exist' }, () => (stampDefine(ctx.inflight, g.id, g.name), driver.create(T, g.id, params)));
 }
 
 async function configure(g: VmGuest, cfg: GuestConfig, running: boolean, rec: StepRecorder, ctx: WorkflowContext): Promise<boolean> {

@@ -1,0 +1,63 @@
+// Issue 9, "also": the recovery journal destroyed a diskless VM an admin rebuilt under the same
+// id after a crash (a VM with no boot disk reads as a half-made create). Before destroying what
+// a journal entry names, the guest's identity is checked: its name against the name the run was
+// making, and a VM's creation time (`meta: ctime=`) against the moment the interrupted create
+// began. A guest that fails either is adopted, never destroyed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { NO_CLI, runBuilt, workspace } from '../helpers/built-cli.js';
+
+const vmFile = { 'phoenix_vm_configs.json': { vms: [{ vmid: 9100, name: 'apps', template_image: 'local:import/noble-server-cloudimg-amd64.img', memory_mb: 1024, cores: 1, network_config: { ip: 'dhcp' } }] } };
+
+async function setup(label: string, journal: { guestName?: string; at: string }, adminName: string) {
+  const w = workspace(label, vmFile);
+  // The host exists (storages, bridge) before the admin's own qm call.
+  assert.equal((await w.run(['plan'])).code, 0);
+  const bin = (await runBuilt(['sim', 'path', '--config', w.config], { cwd: w.root, env: w.env })).stdout.trim();
+  const qm = await runQm(bin, w, ['create', '9100', '--name', adminName, '--memory', '512']);
+  assert.equal(qm, 0);
+  mkdirSync(join(w.config, '.phoenix', 'in-flight'), { recursive: true });
+  writeFileSync(join(w.config, '.phoenix', 'in-flight', '9100'), `${JSON.stringify({ op: 'define', ...journal, pid: 999999, at: journal.at })}\n`);
+  return w;
+}
+
+async function runQm(bin: string, w: { root: string; env: Record<string, string | undefined> }, args: string[]): Promise<number> {
+  const { spawnSync } = await import('node:child_process');
+  return spawnSync(join(bin, 'qm'), args, { env: { ...process.env, ...w.env }, stdio: 'ignore' }).status ?? -1;
+}
+
+const calls = (log: string) => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l).argv as string[]).join(' ')) : []);
+const conf = (state: string) => readFileSync(join(state, 'etc/pve/nodes/pve/qemu-server/9100.conf'), 'utf8');
+
+test('a diskless VM rebuilt by hand (same name) after a crash is not destroyed by the journal: created long after the interrupted create', { skip: NO_CLI }, async (t) => {
+  const w = await setup('rebuilt', { guestName: 'apps', at: new Date(Date.now() - 2 * 3600_000).toISOString() }, 'apps');
+  t.after(w.cleanup);
+  const ctime = /ctime=(\d+)/.exec(conf(w.state))![1];
+  const log = join(w.root, 'calls.jsonl');
+  const r = await w.run(['converge', '9100', '--verbose'], { env: { PHOENIX_SIM_LOG: log } });
+  assert.deepEqual(calls(log).filter((c) => / destroy /.test(c)), [], `the journal destroyed the rebuilt VM:\n${r.out}`);
+  assert.match(r.out, /not destroying it, adopted/);
+  assert.match(conf(w.state), new RegExp(`ctime=${ctime}\\b`), 'the VM was replaced');
+  assert.ok(!existsSync(join(w.config, '.phoenix', 'in-flight', '9100')), 'the stale journal entry stays');
+});
+
+test('a VM under the journaled id with another name is not destroyed either', { skip: NO_CLI }, async (t) => {
+  const w = await setup('renamed', { guestName: 'apps', at: new Date().toISOString() }, 'handmade');
+  t.after(w.cleanup);
+  const log = join(w.root, 'calls.jsonl');
+  const r = await w.run(['converge', '9100', '--verbose'], { env: { PHOENIX_SIM_LOG: log } });
+  assert.deepEqual(calls(log).filter((c) => / destroy /.test(c)), [], r.out);
+  assert.match(r.out, /named "handmade", the interrupted run was making "apps"; not destroying it/);
+});
+
+test('the half-made VM of an interrupted create (same name, created right then) is still removed and made again', { skip: NO_CLI }, async (t) => {
+  const w = await setup('halfmade', { guestName: 'apps', at: new Date().toISOString() }, 'apps');
+  t.after(w.cleanup);
+  const log = join(w.root, 'calls.jsonl');
+  const r = await w.run(['converge', '9100'], { env: { PHOENIX_SIM_LOG: log } });
+  assert.equal(r.code, 0, r.out);
+  assert.equal(calls(log).filter((c) => /^qm destroy 9100/.test(c)).length, 1, r.out);
+  assert.match(conf(w.state), /^scsi0: /m);
+});
