@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, OperationError, UsageError } from '../diag/errors.js';
 import type { CliIO, CommandContext, CommandRun, GlobalOptions } from './io.js';
 import { phoenixVersion } from './version.js';
+import { oneLine } from '../util/terminal.js';
 
 interface VerbSpec {
   name: string;
@@ -161,17 +162,17 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return await mod.run(ctx);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`phoenix: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
+      io.stderr(`phoenix: ${oneLine(e.message)}\n${e.hint ? `hint: ${oneLine(e.hint)}\n` : ''}`);
       return EXIT.usage;
     }
     if (e instanceof OperationError) {
-      io.stderr(`phoenix: ${e.message}\n`);
+      io.stderr(`phoenix: ${oneLine(e.message)}\n`);
       return EXIT.failed;
     }
     // A Proxmox call or the filesystem failed where no verb caught it: the reason, not a stack trace.
     const env = environmentFailure(e);
     if (env) {
-      io.stderr(`phoenix: ${env}\n`);
+      io.stderr(`phoenix: ${oneLine(env)}\n`);
       return EXIT.failed;
     }
     throw e;

@@ -11,6 +11,7 @@ import type { CommandContext } from '../io.js';
 import { parseIds, runConverge, type Verb } from './converge.js';
 import { lockGuests, openSession, type Session } from './session.js';
 import { GuestGraph } from '../../graph/guests.js';
+import { oneLine } from '../../util/terminal.js';
 
 // Guests worked on at once. Most of a guest's time is spent waiting on Proxmox tasks and in-guest
 // scripts, so the limit is about the host's load, not Phoenix's: at 4 a 50-guest graph was bound
@@ -55,8 +56,9 @@ export async function convergeCommand(ctx: CommandContext, verb: Verb, opts: { p
     const o = result.outcomes.get(id)!;
     if (o.result.status === 'failed') {
       failed = true;
-      io.stderr(`${scrub(`phoenix: guest ${id}: ${o.message ?? 'failed'}`)}\n`);
-      for (const l of o.detail ?? []) io.stderr(`${scrub(`    ${l}`)}\n`);
+      // Escaped: the message and detail lines quote what the guest printed.
+      io.stderr(`${oneLine(scrub(`phoenix: guest ${id}: ${o.message ?? 'failed'}`))}\n`);
+      for (const l of o.detail ?? []) io.stderr(`${oneLine(scrub(`    ${l}`))}\n`);
     } else if (o.result.status === 'skipped' || o.result.status === 'cancelled') failed = true;
   }
   if (apply && !globals.quiet && !globals.json) {

@@ -17,6 +17,7 @@ import { convergeCommand, DEFAULT_CONCURRENCY } from './converge-command.js';
 import { parseIds, runConverge } from './converge.js';
 import { runAction, startGuest, stopGuest, typeOf } from './lifecycle.js';
 import { openSession, type Session } from './session.js';
+import { oneLine } from '../../util/terminal.js';
 
 async function confirm(ctx: CommandContext, question: string): Promise<boolean> {
   if (ctx.globals.yes) return true;
@@ -157,14 +158,14 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
     return code;
   }
   const c = colors(colorEnabled({ env: ctx.io.env, isTTY: ctx.io.isTTY, flag: ctx.globals.color }));
-  const table = [['ID', 'KIND', 'NAME', 'EXISTS', 'STATUS', 'DRIFT', 'HEALTH'], ...rows.map((r) => [String(r.id), String(r.kind), String(r.name), r.exists === null ? '?' : r.exists ? 'yes' : 'no', `${r.status}${r.lock ? ` (locked: ${r.lock})` : ''}`, String(r.drift), String(r.health)])];
+  const table = [['ID', 'KIND', 'NAME', 'EXISTS', 'STATUS', 'DRIFT', 'HEALTH'], ...rows.map((r) => [String(r.id), String(r.kind), oneLine(String(r.name)), r.exists === null ? '?' : r.exists ? 'yes' : 'no', `${r.status}${r.lock ? ` (locked: ${r.lock})` : ''}`, String(r.drift), oneLine(String(r.health))])];
   const w = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
   table.forEach((r, i) => ctx.io.stdout(`${(i === 0 ? c.bold : (x: string) => x)(r.map((x, j) => x.padEnd(w[j])).join('  ').trimEnd())}\n`));
   if (ctx.globals.verbose) for (const r of rows) for (const l of (r.changes as string[] | undefined) ?? []) ctx.io.stdout(`  ${r.id}: ${l}\n`);
   return code;
 }
 
-const shortError = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0];
+const shortError = (e: unknown): string => oneLine((e instanceof Error ? e.message : String(e)).split('\n')[0]);
 
 /** One attempt of each check (status reports, it does not wait): healthy, unhealthy or none. */
 async function healthOf(s: Session, g: Guest, signal?: AbortSignal): Promise<string> {

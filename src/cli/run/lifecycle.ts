@@ -19,6 +19,7 @@ import type { CommandContext } from '../io.js';
 import { parseIds } from './converge.js';
 import { lockGuests, openSession, type Session } from './session.js';
 import { DEFAULT_CONCURRENCY } from './converge-command.js';
+import { oneLine } from '../../util/terminal.js';
 
 export const typeOf = (g: Guest): GuestType => (g.kind === 'vm' ? 'qemu' : 'lxc');
 
@@ -75,7 +76,7 @@ export async function runAction(ctx: CommandContext, s: Session, verb: string, a
   }
   let failed = false;
   for (const [id, r] of results) {
-    if (r.status === 'failed') io.stderr(`phoenix: guest ${id}: ${messages.get(id) ?? 'failed'}\n`);
+    if (r.status === 'failed') io.stderr(`phoenix: guest ${id}: ${oneLine(messages.get(id) ?? 'failed')}\n`);
     if (r.status !== 'ok') failed = true;
   }
   if (signal.aborted) return EXIT.interrupted;
@@ -206,7 +207,7 @@ export async function healthCommand(ctx: CommandContext): Promise<number> {
     ctx.io.stdout(`${JSON.stringify(Object.fromEntries(reports))}\n`);
   } else {
     const c = colors(colorEnabled({ env: ctx.io.env, isTTY: ctx.io.isTTY, flag: ctx.globals.color }));
-    for (const [id, r] of reports) for (const x of r.results) ctx.io.stdout(`${id}  ${x.ok ? c.green('ok  ') : c.red('FAIL')}  ${x.name}  (${x.attempts} attempt(s)) ${x.detail}\n`);
+    for (const [id, r] of reports) for (const x of r.results) ctx.io.stdout(`${id}  ${x.ok ? c.green('ok  ') : c.red('FAIL')}  ${oneLine(x.name)}  (${x.attempts} attempt(s)) ${oneLine(x.detail)}\n`);
   }
   return code;
 }

@@ -7,6 +7,9 @@ import { colorEnabled, createRunView, GuestLogView, teeViews, viewKind, type Run
 import type { CommandContext } from '../io.js';
 import type { Session } from './session.js';
 import { appendPrivate } from '../../util/private-fs.js';
+import type { EngineEvent } from '../../engine/index.js';
+import type { GuestId } from '../../model/guest.js';
+import { oneLine } from '../../util/terminal.js';
 
 export function runViewFor(ctx: CommandContext, s: Session): RunView {
   const { io, globals } = ctx;
@@ -14,11 +17,31 @@ export function runViewFor(ctx: CommandContext, s: Session): RunView {
   const color = colorEnabled({ env: io.env, isTTY: io.isTTY, flag: globals.color });
   const shown = createRunView(viewKind({ json: globals.json, isTTY: io.isTTY }), { stdout: io.stdout, stderr: io.stderr }, { color, verbose: globals.verbose, scrub });
   // Read-only runs (dry runs) write no logs: their session made no log directory.
-  if (!existsSync(s.logDir)) return shown;
+  if (!existsSync(s.logDir)) return escaping(shown);
   const logs = new GuestLogView({
     guest: (id) => (text) => appendPrivate(join(s.logDir, `${id}.log`), text),
     run: (text) => appendPrivate(join(s.logDir, 'run.log'), text),
     scrub,
   });
-  return teeViews(shown, logs);
+  return escaping(teeViews(shown, logs));
+}
+
+// Text an event carries may come from a guest or Proxmox (errors, notes, feature output): escaped
+// before any view prints it, so a control character in it is shown, not obeyed by the terminal.
+const TEXT_FIELDS = ['error', 'note', 'detail', 'message', 'reason', 'step', 'resource'] as const;
+
+function escapeEvent(e: EngineEvent<GuestId>): EngineEvent<GuestId> {
+  let out: Record<string, unknown> | undefined;
+  for (const f of TEXT_FIELDS) {
+    const v = (e as unknown as Record<string, unknown>)[f];
+    if (typeof v !== 'string') continue;
+    const clean = oneLine(v);
+    if (clean !== v) (out ??= { ...e })[f] = clean;
+  }
+  return (out as unknown as EngineEvent<GuestId>) ?? e;
+}
+
+/** A view that escapes control characters in every event's text before `inner` sees it. */
+function escaping(inner: RunView): RunView {
+  return { onEvent: (e) => inner.onEvent(escapeEvent(e as EngineEvent<GuestId>)), close: () => inner.close() };
 }

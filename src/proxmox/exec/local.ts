@@ -4,6 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import type { Exec, ExecRequest, ExecResult } from './types.js';
+import { TailBuffer } from '../../util/tail-buffer.js';
 
 /** Time between SIGTERM and SIGKILL when a call times out or is aborted. */
 export const KILL_GRACE_MS = 2000;
@@ -18,8 +19,10 @@ export function runLocal(req: ExecRequest, graceMs = KILL_GRACE_MS): Promise<Exe
   const [cmd, ...args] = req.argv;
   if (cmd === undefined) throw new TypeError('exec: empty argv');
   return new Promise<ExecResult>((resolve) => {
-    let stdout = '';
-    let stderr = '';
+    // Capped: only the tail of a huge output is kept (util/tail-buffer.ts).
+    const out = new TailBuffer();
+    const err = new TailBuffer();
+    let spawnError = '';
     let timedOut = false;
     let isCanceled = false;
     let settled = false;
@@ -37,7 +40,7 @@ export function runLocal(req: ExecRequest, graceMs = KILL_GRACE_MS): Promise<Exe
       settled = true;
       for (const t of timers) clearTimeout(t);
       req.signal?.removeEventListener('abort', onAbort);
-      resolve({ argv: req.argv, exitCode, stdout, stderr, durationMs: performance.now() - started, timedOut, isCanceled });
+      resolve({ argv: req.argv, exitCode, stdout: out.toString(), stderr: err.toString() + spawnError, durationMs: performance.now() - started, timedOut, isCanceled });
     };
 
     // Signal the whole group; fall back to the child alone if the group is already gone.
@@ -64,10 +67,10 @@ export function runLocal(req: ExecRequest, graceMs = KILL_GRACE_MS): Promise<Exe
       terminate();
     }
 
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
     child.on('error', (e: NodeJS.ErrnoException) => {
-      stderr += `${cmd}: ${e.code === 'ENOENT' ? 'command not found' : e.message}\n`;
+      spawnError += `${cmd}: ${e.code === 'ENOENT' ? 'command not found' : e.message}\n`;
       finish(EXIT_NOT_STARTED);
     });
     // 'close' waits for the pipes; after a group kill every holder is gone, so it does come.

@@ -3,6 +3,7 @@
 // (a real host, --version) ever loads it.
 
 import type { Exec, ExecResult } from './types.js';
+import { keepTail } from '../../util/tail-buffer.js';
 
 type SimModule = typeof import('../../sim/frontend/run.js');
 let loading: Promise<SimModule> | undefined;
@@ -13,7 +14,10 @@ export function simExec(stateDir: string, baseEnv: Record<string, string> = {}):
     const started = performance.now();
     const done = (r: Pick<ExecResult, 'exitCode' | 'stdout' | 'stderr'>, why: { timedOut?: boolean; isCanceled?: boolean } = {}): ExecResult => ({
       argv: req.argv,
-      ...r,
+      exitCode: r.exitCode,
+      // The same cap as a spawned pct's output (util/tail-buffer.ts).
+      stdout: keepTail(r.stdout),
+      stderr: keepTail(r.stderr),
       durationMs: performance.now() - started,
       timedOut: Boolean(why.timedOut),
       isCanceled: Boolean(why.isCanceled),

@@ -10,6 +10,9 @@ import { constants as osConstants } from 'node:os';
 import { guestRootDir, GuestFsError } from './paths.js';
 import { GUEST_ID_BASE, GUEST_ID_COUNT } from './owner.js';
 import { GUEST_PATH, hostArgv, hostTopLevel, sandboxTools } from './sandbox.js';
+import { TailBuffer } from '../../util/tail-buffer.js';
+
+const SIM_OUTPUT_CAP = 64 * 1024 * 1024;
 
 export interface RunInGuestOptions {
   input?: string;
@@ -87,8 +90,10 @@ function spawnSandbox(full: string[], mapped: boolean, opts: RunInGuestOptions):
     // fd 3 is the id-map handshake in mapped mode (see hostArgv in sandbox.ts).
     const stdio: ('pipe' | 'ignore')[] = ['pipe', 'pipe', 'pipe', mapped ? 'pipe' : 'ignore'];
     const child = spawn(full[0], full.slice(1), { stdio, detached: true, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
+    // Bounded like a pipe the reader drains: the last 64 MiB of each stream are kept (a guest
+    // printing gigabytes would otherwise exhaust the simulator's memory).
+    const out = new TailBuffer(SIM_OUTPUT_CAP, 'simulator');
+    const err = new TailBuffer(SIM_OUTPUT_CAP, 'simulator');
     let timedOut = false;
     let aborted = false;
     const killGroup = () => {
@@ -119,13 +124,13 @@ function spawnSandbox(full: string[], mapped: boolean, opts: RunInGuestOptions):
     child.on('close', (code, sig) => {
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
-      let stderr = Buffer.concat(err).toString('utf8');
+      let stderr = err.toString();
       let exitCode = code ?? 128 + (sig ? (osConstants.signals[sig] ?? 9) : 0);
       if (timedOut) {
         exitCode = TIMEOUT_EXIT;
         stderr += `simulator: command timed out after ${opts.timeoutMs} ms and was killed\n`;
       } else if (aborted) exitCode = ABORT_EXIT;
-      resolve({ exitCode, stdout: Buffer.concat(out).toString('utf8'), stderr, timedOut, aborted });
+      resolve({ exitCode, stdout: out.toString(), stderr, timedOut, aborted });
     });
   });
 }
