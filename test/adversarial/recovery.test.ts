@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { NO_CLI, runBuilt, workspace } from '../helpers/built-cli.js';
 
-const vmFile = { 'phoenix_vm_configs.json': { vms: [{ vmid: 9100, name: 'apps', template_image: 'local:import/noble-server-cloudimg-amd64.img', memory_mb: 1024, cores: 1, network_config: { ip: 'dhcp' } }] } };
+const vmFile = { 'phoenix_vm_configs.json': { vms: [{ vmid: 9100, name: 'apps', template_image: 'local:import/noble-server-cloudimg-amd64.qcow2', memory_mb: 1024, cores: 1, network_config: { ip: 'dhcp' } }] } };
 
 async function setup(label: string, journal: { guestName?: string; at: string }, adminName: string) {
   const w = workspace(label, vmFile);
