@@ -13,6 +13,7 @@ import type {
   GuestType,
   PushOptions,
   PveParams,
+  PveVersion,
   SnapshotInfo,
 } from './types.js';
 
@@ -31,6 +32,8 @@ export interface ProxmoxReader {
   exec(type: GuestType, vmid: number, argv: string[], opts?: ExecInGuestOptions): Promise<ExecOutcome>;
   /** qm agent <vmid> ping: true when the guest agent answers. */
   agentPing(vmid: number): Promise<boolean>;
+  /** `pveversion`: the host's Proxmox VE release (read once per run). */
+  hostVersion(): Promise<PveVersion>;
 }
 
 export interface ProxmoxDriver extends ProxmoxReader {
@@ -80,7 +83,7 @@ const MUTATING: ReadonlyArray<keyof ProxmoxDriver> = [
 /** A driver whose every mutating method throws MutationRefused; reads pass through. */
 export function readOnlyDriver(inner: ProxmoxReader): ProxmoxDriver {
   const d = Object.create(null) as Record<string, unknown>;
-  for (const k of ['list', 'status', 'config', 'listSnapshots', 'readFirewall', 'exec', 'agentPing'] as const) {
+  for (const k of ['list', 'status', 'config', 'listSnapshots', 'readFirewall', 'exec', 'agentPing', 'hostVersion'] as const) {
     d[k] = (inner[k] as (...a: unknown[]) => unknown).bind(inner);
   }
   Object.defineProperty(d, 'node', { get: () => inner.node });

@@ -59,3 +59,11 @@ export interface PushOptions {
   user?: number;
   group?: number;
 }
+
+/** What `pveversion` says: `pve-manager/9.1.1/42db4a6cf33dac83 (running kernel: ...)`. */
+export interface PveVersion {
+  /** `9.1.1` */
+  release: string;
+  major: number;
+  minor: number;
+}

@@ -44,9 +44,16 @@ test('phoenix sim: add storage/bridge/node/template, show, reset', async () => {
     const c = await runSim(['pct', 'create', '100', 'local:vztmpl/alpine-3.20-default_20240908_amd64.tar.xz', '--rootfs', 'tank:2'], { stateDir: state, env: {}, guestfs: (await import('../helpers/sim.js')).fakeGuestFs() });
     assert.equal(c.exitCode, 0, c.stderr);
     assert.match(readFileSync(join(state, 'etc/pve/lxc/100.conf'), 'utf8'), /^ostype: alpine\nrootfs: tank:subvol-100-disk-0,size=2G$/m);
+    assert.match(r.stdout, /^Proxmox VE: 9\.1$/m);
     r = await run('reset');
     assert.equal(r.code, 0);
     assert.match((await run('show')).stdout, /^guests: none$/m);
+    r = await run('reset', '--pve', '8.4');
+    assert.deepEqual([r.code, r.stdout], [0, `simulator state reset: ${state} (Proxmox VE 8.4)\n`]);
+    assert.match((await run('show')).stdout, /^Proxmox VE: 8\.4$/m);
+    r = await run('reset', '--pve', '7.4');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown Proxmox VE release '7\.4' \(expected 8\.4 or 9\.1\)/);
     assert.equal((await run('frobnicate')).code, 2);
   } finally {
     rmSync(cfg, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { DEFAULT_CONFIG_DIR, FILE_NAMES } from '../../config/source.js';
 import { UsageError } from '../../diag/errors.js';
 import { out, type CommandContext, type CommandRun } from '../io.js';
 
-const USAGE = 'phoenix sim path|reset|show|add-node NAME|add-storage ID --type dir|lvmthin|zfspool --content a,b [--size 500G]|add-bridge NAME|add-template VOLID';
+const USAGE = 'phoenix sim path|reset [--pve 8.4|9.1]|show|add-node NAME|add-storage ID --type dir|lvmthin|zfspool --content a,b [--size 500G]|add-bridge NAME|add-template VOLID';
 
 /**
  * The config directory, found the way the config loader finds it (so `phoenix sim` and a run
@@ -64,8 +64,8 @@ export const run: CommandRun = async (ctx) => {
         out(ctx.io, sim.writeShims(state));
         return 0;
       case 'reset':
-        sim.resetState(state);
-        out(ctx.io, `simulator state reset: ${state}`);
+        sim.resetState(state, { pve: opts.pve });
+        out(ctx.io, `simulator state reset: ${state}${opts.pve ? ` (Proxmox VE ${opts.pve})` : ''}`);
         return 0;
       case 'show': {
         const s = sim.summary(state);
@@ -74,6 +74,7 @@ export const run: CommandRun = async (ctx) => {
           return 0;
         }
         out(ctx.io, `state: ${state}`);
+        out(ctx.io, `Proxmox VE: ${s.pve}`);
         out(ctx.io, `node: ${s.node}${s.nodes.length > 1 ? ` (cluster: ${s.nodes.join(', ')})` : ''}`);
         out(ctx.io, `bridges: ${s.bridges.join(', ')}`);
         out(ctx.io, 'storages:');

@@ -2,7 +2,7 @@
 // graph (apply, or plan through a read-only driver), print the plan or the run, and map the
 // outcome to an exit code (0 all ok, 1 any guest failed or was skipped, 130 interrupted).
 
-import { EXIT } from '../../diag/errors.js';
+import { EXIT, UsageError } from '../../diag/errors.js';
 import { colorEnabled } from '../views/index.js';
 import { runViewFor } from './view.js';
 import { colors } from '../views/colors.js';
@@ -23,6 +23,7 @@ export async function convergeCommand(ctx: CommandContext, verb: Verb, opts: { p
   const apply = !opts.planOnly && !ctx.globals.dryRun;
   const session = await openSession(ctx, { readOnly: !apply });
   const { io, globals } = ctx;
+  await checkHostVersion(ctx, session);
   const signal = io.signal ?? new AbortController().signal;
   const scrub = (t: string) => session.secrets.scrubber.scrub(t);
   const color = colorEnabled({ env: io.env, isTTY: io.isTTY, flag: globals.color });
@@ -66,6 +67,23 @@ export async function convergeCommand(ctx: CommandContext, verb: Verb, opts: { p
   }
   if (signal.aborted) return EXIT.interrupted;
   return failed ? EXIT.failed : EXIT.ok;
+}
+
+/**
+ * The host's Proxmox VE release, read once per run. Phoenix sends every option whose default
+ * differs between 8.4 and 9.x (e.g. `pct create --unprivileged`), so the release only decides
+ * whether the host is one Phoenix can drive at all (PVE 8 or newer: import storage, import-from).
+ */
+async function checkHostVersion(ctx: CommandContext, s: Session): Promise<void> {
+  let v;
+  try {
+    v = await s.driver.hostVersion();
+  } catch (e) {
+    if (!ctx.globals.quiet) ctx.io.stderr(`phoenix: warning: cannot read the Proxmox VE version (pveversion): ${(e as Error).message.split('\n')[0]}\n`);
+    return;
+  }
+  if (v.major < 8) throw new UsageError(`this host runs Proxmox VE ${v.release}; Phoenix drives Proxmox VE 8.4 and 9.x`, 'upgrade the host');
+  if (ctx.globals.verbose && !ctx.globals.quiet) ctx.io.stderr(`phoenix: Proxmox VE ${v.release} on node ${s.driver.node}\n`);
 }
 
 function failuresOf(r: Awaited<ReturnType<typeof runConverge>>) {

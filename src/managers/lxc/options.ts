@@ -65,7 +65,8 @@ export const LXC_OPTIONS: readonly Row[] = [
 
 /** Options only `pct create` takes (read-only afterwards, or meaningful only at creation). */
 const CREATE_ONLY: readonly Row[] = [
-  { key: 'unprivileged', live: false, value: (g) => bool(g.unprivileged) },
+  // Always sent: pct create's default is 0 on PVE 8.4 and 1 on 9.x; Phoenix's is 1 (unprivileged).
+  { key: 'unprivileged', live: false, value: (g) => bool(g.unprivileged ?? true) },
   { key: 'ostype', live: false, value: (g) => g.ostype },
   { key: 'arch', live: false, value: (g) => g.arch },
 ];

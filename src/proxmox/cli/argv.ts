@@ -108,6 +108,7 @@ export const argv = {
   cloudinitUpdate: (vmid: number): Argv => ['qm', 'cloudinit', 'update', vmidArg(vmid)],
   /** `qm agent` is Proxmox's alias for `qm guest cmd`. */
   agentPing: (vmid: number): Argv => ['qm', 'agent', vmidArg(vmid), 'ping'],
+  pveversion: (): Argv => ['pveversion'],
 
   /** pct exec: everything after `--` is the command, untouched. */
   lxcExec: (vmid: number, command: string[]): Argv => ['pct', 'exec', vmidArg(vmid), '--', ...command],

@@ -21,6 +21,7 @@ import type {
   GuestType,
   PushOptions,
   PveParams,
+  PveVersion,
   SnapshotInfo,
 } from '../types.js';
 import { argv, qemuWriteFileCommand, withEnv } from './argv.js';
@@ -31,6 +32,7 @@ import { parseConfig } from './parse/config.js';
 import { parsePctList, parseQmList } from './parse/list.js';
 import { parseSnapshotList } from './parse/snapshots.js';
 import { parseStatus } from './parse/status.js';
+import { parsePveversion } from './parse/version.js';
 
 export interface PveCliDriverOptions {
   /** Node name; defaults to this machine's short hostname (what PVE calls the local node). */
@@ -149,6 +151,12 @@ export class PveCliDriver implements ProxmoxDriver {
   }
 
   /** false when the agent does not answer (not running, not configured, VM stopped). */
+  async hostVersion(): Promise<PveVersion> {
+    const r = await this.run({ argv: argv.pveversion() });
+    if (r.exitCode !== 0) throw new PveCommandError(r);
+    return parsePveversion(r.stdout);
+  }
+
   async agentPing(vmid: number): Promise<boolean> {
     const r = await this.run({ argv: argv.agentPing(vmid) });
     if (r.exitCode === 0) return true;

@@ -23,6 +23,7 @@ import { readKeyFile } from './keyfiles.js';
 import { writeFileAtomic } from '../state/host.js';
 import { readSshKeys, sshKeysPath } from '../state/guests.js';
 import { paramErrorText } from './params.js';
+import { defaultUnprivileged, releaseOf } from '../state/version.js';
 import { readOnlyAfterCreate, usageLine } from '../../proxmox/schema/index.js';
 
 // PVE: pve-container src/PVE/API2/LXC.pm:create_vm, update_vm (parameters the API extracts instead of storing)
@@ -71,10 +72,11 @@ async function create(ctx: SimCtx, call: Call): Promise<void> {
   // PVE: pve-container src/PVE/API2/LXC.pm:create_vm (default storage `local`, a bare size is `<storage>:<GiB>`, unprivileged defaults to 1)
   const storage = call.params.storage ?? 'local';
   // pve-container: a bare number for rootfs/mpN means "<storage>:<GiB>"; 'unprivileged' is read-only
-  // (defaults to 1 and is only written when set).
+  // (defaults to 1 on 9.x, 0 on 8.4, and is only written when set).
   const p: Record<string, string> = {};
   for (const [k, v] of Object.entries(call.params)) p[k] = (k === 'rootfs' || /^mp\d+$/.test(k)) && /^\d+(\.\d+)?$/.test(v) ? `${storage}:${v}` : v;
-  const unprivileged = p.unprivileged ?? '1';
+  // PVE: pve-container src/PVE/API2/LXC.pm:create_vm (9.x: 1 unless given; 8.4: schema default 0)
+  const unprivileged = p.unprivileged ?? defaultUnprivileged(releaseOf(ctx.host));
   delete p.unprivileged;
   await withGuestLock(ctx, 'lxc', vmid, async () => {
     // PVE: pve-cluster src/PVE/Cluster.pm:check_vmid_unused (from pve-container src/PVE/API2/LXC.pm:create_vm)

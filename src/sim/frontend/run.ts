@@ -19,6 +19,26 @@ import type { GuestFsPort } from './guestfs-port.js';
 import { parseCall, type Call, type Tool } from './params.js';
 import { runPct } from './pct.js';
 import { runQm } from './qm.js';
+import { paramErrorText } from './params.js';
+import { usageLine } from '../../proxmox/schema/index.js';
+import { NEW_IN_9, pveversionLine, releaseOf } from '../state/version.js';
+import type { HostState } from '../state/types.js';
+
+/** `pveversion`: one line (`--verbose` lists packages on a host; not simulated). */
+function runPveversion(stateDir: string, args: string[]): string {
+  if (args.length) throw new SimError('USAGE: pveversion [--verbose]  (--verbose: not simulated)');
+  return pveversionLine(releaseOf(openState(stateDir).host));
+}
+
+/** On an 8.4 host, options its API does not have are refused like any unknown option. */
+function checkRelease(host: HostState, call: Call): void {
+  if (releaseOf(host) !== '8.4') return;
+  // PVE: pve-common src/PVE/JSONSchema.pm:validate ("property is not defined in schema", apidata-pve8.4.js)
+  const unknown = (NEW_IN_9[`${call.tool} ${call.command}`] ?? []).filter((k) => call.params[k] !== undefined);
+  if (unknown.length) {
+    throw new SimError(paramErrorText(unknown.map((k) => ({ param: k, message: 'property is not defined in schema and the schema does not allow additional properties' })), usageLine(call.spec)));
+  }
+}
 
 export interface SimResult {
   exitCode: number;
@@ -78,7 +98,18 @@ export async function runSim(argv: string[], opts: SimOptions): Promise<SimResul
   let exitCode = 0;
   try {
     const tool = argv[0];
-    if (tool !== 'pct' && tool !== 'qm') throw new SimError(`simulator: unknown tool '${tool ?? ''}' (expected pct or qm)`);
+    if (tool === 'pveversion') stdout += runPveversion(opts.stateDir, argv.slice(1));
+    else await runPveTool(tool);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    stderr += msg.endsWith('\n') ? msg : `${msg}\n`;
+    exitCode = e instanceof SimError ? e.exitCode : 255;
+  }
+  if (env.PHOENIX_SIM_LOG) appendLine(env.PHOENIX_SIM_LOG, JSON.stringify({ argv, start, end: Date.now(), exit: exitCode }));
+  return { exitCode, stdout, stderr };
+
+  async function runPveTool(tool: string | undefined): Promise<void> {
+    if (tool !== 'pct' && tool !== 'qm') throw new SimError(`simulator: unknown tool '${tool ?? ''}' (expected pct, qm or pveversion)`);
     const call = parseCall(tool, argv.slice(1));
     // Test infrastructure: also honoured from the process env, as in-process callers pass a narrow env.
     const conformanceDir = env.PHOENIX_CONFORMANCE_DIR ?? process.env.PHOENIX_CONFORMANCE_DIR;
@@ -88,6 +119,7 @@ export async function runSim(argv: string[], opts: SimOptions): Promise<SimResul
     }
     const latency = parseLatency(env.PHOENIX_SIM_LATENCY);
     const { paths, host } = openState(opts.stateDir);
+    checkRelease(host, call);
     const ctx: SimCtx = {
       paths,
       host,
@@ -143,11 +175,5 @@ export async function runSim(argv: string[], opts: SimOptions): Promise<SimResul
     }
     if (ctx.warnings > 0) stderr += `Task finished with ${ctx.warnings} warning(s)!\n`;
     if (latency.total) await sleep(modelled - (Date.now() - callStart));
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    stderr += msg.endsWith('\n') ? msg : `${msg}\n`;
-    exitCode = e instanceof SimError ? e.exitCode : 255;
   }
-  if (env.PHOENIX_SIM_LOG) appendLine(env.PHOENIX_SIM_LOG, JSON.stringify({ argv, start, end: Date.now(), exit: exitCode }));
-  return { exitCode, stdout, stderr };
 }

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { parseSize } from '../../proxmox/codecs/size.js';
 import { SimError } from './errors.js';
 import { parseImportName } from './import-names.js';
+import { PVE_RELEASES, releaseOf, type PveRelease } from './version.js';
 import { ensureLayout, initState, loadHost, loadRegistry, saveHost, saveRegistry } from './host.js';
 import { withLock } from './locks.js';
 import type { SimPaths } from './paths.js';
@@ -93,17 +94,28 @@ export const addHostFile = (root: string, path: string, size: number) =>
     host.hostFiles = { ...(host.hostFiles ?? {}), [path]: size };
   });
 
-/** Empties a state directory (only one that looks like simulator state) and makes a fresh host. */
-export function resetState(root: string): SimPaths {
+/** Empties a state directory (only one that looks like simulator state) and makes a fresh host running `pve`. */
+export function resetState(root: string, opts: { pve?: string } = {}): SimPaths {
+  if (opts.pve !== undefined && !(PVE_RELEASES as readonly string[]).includes(opts.pve)) {
+    throw new SimError(`unknown Proxmox VE release '${opts.pve}' (expected ${PVE_RELEASES.join(' or ')})`);
+  }
   if (existsSync(root)) {
     const entries = readdirSync(root);
     if (entries.length && !entries.includes('host.json')) throw new SimError(`refusing to reset '${root}': not a simulator state directory`);
     rmSync(root, { recursive: true, force: true });
   }
-  return initState(root);
+  const p = initState(root);
+  if (opts.pve) {
+    const host = loadHost(p);
+    host.pve = opts.pve as PveRelease;
+    saveHost(p, host);
+  }
+  return p;
 }
 
 export interface HostSummary {
+  /** The Proxmox VE release simulated. */
+  pve: string;
   node: string;
   nodes: string[];
   bridges: string[];
@@ -130,6 +142,7 @@ export function summary(root: string): HostSummary {
   }
   guests.sort((a, b) => a.vmid - b.vmid);
   return {
+    pve: releaseOf(host),
     node: host.node,
     nodes: host.nodes,
     bridges: host.bridges,

@@ -28,6 +28,8 @@ export interface HostState {
   seed: string;
   /** Host files (absolute paths) that exist for the simulator, e.g. a downloaded cloud image. */
   hostFiles: Record<string, number>;
+  /** The Proxmox VE release simulated (absent: 9.1). */
+  pve?: '8.4' | '9.1';
 }
 
 export interface Volume {
