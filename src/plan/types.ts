@@ -20,6 +20,7 @@ export type StepKind =
   | 'create'
   | 'clone'
   | 'import-disk'
+  | 'download'
   | 'set'
   | 'resize'
   | 'raw-lxc'

@@ -5,6 +5,7 @@
 // mutate by construction.
 
 import type {
+  DownloadRequest,
   ExecInGuestOptions,
   ExecOutcome,
   GuestConfig,
@@ -34,6 +35,8 @@ export interface ProxmoxReader {
   agentPing(vmid: number): Promise<boolean>;
   /** `pveversion`: the host's Proxmox VE release (read once per run). */
   hostVersion(): Promise<PveVersion>;
+  /** Volume ids of one content type on a storage (`pvesh get /nodes/NODE/storage/S/content --content C`). */
+  storageContent(storage: string, content: string): Promise<string[]>;
 }
 
 export interface ProxmoxDriver extends ProxmoxReader {
@@ -53,6 +56,8 @@ export interface ProxmoxDriver extends ProxmoxReader {
   snapshot(type: GuestType, vmid: number, name: string, description?: string): Promise<void>;
   delsnapshot(type: GuestType, vmid: number, name: string): Promise<void>;
   rollback(type: GuestType, vmid: number, name: string): Promise<void>;
+  /** Proxmox downloads a file into a storage (`pvesh create …/download-url`); verifies the checksum when given. */
+  downloadUrl(req: DownloadRequest): Promise<void>;
   /** qm disk import <vmid> <source> <storage> [--format]. */
   importDisk(vmid: number, source: string, storage: string, opts?: { format?: string }): Promise<void>;
   cloudinitUpdate(vmid: number): Promise<void>;
@@ -77,13 +82,13 @@ export class MutationRefused extends Error {
 const MUTATING: ReadonlyArray<keyof ProxmoxDriver> = [
   'create', 'clone', 'set', 'resize', 'start', 'stop', 'shutdown', 'reboot', 'destroy', 'template',
   'snapshot', 'delsnapshot', 'rollback', 'importDisk', 'cloudinitUpdate', 'push', 'setRawLxc',
-  'writeFirewall', 'unlock',
+  'writeFirewall', 'unlock', 'downloadUrl',
 ];
 
 /** A driver whose every mutating method throws MutationRefused; reads pass through. */
 export function readOnlyDriver(inner: ProxmoxReader): ProxmoxDriver {
   const d = Object.create(null) as Record<string, unknown>;
-  for (const k of ['list', 'status', 'config', 'listSnapshots', 'readFirewall', 'exec', 'agentPing', 'hostVersion'] as const) {
+  for (const k of ['list', 'status', 'config', 'listSnapshots', 'readFirewall', 'exec', 'agentPing', 'hostVersion', 'storageContent'] as const) {
     d[k] = (inner[k] as (...a: unknown[]) => unknown).bind(inner);
   }
   Object.defineProperty(d, 'node', { get: () => inner.node });

@@ -67,3 +67,12 @@ export interface PveVersion {
   major: number;
   minor: number;
 }
+
+/** `download-url` into a storage (`pvesh create /nodes/NODE/storage/STORAGE/download-url`). */
+export interface DownloadRequest {
+  storage: string;
+  url: string;
+  filename: string;
+  content: 'import' | 'iso' | 'vztmpl';
+  checksum?: { algorithm: string; value: string };
+}

@@ -18,11 +18,11 @@ export function simCliPath(): string {
 /** POSIX single-quote quoting for a path baked into a script. */
 const sq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** Writes <state>/bin/pct, qm and pveversion; returns the bin directory. */
+/** Writes <state>/bin/pct, qm, pveversion and pvesh; returns the bin directory. */
 export function writeShims(stateDir: string, nodePath = process.execPath, entry = simCliPath()): string {
   const bin = join(stateDir, 'bin');
   mkdirSync(bin, { recursive: true });
-  for (const tool of ['pct', 'qm', 'pveversion']) {
+  for (const tool of ['pct', 'qm', 'pveversion', 'pvesh']) {
     const script = `#!/bin/sh\n# Phoenix Proxmox simulator (phoenix sim path)\nPHOENIX_SIM_STATE=${sq(stateDir)}\nexport PHOENIX_SIM_STATE\nexec ${sq(nodePath)} ${sq(entry)} ${tool} "$@"\n`;
     const file = join(bin, tool);
     writeFileSync(file, script);

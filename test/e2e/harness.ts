@@ -31,8 +31,8 @@ const READS = new Set(['status', 'config', 'list', 'listsnapshot', 'pending', 'a
 /** The calls that execute something inside a guest (allowed on a no-change run only to read markers or run checks). */
 const EXECS = new Set(['exec', 'guest exec']);
 
-/** `pveversion` (read once per run) is a read too. */
-export const isReadCall = (c: SimCall) => c.argv[0] === 'pveversion' || READS.has(verbOf(c.argv));
+/** `pveversion` (read once per run) and `pvesh get` are reads too. */
+export const isReadCall = (c: SimCall) => c.argv[0] === 'pveversion' || (c.argv[0] === 'pvesh' && c.argv[1] === 'get') || READS.has(verbOf(c.argv));
 export const isExecCall = (c: SimCall) => EXECS.has(verbOf(c.argv));
 /** Everything else changes the host: create, clone, set, resize, start, stop, reboot, destroy, snapshot, push, template, ... */
 export const isMutatingCall = (c: SimCall) => !isReadCall(c) && !isExecCall(c);

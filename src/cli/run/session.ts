@@ -48,6 +48,7 @@ const READ_VERBS = new Set(['status', 'config', 'list', 'listsnapshot', 'pending
 /** Whether a pct/qm call changes anything (exec counts as a read: markers and checks). */
 export function isReadCall(argv: readonly string[]): boolean {
   if (argv[0] === 'pveversion') return true;
+  if (argv[0] === 'pvesh') return argv[1] === 'get';
   const sub = argv[1] === 'guest' ? argv[2] : argv[1];
   return READ_VERBS.has(sub ?? '') || sub === 'exec';
 }

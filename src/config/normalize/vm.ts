@@ -71,6 +71,8 @@ export function normalizeVm(vm: VmGuestInput, raw: unknown, rawDefaults: unknown
     inputs: { ...featureInputs(VmGuestSchema.shape, rawDefaults), ...featureInputs(VmGuestSchema.shape, raw) },
     tags: vm.tags,
     image: vm.template_image,
+    imageFile: vm.template_image_file,
+    imageChecksum: vm.template_image_checksum ? { algorithm: vm.template_image_checksum.split(':')[0], value: vm.template_image_checksum.split(':')[1].toLowerCase() } : undefined,
     storage: vm.storage_pool,
     diskSizeGb: vm.disk_size_gb,
     bridge,

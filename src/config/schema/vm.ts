@@ -42,6 +42,11 @@ const vmSettings = {
   clone_from_vmid: guestRef().optional(),
   full_clone: bool().optional(),
   template_image: nonEmpty('a cloud image file name, storage volume id, host path or https URL').optional(),
+  template_image_file: nonEmpty('the file name an https template_image is stored under (.qcow2, .raw or .vmdk)').optional(),
+  template_image_checksum: z
+    .string(expecting('a checksum like "sha256:<hex>" (md5, sha1, sha224, sha256, sha384 or sha512)'))
+    .regex(/^(md5|sha1|sha224|sha256|sha384|sha512):[0-9a-fA-F]+$/, expecting('a checksum like "sha256:<hex>" (md5, sha1, sha224, sha256, sha384 or sha512)'))
+    .optional(),
   dependencies: z.array(guestRef(), expecting('a list of guest ids')).optional(),
   cores: int(1, 8192).optional(),
   memory_mb: int(16).optional(),

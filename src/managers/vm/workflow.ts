@@ -23,6 +23,9 @@ import { waitForAgent, waitForCloudInit } from './wait.js';
 
 const T = 'qemu' as const;
 
+/** Image downloads under way, per run (its driver): one download per image however many VMs use it. */
+const downloads = new WeakMap<object, Map<string, Promise<void>>>();
+
 async function define(g: VmGuest, rec: StepRecorder, ctx: WorkflowContext): Promise<void> {
   const { driver } = ctx;
   if (g.cloneFrom !== undefined) {
@@ -41,7 +44,31 @@ async function define(g: VmGuest, rec: StepRecorder, ctx: WorkflowContext): Prom
   const src = imageSource(g.image!, g.imageFile);
   const problem = imageProblem(src);
   if (problem) throw new GuestFailure(g.id, `template_image: ${problem}`);
-  if (src.kind === 'url') throw new GuestFailure(g.id, 'template_image: an https URL is not downloaded yet; put the image on import storage and name it');
+  if (src.kind === 'url') {
+    // Downloaded once by Proxmox itself into import storage; a file already there is used as is.
+    // VMs of one run sharing an image wait for one download (keyed by the run's driver).
+    const runs = downloads.get(driver) ?? new Map<string, Promise<void>>();
+    downloads.set(driver, runs);
+    const pending = runs.get(src.volid);
+    if (pending) await pending;
+    else {
+      let done!: () => void;
+      runs.set(src.volid, new Promise<void>((r) => (done = r)));
+      try {
+        const have = await driver.storageContent(src.storage, 'import');
+        if (!have.includes(src.volid)) {
+          const req = { storage: src.storage, url: src.url, filename: src.filename, content: 'import' as const, checksum: g.imageChecksum };
+          const how = g.imageChecksum ? ` (${g.imageChecksum.algorithm} checked)` : '';
+          await rec.step('download', '+', `download ${src.url} to ${src.volid}${how}`, { reason: 'image not on the storage' }, () => driver.downloadUrl(req));
+        }
+      } catch (e) {
+        runs.delete(src.volid);
+        throw e;
+      } finally {
+        done();
+      }
+    }
+  }
   const storage = g.storage ?? 'local-lvm';
   // One call: the boot disk is copied from the image by qm create itself (`import-from`), so a
   // failed create leaves nothing behind, and no host path is needed (qm disk import takes only one).

@@ -4,7 +4,7 @@
 // positional argument (PVE's get_options gives booleans an optional value).
 
 import { isSecretKey, REDACTED } from '../../util/redact.js';
-import type { GuestType, PushOptions, PveParams } from '../types.js';
+import type { DownloadRequest, GuestType, PushOptions, PveParams } from '../types.js';
 
 export type Argv = string[];
 
@@ -109,6 +109,14 @@ export const argv = {
   /** `qm agent` is Proxmox's alias for `qm guest cmd`. */
   agentPing: (vmid: number): Argv => ['qm', 'agent', vmidArg(vmid), 'ping'],
   pveversion: (): Argv => ['pveversion'],
+  storageContent: (node: string, storage: string, content: string): Argv => [
+    'pvesh', 'get', `/nodes/${word(node)}/storage/${word(storage)}/content`, '--content', word(content), '--output-format', 'json',
+  ],
+  downloadUrl: (node: string, r: DownloadRequest): Argv => [
+    'pvesh', 'create', `/nodes/${word(node)}/storage/${word(r.storage)}/download-url`,
+    '--url', word(r.url), '--filename', word(r.filename), '--content', r.content,
+    ...(r.checksum ? ['--checksum', word(r.checksum.value), '--checksum-algorithm', word(r.checksum.algorithm)] : []),
+  ],
 
   /** pct exec: everything after `--` is the command, untouched. */
   lxcExec: (vmid: number, command: string[]): Argv => ['pct', 'exec', vmidArg(vmid), '--', ...command],

@@ -13,6 +13,7 @@ import { isAlreadyRunning, isMissing, isNotRunning, PveCommandError, taskWarning
 import type { Exec, ExecRequest, ExecResult } from '../exec/types.js';
 import { firewallPath, type HostFileOp, type HostFiles } from '../hostfiles/types.js';
 import type {
+  DownloadRequest,
   ExecInGuestOptions,
   ExecOutcome,
   GuestConfig,
@@ -157,6 +158,13 @@ export class PveCliDriver implements ProxmoxDriver {
     return parsePveversion(r.stdout);
   }
 
+  async storageContent(storage: string, content: string): Promise<string[]> {
+    const r = await this.run({ argv: argv.storageContent(this.node, storage, content) });
+    if (r.exitCode !== 0) throw new PveCommandError(r);
+    const rows = JSON.parse(r.stdout || '[]') as Array<{ volid?: string }>;
+    return rows.map((x) => x.volid).filter((v): v is string => typeof v === 'string');
+  }
+
   async agentPing(vmid: number): Promise<boolean> {
     const r = await this.run({ argv: argv.agentPing(vmid) });
     if (r.exitCode === 0) return true;
@@ -171,6 +179,9 @@ export class PveCliDriver implements ProxmoxDriver {
   }
   clone(type: GuestType, source: number, vmid: number, params: PveParams): Promise<void> {
     return this.task(argv.clone(type, source, vmid, params));
+  }
+  downloadUrl(req: DownloadRequest): Promise<void> {
+    return this.task(argv.downloadUrl(this.node, req));
   }
   /** Nothing to set and nothing to delete: no call at all. */
   async set(type: GuestType, vmid: number, params: PveParams, del?: string[]): Promise<void> {

@@ -19,6 +19,7 @@ import type { GuestFsPort } from './guestfs-port.js';
 import { parseCall, type Call, type Tool } from './params.js';
 import { runPct } from './pct.js';
 import { runQm } from './qm.js';
+import { runPvesh } from './pvesh.js';
 import { paramErrorText } from './params.js';
 import { usageLine } from '../../proxmox/schema/index.js';
 import { NEW_IN_9, pveversionLine, releaseOf } from '../state/version.js';
@@ -99,7 +100,11 @@ export async function runSim(argv: string[], opts: SimOptions): Promise<SimResul
   try {
     const tool = argv[0];
     if (tool === 'pveversion') stdout += runPveversion(opts.stateDir, argv.slice(1));
-    else await runPveTool(tool);
+    else if (tool === 'pvesh') {
+      const { paths, host } = openState(opts.stateDir);
+      const lockTimeoutMs = Number(env.PHOENIX_SIM_LOCK_TIMEOUT_MS ?? DEFAULT_LOCK_TIMEOUT_MS);
+      await runPvesh({ paths, host, lockTimeoutMs }, argv.slice(1), { out: (t) => (stdout += t) });
+    } else await runPveTool(tool);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     stderr += msg.endsWith('\n') ? msg : `${msg}\n`;
@@ -109,7 +114,7 @@ export async function runSim(argv: string[], opts: SimOptions): Promise<SimResul
   return { exitCode, stdout, stderr };
 
   async function runPveTool(tool: string | undefined): Promise<void> {
-    if (tool !== 'pct' && tool !== 'qm') throw new SimError(`simulator: unknown tool '${tool ?? ''}' (expected pct, qm or pveversion)`);
+    if (tool !== 'pct' && tool !== 'qm') throw new SimError(`simulator: unknown tool '${tool ?? ''}' (expected pct, qm, pvesh or pveversion)`);
     const call = parseCall(tool, argv.slice(1));
     // Test infrastructure: also honoured from the process env, as in-process callers pass a narrow env.
     const conformanceDir = env.PHOENIX_CONFORMANCE_DIR ?? process.env.PHOENIX_CONFORMANCE_DIR;

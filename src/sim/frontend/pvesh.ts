@@ -1,0 +1,115 @@
+// A minimal `pvesh` for the two storage endpoints Phoenix uses: listing a storage's content and
+// download-url. No network: a download registers the file on the storage. Parameters are checked
+// against the endpoint's schema (apidata-pve8.4.js and -pve9.1.js agree on it) and the API's own
+// checks (pve-storage src/PVE/API2/Storage/Status.pm download_url).
+
+import { formatParamError } from '../../proxmox/schema/format-error.js';
+import type { ParamError } from '../../proxmox/schema/types.js';
+import { SimError } from '../state/errors.js';
+import { loadRegistry } from '../state/host.js';
+import { mutateRegistry, getStorage, type StorageCtx } from '../state/storage.js';
+import type { Volume } from '../state/types.js';
+
+/** What a download registers (the simulator never fetches anything). */
+export const DOWNLOADED_SIZE = 2 * 1024 ** 3;
+
+const SUBDIR: Record<string, string> = { iso: 'template/iso', vztmpl: 'template/cache', import: 'import' };
+const ALGORITHMS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
+
+type Io = { out: (s: string) => void };
+
+/** `--key value` / `--key=value` after the path. */
+function options(words: string[], usage: string): Record<string, string> {
+  const opts: Record<string, string> = {};
+  for (let i = 0; i < words.length; i++) {
+    const m = /^--?([a-z][a-z0-9-]*)(?:=(.*))?$/.exec(words[i]);
+    if (!m) throw new SimError(formatParamError([{ param: '', message: `too many arguments` }], usage));
+    const v = m[2] ?? words[++i];
+    if (v === undefined) throw new SimError(formatParamError([{ param: m[1], message: 'missing value' }], usage));
+    opts[m[1]] = v;
+  }
+  return opts;
+}
+
+function unknownKeys(opts: Record<string, string>, known: string[]): ParamError[] {
+  return Object.keys(opts)
+    .filter((k) => !known.includes(k))
+    .map((k) => ({ param: k, message: 'property is not defined in schema and the schema does not allow additional properties' }));
+}
+
+/** GET /nodes/{node}/storage/{storage}/content [--content C] --output-format json */
+function content(ctx: StorageCtx, storage: string, opts: Record<string, string>, io: Io): void {
+  const usage = 'pvesh get /nodes/{node}/storage/{storage}/content [OPTIONS] [FORMAT_OPTIONS]';
+  const errors = unknownKeys(opts, ['content', 'vmid', 'output-format']);
+  if (errors.length) throw new SimError(formatParamError(errors, usage));
+  if (opts['output-format'] !== 'json') throw new SimError('pvesh (simulator): only --output-format json is simulated');
+  getStorage(ctx.host, storage);
+  const rows = loadRegistry(ctx.paths, storage)
+    .volumes.filter((v) => opts.content === undefined || v.content === opts.content)
+    .map((v) => ({ content: v.content, format: /\.([a-z0-9]+)$/.exec(v.name)?.[1] ?? 'raw', size: v.size, volid: `${storage}:${v.name}`, ...(v.vmid ? { vmid: v.vmid } : {}) }));
+  io.out(`${JSON.stringify(rows)}\n`);
+}
+
+/** POST /nodes/{node}/storage/{storage}/download-url */
+async function downloadUrl(ctx: StorageCtx, storage: string, opts: Record<string, string>, io: Io): Promise<void> {
+  const usage = 'pvesh create /nodes/{node}/storage/{storage}/download-url --content <iso|vztmpl|import> --filename <string> --url <string> [OPTIONS]';
+  const errors = unknownKeys(opts, ['url', 'filename', 'content', 'checksum', 'checksum-algorithm', 'verify-certificates', 'compression']);
+  for (const k of ['content', 'filename', 'url']) if (opts[k] === undefined) errors.push({ param: k, message: 'property is missing and it is not optional' });
+  // PVE: pve-storage src/PVE/API2/Storage/Status.pm:download_url (parameter schema)
+  if (opts.url !== undefined && !/^https?:\/\/.*$/.test(opts.url)) errors.push({ param: 'url', message: `value does not match the regex pattern` });
+  if (opts.filename !== undefined && opts.filename.length > 255) errors.push({ param: 'filename', message: 'value may only be 255 characters long' });
+  if (opts.content !== undefined && !(opts.content in SUBDIR)) errors.push({ param: 'content', message: `value '${opts.content}' does not have a value in the enumeration 'iso, vztmpl, import'` });
+  if (opts['checksum-algorithm'] !== undefined && !ALGORITHMS.includes(opts['checksum-algorithm'])) {
+    errors.push({ param: 'checksum-algorithm', message: `value '${opts['checksum-algorithm']}' does not have a value in the enumeration '${ALGORITHMS.join(', ')}'` });
+  }
+  // PVE: pve-common src/PVE/JSONSchema.pm:check_object (`requires`)
+  if (opts.checksum !== undefined && opts['checksum-algorithm'] === undefined) errors.push({ param: 'checksum-algorithm', message: "missing property required by 'checksum'" });
+  if (opts['checksum-algorithm'] !== undefined && opts.checksum === undefined) errors.push({ param: 'checksum', message: "missing property required by 'checksum-algorithm'" });
+  if (errors.length) throw new SimError(formatParamError(errors, usage));
+
+  const s = getStorage(ctx.host, storage); // storage_check_enabled
+  if (!s.path) throw new SimError(`can't upload to storage type '${s.type}', not a file based storage!`);
+  const kind = opts.content;
+  if (!s.content.includes(kind)) throw new SimError(`storage '${storage}' is not configured for content-type '${kind}'`);
+  // PVE: pve-storage src/PVE/Storage.pm:normalize_content_filename
+  const filename = opts.filename.replace(/\n$/, '').replace(/^.*[/\\]/, '').replace(/[^a-zA-Z0-9_.-]/g, '_');
+  const ext: Record<string, RegExp> = {
+    iso: /[^/]+\.(?:iso|img)$/i,
+    vztmpl: /[^/]+\.(?:tar|tar\.(?:gz|xz|zst|bz2))$/i,
+    // PVE: pve-storage src/PVE/Storage.pm:$UPLOAD_IMPORT_EXT_RE_1 (no .ovf for uploads)
+    import: /[a-zA-Z0-9\-.+=_]+\.(ova|qcow2|raw|vmdk)/,
+  };
+  if (!ext[kind].test(filename)) {
+    throw new SimError(formatParamError([{ param: 'filename', message: kind === 'import' ? 'invalid filename or wrong extension' : 'wrong file extension' }], usage));
+  }
+  if (opts.compression !== undefined && kind !== 'iso') throw new SimError(`decompression not supported for ${kind}`);
+  const name = `${kind}/${filename}`;
+  const dest = `${s.path}/${SUBDIR[kind]}/${filename}`;
+  await mutateRegistry(ctx, storage, (reg) => {
+    io.out(`downloading ${opts.url} to ${dest}\n`);
+    if (reg.volumes.some((v) => v.name === name)) {
+      // PVE: pve-common src/PVE/Tools.pm:download_file_from_url (an existing file: checksum or refuse)
+      if (opts.checksum === undefined) throw new SimError(`refusing to override existing file '${dest}'`);
+      io.out('calculating checksum of existing file...OK, got correct file already, no need to download\n');
+      return;
+    }
+    if (opts.checksum !== undefined) io.out('calculating checksum...OK, checksum verified\n');
+    reg.volumes.push({ name, size: DOWNLOADED_SIZE, content: kind as Volume['content'] });
+    io.out(`download of '${opts.url}' to '${dest}' finished\n`);
+  });
+}
+
+/** `pvesh get|create PATH [OPTIONS]`. */
+export async function runPvesh(ctx: StorageCtx, args: string[], io: Io): Promise<void> {
+  const [verb, path, ...rest] = args;
+  const m = /^\/?nodes\/([^/]+)\/storage\/([^/]+)\/(content|download-url)\/?$/.exec(path ?? '');
+  const endpoint = m && `${verb} ${m[3]}`;
+  if (!m || (endpoint !== 'get content' && endpoint !== 'create download-url')) {
+    throw new SimError(`pvesh (simulator): only 'get /nodes/NODE/storage/STORAGE/content' and 'create /nodes/NODE/storage/STORAGE/download-url' are simulated`);
+  }
+  if (m[1] !== ctx.host.node && m[1] !== 'localhost') throw new SimError(`hostname lookup '${m[1]}' failed - failed to get address info for: ${m[1]}: Name or service not known`);
+  const usage = `pvesh ${verb} ${path}`;
+  const opts = options(rest, usage);
+  if (endpoint === 'get content') content(ctx, m[2], opts, io);
+  else await downloadUrl(ctx, m[2], opts, io);
+}
