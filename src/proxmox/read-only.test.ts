@@ -26,6 +26,7 @@ const MUTATIONS: Array<[keyof ProxmoxDriver, unknown[]]> = [
   ['push', ['lxc', 100, '/tmp/x', '/x']],
   ['setRawLxc', [100, [['lxc.a', '1']]]],
   ['writeFirewall', [100, 'x']],
+  ['downloadUrl', [{ storage: 'local', url: 'https://example.com/x.qcow2', filename: 'x.qcow2', content: 'import' }]],
 ];
 
 function recordingDriver() {
