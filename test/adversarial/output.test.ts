@@ -48,3 +48,18 @@ test('control characters in what a guest prints are escaped on the terminal (a f
   assert.doesNotMatch(r.out, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/, 'a raw control character reached the terminal');
   assert.match(r.out, /\\e\[2J/);
 });
+
+test('control characters in what Proxmox holds are escaped in a plan (a mount point path set by hand)', { skip: NO_CLI }, async (t) => {
+  const w = workspace('escplan', { 'phoenix_lxc_configs.json': { lxc_configs: { 300: ctConfig() } } });
+  t.after(w.cleanup);
+  assert.equal((await w.run(['up'])).code, 0);
+  const { execFileSync } = await import('node:child_process');
+  const { runBuilt } = await import('../helpers/built-cli.js');
+  const bin = (await runBuilt(['sim', 'path', '--config', w.config], { cwd: w.root, env: w.env })).stdout.trim();
+  // Proxmox accepts an ESC in a mount path (only a newline breaks a property string).
+  execFileSync(join(bin, 'pct'), ['set', '300', '--mp1', 'local-lvm:1,mp=/x\u001b[2Jy'], { env: { ...process.env, ...w.env }, stdio: 'ignore' });
+  const r = await w.run(['plan']);
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /mp1 \(\/x\\e\[2Jy\)/);
+  assert.doesNotMatch(r.out, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+});
