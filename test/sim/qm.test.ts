@@ -30,7 +30,7 @@ test('qm create assigns smbios1 uuid, vmgenid, meta, a BC:24:11 MAC and a defaul
     assert.match(c, /^cipassword: \$5\$/m);
     assert.doesNotMatch(c, /hunter2secret/);
     const r = await h.run('qm', 'create', '9000');
-    assert.deepEqual([r.exitCode, r.stderr], [255, "VM 9000 already exists on node 'pve'\n"]);
+    assert.deepEqual([r.exitCode, r.stderr], [255, "unable to create VM 9000 - VM 9000 already exists on node 'pve'\n"]);
   });
 });
 

@@ -1,7 +1,7 @@
 // `pct` subcommands on the simulated host, with Proxmox's checks, texts and exit codes.
 
 import { basename } from 'node:path';
-import { printConfigCommand, type GuestConf } from '../state/conf.js';
+import { printConfigCommand, type ConfSection, type GuestConf } from '../state/conf.js';
 import { SimError } from '../state/errors.js';
 import { listVmids, locateGuest, readConf, readRuntime, requireGuest, writeConf, writeRuntime, clearRuntime, type GuestRef } from '../state/guests.js';
 import { getStorage } from '../state/storage.js';
@@ -255,14 +255,16 @@ function list(ctx: SimCtx): void {
 
 export function configCommand(ctx: SimCtx, call: Call, kind: 'lxc' | 'qemu'): void {
   const conf = readConf(requireGuest(ctx.paths, ctx.host, kind, vmidOf(call)));
+  // PVE: qemu-server src/PVE/API2/Qemu.pm:vm_config (cipassword shown as `**********`)
+  const masked = (s: ConfSection): ConfSection => (kind === 'qemu' && s.options.cipassword ? { ...s, options: { ...s.options, cipassword: '**********' } } : s);
   if (call.params.snapshot) {
     const snap = conf.snapshots[call.params.snapshot];
     // PVE: pve-guest-common src/PVE/AbstractConfig.pm:load_snapshot_config
     if (!snap) throw new SimError(`snapshot '${call.params.snapshot}' does not exist`);
-    ctx.out(printConfigCommand(snap));
+    ctx.out(printConfigCommand(masked(snap)));
     return;
   }
-  ctx.out(printConfigCommand(conf));
+  ctx.out(printConfigCommand(masked(conf)));
 }
 
 // PVE: pve-guest-common src/PVE/GuestHelpers.pm:print_snapshot_tree; pve-container src/PVE/API2/LXC/Snapshot.pm:list (`current`, "You are here!")

@@ -18,7 +18,8 @@ import { withGuestLock, type SimCtx } from './context.js';
 import { checkBridges } from './common.js';
 import { applyDiskOption } from './disks.js';
 import { normalizeOption, normalizeScalar, parseOption, printOption } from './normalize.js';
-import type { Call } from './params.js';
+import { paramErrorText, type Call } from './params.js';
+import { usageLine } from '../../proxmox/schema/index.js';
 import { configCommand, listSnapshots, unlock } from './pct.js';
 import { printQmList, printRecursive } from './printers.js';
 import { perlJsonPretty } from './json.js';
@@ -26,6 +27,7 @@ import { vmIdentity } from './identity.js';
 import { checkImportFrom, resolveDiskImportSource } from './sources.js';
 import { usageLine } from '../../proxmox/schema/index.js';
 
+// PVE: qemu-server src/PVE/API2/Qemu.pm:create_vm, $update_vm_api (parameters the API extracts instead of storing)
 const NOT_STORED = new Set([
   'vmid', 'archive', 'bwlimit', 'ha-managed', 'import-working-storage', 'live-restore', 'pool', 'start', 'storage', 'unique',
   'delete', 'digest', 'force', 'revert', 'skiplock',
@@ -34,11 +36,13 @@ const NOT_STORED = new Set([
 const vmidOf = (call: Call) => Number(call.params.vmid);
 
 /** Proxmox stores cipassword hashed; never keep or print the clear text. */
+// PVE: qemu-server src/PVE/API2/Qemu.pm:$update_vm_api (PVE::Tools::encrypt_pw; our `$5$` format: guess)
 const hashPassword = (pw: string, seed: string) =>
   `$5$${createHash('sha256').update(`${seed}salt`).digest('base64url').slice(0, 16)}$${createHash('sha256').update(`${seed}:${pw}`).digest('base64url')}`;
 
 async function applyOptions(ctx: SimCtx, vmid: number, conf: GuestConf, params: Record<string, string>): Promise<void> {
   // Drives are allocated in qemu-server's foreach_volume order: ide, sata, scsi, virtio, efidisk, tpmstate.
+  // PVE: qemu-server src/PVE/QemuServer/Drive.pm:valid_drive_names
   const order = ['ide', 'sata', 'scsi', 'virtio', 'efidisk', 'tpmstate'];
   const rank = (k: string) => {
     const m = /^([a-z]+)(\d+)$/.exec(k);
@@ -51,6 +55,7 @@ async function applyOptions(ctx: SimCtx, vmid: number, conf: GuestConf, params: 
     if (isDiskKey('qemu', key)) conf.options[key] = await applyDiskOption(ctx, 'qemu', vmid, conf, key, value);
     else if (key === 'cipassword') conf.options[key] = hashPassword(value, ctx.host.seed);
     else if (/^net\d+$/.test(key)) {
+      // PVE: qemu-server src/PVE/QemuServer/Network.pm:parse_net (a macaddr when none is given)
       const stored = normalizeOption('qemu', key, value, ctx.host.seed, vmid);
       // A running guest gets the NIC hot-plugged, which needs the bridge; a stopped one only at start.
       if (isRunning(ctx, vmid)) checkBridges(ctx, { [key]: stored });
@@ -60,6 +65,7 @@ async function applyOptions(ctx: SimCtx, vmid: number, conf: GuestConf, params: 
 }
 
 /** get_default_bootdevices: the first disk, then cdroms, then the first NIC. */
+// PVE: qemu-server src/PVE/QemuServer.pm:get_default_bootdevices, print_bootorder
 function defaultBoot(conf: GuestConf): string | undefined {
   const keys = Object.keys(conf.options);
   const order = ['ide', 'sata', 'scsi', 'virtio'];
@@ -89,17 +95,19 @@ async function create(ctx: SimCtx, call: Call): Promise<void> {
   const p = call.params;
   checkImportSources(ctx, call);
   await withGuestLock(ctx, 'qemu', vmid, async () => {
+    // PVE: qemu-server src/PVE/API2/Qemu.pm:create_vm (create_and_lock_config → pve-cluster check_vmid_unused, wrapped in `unable to create VM <id> -`)
     const found = locateGuest(ctx.paths, ctx.host, vmid);
-    if (found) throw new SimError(`${found.kind === 'lxc' ? 'CT' : 'VM'} ${vmid} already exists on node '${found.node}'`);
+    if (found) throw new SimError(`unable to create VM ${vmid} - ${found.kind === 'lxc' ? 'CT' : 'VM'} ${vmid} already exists on node '${found.node}'`);
     const ref: GuestRef = { kind: 'qemu', node: ctx.host.node, vmid, path: confPath(ctx.paths, ctx.host.node, 'qemu', vmid) };
+    // PVE: pve-guest-common src/PVE/AbstractConfig.pm:create_and_lock_config (lock: create while the task runs)
     const conf: GuestConf = { options: { lock: 'create' }, lxc: [], snapshots: {}, extra: {} };
     writeConf(ref, conf);
     try {
       await applyOptions(ctx, vmid, conf, p);
-      const smb = conf.options.smbios1 ? parseOption('qemu', 'smbios1', conf.options.smbios1) : {};
-      smb.uuid ??= uuid(ctx.host.seed, `smbios1:${vmid}`);
-      conf.options.smbios1 = printOption('qemu', 'smbios1', smb);
+      // PVE: qemu-server src/PVE/API2/Qemu.pm:create_vm (smbios1 uuid only when smbios1 is not given; vmgenid when absent or 1; meta; default boot order)
+      if (conf.options.smbios1 === undefined) conf.options.smbios1 = printOption('qemu', 'smbios1', { uuid: uuid(ctx.host.seed, `smbios1:${vmid}`) });
       if (conf.options.vmgenid === undefined || conf.options.vmgenid === '1') conf.options.vmgenid = uuid(ctx.host.seed, `vmgenid:${vmid}`);
+      // PVE: qemu-server src/PVE/QemuServer/MetaInfo.pm:new_meta_info_string (our QEMU version: guess)
       conf.options.meta = newMeta(ctx);
       if (conf.options.boot === undefined) {
         const b = defaultBoot(conf);
@@ -109,6 +117,7 @@ async function create(ctx: SimCtx, call: Call): Promise<void> {
       delete conf.options.lock;
       writeConf(ref, conf);
     } catch (e) {
+      // PVE: qemu-server src/PVE/API2/Qemu.pm:create_vm (volumes freed, `unable to create VM <id> - <error>`)
       for (const { volid } of sectionVolumes('qemu', conf.options)) await freeVolume(ctx, volid);
       const { unlinkSync } = await import('node:fs');
       try {
@@ -126,6 +135,7 @@ async function set(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
   checkImportSources(ctx, call);
   await updateGuest(ctx, 'qemu', vmid, async (conf) => {
+    // PVE: qemu-server src/PVE/API2/Qemu.pm:$update_vm_api (check_lock unless --skiplock)
     checkLock('qemu', conf, call.params.skiplock === '1');
     await deleteOptions(ctx, 'qemu', conf, (call.params.delete ?? '').split(/[,;\s]+/).filter(Boolean), call.params.force === '1');
     await applyOptions(ctx, vmid, conf, call.params);
@@ -136,8 +146,9 @@ async function start(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
   await withGuestLock(ctx, 'qemu', vmid, async () => {
     const conf = readConf(requireGuest(ctx.paths, ctx.host, 'qemu', vmid));
-    checkLock('qemu', conf, call.params.skiplock === '1');
+    // PVE: qemu-server src/PVE/QemuServer.pm:vm_start (template, then the lock unless --skiplock, then running)
     if (isTemplate(conf)) throw new SimError(`you can't start a vm if it's a template`);
+    checkLock('qemu', conf, call.params.skiplock === '1');
     if (isRunning(ctx, vmid)) throw new SimError(`VM ${vmid} already running`);
     checkBridges(ctx, conf.options);
     await ctx.guestfs.onStart(vmid, 'qemu', vmIdentity(vmid, conf));
@@ -150,25 +161,26 @@ async function stop(ctx: SimCtx, call: Call, graceful: boolean): Promise<void> {
   const vmid = vmidOf(call);
   await withGuestLock(ctx, 'qemu', vmid, async () => {
     const conf = readConf(requireGuest(ctx.paths, ctx.host, 'qemu', vmid));
-    if (graceful || call.params.skiplock !== '1') checkLock('qemu', conf, call.params.skiplock === '1');
-    if (isRunning(ctx, vmid)) {
-      clearRuntime(ctx.paths, vmid);
-      await ctx.guestfs.onStop(vmid);
-    }
+    // PVE: qemu-server src/PVE/QemuServer.pm:_do_vm_stop (returns when not running, then the lock unless --skiplock)
+    if (!isRunning(ctx, vmid)) return;
+    checkLock('qemu', conf, call.params.skiplock === '1');
+    clearRuntime(ctx.paths, vmid);
+    await ctx.guestfs.onStop(vmid);
   });
 }
 
 async function reboot(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
   await withGuestLock(ctx, 'qemu', vmid, async () => {
-    const conf = readConf(requireGuest(ctx.paths, ctx.host, 'qemu', vmid));
-    checkLock('qemu', conf);
+    requireGuest(ctx.paths, ctx.host, 'qemu', vmid);
+    // PVE: qemu-server src/PVE/API2/Qemu.pm:vm_reboot (no lock check: src/PVE/QemuServer.pm:vm_reboot)
     if (!isRunning(ctx, vmid)) throw new SimError(`VM ${vmid} not running`);
     writeRuntime(ctx.paths, vmid, { ...readRuntime(ctx.paths, vmid), startedAt: ctx.now() });
   });
 }
 
 /** The boot disk's size, as vmstatus reports maxdisk. */
+// PVE: qemu-server src/PVE/QemuServer.pm:vmstatus (maxdisk of the boot disk)
 function bootDiskBytes(ctx: SimCtx, conf: GuestConf): number {
   let key: string | undefined;
   const order = /order=([^,]+)/.exec(conf.options.boot ?? '')?.[1];
@@ -178,6 +190,7 @@ function bootDiskBytes(ctx: SimCtx, conf: GuestConf): number {
   return key && conf.options[key] ? sizeOf(ctx, conf.options[key]) : 0;
 }
 
+// PVE: qemu-server src/PVE/CLI/qm.pm:list; src/PVE/QemuServer.pm:vmstatus (name or `VM <id>`)
 function list(ctx: SimCtx): void {
   const rows = listVmids(ctx.paths, ctx.host, 'qemu').map((vmid) => {
     const conf = readConf({ kind: 'qemu', node: ctx.host.node, vmid, path: confPath(ctx.paths, ctx.host.node, 'qemu', vmid) });
@@ -198,11 +211,13 @@ function status(ctx: SimCtx, call: Call): void {
   const vmid = vmidOf(call);
   const conf = readConf(requireGuest(ctx.paths, ctx.host, 'qemu', vmid));
   const rt = readRuntime(ctx.paths, vmid);
+  // PVE: qemu-server src/PVE/CLI/qm.pm:status (`status: <s>`; --verbose: print_recursive_hash of vmstatus)
   if (call.params.verbose !== '1') {
     ctx.out(`status: ${rt.status}\n`);
     return;
   }
   const running = rt.status === 'running';
+  // PVE: qemu-server src/PVE/QemuServer.pm:vmstatus (the counters are constants: guess)
   const stat: Record<string, unknown> = {
     agent: conf.options.agent ? (/^(1|enabled=1)/.test(conf.options.agent) ? 1 : 0) : undefined,
     cpus: Number(conf.options.cores ?? 1) * Number(conf.options.sockets ?? 1),
@@ -230,15 +245,17 @@ async function importDisk(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
   const p = call.params;
   await updateGuest(ctx, 'qemu', vmid, async (conf) => {
+    // PVE: qemu-server src/PVE/CLI/qm.pm:importdisk (lock, source, `storage <id> does not support vm images` unquoted, output lines)
     checkLock('qemu', conf);
     const src = resolveDiskImportSource(ctx, p.source);
     const s = getStorage(ctx.host, p.storage);
-    if (!s.content.includes('images')) throw new SimError(`storage '${p.storage}' does not support vm images`);
+    if (!s.content.includes('images')) throw new SimError(`storage ${p.storage} does not support vm images`);
     ctx.out(`importing disk '${p.source}' to VM ${vmid} ...\n`);
     const volid = await allocDisk(ctx, p.storage, 'qemu', vmid, src.size, { fmt: p.format ?? 'raw' });
     if (s.type === 'lvmthin' || s.type === 'lvm') ctx.out(`  Logical volume "${splitVolid(volid)!.name}" created.\n`);
     const total = formatSize(src.size);
     ctx.out(`transferred 0.0 B of ${total} (0.00%)\ntransferred ${total} of ${total} (100.00%)\n`);
+    // PVE: qemu-server src/PVE/QemuServer/ImportDisk.pm:do_import (to target-disk, else the next unusedN)
     const target = p['target-disk'];
     if (target && !target.startsWith('unused')) {
       conf.options[target] = `${volid},size=${formatSize(src.size)}`;
@@ -252,6 +269,7 @@ async function importDisk(ctx: SimCtx, call: Call): Promise<void> {
 }
 
 /** assert_agent_available + "booted": the agent answers once the guest has been up bootMs. */
+// PVE: qemu-server src/PVE/QemuServer/Agent.pm:assert_agent_available (the boot delay before qemu-ga answers: guess)
 function assertAgent(ctx: SimCtx, vmid: number): void {
   const conf = readConf(requireGuest(ctx.paths, ctx.host, 'qemu', vmid));
   const agent = conf.options.agent;
@@ -267,11 +285,15 @@ function assertAgent(ctx: SimCtx, vmid: number): void {
  */
 async function guestExec(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
-  assertAgent(ctx, vmid);
-  if (call.extra.length === 0) throw new SimError('guest-exec: missing command');
   const timeout = Number(call.params.timeout ?? 30);
   const sync = call.params.synchronous !== '0';
-  if (!sync && call.params.timeout !== undefined) throw new SimError("'timeout' and 'synchronous=0' cannot be used together");
+  // PVE: qemu-server src/PVE/CLI/qm.pm:exec (checked before anything else; default timeout 30, 0 = no limit)
+  if (!sync && call.params.timeout !== undefined) {
+    throw new SimError(paramErrorText([{ param: 'synchronous', message: "needs to be set for 'timeout'" }], usageLine(call.spec)));
+  }
+  assertAgent(ctx, vmid);
+  // PVE: qemu-server src/PVE/QemuServer/Agent.pm:qemu_exec
+  if (call.extra.length === 0 && call.params['pass-stdin'] !== '1') throw new SimError('command or input-data (or both) required');
   const stdin = call.params['pass-stdin'] === '1' ? ctx.stdin : undefined;
   const r = await ctx.guestfs.exec(vmid, call.extra, { stdin, timeoutMs: sync && timeout > 0 ? timeout * 1000 : undefined });
   const res: Record<string, unknown> = { exitcode: r.exitCode, exited: 1 };
@@ -290,6 +312,7 @@ async function guestExec(ctx: SimCtx, call: Call): Promise<void> {
     delete rt.nextExecPid;
     rt.execs = { ...(rt.execs ?? {}), [pid]: { exitcode: r.exitCode, stdout: r.stdout, stderr: r.stderr } };
     writeRuntime(ctx.paths, vmid, rt);
+    // PVE: qemu-server src/PVE/CLI/qm.pm:exec
     if (r.timedOut) ctx.err('timeout reached, returning pid\n');
     ctx.out(perlJsonPretty({ pid }));
   });
@@ -301,6 +324,7 @@ async function guestExecStatus(ctx: SimCtx, call: Call): Promise<void> {
   await withGuestLock(ctx, 'qemu', vmid, async () => {
     const rt = readRuntime(ctx.paths, vmid);
     const e = rt.execs?.[call.params.pid];
+    // PVE: guess (qemu-ga's answer to an unknown pid, through qemu-server src/PVE/QemuServer/Agent.pm:agent_cmd)
     if (!e) throw new SimError(`Agent error: Invalid parameter 'pid'`);
     // Like qemu-ga: a process whose exit was reported is forgotten (asking again is an error).
     delete rt.execs![call.params.pid];
@@ -315,10 +339,12 @@ async function guestExecStatus(ctx: SimCtx, call: Call): Promise<void> {
 
 function agentCmd(ctx: SimCtx, call: Call): void {
   assertAgent(ctx, vmidOf(call));
+  // PVE: guess (only `ping` is simulated)
   if (call.params.command !== 'ping') throw new SimError(`qm agent ${call.params.command}: not simulated`);
 }
 
 async function cloudinitUpdate(ctx: SimCtx, call: Call): Promise<void> {
+  // PVE: qemu-server src/PVE/API2/Qemu.pm:cloudinit_update (under the config lock, check_lock)
   await updateGuest(ctx, 'qemu', vmidOf(call), (conf) => {
     checkLock('qemu', conf);
   });
@@ -354,6 +380,7 @@ export async function runQm(ctx: SimCtx, call: Call): Promise<number> {
     case 'guest exec': await guestExec(ctx, call); return 0;
     case 'guest exec-status': await guestExecStatus(ctx, call); return 0;
     case 'unlock': await unlock(ctx, call, 'qemu'); return 0;
+    // PVE: guess (commands outside the simulated set)
     default: throw new SimError(`qm ${call.command}: not simulated`);
   }
 }
