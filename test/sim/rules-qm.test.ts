@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { simHarness, NOBLE } from '../helpers/sim.js';
+import { simHarness } from '../helpers/sim.js';
 
 const confPath = (dir: string, id: number) => join(dir, 'etc/pve/nodes/pve/qemu-server', `${id}.conf`);
 const lock = (dir: string, id: number, word: string) => writeFileSync(confPath(dir, id), `${readFileSync(confPath(dir, id), 'utf8')}lock: ${word}\n`);
@@ -50,7 +50,7 @@ test('rules: qm stop of a stopped VM returns before the lock check; qm reboot ta
 
 test('rules: qm disk import to a storage without images says so unquoted, and imports nothing', async () => {
   await withVm(async (h) => {
-    const r = await h.run('qm', 'disk', 'import', '100', NOBLE, 'local');
+    const r = await h.run('qm', 'disk', 'import', '100', '/var/lib/vz/import/noble-server-cloudimg-amd64.img', 'local');
     assert.deepEqual([r.exitCode, r.stdout, r.stderr], [255, '', 'storage local does not support vm images\n']);
     assert.doesNotMatch(readFileSync(confPath(h.dir, 100), 'utf8'), /^unused/m);
   });

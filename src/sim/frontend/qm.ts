@@ -19,7 +19,6 @@ import { checkBridges } from './common.js';
 import { applyDiskOption } from './disks.js';
 import { normalizeOption, normalizeScalar, parseOption, printOption } from './normalize.js';
 import { paramErrorText, type Call } from './params.js';
-import { usageLine } from '../../proxmox/schema/index.js';
 import { configCommand, listSnapshots, unlock } from './pct.js';
 import { printQmList, printRecursive } from './printers.js';
 import { perlJsonPretty } from './json.js';
