@@ -50,7 +50,7 @@ test('rules: qm stop of a stopped VM returns before the lock check; qm reboot ta
 
 test('rules: qm disk import to a storage without images says so unquoted, and imports nothing', async () => {
   await withVm(async (h) => {
-    const r = await h.run('qm', 'disk', 'import', '100', '/var/lib/vz/import/noble-server-cloudimg-amd64.img', 'local');
+    const r = await h.run('qm', 'disk', 'import', '100', '/var/lib/vz/import/debian-12-genericcloud-amd64.qcow2', 'local');
     assert.deepEqual([r.exitCode, r.stdout, r.stderr], [255, '', 'storage local does not support vm images\n']);
     assert.doesNotMatch(readFileSync(confPath(h.dir, 100), 'utf8'), /^unused/m);
   });
