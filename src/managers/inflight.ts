@@ -5,7 +5,7 @@
 // recover.ts) instead of failing on the lock forever or guessing at somebody else's lock.
 // Entries are files `<stateDir>/in-flight/<vmid>` (JSON), like the pending restarts.
 
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { privateDir, writePrivate } from '../util/private-fs.js';
 
@@ -15,34 +15,64 @@ export interface InFlightStep {
   name?: string;
   /** define: the name the guest is made with, checked before a recovery destroys anything. */
   guestName?: string;
+  /**
+   * define of a CT by `pct clone`: the source, which pve-container marks `lock: disk` for the
+   * whole clone; a clone killed with us leaves that lock, and only this entry proves it is ours.
+   */
+  source?: number;
   pid: number;
   at: string;
 }
 
 export interface InFlight {
   get(vmid: number): InFlightStep | undefined;
-  begin(vmid: number, op: InFlightStep['op'], name?: string, guestName?: string): void;
+  begin(vmid: number, op: InFlightStep['op'], name?: string, guestName?: string, source?: number): void;
   end(vmid: number): void;
+  /** Every entry, by guest id. */
+  entries(): Array<[number, InFlightStep]>;
+}
+
+function step(op: InFlightStep['op'], name?: string, guestName?: string, source?: number): InFlightStep {
+  return {
+    op,
+    ...(name !== undefined && { name }),
+    ...(guestName !== undefined && { guestName }),
+    ...(source !== undefined && { source }),
+    pid: process.pid,
+    at: new Date().toISOString(),
+  };
 }
 
 export function fileInFlight(stateDir: string): InFlight {
   const dir = join(stateDir, 'in-flight');
   const path = (id: number) => join(dir, String(id));
+  const get = (id: number): InFlightStep | undefined => {
+    try {
+      return JSON.parse(readFileSync(path(id), 'utf8')) as InFlightStep;
+    } catch {
+      return undefined;
+    }
+  };
   return {
-    get: (id) => {
-      try {
-        return JSON.parse(readFileSync(path(id), 'utf8')) as InFlightStep;
-      } catch {
-        return undefined;
-      }
-    },
-    begin: (id, op, name, guestName) => {
+    get,
+    begin: (id, op, name, guestName, source) => {
       privateDir(dir, stateDir);
-      const step: InFlightStep = { op, ...(name !== undefined && { name }), ...(guestName !== undefined && { guestName }), pid: process.pid, at: new Date().toISOString() };
-      writePrivate(path(id), `${JSON.stringify(step)}
+      writePrivate(path(id), `${JSON.stringify(step(op, name, guestName, source))}
 `);
     },
     end: (id) => rmSync(path(id), { force: true }),
+    entries: () => {
+      let names: string[] = [];
+      try {
+        names = readdirSync(dir);
+      } catch {
+        /* no journal yet */
+      }
+      return names
+        .filter((n) => /^\d+$/.test(n))
+        .map((n): [number, InFlightStep | undefined] => [Number(n), get(Number(n))])
+        .filter((e): e is [number, InFlightStep] => e[1] !== undefined);
+    },
   };
 }
 
@@ -50,8 +80,9 @@ export function memoryInFlight(): InFlight {
   const m = new Map<number, InFlightStep>();
   return {
     get: (id) => m.get(id),
-    begin: (id, op, name, guestName) => void m.set(id, { op, ...(name !== undefined && { name }), ...(guestName !== undefined && { guestName }), pid: process.pid, at: new Date().toISOString() }),
+    begin: (id, op, name, guestName, source) => void m.set(id, step(op, name, guestName, source)),
     end: (id) => void m.delete(id),
+    entries: () => [...m.entries()],
   };
 }
 
@@ -68,5 +99,6 @@ export async function journaled<T>(j: InFlight | undefined, vmid: number, op: In
  * guest's creation time can be checked against it: see recover.ts.
  */
 export function stampDefine(j: InFlight | undefined, vmid: number, guestName: string): void {
-  if (j?.get(vmid)?.op === 'define') j.begin(vmid, 'define', undefined, guestName);
+  const e = j?.get(vmid);
+  if (e?.op === 'define') j!.begin(vmid, 'define', undefined, guestName, e.source);
 }

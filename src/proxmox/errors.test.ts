@@ -81,6 +81,13 @@ test('shortMessage: first meaningful stderr line, the reason of a parameter erro
     "400 Parameter verification failed. storage: storage 'local' does not support container directories",
   );
   assert.equal(firstMeaningfulLine({ stderr: '', exitCode: 3, timedOut: false, isCanceled: false }), 'exit code 3');
+  // PVE::Tools::lock_file_full and pve-cluster cfs_lock print their wait before the reason.
+  const lockWait = "trying to acquire lock...\ncan't lock file '/run/lock/lxc/pve-config-100.lock' - got timeout\n";
+  assert.equal(firstMeaningfulLine({ stderr: lockWait, exitCode: 255, timedOut: false, isCanceled: false }), "can't lock file '/run/lock/lxc/pve-config-100.lock' - got timeout");
+  const waitedThenFailed = 'trying to acquire lock...\n OK\nCT is locked (disk)\n';
+  assert.equal(firstMeaningfulLine({ stderr: waitedThenFailed, exitCode: 255, timedOut: false, isCanceled: false }), 'CT is locked (disk)');
+  const cfs = "trying to acquire cfs lock 'storage-nfs' ...\ntrying to acquire cfs lock 'storage-nfs' ...\ncfs-lock 'storage-nfs' error: got lock request timeout\n";
+  assert.equal(firstMeaningfulLine({ stderr: cfs, exitCode: 255, timedOut: false, isCanceled: false }), "cfs-lock 'storage-nfs' error: got lock request timeout");
   assert.equal(firstMeaningfulLine({ stderr: 'x', exitCode: -1, timedOut: true, isCanceled: false }), 'timed out');
 });
 

@@ -31,9 +31,17 @@ export class PveCommandError extends Error {
   }
 }
 
-// Lines that are noise rather than the reason: the usage line after a parameter error, and the
-// "Task finished with warnings" trailer.
-const NOISE = [/^(pct|qm) \S+.*\[OPTIONS\]\s*$/, /^Task finished with \d+ warning\(s\)!$/];
+// Lines that are noise rather than the reason: the usage line after a parameter error, the
+// "Task finished with warnings" trailer, and the lock-wait progress PVE::Tools::lock_file_full
+// (`trying to acquire lock...`, then ` OK`) and pve-cluster's cfs_lock (`trying to acquire cfs
+// lock 'storage-X' ...`) print before the line that says why the call failed.
+const NOISE = [
+  /^(pct|qm) \S+.*\[OPTIONS\]\s*$/,
+  /^Task finished with \d+ warning\(s\)!$/,
+  /^trying to acquire lock\.\.\.(?: OK)?$/,
+  /^OK$/,
+  /^trying to acquire cfs lock '[^']*' \.\.\.$/,
+];
 
 export function firstMeaningfulLine(r: Pick<ExecResult, 'stderr' | 'timedOut' | 'isCanceled' | 'exitCode'>): string {
   if (r.isCanceled) return 'canceled';

@@ -49,7 +49,7 @@ test('a held guest lock makes a mutating call fail with Proxmox\'s timeout text'
     // Our own pid: alive, so the lock is not stale.
     writeFileSync(join(h.dir, 'lock/lxc/pve-config-100.lock'), `${process.pid}\n`);
     const r = await h.run('pct', 'set', '100', '--memory', '1024');
-    assert.deepEqual([r.exitCode, r.stderr], [255, "can't lock file '/var/lock/lxc/pve-config-100.lock' - got timeout\n"]);
+    assert.deepEqual([r.exitCode, r.stderr], [255, "trying to acquire lock...\ncan't lock file '/run/lock/lxc/pve-config-100.lock' - got timeout\n"]);
     // A lock left by a process that is gone is reclaimed.
     writeFileSync(join(h.dir, 'lock/lxc/pve-config-100.lock'), '999999999\n');
     await h.ok('pct', 'set', '100', '--memory', '1024');

@@ -237,7 +237,7 @@ test('clone: running CT without --snapname refused; from a snapshot gets new dis
     await h.ok('pct', 'snapshot', '100', 'base');
     await h.ok('pct', 'start', '100');
     let r = await h.run('pct', 'clone', '100', '101');
-    assert.deepEqual([r.exitCode, r.stderr], [255, 'Cannot do full clones on a running container without snapshots\n']);
+    assert.deepEqual([r.exitCode, r.stderr], [255, 'Full clone of a running container is only possible from a snapshot\n']);
     const out = await h.ok('pct', 'clone', '100', '101', '--snapname', 'base', '--hostname', 'copy', '--storage', 'local-lvm');
     assert.match(out, /create full clone of mountpoint rootfs \(local-lvm:vm-100-disk-0\)/);
     const c = conf(h.dir, 101);

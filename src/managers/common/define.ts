@@ -39,7 +39,8 @@ export async function observeOrDefine(
     }
     // Not configured until the configure phase says so: a clone carries its source's address.
     ctx.unconfigured?.add(g.id, 'defined; configuration not applied yet');
-    ctx.inflight?.begin(g.id, 'define', undefined, g.name);
+    // A CT clone names its source: the `lock: disk` a killed clone leaves there is then known ours.
+    ctx.inflight?.begin(g.id, 'define', undefined, g.name, type === 'lxc' ? g.cloneFrom : undefined);
     await define();
     ctx.inflight?.end(g.id);
     ctx.createdThisRun.add(g.id);

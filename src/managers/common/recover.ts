@@ -10,11 +10,17 @@
 //   snapshot / delsnapshot   unlock; the named snapshot, if it is there, may be half-taken or
 //              half-deleted: delete it so the workflow takes it again.
 //   resize     unlock; the workflow compares the size again and resizes only if still needed.
+// A killed `pct clone` also leaves `lock: disk` on its SOURCE (pve-container sets it for the whole
+// clone and a dead worker never removes it), and every later clone of that source would fail on it.
+// The define entry names the source, so that lock is known ours and is removed (`pct unlock SRC`),
+// under the source's clone queue so that a clone of ours running now is never unlocked. A source
+// locked with no entry of ours is somebody else's: never unlocked, reported (cloneSourceLockNote).
 
 import type { GuestStatus, GuestType } from '../../proxmox/types.js';
 import type { WorkflowContext } from '../context.js';
 import type { StepRecorder } from '../recorder.js';
 import type { InFlightStep } from '../inflight.js';
+import { withCloneSource } from './clone-source.js';
 
 /** Locks a killed create/clone/import task leaves behind. */
 const DEFINE_LOCKS = new Set(['create', 'clone', 'disk']);
@@ -56,10 +62,53 @@ async function notOurs(type: GuestType, vmid: number, j: InFlightStep, ctx: Work
   return undefined;
 }
 
+/** The guest (other than `except`) whose journaled `pct clone` names `source`, if any. */
+export function journaledCloneOf(ctx: WorkflowContext, source: number, except?: number): number | undefined {
+  return ctx.inflight?.entries().find(([id, s]) => id !== except && s.op === 'define' && s.source === source)?.[0];
+}
+
+/**
+ * What Phoenix says of a clone source it finds locked with no journal entry of its own (`except`:
+ * the entry of the clone now running, which cannot explain the lock it failed on).
+ */
+export function cloneSourceLockNote(ctx: WorkflowContext, source: number, lock: string | undefined, except?: number): string | undefined {
+  if (!lock || journaledCloneOf(ctx, source, except) !== undefined) return undefined;
+  return `clone source ${source} is locked (${lock}) by a task that is not Phoenix's: left alone (once nothing runs on it, 'pct unlock ${source}' frees it)`;
+}
+
+/** Removes the `lock: disk` our interrupted clone → target left on CT source. */
+async function releaseCloneSource(source: number, target: number, rec: StepRecorder, ctx: WorkflowContext): Promise<void> {
+  const st = await ctx.driver.status('lxc', source);
+  if (st?.lock !== 'disk') return;
+  await rec.step('recover', '!', `unlock clone source ${source} (lock: disk)`, { reason: `a previous run was interrupted while cloning it to ${target}` }, () =>
+    withCloneSource(
+      ctx.config,
+      source,
+      async () => {
+        if ((await ctx.driver.status('lxc', source))?.lock === 'disk') await ctx.driver.unlock('lxc', source);
+      },
+      ctx.signal,
+    ),
+  );
+}
+
 export async function recoverInterrupted(type: GuestType, vmid: number, status: GuestStatus | null, rec: StepRecorder, ctx: WorkflowContext): Promise<GuestStatus | null> {
+  const { driver } = ctx;
+  if (type === 'lxc' && status?.lock === 'disk') {
+    // This CT is the source of a clone of ours that died.
+    const target = journaledCloneOf(ctx, vmid);
+    if (target !== undefined) {
+      await releaseCloneSource(vmid, target, rec, ctx);
+      if (ctx.apply) status = await driver.status(type, vmid);
+    }
+  }
   const j = ctx.inflight?.get(vmid);
   if (!j) return status;
-  const { driver } = ctx;
+  // The clone that died here held its source: free it (the source's own workflow does so too when
+  // the config manages it; a plan shows the step once, there).
+  if (type === 'lxc' && j.op === 'define' && j.source !== undefined && (ctx.apply || !ctx.config.guests.has(j.source))) {
+    await releaseCloneSource(j.source, vmid, rec, ctx);
+  }
   if (!status) {
     // The interrupted step never made the guest (or Proxmox removed it): nothing to finish.
     if (ctx.apply) ctx.inflight!.end(vmid);

@@ -15,6 +15,8 @@ import { checksOf, featuresOf, runChecks, runFeatures } from '../common/in-guest
 import { asParams, diffOptions } from '../common/options.js';
 import { ensureSnapshot } from '../common/snapshots.js';
 import { journaled, stampDefine } from '../inflight.js';
+import { cloneSourceLockNote } from '../common/recover.js';
+import { isLocked, lockReason, PveCommandError } from '../../proxmox/errors.js';
 import { GuestFailure, type WorkflowContext } from '../context.js';
 import { StepRecorder } from '../recorder.js';
 import { planMounts } from './mounts.js';
@@ -49,8 +51,16 @@ async function define(g: LxcGuest, rec: StepRecorder, ctx: WorkflowContext): Pro
     await rec.step('clone', '+', `clone ${g.cloneFrom} → ${g.id}${how}`, { reason: 'guest does not exist' }, async () => {
       if (ctx.apply && !srcStatus) throw new GuestFailure(g.id, `clone source ${g.cloneFrom} does not exist`);
       // Queued per source: Proxmox locks the source CT (`lock: disk`) while it clones it.
-      await withCloneSource(ctx.config, g.cloneFrom!, () => (stampDefine(ctx.inflight, g.id, g.name), driver.clone(T, g.cloneFrom!, g.id, params)), ctx.signal);
+      try {
+        await withCloneSource(ctx.config, g.cloneFrom!, () => (stampDefine(ctx.inflight, g.id, g.name), driver.clone(T, g.cloneFrom!, g.id, params)), ctx.signal);
+      } catch (e) {
+        // Still says `CT is locked (...)`: retried like any busy lock, then reported as not ours.
+        const note = isLocked(e) ? cloneSourceLockNote(ctx, g.cloneFrom!, lockReason(e), g.id) : undefined;
+        throw note ? new GuestFailure(g.id, `${note}: ${e instanceof PveCommandError ? e.shortMessage : String(e)}`) : e;
+      }
     });
+    const foreign = ctx.apply ? undefined : cloneSourceLockNote(ctx, g.cloneFrom, srcStatus?.lock);
+    if (foreign) rec.notes.push(foreign);
     return;
   }
   const ostemplate = ostemplateOf(g);

@@ -12,7 +12,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { allocDisk, freeVolume, getStorage, renameVolume } from '../state/storage.js';
 import type { GuestKind } from '../state/types.js';
 import { isDiskKey, splitVolid, volumePart } from '../state/volumes.js';
-import { checkLock, isLvm, isRunning, isTemplate, sizeOf, typeWord } from './common.js';
+import { checkLock, isLvm, isRunning, isTemplate, sizeOf, typeWord, updateGuest } from './common.js';
 import { withGuestLock, type SimCtx } from './context.js';
 import { normalizeOption, parseOption, printOption } from './normalize.js';
 import type { Call } from './params.js';
@@ -24,108 +24,150 @@ export function newMeta(ctx: SimCtx): string {
 }
 
 export async function cloneGuest(ctx: SimCtx, kind: GuestKind, call: Call): Promise<void> {
+  const src = Number(call.params.vmid);
+  const dst = Number(call.params.newid);
+  if (kind === 'lxc') {
+    // pve-container marks the source `lock: disk` (under its file lock, briefly) for the whole
+    // clone, so a second clone or any change of the source fails at once with `CT is locked (disk)`.
+    // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm
+    const conf = await updateGuest(ctx, 'lxc', src, (c) => {
+      checkLock('lxc', c);
+      c.options.lock = 'disk';
+      return c;
+    });
+    try {
+      // create_and_lock_config takes the new CT's lock with a 5 s timeout.
+      // PVE: pve-guest-common src/PVE/AbstractConfig.pm:create_and_lock_config
+      await withGuestLock(ctx, 'lxc', dst, async () => {
+        const found = locateGuest(ctx.paths, ctx.host, dst);
+        // PVE: pve-cluster src/PVE/Cluster.pm:check_vmid_unused
+        if (found) throw new SimError(`${typeWord(found.kind)} ${dst} already exists on node '${found.node}'`);
+        await copyGuest(ctx, 'lxc', call, conf);
+      }, { timeoutMs: 5000 });
+    } finally {
+      await updateGuest(ctx, 'lxc', src, (c) => {
+        if (c.options.lock === 'disk') delete c.options.lock;
+      });
+    }
+    return;
+  }
+  // qemu-server holds no `lock:` on the source: a shared file lock while it is stopped (parallel
+  // clones of a template run side by side), an exclusive one while it runs; 1 s timeout on each.
+  // PVE: qemu-server src/PVE/API2/Qemu.pm:clone_vm
+  const running = isRunning(ctx, src);
+  await withGuestLock(ctx, 'qemu', src, async () => {
+    const conf = readConf(requireGuest(ctx.paths, ctx.host, 'qemu', src));
+    checkLock('qemu', conf);
+    await withGuestLock(ctx, 'qemu', dst, async () => {
+      const found = locateGuest(ctx.paths, ctx.host, dst);
+      if (found?.kind === 'qemu' && found.node === ctx.host.node) {
+        // PVE: qemu-server src/PVE/API2/Qemu.pm:clone_vm
+        throw new SimError(`unable to create VM ${dst}: config file already exists`);
+      }
+      // guess: pmxcfs refuses the new config of an id used elsewhere; its exact text is not ours.
+      if (found) throw new SimError(`${typeWord(found.kind)} ${dst} already exists on node '${found.node}'`);
+      await copyGuest(ctx, 'qemu', call, conf);
+    }, { timeoutMs: 1000 });
+  }, { shared: !running, timeoutMs: 1000 });
+}
+
+/** The copy itself, under the locks cloneGuest took: checks, then volumes and the new config. */
+async function copyGuest(ctx: SimCtx, kind: GuestKind, call: Call, conf: GuestConf): Promise<void> {
   const p = call.params;
   const src = Number(p.vmid);
   const dst = Number(p.newid);
-  await withGuestLock(ctx, kind, src, async () => {
-    const conf = readConf(requireGuest(ctx.paths, ctx.host, kind, src));
-    checkLock(kind, conf);
-    await withGuestLock(ctx, kind, dst, async () => {
-      const found = locateGuest(ctx.paths, ctx.host, dst);
-      if (found) throw new SimError(`${typeWord(found.kind)} ${dst} already exists on node '${found.node}'`);
-      const snap = p.snapname;
-      const template = isTemplate(conf);
-      const full = p.full !== undefined ? p.full === '1' : !template;
-      if (!full && p.storage) throw new SimError("parameter 'storage' not allowed for linked clones");
-      if (snap && !conf.snapshots[snap]) throw new SimError(`snapshot '${snap}' does not exist`);
-      const section = cloneSection(snap ? conf.snapshots[snap] : conf);
-      // The checks pve-container makes per mount point before the task starts.
-      for (const key of Object.keys(section.options).sort()) {
-        if (!isDiskKey(kind, key)) continue;
-        const value = section.options[key];
-        const vol = volumePart(value);
-        const sv = splitVolid(vol);
-        if (kind === 'lxc' && !sv) throw new SimError(`unable to clone mountpoint '${key}' (type ${vol.startsWith('/dev/') ? 'device' : 'bind'})`);
-        if (!sv || value.includes('media=cdrom')) continue;
-        if (full && kind === 'lxc' && isRunning(ctx, src) && !snap) throw new SimError('Cannot do full clones on a running container without snapshots');
-        if (!full && !/cloudinit/.test(vol)) {
-          const st = ctx.host.storages.find((x) => x.id === sv.storage);
-          const cloneable = st && (st.type === 'zfspool' || st.type === 'lvmthin') && (/(^|\/)base(vol)?-/.test(sv.name) || snap !== undefined);
-          if (!cloneable) throw new SimError(`Linked clone feature for '${vol}' is not available`);
-        }
+  const snap = p.snapname;
+  const template = isTemplate(conf);
+  const full = p.full !== undefined ? p.full === '1' : !template;
+  if (!full && p.storage) throw new SimError("parameter 'storage' not allowed for linked clones");
+  if (snap && !conf.snapshots[snap]) throw new SimError(`snapshot '${snap}' does not exist`);
+  const section = cloneSection(snap ? conf.snapshots[snap] : conf);
+  // The checks pve-container makes per mount point before the task starts.
+  for (const key of Object.keys(section.options).sort()) {
+    if (!isDiskKey(kind, key)) continue;
+    const value = section.options[key];
+    const vol = volumePart(value);
+    const sv = splitVolid(vol);
+    if (kind === 'lxc' && !sv) throw new SimError(`unable to clone mountpoint '${key}' (type ${vol.startsWith('/dev/') ? 'device' : 'bind'})`);
+    if (!sv || value.includes('media=cdrom')) continue;
+    // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm
+    if (full && kind === 'lxc' && isRunning(ctx, src) && !snap) throw new SimError('Full clone of a running container is only possible from a snapshot');
+    if (!full && !/cloudinit/.test(vol)) {
+      const st = ctx.host.storages.find((x) => x.id === sv.storage);
+      const cloneable = st && (st.type === 'zfspool' || st.type === 'lvmthin') && (/(^|\/)base(vol)?-/.test(sv.name) || snap !== undefined);
+      if (!cloneable) throw new SimError(`Linked clone feature for '${vol}' is not available`);
+    }
+  }
+  for (const k of DROP) delete section.options[k];
+  for (const k of Object.keys(section.options)) if (/^unused\d+$/.test(k)) delete section.options[k];
+  const ref: GuestRef = { kind, node: ctx.host.node, vmid: dst, path: confPath(ctx.paths, ctx.host.node, kind, dst) };
+  const out: GuestConf = { options: { lock: kind === 'lxc' ? 'create' : 'clone' }, lxc: [], snapshots: {}, extra: {} };
+  writeConf(ref, out);
+  const made: string[] = [];
+  try {
+    for (const key of Object.keys(section.options).sort()) {
+      const value = section.options[key];
+      if (/^net\d+$/.test(key)) {
+        const v = parseOption(kind, key, value);
+        delete v[kind === 'lxc' ? 'hwaddr' : 'macaddr'];
+        section.options[key] = normalizeOption(kind, key, printOption(kind, key, v), ctx.host.seed, dst);
+        continue;
       }
-      for (const k of DROP) delete section.options[k];
-      for (const k of Object.keys(section.options)) if (/^unused\d+$/.test(k)) delete section.options[k];
-      const ref: GuestRef = { kind, node: ctx.host.node, vmid: dst, path: confPath(ctx.paths, ctx.host.node, kind, dst) };
-      const out: GuestConf = { options: { lock: kind === 'lxc' ? 'create' : 'clone' }, lxc: [], snapshots: {}, extra: {} };
-      writeConf(ref, out);
-      const made: string[] = [];
-      try {
-        for (const key of Object.keys(section.options).sort()) {
-          const value = section.options[key];
-          if (/^net\d+$/.test(key)) {
-            const v = parseOption(kind, key, value);
-            delete v[kind === 'lxc' ? 'hwaddr' : 'macaddr'];
-            section.options[key] = normalizeOption(kind, key, printOption(kind, key, v), ctx.host.seed, dst);
-            continue;
-          }
-          if (!isDiskKey(kind, key)) continue;
-          const vol = volumePart(value);
-          const sv = splitVolid(vol);
-          if (!sv || (value.includes('media=cdrom') && !/cloudinit/.test(vol))) continue;
-          const target = full ? (p.storage ?? sv.storage) : sv.storage;
-          const s = getStorage(ctx.host, target);
-          const need = kind === 'lxc' ? 'rootdir' : 'images';
-          if (!s.content.includes(need)) {
-            throw new SimError(kind === 'lxc' ? `storage '${target}' does not support container directories` : `storage '${target}' does not support vm images`);
-          }
-          let nv: string;
-          if (/cloudinit/.test(vol)) {
-            nv = await allocDisk(ctx, target, kind, dst, 4 * 1024 * 1024, { cloudinit: true });
-            ctx.out(`create full clone of drive ${key} (${vol})\n`);
-          } else if (full) {
-            const size = sizeOf(ctx, value);
-            ctx.out(kind === 'lxc' ? `create full clone of mountpoint ${key} (${vol})\n` : `create full clone of drive ${key} (${vol})\n`);
-            nv = await allocDisk(ctx, target, kind, dst, size);
-            if (!/(?:^|,)size=/.test(value)) section.options[key] = `${value},size=${formatSize(size)}`;
-          } else {
-            ctx.out(kind === 'lxc' ? `create linked clone of mount point ${key} (${vol})\n` : `create linked clone of drive ${key} (${vol})\n`);
-            const fresh = await allocDisk(ctx, target, kind, dst, 0);
-            const fromBase = /(^|\/)base(vol)?-/.test(sv.name);
-            nv = fromBase ? await renameVolume(ctx, fresh, `${sv.name}/${splitVolid(fresh)!.name}`) : fresh;
-          }
-          made.push(nv);
-          if (isLvm(ctx, target)) ctx.out(`  Logical volume "${splitVolid(nv)!.name.split('/').pop()}" created.\n`);
-          section.options[key] = section.options[key].replace(vol, nv);
-        }
-        if (kind === 'lxc') {
-          if (p.hostname) section.options.hostname = p.hostname;
-        } else {
-          section.options.name = p.name ?? `Copy-of-VM-${section.options.name ?? src}`;
-          const smb = section.options.smbios1 ? parseOption('qemu', 'smbios1', section.options.smbios1) : {};
-          smb.uuid = uuid(ctx.host.seed, `smbios1:${dst}`);
-          section.options.smbios1 = printOption('qemu', 'smbios1', smb);
-          if (section.options.vmgenid !== undefined) section.options.vmgenid = uuid(ctx.host.seed, `vmgenid:${dst}`);
-          if (section.options.meta !== undefined) section.options.meta = newMeta(ctx);
-        }
-        if (p.description !== undefined) section.options.description = p.description;
-        await ctx.guestfs.clone(src, dst, { snapshot: snap });
-        // PVE::Firewall::clone_vmfw_conf: the clone gets the source's firewall file.
-        const fwSrc = firewallPath(ctx.paths, src);
-        if (existsSync(fwSrc)) writeFileAtomic(firewallPath(ctx.paths, dst), readFileSync(fwSrc, 'utf8'));
-        writeConf(ref, { ...section, snapshots: {}, extra: {} });
-      } catch (e) {
-        for (const v of made) await freeVolume(ctx, v);
-        const fw = firewallPath(ctx.paths, dst);
-        if (existsSync(fw)) rmSync(fw);
-        const { unlinkSync } = await import('node:fs');
-        try {
-          unlinkSync(ref.path);
-        } catch {
-          /* gone */
-        }
-        throw kind === 'lxc' && e instanceof SimError ? new SimError(`clone failed: ${e.message}`) : e;
+      if (!isDiskKey(kind, key)) continue;
+      const vol = volumePart(value);
+      const sv = splitVolid(vol);
+      if (!sv || (value.includes('media=cdrom') && !/cloudinit/.test(vol))) continue;
+      const target = full ? (p.storage ?? sv.storage) : sv.storage;
+      const s = getStorage(ctx.host, target);
+      const need = kind === 'lxc' ? 'rootdir' : 'images';
+      if (!s.content.includes(need)) {
+        throw new SimError(kind === 'lxc' ? `storage '${target}' does not support container directories` : `storage '${target}' does not support vm images`);
       }
-    });
-  });
+      let nv: string;
+      if (/cloudinit/.test(vol)) {
+        nv = await allocDisk(ctx, target, kind, dst, 4 * 1024 * 1024, { cloudinit: true });
+        ctx.out(`create full clone of drive ${key} (${vol})\n`);
+      } else if (full) {
+        const size = sizeOf(ctx, value);
+        ctx.out(kind === 'lxc' ? `create full clone of mountpoint ${key} (${vol})\n` : `create full clone of drive ${key} (${vol})\n`);
+        nv = await allocDisk(ctx, target, kind, dst, size);
+        if (!/(?:^|,)size=/.test(value)) section.options[key] = `${value},size=${formatSize(size)}`;
+      } else {
+        ctx.out(kind === 'lxc' ? `create linked clone of mount point ${key} (${vol})\n` : `create linked clone of drive ${key} (${vol})\n`);
+        const fresh = await allocDisk(ctx, target, kind, dst, 0);
+        const fromBase = /(^|\/)base(vol)?-/.test(sv.name);
+        nv = fromBase ? await renameVolume(ctx, fresh, `${sv.name}/${splitVolid(fresh)!.name}`) : fresh;
+      }
+      made.push(nv);
+      if (isLvm(ctx, target)) ctx.out(`  Logical volume "${splitVolid(nv)!.name.split('/').pop()}" created.\n`);
+      section.options[key] = section.options[key].replace(vol, nv);
+    }
+    if (kind === 'lxc') {
+      if (p.hostname) section.options.hostname = p.hostname;
+    } else {
+      section.options.name = p.name ?? `Copy-of-VM-${section.options.name ?? src}`;
+      const smb = section.options.smbios1 ? parseOption('qemu', 'smbios1', section.options.smbios1) : {};
+      smb.uuid = uuid(ctx.host.seed, `smbios1:${dst}`);
+      section.options.smbios1 = printOption('qemu', 'smbios1', smb);
+      if (section.options.vmgenid !== undefined) section.options.vmgenid = uuid(ctx.host.seed, `vmgenid:${dst}`);
+      if (section.options.meta !== undefined) section.options.meta = newMeta(ctx);
+    }
+    if (p.description !== undefined) section.options.description = p.description;
+    await ctx.guestfs.clone(src, dst, { snapshot: snap });
+    // PVE::Firewall::clone_vmfw_conf: the clone gets the source's firewall file.
+    const fwSrc = firewallPath(ctx.paths, src);
+    if (existsSync(fwSrc)) writeFileAtomic(firewallPath(ctx.paths, dst), readFileSync(fwSrc, 'utf8'));
+    writeConf(ref, { ...section, snapshots: {}, extra: {} });
+  } catch (e) {
+    for (const v of made) await freeVolume(ctx, v);
+    const fw = firewallPath(ctx.paths, dst);
+    if (existsSync(fw)) rmSync(fw);
+    const { unlinkSync } = await import('node:fs');
+    try {
+      unlinkSync(ref.path);
+    } catch {
+      /* gone */
+    }
+    throw kind === 'lxc' && e instanceof SimError ? new SimError(`clone failed: ${e.message}`) : e;
+  }
 }

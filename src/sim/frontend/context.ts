@@ -24,7 +24,11 @@ export interface SimCtx extends StorageCtx {
   bootMs: number;
 }
 
-/** Runs fn under the guest's config lock (`/var/lock/lxc/pve-config-<id>.lock`). */
-export function withGuestLock<T>(ctx: SimCtx, kind: GuestKind, vmid: number, fn: () => Promise<T>): Promise<T> {
-  return withLock(ctx.paths.lockDir, guestLockName(kind, vmid), ctx.lockTimeoutMs, fn);
+/**
+ * Runs fn under the guest's config lock (`/run/lock/lxc/pve-config-<id>.lock`); `shared` and a
+ * shorter `timeoutMs` for the few callers Proxmox gives them (qm clone).
+ */
+export function withGuestLock<T>(ctx: SimCtx, kind: GuestKind, vmid: number, fn: () => Promise<T>, opts: { shared?: boolean; timeoutMs?: number } = {}): Promise<T> {
+  const timeout = Math.min(opts.timeoutMs ?? ctx.lockTimeoutMs, ctx.lockTimeoutMs);
+  return withLock(ctx.paths.lockDir, guestLockName(kind, vmid), timeout, fn, { shared: opts.shared, onWait: ctx.err });
 }

@@ -166,10 +166,19 @@ export async function runSim(argv: string[], opts: SimOptions): Promise<SimResul
         guestLockDisplay: guestLockName(kind, target).display,
         isTask: TASKS.has(call.command),
         markLocked: async (word) => {
-          if (!locateGuest(paths, host, target)) return;
-          await updateGuest(ctx, kind, target, (conf) => {
-            conf.options.lock = word;
-          });
+          if (locateGuest(paths, host, target)) {
+            await updateGuest(ctx, kind, target, (conf) => {
+              conf.options.lock = word;
+            });
+          }
+          // A killed `pct clone` never reaches its remove_lock: the source keeps `lock: disk`.
+          // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm
+          const source = Number(call.params.vmid);
+          if (tool === 'pct' && call.command === 'clone' && locateGuest(paths, host, source)) {
+            await updateGuest(ctx, kind, source, (conf) => {
+              conf.options.lock = 'disk';
+            });
+          }
         },
       }, exec);
       exitCode = r.code;

@@ -3,8 +3,8 @@
 // process is gone is reclaimed. Waiting is async so concurrent in-process calls interleave.
 // After the timeout (Proxmox: 10 s) the call fails with Proxmox's words.
 
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { SimError } from './errors.js';
 
 // PVE: pve-guest-common src/PVE/AbstractConfig.pm:lock_config
@@ -82,30 +82,78 @@ function tryCreate(file: string): boolean {
   }
 }
 
+export interface LockOptions {
+  /** A shared lock (flock LOCK_SH): any number of shared holders, no exclusive one. */
+  shared?: boolean;
+  /** Called with Proxmox's stderr lines when the lock is not free at once. */
+  onWait?: (line: string) => void;
+}
+
+let tokenSeq = 0;
+
+/** Live shared holders of `file`: tokens `<file>.sh.<pid>.<n>` whose process is alive. */
+function sharedHolders(file: string): number {
+  const dir = dirname(file);
+  const prefix = `${basename(file)}.sh.`;
+  let n = 0;
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split('.')[0]);
+    if (pid > 0 && !pidAlive(pid)) rmQuiet(join(dir, name));
+    else n++;
+  }
+  return n;
+}
+
 /**
  * Runs fn while holding the lock file `<lockDir>/<name.file>`; `name.display` is the path the
- * error message shows (`/var/lock/lxc/pve-config-100.lock`).
+ * error message shows (`/run/lock/lxc/pve-config-100.lock`). As PVE::Tools::lock_file_full, a
+ * lock not free at once prints `trying to acquire lock...` on stderr (then ` OK`), and a timeout
+ * fails with `can't lock file '<path>' - got timeout`. A shared holder leaves a token beside the
+ * file and lets go of the file itself; an exclusive holder keeps the file and waits for the
+ * tokens to go.
  */
+// PVE: pve-common src/PVE/Tools.pm:lock_file_full
 export async function withLock<T>(
   lockDir: string,
   name: { display: string; file: string },
   timeoutMs: number,
   fn: () => Promise<T>,
+  opts: LockOptions = {},
 ): Promise<T> {
   const file = join(lockDir, name.file);
   const deadline = Date.now() + timeoutMs;
   let delay = 5;
-  for (;;) {
-    if (tryCreate(file)) break;
-    reclaimIfStale(file);
-    // PVE: pve-common src/PVE/Tools.pm:lock_file_full
+  let waited = false;
+  const wait = async (): Promise<void> => {
+    if (!waited) opts.onWait?.('trying to acquire lock...\n');
+    waited = true;
     if (Date.now() >= deadline) throw new SimError(`can't lock file '${name.display}' - got timeout`);
     await sleep(delay);
     delay = Math.min(delay * 2, 50);
+  };
+  for (;;) {
+    if (tryCreate(file)) break;
+    reclaimIfStale(file);
+    await wait();
   }
+  let token: string | undefined;
+  try {
+    if (opts.shared) {
+      token = `${file}.sh.${process.pid}.${++tokenSeq}`;
+      writeFileSync(token, `${process.pid}\n`);
+      rmQuiet(file);
+    } else {
+      while (sharedHolders(file) > 0) await wait();
+    }
+  } catch (e) {
+    rmQuiet(file);
+    throw e;
+  }
+  if (waited) opts.onWait?.(' OK\n');
   try {
     return await fn();
   } finally {
-    rmQuiet(file);
+    rmQuiet(token ?? file);
   }
 }

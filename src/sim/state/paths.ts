@@ -43,7 +43,7 @@ export const confDisplayPath = (node: string, kind: GuestKind, vmid: number): st
 // PVE: pve-container src/PVE/LXC/Config.pm:config_file_lock (qemu-server src/PVE/QemuConfig.pm:config_file_lock)
 export function guestLockName(kind: GuestKind, vmid: number): { display: string; file: string } {
   return kind === 'lxc'
-    ? { display: `/var/lock/lxc/pve-config-${vmid}.lock`, file: join('lxc', `pve-config-${vmid}.lock`) }
+    ? { display: `/run/lock/lxc/pve-config-${vmid}.lock`, file: join('lxc', `pve-config-${vmid}.lock`) }
     : { display: `/var/lock/qemu-server/lock-${vmid}.conf`, file: join('qemu-server', `lock-${vmid}.conf`) };
 }
 
