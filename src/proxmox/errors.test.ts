@@ -7,6 +7,7 @@ import {
   isAgentNotRunning,
   isAlreadyExists,
   isAlreadyRunning,
+  isCfsLockTimeout,
   isLocked,
   isLockTimeout,
   isMissing,
@@ -37,6 +38,7 @@ const cases: Array<[string, string, Array<(e: unknown) => boolean>]> = [
   ['VM lock', 'VM is locked (snapshot)\n', [isLocked, isTransient]],
   ['clone lock', 'CT is locked (clone)\n', [isLocked, isTransient]],
   ['lock timeout', "can't lock file '/var/lock/qemu-server/lock-100.conf' - got timeout\n", [isLockTimeout, isTransient]],
+  ['cfs lock', "trying to acquire cfs lock 'storage-nfs' ...\nunable to create CT 100 - cfs-lock 'storage-nfs' error: got lock request timeout\n", [isCfsLockTimeout, isTransient]],
   ['CT exists', "CT 100 already exists on node 'pve'\n", [isAlreadyExists]],
   ['VM exists', "VM 100 already exists on node 'pve'\n", [isAlreadyExists]],
   ['missing CT', "Configuration file 'nodes/pve/lxc/100.conf' does not exist\n", [isMissing]],
@@ -56,7 +58,7 @@ const cases: Array<[string, string, Array<(e: unknown) => boolean>]> = [
   ['rollback running', 'unable to rollback vm 100: vm is running\n', []],
   ['task error', "unable to create CT 100 - unsupported centos release 'CentOS Linux release 8.0.1905 (Core) '\n", []],
 ];
-const all = [isLocked, isLockTimeout, isAlreadyExists, isMissing, isAlreadyRunning, isNotRunning, isParamError, isTemplateStart, isSnapshotMissing, isAgentNotRunning, isTransient];
+const all = [isLocked, isLockTimeout, isCfsLockTimeout, isAlreadyExists, isMissing, isAlreadyRunning, isNotRunning, isParamError, isTemplateStart, isSnapshotMissing, isAgentNotRunning, isTransient];
 
 for (const [name, stderr, expected] of cases) {
   test(`predicates: ${name} matches exactly ${expected.map((p) => p.name).join(', ') || 'none'}`, () => {

@@ -71,6 +71,12 @@ export const PVE_ERROR_PATTERNS = {
   locked: /\b(?:CT|VM) is locked \(([\w-]+)\)/,
   /** PVE::Tools::lock_file_full: `can't lock file '/var/lock/qemu-server/lock-100.conf' - got timeout`. */
   lockTimeout: /can't lock file '[^']*' - got timeout/,
+  /**
+   * pve-cluster cfs_lock: another node holds a shared storage's cluster lock past the 10 s wait
+   * (`cfs-lock 'storage-nfs' error: got lock request timeout`). The task fails before it changed
+   * anything, so the workflow may observe and dispatch again.
+   */
+  cfsLockTimeout: /cfs-lock '[^']*' error: got lock request timeout/,
   /** pve-cluster check_vmid_unused: `CT 100 already exists on node 'pve'`. */
   alreadyExists: /\b(?:CT|VM) \d+ already exists on node/,
   /** load_config: `Configuration file 'nodes/pve/lxc/100.conf' does not exist`. */
@@ -100,6 +106,7 @@ const test = (re: RegExp) => (e: ErrorLike): boolean => re.test(stderrOf(e));
 
 export const isLocked = test(PVE_ERROR_PATTERNS.locked);
 export const isLockTimeout = test(PVE_ERROR_PATTERNS.lockTimeout);
+export const isCfsLockTimeout = test(PVE_ERROR_PATTERNS.cfsLockTimeout);
 export const isAlreadyExists = test(PVE_ERROR_PATTERNS.alreadyExists);
 export const isMissing = test(PVE_ERROR_PATTERNS.missing);
 export const isAlreadyRunning = test(PVE_ERROR_PATTERNS.alreadyRunning);
@@ -110,8 +117,11 @@ export const isSnapshotMissing = test(PVE_ERROR_PATTERNS.snapshotMissing);
 export const isAgentNotRunning = test(PVE_ERROR_PATTERNS.agentNotRunning);
 export const isTaskInterrupted = test(PVE_ERROR_PATTERNS.taskInterrupted);
 
-/** Worth retrying with backoff: someone else holds the guest or the storage right now. */
-export const isTransient = (e: ErrorLike): boolean => isLocked(e) || isLockTimeout(e);
+/**
+ * Worth retrying with backoff: someone else holds the guest or the storage right now. The retry
+ * is the workflow's (observe, then dispatch again), never a re-send of a task that ran.
+ */
+export const isTransient = (e: ErrorLike): boolean => isLocked(e) || isLockTimeout(e) || isCfsLockTimeout(e);
 
 /** The lock named in `CT is locked (clone)`, if any. */
 export function lockReason(e: ErrorLike): string | undefined {

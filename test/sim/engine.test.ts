@@ -138,7 +138,7 @@ test('faults: lock and timeout fail with Proxmox texts and change nothing', asyn
   try {
     for (const r of results) {
       assert.equal(r.exitCode, 255);
-      assert.match(r.stderr, /^(CT is locked \(create\)|can't lock file '\/var\/lock\/lxc\/pve-config-\d+\.lock' - got timeout)\n$/);
+      assert.match(r.stderr, /^(CT is locked \(create\)|trying to acquire lock\.\.\.\ncan't lock file '\/run\/lock\/lxc\/pve-config-\d+\.lock' - got timeout)\n$/);
     }
     assert.equal((await h.run('pct', 'list')).stdout, '');
   } finally {

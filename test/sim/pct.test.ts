@@ -283,7 +283,10 @@ test('destroy refuses a running CT', async () => {
 test('storage over-allocation fails like lvcreate and leaves no half-created CT', async () => {
   const h = simHarness();
   try {
-    const r = await h.run('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:900');
+    // Thick LVM (a thin pool such as local-lvm over-provisions instead: storage-thin.test.ts).
+    const { addStorage } = await import('../../src/sim/state/admin.js');
+    await addStorage(h.dir, 'thick', { type: 'lvm', content: ['rootdir', 'images'], size: '400G' });
+    const r = await h.run('pct', 'create', '100', DEBIAN, '--rootfs', 'thick:900');
     assert.equal(r.exitCode, 255);
     assert.match(r.stderr, /^unable to create CT 100 - lvcreate 'pve\/vm-100-disk-0' error: {3}Volume group "pve" has insufficient free space/);
     assert.equal((await h.run('pct', 'list')).stdout, '');

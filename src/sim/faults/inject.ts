@@ -23,6 +23,12 @@ export interface FaultTarget {
   isTask: boolean;
   /** Marks the guest locked with lockWord (used by `killed`). */
   markLocked: (lockWord: string) => Promise<void>;
+  /** A shared storage the call allocates on, frees or clones from (used by `cfs-lock`). */
+  sharedStorage?: string;
+  /** What the task puts before its error (`unable to create CT 100 - `, `clone failed: `). */
+  taskErrorPrefix?: string;
+  /** The call's stderr. */
+  err?: (s: string) => void;
 }
 
 async function nextIndex(t: FaultTarget): Promise<number> {
@@ -52,10 +58,21 @@ export async function withFaults(spec: FaultSpec | undefined, t: FaultTarget, ex
     case 'lock':
       throw new SimError(`${t.typeWord} is locked (${t.lockWord ?? 'backup'})`);
     case 'timeout':
+      // PVE: pve-common src/PVE/Tools.pm:lock_file_full
+      t.err?.('trying to acquire lock...\n');
       throw new SimError(`can't lock file '${t.guestLockDisplay}' - got timeout`);
     case 'warning': {
       const code = await exec();
       return { code, warnings: t.isTask && code === 0 ? 1 : 0 };
+    }
+    case 'cfs-lock': {
+      // Another node holds the storage's cluster lock for longer than the 10 s wait: the task
+      // fails before it changed anything (its cleanup undid the rest). Only on shared storage.
+      // PVE: pve-cluster src/PVE/Cluster.pm:cfs_lock
+      if (!t.sharedStorage) break;
+      const id = `storage-${t.sharedStorage}`;
+      t.err?.(`trying to acquire cfs lock '${id}' ...\n`);
+      throw new SimError(`${t.taskErrorPrefix ?? ''}cfs-lock '${id}' error: got lock request timeout`);
     }
     case 'killed': {
       if (!t.lockWord) break;

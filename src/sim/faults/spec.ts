@@ -1,10 +1,13 @@
-// PHOENIX_SIM_FAULTS=rate=0.1,seed=7[,fail=status+config][,kinds=lock,timeout,warning,killed] and
+// PHOENIX_SIM_FAULTS=rate=0.1,seed=7[,fail=status+config][,kinds=lock,timeout,warning,killed,cfs-lock] and
 // the seeded choice of which call gets which fault. Pure: the call's position in the sequence decides.
 // `fail=CMD+CMD` makes every call of those pct/qm sub-commands fail (read-only ones included), as
 // when pmxcfs is down: `ipcc_send_rec[1] failed: Connection refused`, exit 255.
 
-export type FaultKind = 'lock' | 'timeout' | 'warning' | 'killed';
+// `cfs-lock` (shared-storage lock contention) is only drawn when named in kinds=, so the default
+// draw, and every seed chosen for it, stays as it was.
+export type FaultKind = 'lock' | 'timeout' | 'warning' | 'killed' | 'cfs-lock';
 export const ALL_KINDS: FaultKind[] = ['lock', 'timeout', 'warning', 'killed'];
+const KNOWN_KINDS: FaultKind[] = [...ALL_KINDS, 'cfs-lock'];
 
 export interface FaultSpec {
   rate: number;
@@ -23,7 +26,7 @@ export function parseFaultSpec(text: string | undefined): FaultSpec | undefined 
   const head = m ? text.slice(0, m.index) : text;
   if (m) {
     const kinds = m[1].split(/[,;+]/).filter(Boolean);
-    for (const k of kinds) if (!ALL_KINDS.includes(k as FaultKind)) throw new Error(`PHOENIX_SIM_FAULTS: unknown kind '${k}'`);
+    for (const k of kinds) if (!KNOWN_KINDS.includes(k as FaultKind)) throw new Error(`PHOENIX_SIM_FAULTS: unknown kind '${k}'`);
     spec.kinds = kinds as FaultKind[];
   }
   for (const part of head.split(',').filter(Boolean)) {

@@ -11,7 +11,7 @@ import { SimError } from '../state/errors.js';
 import { openState } from '../state/host.js';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../state/locks.js';
 import { guestLockName } from '../state/paths.js';
-import { locateGuest } from '../state/guests.js';
+import { locateGuest, readConf } from '../state/guests.js';
 import type { SimCtx } from './context.js';
 import { updateGuest } from './common.js';
 import { guestFsAdapter } from './guestfs-adapter.js';
@@ -91,6 +91,25 @@ function appendLine(file: string, line: string): void {
   }
 }
 
+/** Commands whose task allocates, frees or clones volumes under the storage's cluster lock. */
+// PVE: pve-storage src/PVE/Storage.pm:vdisk_alloc
+const STORAGE_LOCKING = new Set(['create', 'clone', 'set', 'destroy', 'template', 'disk import', 'importdisk']);
+
+/** The first shared storage a call's task would lock (its parameters, else the guest's disks). */
+function sharedStorageOf(paths: SimCtx['paths'], host: SimCtx['host'], call: Call): string | undefined {
+  if (!STORAGE_LOCKING.has(call.command)) return undefined;
+  const shared = new Set(host.storages.filter((s) => s.shared || s.type === 'nfs').map((s) => s.id));
+  if (!shared.size) return undefined;
+  // `--storage X`, or a new volume `X:<size>` (an existing volume `X:vm-...` allocates nothing).
+  const named = Object.entries(call.params).map(([k, v]) => (k === 'storage' ? String(v) : /^([\w.-]+):\d+(?:\.\d+)?(?:,|$)/.exec(String(v))?.[1]));
+  const fromParams = named.find((id) => id !== undefined && shared.has(id));
+  if (fromParams || call.command === 'create' || call.command === 'set') return fromParams;
+  const ref = locateGuest(paths, host, Number(call.params.vmid));
+  if (!ref) return undefined;
+  const disks = Object.values(readConf(ref).options).map((v) => /^([\w.-]+):/.exec(v)?.[1]);
+  return disks.find((id) => id !== undefined && shared.has(id));
+}
+
 export async function runSim(argv: string[], opts: SimOptions): Promise<SimResult> {
   const env = opts.env ?? process.env;
   const start = Date.now();
@@ -165,6 +184,9 @@ export async function runSim(argv: string[], opts: SimOptions): Promise<SimResul
         lockWord: LOCK_WORDS[tool][call.command],
         guestLockDisplay: guestLockName(kind, target).display,
         isTask: TASKS.has(call.command),
+        sharedStorage: sharedStorageOf(paths, host, call),
+        taskErrorPrefix: call.command === 'create' ? `unable to create ${tool === 'pct' ? 'CT' : 'VM'} ${target} - ` : call.command === 'clone' ? 'clone failed: ' : undefined,
+        err: ctx.err,
         markLocked: async (word) => {
           if (locateGuest(paths, host, target)) {
             await updateGuest(ctx, kind, target, (conf) => {

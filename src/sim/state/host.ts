@@ -81,6 +81,7 @@ function storageCfg(storages: StorageDef[]): string {
       if (s.type === 'zfspool') lines.push(`\tpool ${s.id}`);
       lines.push(`\tcontent ${s.content.join(',')}`);
       if (s.nodes) lines.push(`\tnodes ${s.nodes.join(',')}`);
+      if (s.sparse) lines.push('\tsparse 1');
       if (s.shared) lines.push('\tshared 1');
       return `${lines.join('\n')}\n`;
     })

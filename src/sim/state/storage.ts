@@ -13,6 +13,8 @@ export interface StorageCtx {
   paths: SimPaths;
   host: HostState;
   lockTimeoutMs: number;
+  /** The call's stderr (storage tools' warnings); absent in admin commands. */
+  err?: (s: string) => void;
 }
 
 // PVE: pve-storage src/PVE/Storage.pm:storage_config
@@ -29,8 +31,8 @@ export function freeBytes(ctx: StorageCtx, id: string): number {
 }
 
 function noSpace(s: StorageDef, name: string, size: number, free: number): SimError {
-  // PVE: pve-storage src/PVE/Storage/LvmThinPlugin.pm:alloc_image (the `lvcreate '<vg>/<name>' error` prefix; LVM's own text is a guess)
-  if (s.type === 'lvmthin' || s.type === 'lvm') {
+  // PVE: pve-storage src/PVE/Storage/LVMPlugin.pm:alloc_image (the `lvcreate '<vg>/<name>' error` prefix; LVM's own text is a guess)
+  if (s.type === 'lvm') {
     const ext = (b: number) => Math.max(0, Math.floor(b / (4 * 1024 * 1024)));
     return new SimError(
       `lvcreate 'pve/${name}' error:   Volume group "pve" has insufficient free space (${ext(free)} extents): ${ext(size)} required.`,
@@ -40,6 +42,32 @@ function noSpace(s: StorageDef, name: string, size: number, free: number): SimEr
   if (s.type === 'zfspool') return new SimError(`zfs error: cannot create '${s.id}/${name}': out of space`);
   // PVE: guess (dir/nfs: qemu-img's failure text)
   return new SimError(`unable to create image: No space left on device (need ${formatSize(size)}, free ${formatSize(Math.max(free, 0))})`);
+}
+
+/**
+ * Whether a new or grown volume may go beyond the free space: thin volumes take space only as
+ * they are written. lvmthin always (`lvcreate -V --thinpool`); zfspool for CT subvolumes (a
+ * `refquota`, no reservation) and, with `sparse 1`, for VM zvols (`zfs create -s`); thick LVM,
+ * non-sparse zvols and directories are refused beyond the free space.
+ */
+// PVE: pve-storage src/PVE/Storage/LvmThinPlugin.pm:alloc_image
+// PVE: pve-storage src/PVE/Storage/ZFSPoolPlugin.pm:zfs_create_zvol
+// PVE: pve-storage src/PVE/Storage/ZFSPoolPlugin.pm:zfs_create_subvol
+export function overProvisions(s: StorageDef, name: string): boolean {
+  if (s.type === 'lvmthin') return true;
+  if (s.type === 'zfspool') return s.sparse === true || /(^|\/)(subvol|basevol)-/.test(name);
+  return false;
+}
+
+const gib = (b: number) => `${(b / GiB).toFixed(2)} GiB`;
+
+/**
+ * lvcreate's (LVM2's, not Proxmox's) warning when the thin volumes' virtual sizes add up to more
+ * than the pool; Proxmox passes it through on stderr and the allocation succeeds.
+ */
+function thinWarning(ctx: StorageCtx, s: StorageDef, sum: number): void {
+  if (s.type !== 'lvmthin' || sum <= s.total) return;
+  ctx.err?.(`  WARNING: Sum of all thin volume sizes (${gib(sum)}) exceeds the size of thin pool pve/data (${gib(s.total)}).\n`);
 }
 
 export async function mutateRegistry<T>(ctx: StorageCtx, id: string, fn: (reg: StorageRegistry, s: StorageDef) => T): Promise<T> {
@@ -78,7 +106,8 @@ export async function allocDisk(
       name = diskName(s, kind, vmid, n, opts.fmt);
     }
     const free = s.total - usedBytes(reg);
-    if (size > free) throw noSpace(s, name, size, free);
+    if (size > free && !overProvisions(s, name)) throw noSpace(s, name, size, free);
+    thinWarning(ctx, s, usedBytes(reg) + size);
     reg.volumes.push({ name, size, vmid, content: kind === 'lxc' ? 'rootdir' : 'images' });
     return `${id}:${name}`;
   });
@@ -112,7 +141,8 @@ export async function resizeVolume(ctx: StorageCtx, volid: string, newSize: numb
       return;
     }
     const free = s.total - usedBytes(reg);
-    if (newSize - v.size > free) throw noSpace(s, name, newSize - v.size, free);
+    if (newSize - v.size > free && !overProvisions(s, name)) throw noSpace(s, name, newSize - v.size, free);
+    thinWarning(ctx, s, usedBytes(reg) + newSize - v.size);
     v.size = newSize;
   });
 }

@@ -15,6 +15,8 @@ export interface StorageDef {
   /** Nodes the storage is available on; absent = all. */
   nodes?: string[];
   shared?: boolean;
+  /** zfspool `sparse 1`: zvols without a reservation (thin), as Proxmox's `zfs create -s`. */
+  sparse?: boolean;
 }
 
 export interface HostState {
