@@ -31,7 +31,7 @@ export function freeBytes(ctx: StorageCtx, id: string): number {
 }
 
 function noSpace(s: StorageDef, name: string, size: number, free: number): SimError {
-  // PVE: pve-storage src/PVE/Storage/LVMPlugin.pm:alloc_image (the `lvcreate '<vg>/<name>' error` prefix; LVM's own text is a guess)
+  // PVE: pve-storage src/PVE/Storage/LVMPlugin.pm:lvcreate (the `lvcreate '<vg>/<name>' error` prefix; LVM's own text is a guess. alloc_lvm_image's own check compares bytes free with KiB wanted, so lvcreate is what refuses)
   if (s.type === 'lvm') {
     const ext = (b: number) => Math.max(0, Math.floor(b / (4 * 1024 * 1024)));
     return new SimError(
