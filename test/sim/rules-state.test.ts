@@ -27,8 +27,11 @@ test('rules: out of space on zfspool and dir storages fails with the storage too
   try {
     await addStorage(h.dir, 'tank', { type: 'zfspool', content: ['rootdir', 'images'], size: '1G' });
     await addStorage(h.dir, 'plain', { type: 'dir', content: ['rootdir', 'images'], size: '1G' });
-    let r = await h.run('pct', 'create', '100', DEBIAN, '--rootfs', 'tank:2');
-    assert.deepEqual([r.exitCode, r.stderr], [255, "unable to create CT 100 - zfs error: cannot create 'tank/subvol-100-disk-0': out of space\n"]);
+    // A VM zvol (reserved in full); a CT subvolume has only a refquota and over-provisions
+    // (pve-storage ZFSPoolPlugin zfs_create_subvol; storage-thin.test.ts).
+    let r = await h.run('qm', 'create', '100', '--scsi0', 'tank:2');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "unable to create VM 100 - zfs error: cannot create 'tank/vm-100-disk-0': out of space\n"]);
+    assert.equal(existsSync(join(h.dir, 'etc/pve/nodes/pve/qemu-server/100.conf')), false);
     r = await h.run('pct', 'create', '100', DEBIAN, '--rootfs', 'plain:2');
     assert.equal(r.exitCode, 255);
     assert.match(r.stderr, /^unable to create CT 100 - unable to create image: No space left on device/);
