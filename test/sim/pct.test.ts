@@ -335,11 +335,12 @@ test('pct create --ssh-public-keys FILE: the keys reach root in the CT at start,
   try {
     const { writeFileSync } = await import('node:fs');
     const file = join(h.dir, 'keys.pub');
-    writeFileSync(file, 'ssh-rsa AAAA k\n');
+    // A key ssh-keygen -l reads: Proxmox checks every line (pve-common validate_ssh_public_keys).
+    writeFileSync(file, 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g k\n');
     await h.ok('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:1', '--ssh-public-keys', file, '--password', 'sup3rsecret');
     assert.doesNotMatch(conf(h.dir, 100), /ssh|AAAA|sup3rsecret/);
     await h.ok('pct', 'start', '100');
-    assert.equal(h.fs.calls.at(-1), 'start 100 CT100 keys="ssh-rsa AAAA k\\n"');
+    assert.equal(h.fs.calls.at(-1), 'start 100 CT100 keys="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g k\\n"');
   } finally {
     h.cleanup();
   }

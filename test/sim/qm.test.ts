@@ -183,9 +183,10 @@ test('qm --sshkeys takes a file and stores its keys URI-escaped; a missing file 
   await withVm(async (h) => {
     const { writeFileSync } = await import('node:fs');
     const file = join(h.dir, 'keys.pub');
-    writeFileSync(file, 'ssh-ed25519 AAAAC3Nz me@host\n');
+    // A key ssh-keygen -l reads: Proxmox checks every line (pve-common validate_ssh_public_keys).
+    writeFileSync(file, 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g me@host\n');
     await h.ok('qm', 'set', '9000', '--sshkeys', file);
-    assert.match(conf(h.dir, 9000), /^sshkeys: ssh-ed25519%20AAAAC3Nz%20me%40host%0A$/m);
+    assert.match(conf(h.dir, 9000), /^sshkeys: ssh-ed25519%20AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g%20me%40host%0A$/m);
     const r = await h.run('qm', 'set', '9000', '--sshkeys', join(h.dir, 'nope.pub'));
     assert.deepEqual([r.exitCode, r.stderr], [255, `unable to open file '${join(h.dir, 'nope.pub')}' - No such file or directory\n`]);
   });

@@ -3,6 +3,7 @@
 // `expected an integer ≥ 16, got "2G"` whatever went wrong. Keys that are accepted but unused, or
 // that only features read, are marked here so the unknown-key rules and the JSON Schema agree.
 import { z } from 'zod';
+import { sshKeysProblem } from '../../proxmox/codecs/ssh-key.js';
 
 /** zod's `error` option producing a fixed phrase. */
 export const expecting = (what: string) => ({ error: () => `expected ${what}` });
@@ -30,6 +31,21 @@ export const snapshotName = () =>
     .regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, expecting('a snapshot name: a letter, then letters, digits, "_" or "-" (at most 40)'));
 export const bool = () => z.boolean(expecting('true or false'));
 export const strList = (what = 'a list of strings') => z.array(z.string(expecting(what)), expecting(what));
+/**
+ * SSH public keys, one a string: each must be a key `ssh-keygen -l` reads, as Proxmox checks
+ * every key line it is given (pve-common PVE/Tools.pm validate_ssh_public_keys) and refuses the
+ * whole create otherwise.
+ */
+export const sshPublicKeys = () => {
+  const what = 'an SSH public key like "ssh-ed25519 AAAA... user@host"';
+  return z.array(
+    z.string(expecting(what)).superRefine((v, ctx) => {
+      const bad = v.includes('\n') ? { problem: 'one key per list entry' } : sshKeysProblem(v);
+      if (bad) ctx.addIssue({ code: 'custom', message: `expected ${what} (${bad.problem})` });
+    }),
+    expecting('a list of SSH public keys'),
+  );
+};
 
 /** An object of known keys. Unknown keys pass parsing; the unknown-keys rule warns about them. */
 export const obj = <S extends z.core.$ZodLooseShape>(shape: S, what = 'an object') => z.object(shape, expecting(what));

@@ -14,7 +14,7 @@ import {
   obj,
   str,
   strList,
-  withKeyPattern, builtinFeatureInputs, snapshotName } from './common.js';
+  withKeyPattern, builtinFeatureInputs, snapshotName, sshPublicKeys } from './common.js';
 import { FirewallSchema, HealthChecksSchema, LegacyHealthCheckSchema, LxcNetworkSchema, macAddress, tagsSchema } from './network.js';
 
 const absPath = (what: string) => z.string(expecting(what)).regex(/^\//, expecting(what));
@@ -85,7 +85,7 @@ export const LxcGuestSchema = withKeyPattern(
     enable_lifecycle_snapshots: bool().optional(),
     health_check: LegacyHealthCheckSchema.optional(),
     health_checks: HealthChecksSchema.optional(),
-    ssh_public_keys: strList('a list of SSH public keys').optional(),
+    ssh_public_keys: sshPublicKeys().optional(),
     tags: tagsSchema(),
     // Read only by features: copied into the guest's inputs.
     vllm_engine_config: featureInput('vLLM engine settings for the vllm feature'),

@@ -11,7 +11,7 @@ import {
   obj,
   secret,
   str,
-  strList, builtinFeatureInputs, snapshotName } from './common.js';
+  strList, builtinFeatureInputs, snapshotName, sshPublicKeys } from './common.js';
 import { FirewallSchema, HealthChecksSchema, VmNetworkSchema, macAddress, tagsSchema } from './network.js';
 
 export const NfsVolumeSchema = obj({
@@ -25,7 +25,7 @@ export const NfsVolumeSchema = obj({
 export const UserConfigSchema = obj({
   username: nonEmpty('a user name').optional(),
   password: secret().optional(),
-  ssh_public_keys: strList('a list of SSH public keys').optional(),
+  ssh_public_keys: sshPublicKeys().optional(),
 });
 
 /** VM snapshots: a list of stage names, or the original's object form {"pre-features": "..."}. */

@@ -4,6 +4,13 @@
 
 import { readFileSync } from 'node:fs';
 import { SimError } from '../state/errors.js';
+import { sshKeysProblem } from '../../proxmox/codecs/ssh-key.js';
+
+/** Every non-blank line must be a key `ssh-keygen -l` reads; else Proxmox refuses the call. */
+// PVE: pve-common src/PVE/Tools.pm:validate_ssh_public_keys
+export function checkSshKeys(keys: string | undefined): void {
+  if (keys !== undefined && sshKeysProblem(keys)) throw new SimError('SSH public key validation error');
+}
 
 export function readKeyFile(path: string): string {
   try {

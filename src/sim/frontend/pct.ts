@@ -19,7 +19,7 @@ import { printPctList, printSnapshotTree, type SnapEntry } from './printers.js';
 import { archFromTemplate, ostypeFromTemplate, resolveSource } from './sources.js';
 import { cloneGuest } from './clone.js';
 import { lxcIdentity } from './identity.js';
-import { readKeyFile } from './keyfiles.js';
+import { checkSshKeys, readKeyFile } from './keyfiles.js';
 import { writeFileAtomic } from '../state/host.js';
 import { readSshKeys, sshKeysPath } from '../state/guests.js';
 import { paramErrorText } from './params.js';
@@ -98,6 +98,8 @@ async function create(ctx: SimCtx, call: Call): Promise<void> {
     }
     const tmpl = resolveSource(ctx, p.ostemplate, 'vztmpl');
     const sshKeys = p['ssh-public-keys'] !== undefined ? readKeyFile(p['ssh-public-keys']) : undefined;
+    // PVE: pve-container src/PVE/API2/LXC.pm:create_vm
+    checkSshKeys(sshKeys);
     const ref: GuestRef = { kind: 'lxc', node: ctx.host.node, vmid, path: requirePathFor(ctx, vmid) };
     // PVE: pve-guest-common src/PVE/AbstractConfig.pm:create_and_lock_config (lock: create while the task runs)
     const conf: GuestConf = { options: { lock: 'create' }, lxc: [], snapshots: {}, extra: {} };

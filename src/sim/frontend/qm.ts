@@ -19,6 +19,7 @@ import { checkBridges } from './common.js';
 import { applyDiskOption } from './disks.js';
 import { normalizeOption, normalizeScalar, parseOption, printOption } from './normalize.js';
 import { paramErrorText, type Call } from './params.js';
+import { checkSshKeys } from './keyfiles.js';
 import { configCommand, listSnapshots, unlock } from './pct.js';
 import { printQmList, printRecursive } from './printers.js';
 import { perlJsonPretty } from './json.js';
@@ -92,6 +93,8 @@ function checkImportSources(ctx: SimCtx, call: Call): void {
 async function create(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
   const p = call.params;
+  // PVE: qemu-server src/PVE/API2/Qemu.pm:create_vm
+  checkSshKeys(p.sshkeys !== undefined ? decodeURIComponent(p.sshkeys) : undefined);
   checkImportSources(ctx, call);
   await withGuestLock(ctx, 'qemu', vmid, async () => {
     // PVE: qemu-server src/PVE/API2/Qemu.pm:create_vm (create_and_lock_config → pve-cluster check_vmid_unused, wrapped in `unable to create VM <id> -`)
@@ -132,6 +135,8 @@ async function create(ctx: SimCtx, call: Call): Promise<void> {
 
 async function set(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
+  // PVE: qemu-server src/PVE/API2/Qemu.pm:$update_vm_api
+  checkSshKeys(call.params.sshkeys !== undefined ? decodeURIComponent(call.params.sshkeys) : undefined);
   checkImportSources(ctx, call);
   await updateGuest(ctx, 'qemu', vmid, async (conf) => {
     // PVE: qemu-server src/PVE/API2/Qemu.pm:$update_vm_api (check_lock unless --skiplock)
