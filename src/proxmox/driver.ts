@@ -31,7 +31,7 @@ export interface ProxmoxReader {
   readFirewall(vmid: number): Promise<string | null>;
   /** Run a command inside a running guest (pct exec / qm guest exec). Reads are allowed in dry-run. */
   exec(type: GuestType, vmid: number, argv: string[], opts?: ExecInGuestOptions): Promise<ExecOutcome>;
-  /** qm agent <vmid> ping: true when the guest agent answers. */
+  /** qm guest cmd <vmid> ping: true when the guest agent answers. */
   agentPing(vmid: number): Promise<boolean>;
   /** `pveversion`: the host's Proxmox VE release (read once per run). */
   hostVersion(): Promise<PveVersion>;

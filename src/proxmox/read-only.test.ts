@@ -78,6 +78,6 @@ test('readOnlyDriver passes reads through', async () => {
   await ro.exec('qemu', 100, ['true']);
   assert.equal(await ro.agentPing(100), true);
   assert.deepEqual(calls.map((a) => a.slice(0, 3)), [
-    ['pct', 'status', '100'], ['qm', 'config', '100'], ['pct', 'list'], ['qm', 'list'], ['pct', 'listsnapshot', '100'], ['qm', 'guest', 'exec'], ['qm', 'agent', '100'],
+    ['pct', 'status', '100'], ['qm', 'config', '100'], ['pct', 'list'], ['qm', 'list'], ['pct', 'listsnapshot', '100'], ['qm', 'guest', 'exec'], ['qm', 'guest', 'cmd'],
   ]);
 });

@@ -60,7 +60,7 @@ const MAP: Record<string, Entry> = {
 
 /** Highest index of indexed options (not in apidata; see pve/README.md). */
 const MAX_INDEX: Record<string, Record<string, number>> = {
-  pct: { net: 255, mp: 255, dev: 255, unused: 255 },
+  pct: { net: 31, mp: 255, dev: 255, unused: 255 },
   qm: { scsi: 30, virtio: 15, ide: 3, sata: 5, net: 31, ipconfig: 31, serial: 3, parallel: 2, hostpci: 15, usb: 13, numa: 7, virtiofs: 9, unused: 255 },
 };
 

@@ -50,6 +50,7 @@ export function isReadCall(argv: readonly string[]): boolean {
   if (argv[0] === 'pveversion') return true;
   if (argv[0] === 'pvesh') return argv[1] === 'get';
   const sub = argv[1] === 'guest' ? argv[2] : argv[1];
+  if (sub === 'cmd') return argv[4] === 'ping';
   return READ_VERBS.has(sub ?? '') || sub === 'exec';
 }
 

@@ -1,4 +1,4 @@
-// Waiting for a booted VM: first the QEMU guest agent (qm agent ping), then cloud-init
+// Waiting for a booted VM: first the QEMU guest agent (qm guest cmd ping), then cloud-init
 // (`cloud-init status --wait` through the agent). Both bounded by the guest's configurable
 // timeouts; a timeout fails the guest with what it was waiting for.
 

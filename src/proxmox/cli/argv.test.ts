@@ -45,7 +45,7 @@ const table: Array<[string, string[] | null, string[]]> = [
   ],
   ['disk import no format', argv.importDisk(9000, 'local:import/x.qcow2', 'local-lvm'), ['qm', 'disk', 'import', '9000', 'local:import/x.qcow2', 'local-lvm']],
   ['cloudinit update', argv.cloudinitUpdate(9000), ['qm', 'cloudinit', 'update', '9000']],
-  ['agent ping', argv.agentPing(1001), ['qm', 'agent', '1001', 'ping']],
+  ['agent ping', argv.agentPing(1001), ['qm', 'guest', 'cmd', '1001', 'ping']],
   ['pct exec', argv.lxcExec(103, ['sh', '-c', 'echo $(id)']), ['pct', 'exec', '103', '--', 'sh', '-c', 'echo $(id)']],
   ['qm guest exec', argv.qemuExecStart(1001, ['uname', '-a'], false), ['qm', 'guest', 'exec', '1001', '--synchronous', '0', '--', 'uname', '-a']],
   ['qm guest exec stdin', argv.qemuExecStart(1001, ['cat'], true), ['qm', 'guest', 'exec', '1001', '--synchronous', '0', '--pass-stdin', '1', '--', 'cat']],

@@ -106,8 +106,11 @@ export const argv = {
     ...(opts.format ? ['--format', opts.format] : []),
   ],
   cloudinitUpdate: (vmid: number): Argv => ['qm', 'cloudinit', 'update', vmidArg(vmid)],
-  /** `qm agent` is Proxmox's alias for `qm guest cmd`. */
-  agentPing: (vmid: number): Argv => ['qm', 'agent', vmidArg(vmid), 'ping'],
+  /**
+   * `qm guest cmd ID ping`, not the `qm agent` alias qemu-server marks for removal (PVE/CLI/qm.pm);
+   * `guest cmd` is in PVE 8.4 and 9.1 alike (POST /nodes/{node}/qemu/{vmid}/agent, command ping).
+   */
+  agentPing: (vmid: number): Argv => ['qm', 'guest', 'cmd', vmidArg(vmid), 'ping'],
   pveversion: (): Argv => ['pveversion'],
   storageContent: (node: string, storage: string, content: string): Argv => [
     'pvesh', 'get', `/nodes/${word(node)}/storage/${word(storage)}/content`, '--content', word(content), '--output-format', 'json',

@@ -150,7 +150,7 @@ test('qm guest exec: agent not running throws', async () => {
 test('agentPing: true on answer, false when the agent is down', async () => {
   const up = fake();
   assert.equal(await up.driver.agentPing(1001), true);
-  assert.deepEqual(up.argvs(), [['qm', 'agent', '1001', 'ping']]);
+  assert.deepEqual(up.argvs(), [['qm', 'guest', 'cmd', '1001', 'ping']]);
   const down = fake(() => ({ exitCode: 255, stderr: 'QEMU guest agent is not running\n' }));
   assert.equal(await down.driver.agentPing(1001), false);
 });

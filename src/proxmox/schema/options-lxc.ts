@@ -1,5 +1,5 @@
 // LXC container options (pct.conf(5)) as `pct create` and `pct set` accept them, plus the
-// options only one of the two takes. Indexed families: net[n] and mp[n] 0..255, dev[n] 0..255,
+// options only one of the two takes. Indexed families: net[n] 0..31, mp[n] 0..255, dev[n] 0..255,
 // unused[n] 0..255. Written from docs/pct.conf.5-opts.adoc and pct.1-synopsis.adoc.
 
 import { bool, fmt, int, num, oneOf, str } from './dsl.js';
@@ -43,7 +43,8 @@ export const lxcConfigOptions: Record<string, ParamSchema> = {
 };
 
 export const lxcIndexed: readonly IndexedOption[] = [
-  { prefix: 'net', max: 255, schema: fmt(lxcNetFormat) },
+  // PVE: pve-container src/PVE/LXC/Config.pm:$MAX_LXC_NETWORKS (32: net0..net31)
+  { prefix: 'net', max: 31, schema: fmt(lxcNetFormat) },
   { prefix: 'mp', max: 255, schema: fmt(lxcMountPointFormat) },
   { prefix: 'dev', max: 255, schema: fmt(lxcDevFormat) },
   { prefix: 'unused', max: 255, schema: fmt(lxcUnusedFormat) },
