@@ -20,7 +20,7 @@ test('validate warns, located, at every literal under a secret-looking key, neve
   editConfig(w, LXC, (lxc) => {
     const g = lxc.lxc_configs['200'];
     g.hf_token = 'hf_LiteralTokenValue123';
-    g.ssh_public_keys = ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPublicKeyMaterial user@host'];
+    g.ssh_public_keys = ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g user@host'];
     g.vllm_engine_config = { model: 'm', api_key: 'sk-literal-api-key-999', key_file: '/etc/ssl/private/x.key', max_tokens: 4096, tokenizer: 'tok-name' };
   });
   const r = await w.run(['validate']);
