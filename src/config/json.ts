@@ -63,10 +63,18 @@ export function parseJson(text: string): JsonParseResult {
   const fail = (message: string, index = i): never => {
     throw new JsonSyntaxError(message, index);
   };
+  // What is at `index`, by kind only: the file may be something else than a Phoenix file (a token,
+  // /etc/shadow, a key), so its text is never repeated; only a single punctuation mark is shown.
   const describe = (index: number): string => {
     if (index >= text.length) return 'end of file';
-    const word = /^[A-Za-z_][\w.-]*/.exec(text.slice(index, index + 40));
-    return word ? `'${word[0]}'` : `'${text[index]}'`;
+    const c = text[index]!;
+    const word = /^[A-Za-z_][\w.-]*/.exec(text.slice(index, index + 64));
+    if (word) return /^(true|false|null)$/i.test(word[0]) ? 'unquoted text (true, false and null are lower-case in JSON)' : 'unquoted text';
+    if (/[0-9-]/.test(c)) return 'a number';
+    if (c === '"') return 'a string';
+    if (/[!-/:-@[-`{-~]/.test(c)) return `'${c}'`;
+    const code = c.charCodeAt(0);
+    return code < 0x20 || code === 0x7f ? 'a control character' : 'a non-ASCII character';
   };
   const skip = (): void => {
     for (;;) {
@@ -115,7 +123,7 @@ export function parseJson(text: string): JsonParseResult {
     if (c === '-' || (c >= '0' && c <= '9')) {
       NUMBER.lastIndex = i;
       const m = NUMBER.exec(text);
-      if (!m) fail(`invalid number ${describe(i)}`);
+      if (!m) fail('invalid number');
       i += m![0].length;
       return { value: Number(m![0]), node };
     }

@@ -29,7 +29,8 @@ function fallbackMessage(issue: z.core.$ZodIssue): string {
 export function issueToDiagnostic(src: SourceFile, base: JsonPath, issue: z.core.$ZodIssue, input: unknown): Diagnostic {
   const path = [...base, ...(issue.path as (string | number)[])];
   const expected = issue.message.startsWith('expected ') ? issue.message : fallbackMessage(issue);
-  const secret = path.some((p) => typeof p === 'string' && isSecretKey(p));
+  // The whole file of the wrong type (core_paths naming a token file, say) is described by kind only.
+  const secret = path.length === 0 || path.some((p) => typeof p === 'string' && isSecretKey(p));
   const message =
     input === undefined && issue.code === 'invalid_type'
       ? `missing, ${expected}`
