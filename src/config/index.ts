@@ -44,7 +44,16 @@ export function validateSources(sources: Partial<Record<FileRole, SourceFile>>, 
   const normalized = normalizeConfig(parsed, dir);
   const all: Diagnostic[] = [...parseDiags, ...normalized.diagnostics];
   const ctx = buildContext(parsed, normalized.guests, all);
-  for (const rule of RULES) rule.run(ctx);
+  for (const rule of RULES) {
+    try {
+      rule.run(ctx);
+    } catch (e) {
+      // Rules read what the schema let through; in a file it has already rejected one may still
+      // meet a shape it does not expect. The schema's located errors explain that file: they are
+      // what the user sees (exit 2), not the rule's crash. On a file without errors it is a bug.
+      if (!all.some((d) => d.severity === 'error')) throw e;
+    }
+  }
   const diagnostics = new Diagnostics().append(scrubSecrets(sortDiagnostics(all, sources), sources));
   if (diagnostics.hasErrors()) return { diagnostics };
   // Literal secrets (warned about by plaintext-secrets) are scrubbed from everything a run prints.

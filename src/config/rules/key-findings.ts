@@ -33,7 +33,8 @@ export function keyFindings(ctx: RuleContext): SourceFindings[] {
   if (vm) {
     const findings: KeyFinding[] = [];
     walkKeys(VmFileEnvelope, vm.doc.value, [], findings);
-    const defaults = (vm.doc.value as { vm_defaults?: unknown }).vm_defaults;
+    const root = vm.doc.value;
+    const defaults = root !== null && typeof root === 'object' && !Array.isArray(root) ? (root as { vm_defaults?: unknown }).vm_defaults : undefined;
     if (defaults !== undefined) walkKeys(VmDefaultsSchema, defaults, ['vm_defaults'], findings);
     for (const e of ctx.entries) if (e.src === vm) walkKeys(VmGuestSchema, e.raw, e.path, findings);
     out.push({ src: vm, findings });

@@ -8,7 +8,11 @@ function targets(ctx: RuleContext, e: GuestEntry): Array<[string, JsonPath]> {
   const list = (key: string, field: string): Array<[string, JsonPath]> => {
     const at = ctx.keyPath(e, key);
     const items = at[0] === 'vm_defaults' ? (ctx.parsed.vmDefaults as Record<string, unknown>)[key] : e.raw[key];
-    return (Array.isArray(items) ? items : []).map((m, i): [string, JsonPath] => [String((m as Record<string, unknown>)[field]), [...at, i, field]]);
+    // Items the schema rejected (null, a number) are reported already; only paths are compared.
+    return (Array.isArray(items) ? items : []).flatMap((m, i): Array<[string, JsonPath]> => {
+      const path = m !== null && typeof m === 'object' ? (m as Record<string, unknown>)[field] : undefined;
+      return typeof path === 'string' ? [[path, [...at, i, field]]] : [];
+    });
   };
   return e.kind === 'lxc' ? [...list('mount_points', 'container_path'), ...list('zfs_volumes', 'mount_point')] : list('volumes', 'mount_point');
 }
@@ -17,7 +21,7 @@ export const mountPaths: Rule = {
   name: 'mount-paths',
   run(ctx) {
     for (const e of ctx.entries) {
-      if (!e.guest) continue; // the schema has vouched for the shapes read below
+      if (!e.guest) continue;
       const seen = new Set<string>();
       for (const [path, at] of targets(ctx, e)) {
         const p = path.replace(/\/+$/, '') || '/';
