@@ -123,7 +123,10 @@ export async function recoverInterrupted(type: GuestType, vmid: number, status: 
     rec.notes.push(`${what} ${vmid}: a previous run was interrupted while defining it, but it is complete; adopted`);
     return status;
   }
-  const foreign = j.op === 'define' ? await notOurs(type, vmid, j, ctx) : undefined;
+  // A guest still holding the killed task's lock is that task's leftover (a half-made clone may
+  // still carry its source's name); the identity check is for one that holds no such lock.
+  const locked = Boolean(status.lock && DEFINE_LOCKS.has(status.lock));
+  const foreign = j.op === 'define' && !locked ? await notOurs(type, vmid, j, ctx) : undefined;
   if (foreign) {
     // Never destroy on the word of a journal what it did not make: the entry is stale.
     if (ctx.apply) ctx.inflight!.end(vmid);
