@@ -56,6 +56,7 @@ export async function withFaults(spec: FaultSpec | undefined, t: FaultTarget, ex
   const kind: FaultKind | undefined = faultFor(spec, await nextIndex(t));
   switch (kind) {
     case 'lock':
+      // PVE: pve-guest-common src/PVE/AbstractConfig.pm:check_lock
       throw new SimError(`${t.typeWord} is locked (${t.lockWord ?? 'backup'})`);
     case 'timeout':
       // PVE: pve-common src/PVE/Tools.pm:lock_file_full
@@ -75,6 +76,7 @@ export async function withFaults(spec: FaultSpec | undefined, t: FaultTarget, ex
       throw new SimError(`${t.taskErrorPrefix ?? ''}cfs-lock '${id}' error: got lock request timeout`);
     }
     case 'killed': {
+      // PVE: guess (a worker killed by a signal leaves its lock; the text is our own)
       if (!t.lockWord) break;
       await exec();
       await t.markLocked(t.lockWord);

@@ -209,6 +209,7 @@ export async function runSim(argv: string[], opts: SimOptions): Promise<SimResul
         ctx.warnings += r.warnings;
       }
     }
+    // PVE: pve-common src/PVE/RESTEnvironment.pm:check_worker (the CLI task summary)
     if (ctx.warnings > 0) stderr += `Task finished with ${ctx.warnings} warning(s)!\n`;
     if (latency.total) await sleep(modelled - (Date.now() - callStart));
   }
