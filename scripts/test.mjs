@@ -21,13 +21,15 @@ const FINAL = join('test', 'conformance-final.test.ts');
 let files = ['src', 'test'].flatMap((d) => walk(d)).sort().filter((f) => f !== FINAL);
 if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
 const conc = process.env.PHOENIX_TEST_CONCURRENCY ?? '2';
-const conformanceDir = mkdtempSync(join(tmpdir(), 'phoenix-conformance-'));
+// PHOENIX_CONFORMANCE_DIR set by the caller keeps the log (to re-run the oracle on it by hand).
+const keepConformance = Boolean(process.env.PHOENIX_CONFORMANCE_DIR);
+const conformanceDir = process.env.PHOENIX_CONFORMANCE_DIR || mkdtempSync(join(tmpdir(), 'phoenix-conformance-'));
 const env = { ...process.env, PHOENIX_CONFORMANCE_DIR: conformanceDir };
 // Output is passed through as it comes, and its closing counts are added up for one last line.
 const totals = { pass: 0, fail: 0, skipped: 0 };
 const node = (testFiles) =>
   new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${conc}`, ...flags, ...testFiles], { stdio: ['inherit', 'pipe', 'inherit'], env });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--import', './scripts/conformance-tag.mjs', '--test', `--test-concurrency=${conc}`, ...flags, ...testFiles], { stdio: ['inherit', 'pipe', 'inherit'], env });
     let tail = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
@@ -42,6 +44,6 @@ const node = (testFiles) =>
   });
 const r = await node(files);
 const final = filters.length ? { status: 0 } : await node([FINAL]);
-rmSync(conformanceDir, { recursive: true, force: true });
+if (!keepConformance) rmSync(conformanceDir, { recursive: true, force: true });
 console.log(`\ntests: ${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
 process.exit(r.status || final.status || (r.status ?? 1));

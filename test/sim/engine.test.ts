@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { simHarness, treeHash, DEBIAN } from '../helpers/sim.js';
 import { parseFaultSpec, faultFor } from '../../src/sim/faults/spec.js';
 import { parseLatency } from '../../src/sim/frontend/run.js';
+import { readCallBuckets } from '../../src/sim/frontend/conformance-log.js';
 
 async function populated() {
   const h = simHarness({ PHOENIX_SIM_LATENCY: 'boot=0' });
@@ -81,7 +82,7 @@ test('concurrent creates and sets keep every config and allocation consistent', 
   }
 });
 
-test('PHOENIX_SIM_LOG gets one JSON line per call; PHOENIX_CONFORMANCE_DIR only accepted calls', async () => {
+test('PHOENIX_SIM_LOG gets one JSON line per call; PHOENIX_CONFORMANCE_DIR only accepted calls, with their storage.cfg and the latest guest configs', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'phx-log-'));
   const log = join(dir, 'calls.jsonl');
   const conf = join(dir, 'conformance');
@@ -93,9 +94,17 @@ test('PHOENIX_SIM_LOG gets one JSON line per call; PHOENIX_CONFORMANCE_DIR only 
     const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.deepEqual(lines.map((l) => [l.argv, l.exit]), [[['pct', 'list'], 0], [['pct', 'set', '101', '--memory', 'x'], 255], [['pct', 'status', '101'], 255]]);
     for (const l of lines) assert.ok(l.end >= l.start);
-    const files = readdirSync(conf);
-    const accepted = files.flatMap((f) => readFileSync(join(conf, f), 'utf8').trim().split('\n'));
-    assert.deepEqual(accepted, ['["pct","list"]', '["pct","status","101"]']);
+    // Only what the simulator accepted (exit 0): `pct status 101` of a missing guest is refused.
+    await h.ok('pct', 'create', '101', DEBIAN, '--rootfs', 'local-lvm:1');
+    const accepted = readCallBuckets(conf).flatMap((b) => b.calls.map((c) => c.argv));
+    assert.deepEqual(accepted, [['pct', 'list'], ['pct', 'create', '101', DEBIAN, '--rootfs', 'local-lvm:1']]);
+    // The environment the calls were made in and the state's latest guest config are kept.
+    const [bucket] = readCallBuckets(conf);
+    assert.match(readFileSync(join(bucket!.dir, 'etc', 'pve', 'storage.cfg'), 'utf8'), /^lvmthin: local-lvm$/m);
+    const [state] = readdirSync(join(conf, 'states'));
+    assert.match(readFileSync(join(conf, 'states', state!, 'etc', 'pve', 'nodes', 'pve', 'lxc', '101.conf'), 'utf8'), /^rootfs: local-lvm:vm-101-disk-0,size=1G$/m);
+    await h.ok('pct', 'destroy', '101');
+    assert.deepEqual(readdirSync(join(conf, 'states', state!, 'etc', 'pve', 'nodes', 'pve', 'lxc')), []);
   } finally {
     h.cleanup();
   }

@@ -262,7 +262,7 @@ test('template: no start; linked clone of the base volume; destroy frees volumes
     r = await h.run('pct', 'clone', '100', '101', '--storage', 'local-lvm');
     assert.deepEqual([r.exitCode, r.stderr], [255, "parameter 'storage' not allowed for linked clones\n"]);
     await h.ok('pct', 'clone', '100', '101');
-    assert.match(conf(h.dir, 101), /^rootfs: local-lvm:base-100-disk-0\/vm-101-disk-0,size=8G$/m);
+    assert.match(conf(h.dir, 101), /^rootfs: local-lvm:vm-101-disk-0,size=8G$/m);
     r = await h.run('pct', 'destroy', '100');
     assert.deepEqual([r.exitCode, r.stderr], [255, "base volume 'base-100-disk-0' is still in use by linked clones\n"]);
     await h.ok('pct', 'destroy', '101');

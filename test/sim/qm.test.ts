@@ -78,7 +78,7 @@ test('qm clone --full: new disks, new uuid and MAC, cloud-init drive recreated; 
     assert.notEqual(pick(a, /smbios1: uuid=(\S+)/), pick(b, /smbios1: uuid=(\S+)/));
     assert.notEqual(pick(a, /virtio=([0-9A-F:]+)/), pick(b, /virtio=([0-9A-F:]+)/));
     await h.ok('qm', 'clone', '9000', '1002');
-    assert.match(conf(h.dir, 1002), /^scsi0: local-lvm:base-9000-disk-0\/vm-1002-disk-0,size=4G$/m);
+    assert.match(conf(h.dir, 1002), /^scsi0: local-lvm:vm-1002-disk-0,size=4G$/m);
     assert.match(conf(h.dir, 1002), /^name: Copy-of-VM-tpl$/m);
   });
 });

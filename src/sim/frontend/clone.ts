@@ -9,7 +9,7 @@ import { uuid } from '../state/ids.js';
 import { confPath, firewallPath } from '../state/paths.js';
 import { writeFileAtomic } from '../state/host.js';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { allocDisk, freeVolume, getStorage, renameVolume } from '../state/storage.js';
+import { allocDisk, freeVolume, getStorage, markLinkedClone, renameVolume } from '../state/storage.js';
 import type { GuestKind } from '../state/types.js';
 import { isDiskKey, splitVolid, volumePart } from '../state/volumes.js';
 import { checkLock, isLvm, isRunning, isTemplate, sizeOf, typeWord, updateGuest } from './common.js';
@@ -136,7 +136,10 @@ async function copyGuest(ctx: SimCtx, kind: GuestKind, call: Call, conf: GuestCo
         ctx.out(kind === 'lxc' ? `create linked clone of mount point ${key} (${vol})\n` : `create linked clone of drive ${key} (${vol})\n`);
         const fresh = await allocDisk(ctx, target, kind, dst, 0);
         const fromBase = /(^|\/)base(vol)?-/.test(sv.name);
-        nv = fromBase ? await renameVolume(ctx, fresh, `${sv.name}/${splitVolid(fresh)!.name}`) : fresh;
+        // PVE: pve-storage src/PVE/Storage/LvmThinPlugin.pm:clone_image (a thin snapshot named plainly vm-N-disk-M; ZFS/dir plugins name it base-…/vm-…)
+        const thin = ctx.host.storages.find((x) => x.id === target)?.type === 'lvmthin';
+        nv = fromBase && !thin ? await renameVolume(ctx, fresh, `${sv.name}/${splitVolid(fresh)!.name}`) : fresh;
+        if (fromBase && thin) await markLinkedClone(ctx, fresh, sv.name);
       }
       made.push(nv);
       if (isLvm(ctx, target)) ctx.out(`  Logical volume "${splitVolid(nv)!.name.split('/').pop()}" created.\n`);

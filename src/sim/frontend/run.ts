@@ -3,8 +3,7 @@
 // stderr with exit 255, warnings as `Task finished with N warning(s)!`). Also writes the
 // PHOENIX_SIM_LOG call log and the conformance log of accepted calls.
 
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync } from 'node:fs';
 import { parseFaultSpec } from '../faults/spec.js';
 import { withFaults } from '../faults/inject.js';
 import { SimError } from '../state/errors.js';
@@ -13,6 +12,7 @@ import { DEFAULT_LOCK_TIMEOUT_MS } from '../state/locks.js';
 import { guestLockName } from '../state/paths.js';
 import { locateGuest, readConf } from '../state/guests.js';
 import type { SimCtx } from './context.js';
+import { logAcceptedCall, snapshotState } from './conformance-log.js';
 import { updateGuest } from './common.js';
 import { guestFsAdapter } from './guestfs-adapter.js';
 import type { GuestFsPort } from './guestfs-port.js';
@@ -135,12 +135,6 @@ export async function runSim(argv: string[], opts: SimOptions): Promise<SimResul
   async function runPveTool(tool: string | undefined): Promise<void> {
     if (tool !== 'pct' && tool !== 'qm') throw new SimError(`simulator: unknown tool '${tool ?? ''}' (expected pct, qm, pvesh or pveversion)`);
     const call = parseCall(tool, argv.slice(1));
-    // Test infrastructure: also honoured from the process env, as in-process callers pass a narrow env.
-    const conformanceDir = env.PHOENIX_CONFORMANCE_DIR ?? process.env.PHOENIX_CONFORMANCE_DIR;
-    if (conformanceDir) {
-      mkdirSync(conformanceDir, { recursive: true });
-      appendLine(join(conformanceDir, `${process.pid}.jsonl`), JSON.stringify([tool, ...call.words]));
-    }
     const latency = parseLatency(env.PHOENIX_SIM_LATENCY);
     const { paths, host } = openState(opts.stateDir);
     checkRelease(host, call);
@@ -211,6 +205,13 @@ export async function runSim(argv: string[], opts: SimOptions): Promise<SimResul
     }
     // PVE: pve-common src/PVE/RESTEnvironment.pm:check_worker (the CLI task summary)
     if (ctx.warnings > 0) stderr += `Task finished with ${ctx.warnings} warning(s)!\n`;
+    // Test infrastructure: only calls the simulator accepted, with the state they were made in
+    // (honoured from the process env too, as in-process callers pass a narrow env).
+    const conformanceDir = env.PHOENIX_CONFORMANCE_DIR ?? process.env.PHOENIX_CONFORMANCE_DIR;
+    if (conformanceDir && exitCode === 0) {
+      logAcceptedCall(conformanceDir, [tool, ...call.words], paths, host);
+      if (!READ_ONLY.has(call.command) && !EXEC_LIKE.has(call.command)) snapshotState(conformanceDir, paths, host);
+    }
     if (latency.total) await sleep(modelled - (Date.now() - callStart));
   }
 }

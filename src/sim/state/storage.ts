@@ -158,4 +158,13 @@ export async function renameVolume(ctx: StorageCtx, volid: string, newName: stri
   return `${id}:${newName}`;
 }
 
+/** Records the base volume a thin linked clone (named plainly `vm-N-disk-M`) was snapshotted from. */
+export async function markLinkedClone(ctx: StorageCtx, volid: string, base: string): Promise<void> {
+  const i = volid.indexOf(':');
+  await mutateRegistry(ctx, volid.slice(0, i), (reg) => {
+    const v = reg.volumes.find((x) => x.name === volid.slice(i + 1));
+    if (v) v.base = base;
+  });
+}
+
 export const DEFAULT_DISK = 4 * GiB;

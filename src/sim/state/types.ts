@@ -41,6 +41,8 @@ export interface Volume {
   /** Owner vmid for guest volumes. */
   vmid?: number;
   content: 'rootdir' | 'images' | 'vztmpl' | 'iso' | 'import' | 'snippets' | 'backup';
+  /** The base volume of a linked clone whose name does not show it (LVM-thin snapshots). */
+  base?: string;
 }
 
 export interface StorageRegistry {
