@@ -30,9 +30,10 @@ export function defaultKey(format: PropertyFormat): string | undefined {
 /**
  * Split a property string into its key/value map. Aliases are resolved (`virtio=MAC` becomes
  * `model=virtio,macaddr=MAC`), boolean sub-keys are normalised to '1'/'0' when they parse.
- * Throws PropertyStringError with Proxmox's message for duplicate/unknown/missing keys.
+ * Throws PropertyStringError with Proxmox's message for duplicate/missing keys, and for unknown
+ * keys unless `keepUnknown` (the schema check, which then reports them as Proxmox does).
  */
-export function parsePropertyString(format: PropertyFormat, data: string): PropertyValues {
+export function parsePropertyString(format: PropertyFormat, data: string, opts: { keepUnknown?: boolean } = {}): PropertyValues {
   const res: PropertyValues = {};
   let dflt: string | undefined;
   for (const part of data.split(',')) {
@@ -55,6 +56,13 @@ export function parsePropertyString(format: PropertyFormat, data: string): Prope
         }
         k = schema.alias;
         schema = format[k];
+      }
+      // PVE: pve-common src/PVE/JSONSchema.pm:parse_property_string (its alias lookup autovivifies
+      // $schema, so the "invalid key" die is never reached: the key is kept and check_object
+      // reports it as not defined in schema). keepUnknown does that; codecs still refuse it here.
+      if (!schema && opts.keepUnknown) {
+        res[k] = v;
+        continue;
       }
       if (!schema) throw new PropertyStringError(`invalid key in comma-separated list property: ${k}`);
       if (schema.type === 'boolean') v = parseBoolean(v) ?? v;

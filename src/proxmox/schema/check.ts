@@ -50,7 +50,7 @@ function formatErrorText(sub: ErrorMap): string {
 export function checkPropertyString(format: PropertyFormat, value: string, path: string): string | undefined {
   let parsed: Record<string, string>;
   try {
-    parsed = parsePropertyString(format, value);
+    parsed = parsePropertyString(format, value, { keepUnknown: true });
   } catch (e) {
     if (e instanceof PropertyStringError) return `${e.message}\n`;
     throw e;

@@ -2,6 +2,8 @@
 // pve-container / qemu-server register). Each returns Proxmox's `die` text on failure, or
 // undefined when the value is fine. A `-list` suffix checks every list item; `-opt` allows ''.
 
+import { readFileSync } from 'node:fs';
+
 const IPV4_OCTET = '(?:25[0-5]|(?:2[0-4]|1[0-9]|[1-9])?[0-9])';
 const IPV4 = `(?:${IPV4_OCTET}\\.){3}${IPV4_OCTET}`;
 const H16 = '[0-9a-fA-F]{1,4}';
@@ -30,6 +32,23 @@ const isDiskSize = (v: string) => /^\d+(?:\.\d+)?[KMGT]?$/.test(v);
 const isDns = (v: string) => reDns.test(v);
 
 type Validator = (v: string) => string | undefined;
+
+let zones: Set<string> | null | undefined;
+/** The third column of the host's /usr/share/zoneinfo/zone.tab (null when unreadable). */
+function zoneTab(): Set<string> | null {
+  if (zones === undefined) {
+    try {
+      const text = readFileSync('/usr/share/zoneinfo/zone.tab', 'utf8');
+      zones = new Set(text.split('\n').filter((l) => !/^\s*#/.test(l)).map((l) => l.split('\t')[2]).filter((z): z is string => !!z));
+    } catch {
+      zones = null;
+    }
+  }
+  return zones;
+}
+
+/** pve_verify_timezone: 'UTC' or a zone listed in the host's zone.tab (without one: its shape). */
+const isTimezone = (v: string): boolean => v === 'UTC' || (zoneTab()?.has(v) ?? /^[A-Za-z0-9_+\-/]+$/.test(v));
 const check = (ok: (v: string) => boolean, msg: (v: string) => string): Validator => (v) => (ok(v) ? undefined : msg(v));
 
 const VALIDATORS: Record<string, Validator> = {
@@ -73,7 +92,8 @@ const VALIDATORS: Record<string, Validator> = {
     (v) => v !== '' && v !== '0' && v.split(',').every((p) => /^\s*$/.test(p) || /^(?:order=)?\d+$/.test(p) || /^(?:up|down)=\d+$/.test(p)),
     () => 'unable to parse startup options',
   ),
-  'pve-ct-timezone': check((v) => v === 'host' || /^[A-Za-z0-9_+\-/]+$/.test(v), (v) => `invalid time zone '${v}'`),
+  // PVE: pve-container src/PVE/LXC/Config.pm:verify_ct_timezone ('host', else pve-common src/PVE/JSONSchema.pm:pve_verify_timezone reads zone.tab)
+  'pve-ct-timezone': check((v) => v === 'host' || isTimezone(v), (v) => `invalid time zone '${v}'`),
   // parse_hotplug_features dies on the first unknown feature of the list.
   'pve-hotplug-features': (v) => {
     if (v === '0' || v === '1') return undefined;

@@ -123,5 +123,9 @@ export const qemuSetOnly: Record<string, ParamSchema> = {
 const range = (p: string, n: number) => Array.from({ length: n }, (_, i) => `${p}${i}`);
 /** Disks `qm resize` accepts. */
 export const QEMU_RESIZE_DISKS: readonly string[] = [...range('ide', 4), ...range('scsi', 31), ...range('virtio', 16), ...range('sata', 6), 'efidisk0', 'tpmstate0'];
-/** Disks `qm template --disk` and `qm disk import --target-disk` accept. */
-export const QEMU_TEMPLATE_DISKS: readonly string[] = ['efidisk0', ...range('ide', 4), ...range('sata', 6), ...range('scsi', 31), 'tpmstate0', ...range('virtio', 16)];
+/**
+ * Disks `qm template --disk` and `qm disk import --target-disk` accept, in the order an enum error
+ * lists them.
+ */
+// PVE: qemu-server src/PVE/QemuServer/Drive.pm:valid_drive_names (ide, scsi, virtio, sata, efidisk0, tpmstate0)
+export const QEMU_TEMPLATE_DISKS: readonly string[] = QEMU_RESIZE_DISKS;

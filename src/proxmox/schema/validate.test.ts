@@ -29,7 +29,7 @@ test('range, type and enum errors use Proxmox wording and the CLI block format',
 
 test('property-string errors: syntax die vs sub-key format errors', () => {
   assert.equal(stderrOf('pct', ['set', '100', '--net0', 'name=eth0,fwgroup=x']),
-    '400 Parameter verification failed.\nnet0: invalid format - invalid key in comma-separated list property: fwgroup\n\npct set <vmid> [OPTIONS]\n');
+    '400 Parameter verification failed.\nnet0: invalid format - format error\nnet0.fwgroup: property is not defined in schema and the schema does not allow additional properties\n\npct set <vmid> [OPTIONS]\n');
   assert.equal(stderrOf('qm', ['set', '100', '--boot', 'scsi0']),
     '400 Parameter verification failed.\nboot: invalid format - format error\nboot.legacy: value does not match the regex pattern\n\nqm set <vmid> [OPTIONS]\n');
   const r = checkArgv('pct', ['set', '100', '--net0', 'name=eth0,tag=5000', '--mp0', 'local:8']);

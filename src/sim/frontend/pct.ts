@@ -18,6 +18,7 @@ import { normalizeOption, normalizeScalar } from './normalize.js';
 import { printPctList, printSnapshotTree, type SnapEntry } from './printers.js';
 import { archFromTemplate, ostypeFromTemplate, resolveSource } from './sources.js';
 import { cloneGuest } from './clone.js';
+import { checkDeleteRevertConflicts } from './set-checks.js';
 import { lxcIdentity } from './identity.js';
 import { checkSshKeys, readKeyFile } from './keyfiles.js';
 import { writeFileAtomic } from '../state/host.js';
@@ -157,6 +158,7 @@ async function set(ctx: SimCtx, call: Call): Promise<void> {
   await updateGuest(ctx, 'lxc', vmid, async (conf) => {
     // PVE: pve-container src/PVE/API2/LXC/Config.pm:update_vm (check_lock unless --skiplock)
     checkLock('lxc', conf, call.params.skiplock === '1');
+    checkDeleteRevertConflicts(call);
     // PVE: pve-container src/PVE/LXC/Config.pm:update_pct_config (`unable to modify read-only option: 'unprivileged'`)
     const ro = readOnlyAfterCreate('pct', 'set', call.params);
     if (ro) throw new SimError(ro);

@@ -16,6 +16,7 @@ import {
 } from './common.js';
 import { withGuestLock, type SimCtx } from './context.js';
 import { checkBridges } from './common.js';
+import { checkDeleteRevertConflicts } from './set-checks.js';
 import { applyDiskOption } from './disks.js';
 import { normalizeOption, normalizeScalar, parseOption, printOption } from './normalize.js';
 import { paramErrorText, type Call } from './params.js';
@@ -90,12 +91,29 @@ function checkImportSources(ctx: SimCtx, call: Call): void {
   }
 }
 
+/**
+ * `qm create`: a new disk (`STORAGE:SIZE`) names a storage that exists and holds images — checked
+ * before the create worker, so the message has no "unable to create VM" prefix.
+ */
+function checkNewDiskStorages(ctx: SimCtx, call: Call): void {
+  for (const [key, value] of Object.entries(call.params)) {
+    if (!/^(ide|sata|scsi|virtio)\d+$|^efidisk0$|^tpmstate0$/.test(key) || /(^|,)media=cdrom(,|$)/.test(value)) continue;
+    const m = /^(?:file=)?([^/:\s,]+):(\d+(?:\.\d+)?)(?:,|$)/.exec(value);
+    if (!m) continue;
+    // PVE: qemu-server src/PVE/API2/Qemu.pm:check_storage_access (storage_config dies; content 'images' as a parameter error)
+    const s = ctx.host.storages.find((x) => x.id === m[1]);
+    if (!s) throw new SimError(`storage '${m[1]}' does not exist`);
+    if (!s.content.includes('images')) throw new SimError(paramErrorText([{ param: 'storage', message: `storage '${m[1]}' does not support vm images` }], usageLine(call.spec)));
+  }
+}
+
 async function create(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
   const p = call.params;
   // PVE: qemu-server src/PVE/API2/Qemu.pm:create_vm
   checkSshKeys(p.sshkeys !== undefined ? decodeURIComponent(p.sshkeys) : undefined);
   checkImportSources(ctx, call);
+  checkNewDiskStorages(ctx, call);
   await withGuestLock(ctx, 'qemu', vmid, async () => {
     // PVE: qemu-server src/PVE/API2/Qemu.pm:create_vm (create_and_lock_config → pve-cluster check_vmid_unused, wrapped in `unable to create VM <id> -`)
     const found = locateGuest(ctx.paths, ctx.host, vmid);
@@ -138,6 +156,7 @@ async function set(ctx: SimCtx, call: Call): Promise<void> {
   // PVE: qemu-server src/PVE/API2/Qemu.pm:$update_vm_api
   checkSshKeys(call.params.sshkeys !== undefined ? decodeURIComponent(call.params.sshkeys) : undefined);
   checkImportSources(ctx, call);
+  checkDeleteRevertConflicts(call);
   await updateGuest(ctx, 'qemu', vmid, async (conf) => {
     // PVE: qemu-server src/PVE/API2/Qemu.pm:$update_vm_api (check_lock unless --skiplock)
     checkLock('qemu', conf, call.params.skiplock === '1');
