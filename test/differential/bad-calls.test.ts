@@ -56,6 +56,7 @@ const BAD: Array<[string, string, string]> = [
   ["qm balloon minimum", "qm set 200 --balloon -1", "400 Parameter verification failed.\nballoon: value must have a minimum value of 0\n"],
   ["qm sockets minimum", "qm set 200 --sockets 0", "400 Parameter verification failed.\nsockets: value must have a minimum value of 1\n"],
   ["qm create: new disk on a missing storage", "qm create 400 --scsi0 nope:1", "storage 'nope' does not exist\n"],
+  ["qm cpu type known", "qm set 200 --cpu bogus", "400 Parameter verification failed.\ncpu: invalid format - Built-in cputype 'bogus' is not defined (missing 'custom-' prefix?)\n\n"],
   ["qm serial pattern", "qm set 200 --serial0 bogus", "400 Parameter verification failed.\nserial0: value does not match the regex pattern\n"],
   ["qm create: name format", "qm create 400 --name bad_name", "400 Parameter verification failed.\nname: invalid format - value does not look like a valid DNS name\n\n"],
   ["qm bios enum", "qm set 200 --bios bogus", "400 Parameter verification failed.\nbios: value 'bogus' does not have a value in the enumeration 'seabios, ovmf'\n"],
@@ -71,6 +72,8 @@ const GOOD: string[] = [
   `pct create 300 ${DEBIAN} --rootfs local-lvm:1 --hostname web`,
   'qm set 200 --cores 2 --memory 2048 --ipconfig0 ip=10.0.0.5/24,gw=10.0.0.1',
   'qm snapshot 200 s1',
+  'qm set 200 --cpu x86-64-v2-AES,flags=+aes',
+  'qm set 200 --cpu host',
   'qm create 400 --scsi0 local-lvm:1 --name vm400',
 ];
 

@@ -6,6 +6,8 @@
 
 import { parsePropertyString, PropertyStringError } from '../codecs/property-string.js';
 import { checkNamedFormat } from './named-formats.js';
+import { checkVmCpuType } from './cpu-models.js';
+import { qemuCpuFormat } from './formats-qemu.js';
 import type { ParamSchema, PropertyFormat } from './types.js';
 
 export type ErrorMap = Record<string, string>;
@@ -57,7 +59,10 @@ export function checkPropertyString(format: PropertyFormat, value: string, path:
   }
   const sub: ErrorMap = {};
   checkObject(path, format, parsed, sub);
-  return Object.keys(sub).length ? formatErrorText(sub) : undefined;
+  if (Object.keys(sub).length) return formatErrorText(sub);
+  // PVE: qemu-server src/PVE/QemuServer/CPUConfig.pm:validate_vm_cpu_conf (the format's validator, run on the parsed value)
+  const invalid = format === qemuCpuFormat ? checkVmCpuType(parsed) : undefined;
+  return invalid === undefined ? undefined : `${invalid}\n`;
 }
 
 /** check_object with additional properties disallowed (the only mode parameters use). */
