@@ -33,7 +33,8 @@ export interface Workspace {
 export function workspace(label: string, opts: { fromExample?: boolean; umask?: number } = {}): Workspace {
   const root = mkdtempSync(join(tmpdir(), `phoenix-adv-${label}-`));
   const config = join(root, 'config');
-  if (opts.fromExample !== false) cpSync(EXAMPLE, config, { recursive: true });
+  // Without the state a `phoenix up --config examples/homelab` (README, .ci/run) leaves there.
+  if (opts.fromExample !== false) cpSync(EXAMPLE, config, { recursive: true, filter: (src) => !src.includes(`${'/'}.phoenix`) });
   const state = join(root, 'sim');
   const start = (args: string[], env: Record<string, string> = {}) => {
     const argv = [CLI, ...args, '--config', config, '--driver', 'sim'];
