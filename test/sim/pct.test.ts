@@ -223,8 +223,9 @@ test('snapshots check every mount point: a bind mount has no snapshot feature (o
     const r = await h.run('pct', 'snapshot', '100', 'with-bind');
     assert.deepEqual([r.exitCode, r.stderr], [255, 'snapshot feature is not available\n']);
     assert.doesNotMatch(conf(h.dir, 100), /\[with-bind\]/);
-    // The backup snapshot looks only at rootfs and backup=1 volumes.
-    await h.ok('pct', 'snapshot', '100', 'vzdump');
+    // The backup's own snapshot is vzdump's: `pct snapshot` refuses the name.
+    const rv = await h.run('pct', 'snapshot', '100', 'vzdump');
+    assert.deepEqual([rv.exitCode, rv.stderr], [255, "unable to use snapshot name 'vzdump' (reserved name)\n"]);
     await h.ok('pct', 'set', '100', '--mp1', '/srv/host,mp=/host,backup=1');
     const r2 = await h.run('pct', 'snapshot', '100', 'other');
     assert.deepEqual([r2.exitCode, r2.stderr], [255, 'snapshot feature is not available\n']);

@@ -90,6 +90,8 @@ export async function doSnapshot(ctx: SimCtx, kind: GuestKind, vmid: number, nam
   if (name === 'current') throw new SimError("unable to use snapshot name 'current' (reserved name)");
   // PVE: qemu-server src/PVE/API2/Qemu.pm:snapshot
   if (kind === 'qemu' && name.toLowerCase() === 'pending') throw new SimError("unable to use snapshot name 'pending' (reserved name)");
+  // PVE: pve-container src/PVE/API2/LXC/Snapshot.pm:snapshot (the backup's own snapshot is taken by vzdump, not through the API)
+  if (kind === 'lxc' && name === 'vzdump') throw new SimError("unable to use snapshot name 'vzdump' (reserved name)");
   await updateGuest(ctx, kind, vmid, async (conf) => {
     // PVE: pve-guest-common src/PVE/AbstractConfig.pm:__snapshot_prepare
     if (isTemplate(conf)) throw new SimError("you can't take a snapshot if it's a template");
