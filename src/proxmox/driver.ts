@@ -12,6 +12,7 @@ import type {
   GuestListEntry,
   GuestStatus,
   GuestType,
+  PendingChange,
   PushOptions,
   PveParams,
   PveVersion,
@@ -27,6 +28,11 @@ export interface ProxmoxReader {
   /** null when the guest does not exist. */
   config(type: GuestType, vmid: number): Promise<GuestConfig | null>;
   listSnapshots(type: GuestType, vmid: number): Promise<SnapshotInfo[]>;
+  /**
+   * Options Proxmox has queued for the guest's next start (`pct/qm pending`): a change a running
+   * guest could not take live, made by Phoenix or by anyone else.
+   */
+  pending(type: GuestType, vmid: number): Promise<PendingChange[]>;
   /** Contents of /etc/pve/firewall/<vmid>.fw, null when absent. */
   readFirewall(vmid: number): Promise<string | null>;
   /** Run a command inside a running guest (pct exec / qm guest exec). Reads are allowed in dry-run. */
@@ -88,7 +94,7 @@ const MUTATING: ReadonlyArray<keyof ProxmoxDriver> = [
 /** A driver whose every mutating method throws MutationRefused; reads pass through. */
 export function readOnlyDriver(inner: ProxmoxReader): ProxmoxDriver {
   const d = Object.create(null) as Record<string, unknown>;
-  for (const k of ['list', 'status', 'config', 'listSnapshots', 'readFirewall', 'exec', 'agentPing', 'hostVersion', 'storageContent'] as const) {
+  for (const k of ['list', 'status', 'config', 'pending', 'listSnapshots', 'readFirewall', 'exec', 'agentPing', 'hostVersion', 'storageContent'] as const) {
     d[k] = (inner[k] as (...a: unknown[]) => unknown).bind(inner);
   }
   Object.defineProperty(d, 'node', { get: () => inner.node });

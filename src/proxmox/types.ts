@@ -33,6 +33,12 @@ export interface GuestConfig {
   rawLxc: Array<[string, string]>;
 }
 
+/** An option Proxmox has queued for the next start: a new value, or a deletion. */
+export interface PendingChange {
+  key: string;
+  change: 'set' | 'delete';
+}
+
 export interface SnapshotInfo {
   name: string;
   parent?: string;

@@ -232,6 +232,40 @@ test('snapshots check every mount point: a bind mount has no snapshot feature (o
   });
 });
 
+test('pct set on a running CT: fast-plug and hot-pluggable options at once, the rest in [pve:pending] until the next start', async () => {
+  await withCt(async (h) => {
+    await h.ok('pct', 'set', '100', '--mp0', '/srv/a,mp=/a');
+    await h.ok('pct', 'start', '100');
+    // hostname/cores (fast-plug), memory and a new mount point (hot-plugged): live. A changed
+    // mount point, features and nameserver: pending; a deletion of searchdomain too.
+    await h.ok('pct', 'set', '100', '--searchdomain', 'lab');
+    await h.ok('pct', 'stop', '100');
+    await h.ok('pct', 'start', '100');
+    await h.ok('pct', 'set', '100', '--hostname', 'web2', '--cores', '2', '--memory', '1024', '--mp1', '/srv/b,mp=/b', '--mp0', '/srv/c,mp=/a', '--features', 'nesting=1', '--nameserver', '10.0.0.1', '--delete', 'searchdomain');
+    const text = conf(h.dir, 100);
+    assert.match(text, /^cores: 2\nhostname: web2\nmemory: 1024\nmp0: \/srv\/a,mp=\/a\nmp1: \/srv\/b,mp=\/b\n/m);
+    assert.match(text, /\n\[pve:pending\]\ndelete: searchdomain\nfeatures: nesting=1\nmp0: \/srv\/c,mp=\/a\nnameserver: 10.0.0.1\n$/);
+    // pve-guest-common GuestHelpers.pm format_pending: sorted, cur/new/del.
+    assert.match(
+      await h.ok('pct', 'pending', '100'),
+      /^cur arch: amd64\ncur cores: 2\nnew features: nesting=1\ncur hostname: web2\ncur memory: 1024\ncur mp0: \/srv\/a,mp=\/a\nnew mp0: \/srv\/c,mp=\/a\ncur mp1: \/srv\/b,mp=\/b\nnew nameserver: 10.0.0.1\ncur net0: name=eth0,bridge=vmbr0,hwaddr=[0-9A-F:]{17},ip=dhcp,type=veth\ncur ostype: debian\ncur rootfs: local-lvm:vm-100-disk-0,size=8G\ndel searchdomain: lab\ncur swap: 512\ncur unprivileged: 1\n$/,
+    );
+    // config: pending values by default, the running ones with --current.
+    assert.match(await h.ok('pct', 'config', '100'), /^mp0: \/srv\/c,mp=\/a$/m);
+    assert.doesNotMatch(await h.ok('pct', 'config', '100'), /searchdomain/);
+    assert.match(await h.ok('pct', 'config', '100', '--current', '1'), /^mp0: \/srv\/a,mp=\/a$/m);
+    // --revert drops a pending change.
+    await h.ok('pct', 'set', '100', '--revert', 'nameserver');
+    assert.doesNotMatch(conf(h.dir, 100), /nameserver/);
+    // A reboot applies what is pending.
+    await h.ok('pct', 'reboot', '100');
+    const after = conf(h.dir, 100);
+    assert.doesNotMatch(after, /pve:pending|searchdomain/);
+    assert.match(after, /^features: nesting=1$/m);
+    assert.match(after, /^mp0: \/srv\/c,mp=\/a$/m);
+  });
+});
+
 test('clone: running CT without --snapname refused; from a snapshot gets new disks and a new MAC', async () => {
   await withCt(async (h) => {
     await h.ok('pct', 'set', '100', '--memory', '1024');

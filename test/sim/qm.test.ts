@@ -92,7 +92,11 @@ test('agent ping: needs agent enabled, a running VM, and a booted guest', async 
     assert.deepEqual([r.exitCode, r.stdout, r.stderr], [255, '', 'QEMU guest agent is not running\n']);
     h.env.PHOENIX_SIM_LATENCY = 'boot=0';
     assert.equal(await h.ok('qm', 'agent', '9000', 'ping'), '');
+    // Disabling the agent of a running VM is a pending change: the agent answers until a reboot.
     await h.ok('qm', 'set', '9000', '--agent', '0');
+    assert.equal(await h.ok('qm', 'agent', '9000', 'ping'), '');
+    assert.match(await h.ok('qm', 'pending', '9000'), /^cur agent: 1\nnew agent: 0$/m);
+    await h.ok('qm', 'reboot', '9000');
     r = await h.run('qm', 'agent', '9000', 'ping');
     assert.deepEqual([r.exitCode, r.stderr], [255, 'No QEMU guest agent configured\n']);
   }, { PHOENIX_SIM_LATENCY: 'boot=600000' });

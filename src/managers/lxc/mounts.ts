@@ -68,7 +68,9 @@ export function planMounts(g: LxcGuest, options: Record<string, string>): MountP
       if (!isBindMount({ volume: have.volume }) || have.volume !== m.hostPath || have.ro !== Boolean(m.readOnly)) {
         const value = newValue(m);
         plan.set[have.key] = value;
-        plan.changes.push({ key: have.key, before: options[have.key], after: value, live: true });
+        // A running CT hot-plugs a new mount point but keeps a changed one pending until its
+        // next start (pve-container LXC/Config.pm vmconfig_hotplug_pending: `die "skip"`).
+        plan.changes.push({ key: have.key, before: options[have.key], after: value, live: false });
       }
       continue;
     }

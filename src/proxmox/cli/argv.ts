@@ -54,6 +54,7 @@ export const argv = {
   status: (type: GuestType, vmid: number): Argv => [...base(type, 'status', vmid), '--verbose', '1'],
   config: (type: GuestType, vmid: number): Argv => base(type, 'config', vmid),
   listSnapshots: (type: GuestType, vmid: number): Argv => base(type, 'listsnapshot', vmid),
+  pending: (type: GuestType, vmid: number): Argv => base(type, 'pending', vmid),
 
   create(type: GuestType, vmid: number, params: PveParams, ostemplate?: string): Argv {
     if (type === 'lxc') {

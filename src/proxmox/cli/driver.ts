@@ -20,6 +20,7 @@ import type {
   GuestListEntry,
   GuestStatus,
   GuestType,
+  PendingChange,
   PushOptions,
   PveParams,
   PveVersion,
@@ -29,7 +30,7 @@ import { argv, qemuWriteFileCommand, withEnv } from './argv.js';
 import { abortableSleep, DEFAULT_POLL, type PollPolicy, qemuGuestExec, type QemuExecRequest, type Sleep } from './guest-exec.js';
 import { withKeyFiles } from './key-files.js';
 import { setRawLxcInFile } from './raw-lxc.js';
-import { parseConfig } from './parse/config.js';
+import { parseConfig, parsePending } from './parse/config.js';
 import { parsePctList, parseQmList } from './parse/list.js';
 import { parseSnapshotList } from './parse/snapshots.js';
 import { parseStatus } from './parse/status.js';
@@ -123,6 +124,12 @@ export class PveCliDriver implements ProxmoxDriver {
   async config(type: GuestType, vmid: number): Promise<GuestConfig | null> {
     const out = await this.read(argv.config(type, vmid));
     return out === null ? null : parseConfig(out);
+  }
+
+  /** A guest that does not exist has no pending changes. */
+  async pending(type: GuestType, vmid: number): Promise<PendingChange[]> {
+    const out = await this.read(argv.pending(type, vmid));
+    return out === null ? [] : parsePending(out);
   }
 
   /** A guest that does not exist has no snapshots. */

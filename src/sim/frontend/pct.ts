@@ -14,6 +14,7 @@ import {
   sectionVolumes, sizeOf, updateGuest,
 } from './common.js';
 import { applyDiskOption } from './disks.js';
+import { applyPending, printPending, setGuestOptions, withPending } from './pending.js';
 import { normalizeOption, normalizeScalar } from './normalize.js';
 import { printPctList, printSnapshotTree, type SnapEntry } from './printers.js';
 import { archFromTemplate, ostypeFromTemplate, resolveSource } from './sources.js';
@@ -165,19 +166,40 @@ async function set(ctx: SimCtx, call: Call): Promise<void> {
     const del = (call.params.delete ?? '').split(/[,;\s]+/).filter(Boolean);
     // PVE: pve-container src/PVE/LXC/Config.pm:update_pct_config
     if (del.includes('unprivileged')) throw new SimError(`unable to delete read-only option: 'unprivileged'`);
-    await deleteOptions(ctx, 'lxc', conf, del);
-    await applyOptions(ctx, vmid, conf, call.params);
+    const req = { del, params: call.params, revert: (call.params.revert ?? '').split(/[,;\s]+/).filter(Boolean), force: false };
+    await setGuestOptions('lxc', conf, isRunning(ctx, vmid), req, {
+      ...pendingHooks(ctx, vmid, conf),
+      stored: (k, v) => (NOT_STORED.has(k) ? undefined : /^net\d+$/.test(k) ? normalizeOption('lxc', k, v, ctx.host.seed, vmid) : isDisk(k) ? v : normalizeScalar('lxc', k, v)),
+      // PVE: pve-container src/PVE/LXC/Config.pm:update_pct_config (memory, rootfs, ostype)
+      checkDelete: (k) => {
+        if (k === 'memory' || k === 'rootfs' || k === 'ostype') throw new SimError(`unable to delete required option '${k}'`);
+      },
+    });
   });
+}
+
+/** Applying options and deletions now, as a stopped CT's `pct set` does. */
+const pendingHooks = (ctx: SimCtx, vmid: number, conf: GuestConf) => ({
+  apply: (params: Record<string, string>) => applyOptions(ctx, vmid, conf, params),
+  remove: (keys: string[]) => deleteOptions(ctx, 'lxc', conf, keys),
+});
+
+/** Pending changes are applied as the CT starts. */
+async function applyPendingAtStart(ctx: SimCtx, ref: GuestRef, conf: GuestConf): Promise<void> {
+  if (await applyPending(conf, pendingHooks(ctx, ref.vmid, conf))) writeConf(ref, conf);
 }
 
 async function start(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
   await withGuestLock(ctx, 'lxc', vmid, async () => {
-    const conf = readConf(requireGuest(ctx.paths, ctx.host, 'lxc', vmid));
+    const ref = requireGuest(ctx.paths, ctx.host, 'lxc', vmid);
+    const conf = readConf(ref);
     // PVE: pve-container src/PVE/API2/LXC/Status.pm:vm_start (running, then template, then lock unless --skiplock)
     if (isRunning(ctx, vmid)) throw new SimError(`CT ${vmid} already running`);
     if (isTemplate(conf)) throw new SimError(`you can't start a CT if it's a template`);
     checkLock('lxc', conf, call.params.skiplock === '1');
+    // PVE: pve-container src/PVE/LXC.pm:vm_start (vmconfig_apply_pending)
+    await applyPendingAtStart(ctx, ref, conf);
     checkBridges(ctx, conf.options);
     await ctx.guestfs.onStart(vmid, 'lxc', { ...lxcIdentity(vmid, conf), sshKeys: readSshKeys(ctx.paths, vmid) }, conf.options.ostype);
     writeRuntime(ctx.paths, vmid, { status: 'running', startedAt: ctx.now(), pid: 10000 + (vmid % 50000) });
@@ -199,9 +221,12 @@ async function stop(ctx: SimCtx, call: Call, graceful: boolean): Promise<void> {
 async function reboot(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
   await withGuestLock(ctx, 'lxc', vmid, async () => {
-    const conf = readConf(requireGuest(ctx.paths, ctx.host, 'lxc', vmid));
+    const ref = requireGuest(ctx.paths, ctx.host, 'lxc', vmid);
+    const conf = readConf(ref);
     // PVE: pve-container src/PVE/API2/LXC/Status.pm:vm_reboot (says `VM`; no lock check: src/PVE/LXC.pm:vm_reboot)
     if (!isRunning(ctx, vmid)) throw new SimError(`VM ${vmid} not running`);
+    // PVE: pve-container src/PVE/LXC.pm:vm_reboot (stop, then vm_start, which applies pending changes)
+    await applyPendingAtStart(ctx, ref, conf);
     await ctx.guestfs.onStart(vmid, 'lxc', { ...lxcIdentity(vmid, conf), sshKeys: readSshKeys(ctx.paths, vmid) }, conf.options.ostype);
     writeRuntime(ctx.paths, vmid, { ...readRuntime(ctx.paths, vmid), startedAt: ctx.now() });
   });
@@ -268,7 +293,13 @@ export function configCommand(ctx: SimCtx, call: Call, kind: 'lxc' | 'qemu'): vo
     ctx.out(printConfigCommand(masked(snap)));
     return;
   }
-  ctx.out(printConfigCommand(masked(conf)));
+  // Pending values by default, the running ones with --current.
+  // PVE: pve-container src/PVE/API2/LXC.pm:vm_config; qemu-server src/PVE/API2/Qemu.pm:vm_config (load_current_config)
+  ctx.out(printConfigCommand(masked(call.params.current === '1' ? conf : withPending(conf))));
+}
+
+export function pendingCommand(ctx: SimCtx, call: Call, kind: 'lxc' | 'qemu'): void {
+  ctx.out(printPending(readConf(requireGuest(ctx.paths, ctx.host, kind, vmidOf(call)))));
 }
 
 // PVE: pve-guest-common src/PVE/GuestHelpers.pm:print_snapshot_tree; pve-container src/PVE/API2/LXC/Snapshot.pm:list (`current`, "You are here!")
@@ -319,6 +350,7 @@ export async function runPct(ctx: SimCtx, call: Call): Promise<number> {
     case 'list': list(ctx); return 0;
     case 'status': status(ctx, call); return 0;
     case 'config': configCommand(ctx, call, 'lxc'); return 0;
+    case 'pending': pendingCommand(ctx, call, 'lxc'); return 0;
     case 'listsnapshot': listSnapshots(ctx, call, 'lxc'); return 0;
     case 'create': await create(ctx, call); return 0;
     case 'set': await set(ctx, call); return 0;

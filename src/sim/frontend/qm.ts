@@ -21,7 +21,8 @@ import { applyDiskOption } from './disks.js';
 import { normalizeOption, normalizeScalar, parseOption, printOption } from './normalize.js';
 import { paramErrorText, type Call } from './params.js';
 import { checkSshKeys } from './keyfiles.js';
-import { configCommand, listSnapshots, unlock } from './pct.js';
+import { configCommand, listSnapshots, pendingCommand, unlock } from './pct.js';
+import { applyPending, setGuestOptions } from './pending.js';
 import { printQmList, printRecursive } from './printers.js';
 import { perlJsonPretty } from './json.js';
 import { vmIdentity } from './identity.js';
@@ -160,19 +161,41 @@ async function set(ctx: SimCtx, call: Call): Promise<void> {
   await updateGuest(ctx, 'qemu', vmid, async (conf) => {
     // PVE: qemu-server src/PVE/API2/Qemu.pm:$update_vm_api (check_lock unless --skiplock)
     checkLock('qemu', conf, call.params.skiplock === '1');
-    await deleteOptions(ctx, 'qemu', conf, (call.params.delete ?? '').split(/[,;\s]+/).filter(Boolean), call.params.force === '1');
-    await applyOptions(ctx, vmid, conf, call.params);
+    const list = (v: string | undefined) => (v ?? '').split(/[,;\s]+/).filter(Boolean);
+    const req = { del: list(call.params.delete), params: call.params, revert: list(call.params.revert), force: call.params.force === '1' };
+    await setGuestOptions('qemu', conf, isRunning(ctx, vmid), req, {
+      ...pendingHooks(ctx, vmid, conf),
+      stored: (k, v) => (NOT_STORED.has(k) ? undefined : /^net\d+$/.test(k) ? normalizeOption('qemu', k, v, ctx.host.seed, vmid) : isDiskKey('qemu', k) ? v : normalizeScalar('qemu', k, v)),
+      checkDelete: (k) => {
+        // PVE: guess (qemu-server's vmid is no config key)
+        if (k === 'vmid') throw new SimError(`unable to delete required option '${k}'`);
+      },
+    });
   });
+}
+
+/** Applying options and deletions now, as a stopped VM's `qm set` does. */
+const pendingHooks = (ctx: SimCtx, vmid: number, conf: GuestConf) => ({
+  apply: (params: Record<string, string>) => applyOptions(ctx, vmid, conf, params),
+  remove: (keys: string[], force: boolean) => deleteOptions(ctx, 'qemu', conf, keys, force),
+});
+
+/** Pending changes are applied when the VM starts and when it stops. */
+async function applyPendingNow(ctx: SimCtx, ref: GuestRef, conf: GuestConf): Promise<void> {
+  if (await applyPending(conf, pendingHooks(ctx, ref.vmid, conf))) writeConf(ref, conf);
 }
 
 async function start(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
   await withGuestLock(ctx, 'qemu', vmid, async () => {
-    const conf = readConf(requireGuest(ctx.paths, ctx.host, 'qemu', vmid));
+    const ref = requireGuest(ctx.paths, ctx.host, 'qemu', vmid);
+    const conf = readConf(ref);
     // PVE: qemu-server src/PVE/QemuServer.pm:vm_start (template, then the lock unless --skiplock, then running)
     if (isTemplate(conf)) throw new SimError(`you can't start a vm if it's a template`);
     checkLock('qemu', conf, call.params.skiplock === '1');
     if (isRunning(ctx, vmid)) throw new SimError(`VM ${vmid} already running`);
+    // PVE: qemu-server src/PVE/QemuServer.pm:vm_start_nolock (vmconfig_apply_pending)
+    await applyPendingNow(ctx, ref, conf);
     checkBridges(ctx, conf.options);
     await ctx.guestfs.onStart(vmid, 'qemu', vmIdentity(vmid, conf));
     writeRuntime(ctx.paths, vmid, { status: 'running', startedAt: ctx.now(), pid: 20000 + (vmid % 40000) });
@@ -183,21 +206,27 @@ async function start(ctx: SimCtx, call: Call): Promise<void> {
 async function stop(ctx: SimCtx, call: Call, graceful: boolean): Promise<void> {
   const vmid = vmidOf(call);
   await withGuestLock(ctx, 'qemu', vmid, async () => {
-    const conf = readConf(requireGuest(ctx.paths, ctx.host, 'qemu', vmid));
+    const ref = requireGuest(ctx.paths, ctx.host, 'qemu', vmid);
+    const conf = readConf(ref);
     // PVE: qemu-server src/PVE/QemuServer.pm:_do_vm_stop (returns when not running, then the lock unless --skiplock)
     if (!isRunning(ctx, vmid)) return;
     checkLock('qemu', conf, call.params.skiplock === '1');
     clearRuntime(ctx.paths, vmid);
     await ctx.guestfs.onStop(vmid);
+    // PVE: qemu-server src/PVE/QemuServer.pm:_do_vm_stop (vm_stop_cleanup with apply_pending_changes)
+    await applyPendingNow(ctx, ref, conf);
   });
 }
 
 async function reboot(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
   await withGuestLock(ctx, 'qemu', vmid, async () => {
-    requireGuest(ctx.paths, ctx.host, 'qemu', vmid);
+    const ref = requireGuest(ctx.paths, ctx.host, 'qemu', vmid);
+    const conf = readConf(ref);
     // PVE: qemu-server src/PVE/API2/Qemu.pm:vm_reboot (no lock check: src/PVE/QemuServer.pm:vm_reboot)
     if (!isRunning(ctx, vmid)) throw new SimError(`VM ${vmid} not running`);
+    // PVE: qemu-server src/PVE/QemuServer.pm:vm_reboot (stop with vm_stop_cleanup, started again by qmeventd: pending applied)
+    await applyPendingNow(ctx, ref, conf);
     writeRuntime(ctx.paths, vmid, { ...readRuntime(ctx.paths, vmid), startedAt: ctx.now() });
   });
 }
@@ -380,6 +409,7 @@ export async function runQm(ctx: SimCtx, call: Call): Promise<number> {
     case 'list': list(ctx); return 0;
     case 'status': status(ctx, call); return 0;
     case 'config': configCommand(ctx, call, 'qemu'); return 0;
+    case 'pending': pendingCommand(ctx, call, 'qemu'); return 0;
     case 'listsnapshot': listSnapshots(ctx, call, 'qemu'); return 0;
     case 'create': await create(ctx, call); return 0;
     case 'set': await set(ctx, call); return 0;

@@ -55,7 +55,7 @@ export interface SimOptions {
   guestfs?: GuestFsPort;
 }
 
-const READ_ONLY = new Set(['list', 'status', 'config', 'listsnapshot', 'guest exec-status', 'guest cmd']);
+const READ_ONLY = new Set(['list', 'status', 'config', 'pending', 'listsnapshot', 'guest exec-status', 'guest cmd']);
 const EXEC_LIKE = new Set(['exec', 'guest exec', 'push', 'pull']);
 const TASKS = new Set(['create', 'clone', 'start', 'stop', 'shutdown', 'reboot', 'destroy', 'snapshot', 'delsnapshot', 'rollback', 'resize', 'disk resize', 'template', 'disk import']);
 const LOCK_WORDS: Record<Tool, Record<string, string>> = {

@@ -1,7 +1,9 @@
 // The guest config file format as Proxmox stores it in /etc/pve (pct.conf(5) / qm.conf(5)):
 // leading `#` lines are the description (encode_text per line), then `key: value` option lines
 // sorted by key, then (LXC only) raw `lxc.*` lines in file order; each snapshot follows as a
-// `[name]` section with the same layout. `[PENDING]` / `[special:...]` sections are kept verbatim.
+// `[name]` section with the same layout. Pending changes are the `[pve:pending]` (LXC) /
+// `[PENDING]` (QEMU) section, written after the current config (its `delete:` line lists pending
+// deletions); `[special:...]` sections are kept verbatim.
 
 /** One section of a guest config (the current config or one snapshot). */
 export interface ConfSection {
@@ -12,6 +14,8 @@ export interface ConfSection {
 
 export interface GuestConf extends ConfSection {
   snapshots: Record<string, ConfSection>;
+  /** Changes Proxmox applies at the next start (`delete`: comma list, `!key` = forced). */
+  pending?: ConfSection;
   /** Sections the simulator does not model (`[PENDING]`, `[special:cloudinit]`), kept as text. */
   extra: Record<string, string[]>;
 }
@@ -54,7 +58,11 @@ export function parseConf(text: string): GuestConf {
     if (sect) {
       flushDescr();
       const name = sect[1];
-      if (name === 'PENDING' || name.startsWith('special:')) {
+      // PVE: pve-container src/PVE/LXC/Config.pm:parse_pct_config ([pve:pending]); qemu-server src/PVE/QemuServer.pm:parse_vm_config ([PENDING])
+      if (/^(pve:pending|pending)$/i.test(name)) {
+        extra = undefined;
+        cur = conf.pending = emptySection();
+      } else if (name.startsWith('special:')) {
         extra = conf.extra[name] = [];
       } else {
         extra = undefined;
@@ -96,10 +104,15 @@ function printSection(s: ConfSection): string {
   return out;
 }
 
-/** Serialises a config exactly as Proxmox writes it (snapshot sections sorted by name). */
-// PVE: pve-container src/PVE/LXC/Config.pm:write_pct_config
-export function printConf(conf: GuestConf): string {
+/**
+ * Serialises a config exactly as Proxmox writes it: current options, pending changes (LXC
+ * `[pve:pending]`, QEMU `[PENDING]`), special sections, snapshot sections sorted by name.
+ */
+// PVE: pve-container src/PVE/LXC/Config.pm:write_pct_config; qemu-server src/PVE/QemuServer.pm:write_vm_config
+export function printConf(conf: GuestConf, kind: 'lxc' | 'qemu' = 'qemu'): string {
   let out = printSection(conf);
+  const pending = conf.pending;
+  if (pending && (Object.keys(pending.options).length || pending.lxc.length)) out += `\n[${kind === 'lxc' ? 'pve:pending' : 'PENDING'}]\n${printSection(pending)}`;
   for (const [name, lines] of Object.entries(conf.extra)) out += `\n[${name}]\n${lines.map((l) => `${l}\n`).join('')}`;
   for (const name of Object.keys(conf.snapshots).sort()) out += `\n[${name}]\n${printSection(conf.snapshots[name])}`;
   return out;

@@ -47,7 +47,7 @@ export function readConf(ref: GuestRef): GuestConf {
 
 export function writeConf(ref: GuestRef, conf: GuestConf): void {
   // A value with a line break would become a line of its own (`lxc.hook.mount: ...`).
-  for (const section of [conf, ...Object.values(conf.snapshots)]) {
+  for (const section of [conf, ...(conf.pending ? [conf.pending] : []), ...Object.values(conf.snapshots)]) {
     for (const [k, v] of Object.entries(section.options)) {
       if (k === 'description') continue;
       // PVE: pve-container src/PVE/LXC/Config.pm:write_pct_config
@@ -56,7 +56,7 @@ export function writeConf(ref: GuestRef, conf: GuestConf): void {
       if (ref.kind !== 'lxc' && /[\n\r]/.test(v)) throw new SimError(`unable to parse value of '${k}' - property contains a line feed`);
     }
   }
-  writeFileAtomic(ref.path, printConf(conf));
+  writeFileAtomic(ref.path, printConf(conf, ref.kind));
 }
 
 export function removeConf(ref: GuestRef): void {

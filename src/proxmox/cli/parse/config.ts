@@ -1,7 +1,7 @@
 // `pct config` / `qm config` (cli-output-samples.md §3): sorted `key: value` lines split at the
 // first ": ", the description %-encoded by encode_text, raw `lxc.*` entries last in file order.
 
-import type { GuestConfig } from '../../types.js';
+import type { GuestConfig, PendingChange } from '../../types.js';
 
 export function decodeText(v: string): string {
   try {
@@ -24,4 +24,18 @@ export function parseConfig(text: string): GuestConfig {
     else options[key] = key === 'description' ? decodeText(value) : value;
   }
   return { options, rawLxc };
+}
+
+/**
+ * `pct pending` / `qm pending` (cli-output-samples.md §4, pve-guest-common GuestHelpers.pm
+ * format_pending): `cur`/`new`/`del` lines; returns the options with a change queued for the next
+ * start (`new` = a value, `del` = a deletion), sorted as printed.
+ */
+export function parsePending(text: string): PendingChange[] {
+  const out: PendingChange[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^(new|del) ([^:]+):/.exec(line);
+    if (m) out.push({ key: m[2], change: m[1] === 'new' ? 'set' : 'delete' });
+  }
+  return out;
 }
