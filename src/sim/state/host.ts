@@ -79,6 +79,10 @@ function storageCfg(storages: StorageDef[]): string {
       if (s.path) lines.push(`\tpath ${s.path}`);
       if (s.type === 'lvmthin') lines.push('\tthinpool data', '\tvgname pve');
       if (s.type === 'zfspool') lines.push(`\tpool ${s.id}`);
+      // PVE: pve-storage src/PVE/Storage/NFSPlugin.pm:options — `server` and `export` are required
+      // (fixed) for nfs; without them Proxmox drops the section ("storage 'X' does not exist"). The
+      // simulator mounts nothing, so it names a server in the reserved .invalid domain.
+      if (s.type === 'nfs') lines.push('\tserver nfs.invalid', `\texport /export/${s.id}`);
       lines.push(`\tcontent ${s.content.join(',')}`);
       if (s.nodes) lines.push(`\tnodes ${s.nodes.join(',')}`);
       if (s.sparse) lines.push('\tsparse 1');
