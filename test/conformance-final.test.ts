@@ -56,9 +56,7 @@ test('every pct/qm call the simulator accepted during the suite is valid per api
  * over "cmd => message" and why it is tolerated for now.
  */
 const KNOWN: Array<{ re: RegExp; why: string }> = [
-  // TODO(vmimg): the cloud-image import rework (branch vmimg) changes how images are named; until it
-  // lands, `import-from=local:import/<file>.img` is refused by PVE::Storage::DirPlugin::parse_volname.
-  { re: /import-from=[^ ]*:import\/[^ ]*\.img\b.*unable to parse directory volume name/, why: 'vmimg branch: .img cloud images' },
+  // (none: the cloud-image rework made every import a name Proxmox's storage plugins parse)
 ];
 
 /** Config problems in state the tests seeded themselves (not written by the simulator). */
