@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { SecretScrubber } from '../src/util/redact.js';
 import type { ProxmoxDriver } from '../src/proxmox/driver.js';
-import { selectDriver } from '../src/proxmox/select.js';
+import { selectDriver } from '../src/app/drivers/select.js';
 import { FeatureRegistry, resolveGuestFeatures } from '../src/features/registry.js';
 import { applyFeature } from '../src/features/runner.js';
 import { selectInputs } from '../src/features/inputs.js';

@@ -8,8 +8,8 @@ import { runViewFor } from './view.js';
 import { colors } from '../views/colors.js';
 import { renderPlans } from '../plan-view.js';
 import type { CommandContext } from '../io.js';
-import { parseIds, runConverge, type Verb } from './converge.js';
-import { lockGuests, openSession, type Session } from './session.js';
+import { parseIds, runConverge, type Verb } from '../../app/converge.js';
+import { lockCliGuests, openCliSession, type Session } from './session.js';
 import { GuestGraph } from '../../graph/guests.js';
 import { oneLine } from '../../util/terminal.js';
 
@@ -21,13 +21,13 @@ export const DEFAULT_CONCURRENCY = 8;
 
 export async function convergeCommand(ctx: CommandContext, verb: Verb, opts: { planOnly: boolean }): Promise<number> {
   const apply = !opts.planOnly && !ctx.globals.dryRun;
-  const session = await openSession(ctx, { readOnly: !apply });
+  const session = await openCliSession(ctx, { readOnly: !apply });
   const { io, globals } = ctx;
   await checkHostVersion(ctx, session);
   const signal = io.signal ?? new AbortController().signal;
   const scrub = (t: string) => session.secrets.scrubber.scrub(t);
   const color = colorEnabled({ env: io.env, isTTY: io.isTTY, flag: globals.color });
-  const release = apply ? await lockGuests(ctx, session, closureIds(session, ctx.args), `phoenix ${verb}`) : () => {};
+  const release = apply ? await lockCliGuests(ctx, session, closureIds(session, ctx.args), `phoenix ${verb}`) : () => {};
   const view = apply ? runViewFor(ctx, session) : undefined;
   let result;
   try {

@@ -14,9 +14,9 @@ import { colors } from '../views/colors.js';
 import { colorEnabled } from '../views/index.js';
 import type { CommandContext } from '../io.js';
 import { convergeCommand, DEFAULT_CONCURRENCY } from './converge-command.js';
-import { parseIds, runConverge } from './converge.js';
+import { parseIds, runConverge } from '../../app/converge.js';
 import { runAction, startGuest, stopGuest, typeOf } from './lifecycle.js';
-import { openSession, type Session } from './session.js';
+import { openCliSession, type Session } from './session.js';
 import { oneLine } from '../../util/terminal.js';
 
 async function confirm(ctx: CommandContext, question: string): Promise<boolean> {
@@ -42,7 +42,7 @@ async function confirm(ctx: CommandContext, question: string): Promise<boolean> 
  * seen and blocks the delete.
  */
 export async function deleteCommand(ctx: CommandContext): Promise<number> {
-  const s = await openSession(ctx, { readOnly: ctx.globals.dryRun });
+  const s = await openCliSession(ctx, { readOnly: ctx.globals.dryRun });
   const ids = parseIds(ctx.args, s.config.guests);
   const graph = new GuestGraph(s.config.guests);
   const set = new Set(ids);
@@ -90,7 +90,7 @@ export async function deleteCommand(ctx: CommandContext): Promise<number> {
 export async function upCommand(ctx: CommandContext): Promise<number> {
   const code = await convergeCommand({ ...ctx, args: [] }, 'converge', { planOnly: false });
   if (code !== EXIT.ok || ctx.globals.dryRun) return code;
-  const s = await openSession(ctx, { readOnly: false });
+  const s = await openCliSession(ctx, { readOnly: false });
   let boot = [...s.config.guests.values()]
     .filter((g) => g.startAtBoot !== false && !g.isTemplate)
     .sort((a, b) => (a.bootOrder ?? 1e9) - (b.bootOrder ?? 1e9) || a.id - b.id);
@@ -123,7 +123,7 @@ export async function upCommand(ctx: CommandContext): Promise<number> {
 
 /** status [ID...]: one table — exists, running, drift against the config (--verbose: details), health. */
 export async function statusCommand(ctx: CommandContext): Promise<number> {
-  const s = await openSession(ctx, { readOnly: true });
+  const s = await openCliSession(ctx, { readOnly: true });
   const ids = ctx.args.length ? parseIds(ctx.args, s.config.guests) : [...s.config.guests.keys()].sort((a, b) => a - b);
   const res = await runConverge({ ...s, pending: memoryRestarts() } as Session, {
     verb: 'converge',

@@ -16,8 +16,8 @@ import { colors } from '../views/colors.js';
 import { colorEnabled } from '../views/index.js';
 import { runViewFor } from './view.js';
 import type { CommandContext } from '../io.js';
-import { parseIds } from './converge.js';
-import { lockGuests, openSession, type Session } from './session.js';
+import { parseIds } from '../../app/converge.js';
+import { lockCliGuests, openCliSession, type Session } from './session.js';
 import { DEFAULT_CONCURRENCY } from './converge-command.js';
 import { oneLine } from '../../util/terminal.js';
 
@@ -42,7 +42,7 @@ export async function runAction(ctx: CommandContext, s: Session, verb: string, a
   const signal = io.signal ?? new AbortController().signal;
   const scrub = (t: string) => s.secrets.scrubber.scrub(t);
   // Read-only runs (dry runs, health checks) act on nothing, so they take no lock and wait for none.
-  const release = a.readOnly ? () => {} : await lockGuests(ctx, s, [...a.nodes, ...(a.alsoLock ?? [])], `phoenix ${verb}`);
+  const release = a.readOnly ? () => {} : await lockCliGuests(ctx, s, [...a.nodes, ...(a.alsoLock ?? [])], `phoenix ${verb}`);
   try {
     await a.whenLocked?.();
   } catch (e) {
@@ -89,7 +89,7 @@ function graphOf(s: Session) {
 
 /** start ID...: the guests and what they need, dependencies first; templates are skipped. */
 export async function startCommand(ctx: CommandContext): Promise<number> {
-  const s = await openSession(ctx, { readOnly: ctx.globals.dryRun });
+  const s = await openCliSession(ctx, { readOnly: ctx.globals.dryRun });
   const closure = graphOf(s).closure(parseIds(ctx.args, s.config.guests));
   const deps = depsMap(closure.edges);
   return runAction(ctx, s, 'start', { readOnly: ctx.globals.dryRun,
@@ -156,7 +156,7 @@ function stopSet(s: Session, ids: GuestId[], withDeps: boolean): { nodes: GuestI
 }
 
 export async function stopCommand(ctx: CommandContext): Promise<number> {
-  const s = await openSession(ctx, { readOnly: ctx.globals.dryRun });
+  const s = await openCliSession(ctx, { readOnly: ctx.globals.dryRun });
   const timeout = Number(ctx.options.timeout ?? 60);
   if (!Number.isInteger(timeout) || timeout < 0) throw new UsageError(`--timeout expects whole seconds, got "${ctx.options.timeout}"`);
   const set = stopSet(s, parseIds(ctx.args, s.config.guests), Boolean(ctx.options.withDeps));
@@ -164,7 +164,7 @@ export async function stopCommand(ctx: CommandContext): Promise<number> {
 }
 
 export async function restartCommand(ctx: CommandContext): Promise<number> {
-  const s = await openSession(ctx, { readOnly: ctx.globals.dryRun });
+  const s = await openCliSession(ctx, { readOnly: ctx.globals.dryRun });
   const ids = parseIds(ctx.args, s.config.guests);
   return runAction(ctx, s, 'restart', { readOnly: ctx.globals.dryRun,
     nodes: ids,
@@ -180,7 +180,7 @@ export async function restartCommand(ctx: CommandContext): Promise<number> {
 
 /** health-check ID...: run each guest's checks (configured + its features' defaults). */
 export async function healthCommand(ctx: CommandContext): Promise<number> {
-  const s = await openSession(ctx, { readOnly: true });
+  const s = await openCliSession(ctx, { readOnly: true });
   const ids = parseIds(ctx.args, s.config.guests);
   const reports = new Map<GuestId, HealthReport>();
   const code = await runAction(ctx, s, 'health-check', {

@@ -2,7 +2,7 @@
 // the simulator's front-end without spawning. The simulator is imported lazily, so no other path
 // (a real host, --version) ever loads it.
 
-import type { Exec, ExecResult } from './types.js';
+import type { Exec, ExecResult } from '../../proxmox/exec/types.js';
 import { keepTail } from '../../util/tail-buffer.js';
 
 type SimModule = typeof import('../../sim/frontend/run.js');

@@ -5,10 +5,10 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { UsageError } from '../diag/errors.js';
-import { MutationRefused } from './driver.js';
-import type { ExecResult } from './exec/types.js';
-import { SIM_SHIM_MARKER } from './exec/which.js';
+import { UsageError } from '../../diag/errors.js';
+import { MutationRefused } from '../../proxmox/driver.js';
+import type { ExecResult } from '../../proxmox/exec/types.js';
+import { SIM_SHIM_MARKER } from '../../proxmox/exec/which.js';
 import { selectDriver, simStateDir } from './select.js';
 
 let dir: string;
@@ -88,7 +88,7 @@ test('pve-cli with the simulator shim on PATH: the sim state etc/pve and node', 
 });
 
 test("the simulator's real shims: the state baked into the script wins over PHOENIX_SIM_STATE", async () => {
-  const { writeShims } = await import('../sim/shims.js');
+  const { writeShims } = await import('../../sim/shims.js');
   const state = join(dir, "it's state");
   const bin = writeShims(state, process.execPath, '/nonexistent/sim-cli.js');
   const s = await selectDriver({ ...base, driver: 'auto', env: { PATH: bin, PHOENIX_SIM_STATE: join(dir, 'other') }, etcPve: join(dir, 'none') });

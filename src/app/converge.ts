@@ -2,16 +2,16 @@
 // engine, each guest through its manager workflow. In plan mode the same workflows run against a
 // read-only driver and record what they would do.
 
-import { runDag, type NodeResult } from '../../engine/index.js';
-import { GuestGraph, UnknownGuestError } from '../../graph/guests.js';
-import type { Guest, GuestId } from '../../model/guest.js';
-import { GuestFailure, type WorkflowContext } from '../../managers/context.js';
-import { convergeLxc } from '../../managers/lxc/workflow.js';
-import { convergeVm } from '../../managers/vm/workflow.js';
-import type { GuestMode, GuestPlan } from '../../plan/types.js';
-import { isTaskInterrupted, isTransient } from '../../proxmox/errors.js';
-import { BACKOFF, policy, retryWhen } from '../../util/retry.js';
-import { UsageError } from '../../diag/errors.js';
+import { runDag, type NodeResult } from '../engine/index.js';
+import { GuestGraph, UnknownGuestError } from '../graph/guests.js';
+import type { Guest, GuestId } from '../model/guest.js';
+import { GuestFailure, type WorkflowContext } from '../managers/context.js';
+import { convergeLxc } from '../managers/lxc/workflow.js';
+import { convergeVm } from '../managers/vm/workflow.js';
+import type { GuestMode, GuestPlan } from '../plan/types.js';
+import { isTaskInterrupted, isTransient } from '../proxmox/errors.js';
+import { BACKOFF, policy, retryWhen } from '../util/retry.js';
+import { UsageError } from '../diag/errors.js';
 import type { Session } from './session.js';
 
 export type Verb = 'create' | 'converge';

@@ -8,14 +8,14 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { UsageError } from '../diag/errors.js';
-import { PveCliDriver, type PveCliDriverOptions } from './cli/driver.js';
-import { type ProxmoxDriver, readOnlyDriver } from './driver.js';
-import { localExec } from './exec/local.js';
-import { simExec } from './exec/sim.js';
-import type { Exec, TransportKind } from './exec/types.js';
-import { detectSimShim, which } from './exec/which.js';
-import { fsHostFiles } from './hostfiles/fs.js';
+import { UsageError } from '../../diag/errors.js';
+import { PveCliDriver, type PveCliDriverOptions } from '../../proxmox/cli/driver.js';
+import { type ProxmoxDriver, readOnlyDriver } from '../../proxmox/driver.js';
+import { localExec } from '../../proxmox/exec/local.js';
+import { simExec } from './sim-exec.js';
+import type { Exec, TransportKind } from '../../proxmox/exec/types.js';
+import { detectSimShim, which } from '../../proxmox/exec/which.js';
+import { fsHostFiles } from '../../proxmox/hostfiles/fs.js';
 
 export type DriverChoice = 'auto' | 'pve-cli' | 'api' | 'sim';
 export type DriverKind = 'pve-cli' | 'sim' | 'api';

@@ -6,9 +6,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { isParamError, isTemplateStart, PveCommandError } from '../errors.js';
-import type { ExecResult } from '../exec/types.js';
-import { selectDriver } from '../select.js';
+import { isParamError, isTemplateStart, PveCommandError } from '../../proxmox/errors.js';
+import type { ExecResult } from '../../proxmox/exec/types.js';
+import { selectDriver } from './select.js';
 
 let dir: string;
 before(async () => {
