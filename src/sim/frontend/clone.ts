@@ -17,7 +17,11 @@ import { withGuestLock, type SimCtx } from './context.js';
 import { normalizeOption, parseOption, printOption } from './normalize.js';
 import type { Call } from './params.js';
 
-const DROP = ['snaptime', 'parent', 'lock', 'template', 'vmstate', 'digest'];
+// Snapshot-related keys, the lock and `template` are not copied.
+// PVE: pve-container src/PVE/API2/LXC.pm:clone_vm (snapshots parent snaptime snapstate pending template); qemu-server src/PVE/API2/Qemu.pm:clone_vm (also vmstate, runningcpu, runningmachine, running-nets-host-mtu)
+const DROP = ['snaptime', 'parent', 'lock', 'template', 'vmstate', 'snapstate', 'runningcpu', 'runningmachine', 'running-nets-host-mtu', 'digest'];
+
+// PVE: qemu-server src/PVE/QemuServer/MetaInfo.pm:new_meta_info_string (the QEMU version: guess)
 
 export function newMeta(ctx: SimCtx): string {
   return `creation-qemu=9.2.0,ctime=${Math.floor(ctx.now() / 1000)}`;
@@ -78,6 +82,8 @@ async function copyGuest(ctx: SimCtx, kind: GuestKind, call: Call, conf: GuestCo
   const dst = Number(p.newid);
   const snap = p.snapname;
   const template = isTemplate(conf);
+  // A template is linked-cloned by default, anything else fully copied.
+  // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm; qemu-server src/PVE/API2/Qemu.pm:clone_vm ($full default, then these two checks)
   const full = p.full !== undefined ? p.full === '1' : !template;
   if (!full && p.storage) throw new SimError("parameter 'storage' not allowed for linked clones");
   if (snap && !conf.snapshots[snap]) throw new SimError(`snapshot '${snap}' does not exist`);
@@ -88,26 +94,36 @@ async function copyGuest(ctx: SimCtx, kind: GuestKind, call: Call, conf: GuestCo
     const value = section.options[key];
     const vol = volumePart(value);
     const sv = splitVolid(vol);
+    // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm (bind and device mount points cannot be cloned)
     if (kind === 'lxc' && !sv) throw new SimError(`unable to clone mountpoint '${key}' (type ${vol.startsWith('/dev/') ? 'device' : 'bind'})`);
     if (!sv || value.includes('media=cdrom')) continue;
     // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm
     if (full && kind === 'lxc' && isRunning(ctx, src) && !snap) throw new SimError('Full clone of a running container is only possible from a snapshot');
     if (!full && !/cloudinit/.test(vol)) {
       const st = ctx.host.storages.find((x) => x.id === sv.storage);
+      // The clone feature: a base volume (or a snapshot) on zfspool/lvmthin (dir/qcow2 not modelled: guess).
+      // PVE: pve-storage src/PVE/Storage/ZFSPoolPlugin.pm:volume_has_feature, src/PVE/Storage/LvmThinPlugin.pm:volume_has_feature
       const cloneable = st && (st.type === 'zfspool' || st.type === 'lvmthin') && (/(^|\/)base(vol)?-/.test(sv.name) || snap !== undefined);
-      if (!cloneable) throw new SimError(`Linked clone feature for '${vol}' is not available`);
+      // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm; qemu-server src/PVE/API2/Qemu.pm:clone_vm (`Linked clone feature is not supported for [a snapshot of ]'<vol>' (<key>)`)
+      if (!cloneable) throw new SimError(kind === 'lxc' ? `Linked clone feature for '${vol}' is not available` : `Linked clone feature is not supported for${snap ? ' a snapshot of' : ''} '${vol}' (${key})`);
     }
   }
   for (const k of DROP) delete section.options[k];
+  // PVE: qemu-server src/PVE/API2/Qemu.pm:clone_vm; pve-container src/PVE/API2/LXC.pm:clone_vm (unusedN never copied)
   for (const k of Object.keys(section.options)) if (/^unused\d+$/.test(k)) delete section.options[k];
   const ref: GuestRef = { kind, node: ctx.host.node, vmid: dst, path: confPath(ctx.paths, ctx.host.node, kind, dst) };
+  // The new config holds `lock: create` (CT) / `lock: clone` (VM) until the copy is done.
+  // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm; qemu-server src/PVE/API2/Qemu.pm:clone_vm
   const out: GuestConf = { options: { lock: kind === 'lxc' ? 'create' : 'clone' }, lxc: [], snapshots: {}, extra: {} };
   writeConf(ref, out);
   const made: string[] = [];
+  // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm; qemu-server src/PVE/API2/Qemu.pm:clone_vm (the worker's first line)
+  ctx.out(kind === 'lxc' ? `creating a clone of container ${src} with ID ${dst}\n` : `creating a clone of VM ${src} with ID ${dst}\n`);
   try {
     for (const key of Object.keys(section.options).sort()) {
       const value = section.options[key];
       if (/^net\d+$/.test(key)) {
+        // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm; qemu-server src/PVE/API2/Qemu.pm:clone_vm ("always change MAC! address")
         const v = parseOption(kind, key, value);
         delete v[kind === 'lxc' ? 'hwaddr' : 'macaddr'];
         section.options[key] = normalizeOption(kind, key, printOption(kind, key, v), ctx.host.seed, dst);
@@ -118,12 +134,14 @@ async function copyGuest(ctx: SimCtx, kind: GuestKind, call: Call, conf: GuestCo
       const sv = splitVolid(vol);
       if (!sv || (value.includes('media=cdrom') && !/cloudinit/.test(vol))) continue;
       const target = full ? (p.storage ?? sv.storage) : sv.storage;
+      // PVE: pve-storage src/PVE/Storage.pm:storage_config (`storage '<id>' does not exist`); content: guess for the text (pct: LXC.pm:alloc_disk, qm: check_storage_access_clone)
       const s = getStorage(ctx.host, target);
       const need = kind === 'lxc' ? 'rootdir' : 'images';
       if (!s.content.includes(need)) {
         throw new SimError(kind === 'lxc' ? `storage '${target}' does not support container directories` : `storage '${target}' does not support vm images`);
       }
       let nv: string;
+      // PVE: qemu-server src/PVE/QemuServer.pm:clone_disk (`create full|linked clone of drive <key> (<vol>)`); pve-container src/PVE/API2/LXC.pm:clone_vm (`… of mountpoint` / `… of mount point`)
       if (/cloudinit/.test(vol)) {
         nv = await allocDisk(ctx, target, kind, dst, 4 * 1024 * 1024, { cloudinit: true });
         ctx.out(`create full clone of drive ${key} (${vol})\n`);
@@ -142,26 +160,32 @@ async function copyGuest(ctx: SimCtx, kind: GuestKind, call: Call, conf: GuestCo
         if (fromBase && thin) await markLinkedClone(ctx, fresh, sv.name);
       }
       made.push(nv);
+      // LVM's own line (lvcreate's stdout): guess for the exact form.
       if (isLvm(ctx, target)) ctx.out(`  Logical volume "${splitVolid(nv)!.name.split('/').pop()}" created.\n`);
       section.options[key] = section.options[key].replace(vol, nv);
     }
     if (kind === 'lxc') {
+      // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm (hostname, description when given)
       if (p.hostname) section.options.hostname = p.hostname;
     } else {
-      section.options.name = p.name ?? `Copy-of-VM-${section.options.name ?? src}`;
+      // A new SMBIOS uuid always, a new vmgenid when set, `Copy-of-VM-<name|vmid>` unless --name; meta is copied as it is.
+      // PVE: qemu-server src/PVE/API2/Qemu.pm:clone_vm
+      section.options.name = p.name || `Copy-of-VM-${section.options.name ?? src}`;
       const smb = section.options.smbios1 ? parseOption('qemu', 'smbios1', section.options.smbios1) : {};
       smb.uuid = uuid(ctx.host.seed, `smbios1:${dst}`);
       section.options.smbios1 = printOption('qemu', 'smbios1', smb);
-      if (section.options.vmgenid !== undefined) section.options.vmgenid = uuid(ctx.host.seed, `vmgenid:${dst}`);
-      if (section.options.meta !== undefined) section.options.meta = newMeta(ctx);
+      if (section.options.vmgenid !== undefined && section.options.vmgenid !== '0') section.options.vmgenid = uuid(ctx.host.seed, `vmgenid:${dst}`);
     }
-    if (p.description !== undefined) section.options.description = p.description;
+    if (p.description) section.options.description = p.description;
     await ctx.guestfs.clone(src, dst, { snapshot: snap });
-    // PVE::Firewall::clone_vmfw_conf: the clone gets the source's firewall file.
+    // The clone gets the source's firewall file.
+    // PVE: pve-firewall src/PVE/Firewall.pm:clone_vmfw_conf
     const fwSrc = firewallPath(ctx.paths, src);
     if (existsSync(fwSrc)) writeFileAtomic(firewallPath(ctx.paths, dst), readFileSync(fwSrc, 'utf8'));
     writeConf(ref, { ...section, snapshots: {}, extra: {} });
   } catch (e) {
+    // A failed copy frees the new volumes, the firewall file and the config: `clone failed: <error>` (qm: checks before the worker are not wrapped).
+    // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm; qemu-server src/PVE/API2/Qemu.pm:clone_vm
     for (const v of made) await freeVolume(ctx, v);
     const fw = firewallPath(ctx.paths, dst);
     if (existsSync(fw)) rmSync(fw);

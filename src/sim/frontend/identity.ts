@@ -5,7 +5,10 @@ import type { GuestIdentity, GuestInterface } from '../guestfs/index.js';
 import type { GuestConf } from '../state/conf.js';
 import { parseOption } from './normalize.js';
 
-const split = (s?: string) => (s ?? '').split(/[\s,;]+/).filter(Boolean);
+/** PVE::Tools::split_list: commas, semicolons or white space. */
+const splitList = (s?: string) => (s ?? '').split(/[\s,;]+/).filter(Boolean);
+/** Perl's split(/\s+/): white space only (a comma-joined list stays one word). */
+const splitWords = (s?: string) => (s ?? '').split(/\s+/).filter(Boolean);
 
 export function lxcIdentity(vmid: number, conf: GuestConf): GuestIdentity {
   const interfaces: GuestInterface[] = [];
@@ -14,9 +17,10 @@ export function lxcIdentity(vmid: number, conf: GuestConf): GuestIdentity {
     interfaces.push({ name: v.name, ip: v.ip, gw: v.gw, ip6: v.ip6, gw6: v.gw6, hwaddr: v.hwaddr });
   }
   return {
-    hostname: conf.options.hostname ?? `CT${vmid}`,
+    // PVE: pve-container src/PVE/LXC/Setup/Base.pm:set_hostname (no hostname: 'localhost'), set_dns (split_list)
+    hostname: conf.options.hostname || 'localhost',
     searchdomain: conf.options.searchdomain,
-    nameservers: split(conf.options.nameserver),
+    nameservers: splitList(conf.options.nameserver),
     interfaces,
     kind: 'lxc',
   };
@@ -28,15 +32,18 @@ export function vmIdentity(vmid: number, conf: GuestConf): GuestIdentity {
     const n = key.slice(3);
     const net = parseOption('qemu', key, conf.options[key]);
     const ipc = conf.options[`ipconfig${n}`] ? parseOption('qemu', `ipconfig${n}`, conf.options[`ipconfig${n}`]) : {};
+    // PVE: qemu-server src/PVE/QemuServer/Cloudinit.pm:configdrive2_network, nocloud_network_v2 (ipconfigN for netN; eth<N>: stand-in, cloud-init matches by MAC)
     interfaces.push({ name: `eth${n}`, ip: ipc.ip, gw: ipc.gw, ip6: ipc.ip6, gw6: ipc.gw6, hwaddr: net.macaddr });
   }
   return {
+    // PVE: qemu-server src/PVE/QemuServer/Cloudinit.pm:get_hostname_fqdn (name // "VM<vmid>"), get_dns_conf (split /\s+/)
     hostname: conf.options.name ?? `VM${vmid}`,
     searchdomain: conf.options.searchdomain,
-    nameservers: split(conf.options.nameserver),
+    nameservers: splitWords(conf.options.nameserver),
     interfaces,
     kind: 'vm',
     ciuser: conf.options.ciuser,
+    // PVE: qemu-server src/PVE/QemuServer/Cloudinit.pm:cloudinit_userdata (ciuser, sshkeys URI-unescaped)
     sshKeys: conf.options.sshkeys ? decodeURIComponent(conf.options.sshkeys) : undefined,
   };
 }

@@ -1,6 +1,7 @@
 // JSON as Perl's JSON->new->pretty->canonical prints it (what `qm guest exec` shows):
 // three-space indent, `"key" : value`, keys sorted.
 
+// PVE: qemu-server src/PVE/CLI/qm.pm:$print_agent_result (to_json pretty, canonical; a plain string result printed as is)
 export function perlJsonPretty(value: unknown, indent = ''): string {
   return `${render(value, indent)}\n`;
 }

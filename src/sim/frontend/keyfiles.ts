@@ -12,16 +12,20 @@ export function checkSshKeys(keys: string | undefined): void {
   if (keys !== undefined && sshKeysProblem(keys)) throw new SimError('SSH public key validation error');
 }
 
+/** The CLI reads a file parameter before any check; an unreadable file dies with `$!`'s text. */
+// PVE: pve-common src/PVE/RESTHandler.pm:$compute_param_mapping_hash, src/PVE/File.pm:file_get_contents (`can't open '<path>' - $!`)
 export function readKeyFile(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (e as Error).message;
-    throw new SimError(`unable to open file '${path}' - ${why}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'No such file or directory' : code === 'EACCES' ? 'Permission denied' : code === 'EISDIR' ? 'Is a directory' : (e as Error).message;
+    throw new SimError(`can't open '${path}' - ${why}`);
   }
 }
 
 /** URI::Escape::uri_escape: everything but A-Za-z0-9 - _ . ~ is %-escaped (UTF-8 bytes). */
+// PVE: qemu-server src/PVE/CLI/qm.pm:param_mapping (sshkeys: uri_escape(file_get_contents(FILE)))
 export function uriEscape(s: string): string {
   let out = '';
   for (const b of Buffer.from(s, 'utf8')) {

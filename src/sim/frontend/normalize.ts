@@ -25,6 +25,7 @@ export const propertyFormat = (kind: GuestKind, key: string): PropertyFormat | u
 
 export function parseOption(kind: GuestKind, key: string, value: string): Record<string, string> {
   const f = propertyFormat(kind, key);
+  // PVE: qemu-server src/PVE/QemuServer.pm:parse_vm_config; pve-container src/PVE/LXC/Config.pm:parse_pct_config (`unable to parse value of 'KEY' - …`; the schema refuses a bad call first)
   if (!f) return {};
   try {
     return parsePropertyString(f, value);
@@ -49,20 +50,30 @@ export function normalizeOption(kind: GuestKind, key: string, value: string, see
   if (!f) return value;
   const v = parseOption(kind, key, value);
   if (/^net\d+$/.test(key)) {
+    // PVE: pve-container src/PVE/LXC/Config.pm:parse_lxc_network (type veth, hwaddr generated); qemu-server src/PVE/QemuServer/Network.pm:parse_net (macaddr generated)
     if (kind === 'lxc') {
       if (!v.hwaddr) v.hwaddr = macAddress(seed, `${vmid}:${key}:${value}`);
       v.type ??= 'veth';
     }
     if (kind === 'qemu' && !v.macaddr) v.macaddr = macAddress(seed, `${vmid}:${key}:${value}`);
   }
+  // PVE: pve-common src/PVE/JSONSchema.pm:print_property_string (default key first, then required keys, then the rest sorted)
   return formatPropertyString(v, f);
 }
 
-/** A boolean option normalised as Proxmox stores it. */
+/** PVE::Tools::split_list: items separated by commas, semicolons or white space. */
+const splitList = (s: string): string[] => s.split(/[,;\s]+/).filter(Boolean);
+
+/** A scalar option as Proxmox stores it. */
 export function normalizeScalar(kind: GuestKind, key: string, value: string): string {
   const s = optionSchema(kind, key);
+  // PVE: pve-common src/PVE/JSONSchema.pm:get_options, parse_boolean (the CLI turns yes/on/true into 1)
   if (s?.type === 'boolean') return /^(1|on|yes|true)$/i.test(value) ? '1' : '0';
-  // Tags are stored de-duplicated, lower-cased and sorted (get_unique_tags, default tag-style).
+  // Tags are stored de-duplicated, lower-cased and sorted (default tag-style).
+  // PVE: pve-guest-common src/PVE/GuestHelpers.pm:get_unique_tags
   if (s?.format === 'pve-tag-list') return [...new Set(value.split(/[,; ]+/).filter(Boolean).map((t) => t.toLowerCase()))].sort().join(';');
+  // A CT's nameserver and searchdomain lists are stored space-joined, whatever separated them.
+  // PVE: pve-container src/PVE/LXC.pm:verify_nameserver_list, verify_searchdomain_list (from LXC/Config.pm:update_pct_config)
+  if (kind === 'lxc' && (key === 'nameserver' || key === 'searchdomain')) return splitList(value).join(' ');
   return value;
 }

@@ -36,11 +36,13 @@ function localCall(tool: Tool, words: string[]): Call | undefined {
     const usage = `${tool} ${name} ${def.usage}`;
     const got = getOptions(words.slice(parts.length), { names: [], booleans: new Set() });
     if (got.errors.length) throw new SimError(formatParamError(got.errors, usage));
+    // PVE: pve-common src/PVE/JSONSchema.pm:get_options (`not enough arguments`, `too many arguments`, a 400)
     if (got.positionals.length < def.argParams.length) throw new SimError(formatParamError([{ param: '', message: 'not enough arguments' }], usage));
     if (got.positionals.length > def.argParams.length) throw new SimError(formatParamError([{ param: '', message: 'too many arguments' }], usage));
     const params: Record<string, string> = {};
     def.argParams.forEach((a, i) => (params[a] = got.positionals[i]));
-    const bad = def.argParams.filter((a) => !/^\d+$/.test(params[a]) || (a === 'vmid' && (Number(params[a]) < VMID.minimum || Number(params[a]) > VMID.maximum)));
+    // PVE: pve-common src/PVE/JSONSchema.pm:pve_verify_vmid (`[1-9][0-9]{2,8}`), check_type (integer)
+    const bad = def.argParams.filter((a) => !/^\d+$/.test(params[a]) || (a === 'vmid' && !/^[1-9][0-9]{2,8}$/.test(params[a])));
     if (bad.length) {
       throw new SimError(formatParamError(bad.map((a) => ({ param: a, message: a === 'vmid' ? 'invalid format - value does not look like a valid VM ID\n' : 'type check (\'integer\') failed - got \'' + params[a] + '\'' })), usage));
     }
@@ -54,6 +56,7 @@ function localCall(tool: Tool, words: string[]): Call | undefined {
  * qm's CLI reads `--sshkeys FILE` and passes the file's keys URI-escaped to the API (qm.pm's
  * param mapping), before any parameter check; pct passes `--ssh-public-keys` through as a path.
  */
+// PVE: qemu-server src/PVE/CLI/qm.pm:param_mapping; pve-container src/PVE/CLI/pct.pm:param_mapping (ssh-public-keys read as a file too)
 function mapCliFiles(tool: Tool, words: string[]): string[] {
   if (tool !== 'qm') return words;
   const out = [...words];
@@ -72,7 +75,9 @@ export function parseCall(tool: Tool, given: string[]): Call {
   const local = localCall(tool, given);
   if (local) return local;
   const words = mapCliFiles(tool, given);
+  // PVE: pve-common src/PVE/RESTHandler.pm:cli_handler, src/PVE/JSONSchema.pm:get_options, validate (via the schema helper)
   const c = checkArgv(tool, words);
+  // PVE: pve-common src/PVE/CLIHandler.pm:handle_cmd ($abort: `ERROR: unknown command '…'` and the short usage)
   if (!c.spec) throw new SimError(`ERROR: unknown command '${tool} ${c.subcommand}'\nUSAGE: ${tool} <COMMAND> [ARGS] [OPTIONS]\n`);
   if (c.errors.length) throw new SimError(formatParamError(c.errors, c.usage));
   return { tool, command: c.spec.name, spec: c.spec, params: c.params, extra: c.extraArgs, words };

@@ -12,6 +12,7 @@ export interface CtListRow {
 }
 
 /** `pct list`: nothing at all when there are no containers. */
+// PVE: pve-container src/PVE/CLI/pct.pm:list (`%-10s %-10s %-12s %-20s`, sorted by vmid)
 export function printPctList(rows: CtListRow[]): string {
   if (rows.length === 0) return '';
   const line = (a: string, b: string, c: string, d: string) => `${padR(a, 10)} ${padR(b, 10)} ${padR(c, 12)} ${padR(d, 20)}\n`;
@@ -33,6 +34,7 @@ export interface VmListRow {
 const perlNum = (n: number) => (Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(15))));
 
 /** `qm list`: nothing at all when there are no VMs. */
+// PVE: qemu-server src/PVE/CLI/qm.pm:list (`%10s %-20s %-10s %-10s %12.2f %-10s`, mem in MB)
 export function printQmList(rows: VmListRow[]): string {
   if (rows.length === 0) return '';
   let out = `${padL('VMID', 10)} ${padR('NAME', 20)} ${padR('STATUS', 10)} ${padR('MEM(MB)', 10)} ${padL('BOOTDISK(GB)', 12)} ${padR('PID', 10)}\n`;
@@ -53,6 +55,7 @@ export interface SnapEntry {
 
 const two = (n: number) => String(n).padStart(2, '0');
 /** strftime("%F %H:%M:%S", localtime(t)). */
+// PVE: pve-guest-common src/PVE/GuestHelpers.pm:print_snapshot_tree (the snaptime column)
 export function localTimestamp(epochSec: number): string {
   const d = new Date(epochSec * 1000);
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
@@ -62,6 +65,7 @@ export function localTimestamp(epochSec: number): string {
  * `pct listsnapshot` / `qm listsnapshot` (PVE::GuestHelpers::print_snapshot_tree). `entries`
  * includes the pseudo-snapshot `current` (no snaptime, description "You are here!").
  */
+// PVE: pve-guest-common src/PVE/GuestHelpers.pm:print_snapshot_tree (`->` prefix, one space deeper per level, siblings by snaptime, first description line)
 export function printSnapshotTree(entries: SnapEntry[]): string {
   const byName = new Map(entries.map((e) => [e.name, e]));
   const children = new Map<string, string[]>();
@@ -95,6 +99,7 @@ export function printSnapshotTree(entries: SnapEntry[]): string {
 }
 
 /** `qm status --verbose` (print_recursive_hash): nested values one TAB deeper per level. */
+// PVE: qemu-server src/PVE/CLI/qm.pm:print_recursive_hash
 export function printRecursive(key: string, value: unknown, prefix = ''): string {
   if (value !== null && typeof value === 'object') {
     let out = `${prefix}${key}:\n`;

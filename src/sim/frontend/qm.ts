@@ -8,7 +8,7 @@ import { clearRuntime, listVmids, locateGuest, readConf, readRuntime, requireGue
 import { uuid } from '../state/ids.js';
 import { confPath } from '../state/paths.js';
 import { allocDisk, freeVolume, getStorage } from '../state/storage.js';
-import { isDiskKey, splitVolid } from '../state/volumes.js';
+import { isDiskKey, splitVolid, volumePart } from '../state/volumes.js';
 import { cloneGuest, newMeta } from './clone.js';
 import {
   addUnused, checkLock, deleteOptions, doDelSnapshot, doDestroy, doResize, doRollback, doSnapshot, doTemplate, isRunning, isTemplate,
@@ -108,11 +108,24 @@ function checkNewDiskStorages(ctx: SimCtx, call: Call): void {
   }
 }
 
+/** An existing ISO volume attached as a drive must say `media=cdrom` (a 400 on the drive's key). */
+function checkIsoMedia(ctx: SimCtx, call: Call): void {
+  for (const [key, value] of Object.entries(call.params)) {
+    if (!isDiskKey('qemu', key) || /(^|,)media=cdrom(,|$)/.test(value)) continue;
+    const sv = splitVolid(volumePart(value));
+    // PVE: qemu-server src/PVE/API2/Qemu.pm:$check_drive_param (parse_volname type iso)
+    if (sv && /^iso\//.test(sv.name) && ctx.host.storages.some((s) => s.id === sv.storage)) {
+      throw new SimError(paramErrorText([{ param: key, message: "explicit 'media=cdrom' is required for iso images" }], usageLine(call.spec)));
+    }
+  }
+}
+
 async function create(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
   const p = call.params;
   // PVE: qemu-server src/PVE/API2/Qemu.pm:create_vm
   checkSshKeys(p.sshkeys !== undefined ? decodeURIComponent(p.sshkeys) : undefined);
+  checkIsoMedia(ctx, call);
   checkImportSources(ctx, call);
   checkNewDiskStorages(ctx, call);
   await withGuestLock(ctx, 'qemu', vmid, async () => {
@@ -156,8 +169,11 @@ async function set(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
   // PVE: qemu-server src/PVE/API2/Qemu.pm:$update_vm_api
   checkSshKeys(call.params.sshkeys !== undefined ? decodeURIComponent(call.params.sshkeys) : undefined);
-  checkImportSources(ctx, call);
   checkDeleteRevertConflicts(call);
+  checkIsoMedia(ctx, call);
+  checkImportSources(ctx, call);
+  // PVE: qemu-server src/PVE/API2/Qemu.pm:$update_vm_api ($check_storage_access on the new disks, as for create)
+  checkNewDiskStorages(ctx, call);
   await updateGuest(ctx, 'qemu', vmid, async (conf) => {
     // PVE: qemu-server src/PVE/API2/Qemu.pm:$update_vm_api (check_lock unless --skiplock)
     checkLock('qemu', conf, call.params.skiplock === '1');

@@ -1,0 +1,110 @@
+// Rules found by the citation audit of disks.ts, normalize.ts, params.ts, keyfiles.ts, identity.ts
+// and clone.ts (issue 8): each pinned as a pct/qm user sees it. Sources in src/sim/RULES.md.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simHarness, DEBIAN } from '../helpers/sim.js';
+import { vmIdentity } from '../../src/sim/frontend/identity.js';
+
+const ctConf = (dir: string, id: number) => readFileSync(join(dir, 'etc/pve/nodes/pve/lxc', `${id}.conf`), 'utf8');
+const vmConf = (dir: string, id: number) => readFileSync(join(dir, 'etc/pve/nodes/pve/qemu-server', `${id}.conf`), 'utf8');
+
+async function withHarness(fn: (h: ReturnType<typeof simHarness>) => Promise<void>) {
+  const h = simHarness({ PHOENIX_SIM_LATENCY: 'boot=0' });
+  try {
+    await fn(h);
+  } finally {
+    h.cleanup();
+  }
+}
+
+test('audit: pct set of a mount point on a storage without rootdir content fails with update_pct_config\'s text', async () => {
+  await withHarness(async (h) => {
+    await h.ok('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:1');
+    const before = ctConf(h.dir, 100);
+    const r = await h.run('pct', 'set', '100', '--mp0', 'local:1,mp=/data');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "storage 'local' does not allow content type 'rootdir' (Container)\n"]);
+    assert.equal(ctConf(h.dir, 100), before);
+  });
+});
+
+test('audit: qm set of a new disk on a storage without images is a 400 on storage, as qm create', async () => {
+  await withHarness(async (h) => {
+    await h.ok('qm', 'create', '100', '--scsi0', 'local-lvm:1');
+    const before = vmConf(h.dir, 100);
+    const r = await h.run('qm', 'set', '100', '--scsi1', 'local:1');
+    assert.equal(r.exitCode, 255);
+    assert.match(r.stderr, /^400 Parameter verification failed\.\nstorage: storage 'local' does not support vm images\nqm set <vmid>/);
+    assert.equal(vmConf(h.dir, 100), before);
+  });
+});
+
+test('audit: an ISO volume attached without media=cdrom is a 400 on the drive; a missing volume is named unquoted', async () => {
+  await withHarness(async (h) => {
+    const { addTemplate } = await import('../../src/sim/state/admin.js');
+    await addTemplate(h.dir, 'local:iso/debian-12.9.0-amd64-netinst.iso', 632 * 2 ** 20);
+    await h.ok('qm', 'create', '100', '--scsi0', 'local-lvm:1');
+    let r = await h.run('qm', 'set', '100', '--ide2', 'local:iso/debian-12.9.0-amd64-netinst.iso');
+    assert.equal(r.exitCode, 255);
+    assert.match(r.stderr, /^400 Parameter verification failed\.\nide2: explicit 'media=cdrom' is required for iso images\n/);
+    r = await h.run('qm', 'create', '101', '--scsi0', 'local:iso/debian-12.9.0-amd64-netinst.iso');
+    assert.match(r.stderr, /^400 Parameter verification failed\.\nscsi0: explicit 'media=cdrom' is required for iso images\n/);
+    r = await h.run('qm', 'set', '100', '--scsi1', 'local-lvm:vm-100-disk-7');
+    assert.deepEqual([r.exitCode, r.stderr], [255, 'volume local-lvm:vm-100-disk-7 does not exist\n']);
+    await h.ok('qm', 'set', '100', '--ide2', 'local:iso/debian-12.9.0-amd64-netinst.iso,media=cdrom');
+  });
+});
+
+test('audit: a CT stores nameserver and searchdomain lists space-joined (verify_nameserver_list)', async () => {
+  await withHarness(async (h) => {
+    await h.ok('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:1', '--nameserver', '1.1.1.1,8.8.8.8;9.9.9.9', '--searchdomain', 'a.example,b.example');
+    assert.match(ctConf(h.dir, 100), /^nameserver: 1\.1\.1\.1 8\.8\.8\.8 9\.9\.9\.9$/m);
+    assert.match(ctConf(h.dir, 100), /^searchdomain: a\.example b\.example$/m);
+    await h.ok('pct', 'set', '100', '--nameserver', '10.0.0.53;10.0.0.54');
+    assert.match(await h.ok('pct', 'config', '100'), /^nameserver: 10\.0\.0\.53 10\.0\.0\.54$/m);
+  });
+});
+
+test('audit: cloud-init splits a VM nameserver on white space only (get_dns_conf), a CT on split_list', () => {
+  const conf = (nameserver: string) => ({ options: { nameserver }, lxc: [], snapshots: {}, extra: {} });
+  assert.deepEqual(vmIdentity(100, conf('1.1.1.1 8.8.8.8')).nameservers, ['1.1.1.1', '8.8.8.8']);
+  assert.deepEqual(vmIdentity(100, conf('1.1.1.1,8.8.8.8')).nameservers, ['1.1.1.1,8.8.8.8']);
+});
+
+test('audit: a CT without a hostname starts as localhost (set_hostname)', async () => {
+  await withHarness(async (h) => {
+    await h.ok('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:1');
+    await h.ok('pct', 'set', '100', '--delete', 'hostname');
+    await h.ok('pct', 'start', '100');
+    assert.ok(h.fs.calls.includes('start 100 localhost'), h.fs.calls.join('\n'));
+  });
+});
+
+test('audit: pct/qm unlock take a vmid as pve-vmid reads it (no leading zero)', async () => {
+  await withHarness(async (h) => {
+    const r = await h.run('qm', 'unlock', '0100');
+    assert.equal(r.exitCode, 255);
+    assert.match(r.stderr, /^400 Parameter verification failed\.\nvmid: invalid format - value does not look like a valid VM ID\n/);
+  });
+});
+
+test('audit: qm clone prints its first line, copies meta as it is, and names qm\'s linked-clone refusal', async () => {
+  await withHarness(async (h) => {
+    await h.ok('qm', 'create', '100', '--scsi0', 'local-lvm:1', '--name', 'base');
+    const meta = /^meta: (.*)$/m.exec(vmConf(h.dir, 100))![1];
+    const out = await h.ok('qm', 'clone', '100', '101');
+    assert.match(out, /^creating a clone of VM 100 with ID 101\ncreate full clone of drive scsi0 \(local-lvm:vm-100-disk-0\)\n/);
+    assert.match(vmConf(h.dir, 101), new RegExp(`^meta: ${meta.replace(/[.]/g, '\\.')}$`, 'm'));
+    const r = await h.run('qm', 'clone', '100', '102', '--full', '0');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "Linked clone feature is not supported for 'local-lvm:vm-100-disk-0' (scsi0)\n"]);
+  });
+});
+
+test('audit: pct clone prints its first line', async () => {
+  await withHarness(async (h) => {
+    await h.ok('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:1');
+    const out = await h.ok('pct', 'clone', '100', '101');
+    assert.match(out, /^creating a clone of container 100 with ID 101\ncreate full clone of mountpoint rootfs \(local-lvm:vm-100-disk-0\)\n/);
+  });
+});
