@@ -3,7 +3,11 @@
 // `sha256` covers script and inputs together; the two parts let a plan say *why* a feature reruns.
 // Markers travel with clones, so a clone does not redo what its source already has.
 
+import { randomBytes } from 'node:crypto';
+import type { ProxmoxReader } from '../proxmox/driver.js';
+import type { GuestType } from '../proxmox/types.js';
 import { sha256 } from './inputs.js';
+import { FEATURE_NAME } from './manifest.js';
 
 export const PHOENIX_STATE_DIR = '/var/lib/phoenix';
 export const MARKER_DIR = `${PHOENIX_STATE_DIR}/features`;
@@ -66,4 +70,50 @@ export function compareMarker(marker: FeatureMarker | null | 'unreadable', d: Fe
   if (script) return 'script changed';
   if (inputs) return 'inputs changed';
   return 'marker unreadable'; // parts equal but total differs: a hand-edited marker
+}
+
+/**
+ * A fixed script: $1 is a per-call tag, the rest are feature names (checked against FEATURE_NAME
+ * before they are sent). For each name it prints `<tag> present <name>` and the marker file, or
+ * `<tag> absent <name>`; then `<tag> end`. Nothing from a config is ever part of the script.
+ */
+const READ_MARKERS_SCRIPT = [
+  'tag=$1; shift',
+  'for n do',
+  `  f=${MARKER_DIR}/$n.json`,
+  '  if [ -f "$f" ] && c=$(cat -- "$f" 2>/dev/null); then printf \'%s present %s\\n%s\\n\' "$tag" "$n" "$c"',
+  '  else printf \'%s absent %s\\n\' "$tag" "$n"; fi',
+  'done',
+  'printf \'%s end\\n\' "$tag"',
+].join('\n');
+
+export type MarkerReading = FeatureMarker | null | 'unreadable';
+
+/**
+ * Every named feature marker of one guest in one exec (instead of one `cat` per feature): null
+ * when absent (or not readable), 'unreadable' when present but not a marker for that name.
+ * Throws what exec throws (guest not running, agent silent), and when the output is cut short.
+ */
+export async function readMarkers(
+  reader: ProxmoxReader,
+  g: { type: GuestType; vmid: number },
+  names: readonly string[],
+  opts: { signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<Map<string, MarkerReading>> {
+  const out = new Map<string, MarkerReading>();
+  if (names.length === 0) return out;
+  for (const n of names) if (!FEATURE_NAME.test(n)) throw new TypeError(`not a feature name: ${JSON.stringify(n)}`);
+  const tag = `phoenix-marker-${randomBytes(8).toString('hex')}`;
+  const r = await reader.exec(g.type, g.vmid, ['sh', '-c', READ_MARKERS_SCRIPT, 'sh', tag, ...names], { signal: opts.signal, timeoutMs: opts.timeoutMs ?? 30_000 });
+  const parts = r.stdout.split(`${tag} `);
+  if (r.exitCode !== 0 || parts.at(-1)?.trim() !== 'end') {
+    throw new Error(`reading feature markers in ${g.type === 'qemu' ? 'VM' : 'container'} ${g.vmid} failed: ${r.stderr.trim().split('\n')[0] || `exit code ${r.exitCode}, output cut short`}`);
+  }
+  for (const part of parts.slice(1, -1)) {
+    const m = /^(present|absent) ([^\n]+)\n([\s\S]*)$/.exec(part);
+    if (!m || !names.includes(m[2])) continue;
+    out.set(m[2], m[1] === 'absent' ? null : (parseMarker(m[3], m[2]) ?? 'unreadable'));
+  }
+  for (const n of names) if (!out.has(n)) out.set(n, null);
+  return out;
 }

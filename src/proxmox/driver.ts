@@ -12,6 +12,7 @@ import type {
   GuestListEntry,
   GuestStatus,
   GuestType,
+  HostInventory,
   PendingChange,
   PushOptions,
   PveParams,
@@ -33,6 +34,13 @@ export interface ProxmoxReader {
    * guest could not take live, made by Phoenix or by anyone else.
    */
   pending(type: GuestType, vmid: number): Promise<PendingChange[]>;
+  /**
+   * Every guest on the node with what status/config/pending/listSnapshots would return for it,
+   * read in O(1) calls (the config files under /etc/pve/nodes/<node>, and one
+   * `pvesh get /cluster/resources`). null when the files are not readable from here: the caller
+   * then reads guest by guest. A VM that is paused shows `running` (what the status broadcast says).
+   */
+  inventory(): Promise<HostInventory | null>;
   /** Contents of /etc/pve/firewall/<vmid>.fw, null when absent. */
   readFirewall(vmid: number): Promise<string | null>;
   /** Run a command inside a running guest (pct exec / qm guest exec). Reads are allowed in dry-run. */
@@ -85,16 +93,26 @@ export class MutationRefused extends Error {
   }
 }
 
-const MUTATING: ReadonlyArray<keyof ProxmoxDriver> = [
+/**
+ * The one table of which driver calls read and which mutate. Every method is in exactly one list
+ * (checked by the compiler below), so a new method cannot slip through a dry run unclassified.
+ */
+export const READS = [
+  'list', 'status', 'config', 'pending', 'listSnapshots', 'inventory', 'readFirewall', 'exec', 'agentPing', 'hostVersion', 'storageContent',
+] as const satisfies ReadonlyArray<keyof ProxmoxReader>;
+export const MUTATING = [
   'create', 'clone', 'set', 'resize', 'start', 'stop', 'shutdown', 'reboot', 'destroy', 'template',
   'snapshot', 'delsnapshot', 'rollback', 'importDisk', 'cloudinitUpdate', 'push', 'setRawLxc',
   'writeFirewall', 'unlock', 'downloadUrl',
-];
+] as const satisfies ReadonlyArray<Exclude<keyof ProxmoxDriver, keyof ProxmoxReader>>;
+type Unlisted = Exclude<keyof ProxmoxDriver, 'node' | (typeof READS)[number] | (typeof MUTATING)[number]>;
+const everyMethodListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyMethodListed;
 
 /** A driver whose every mutating method throws MutationRefused; reads pass through. */
 export function readOnlyDriver(inner: ProxmoxReader): ProxmoxDriver {
   const d = Object.create(null) as Record<string, unknown>;
-  for (const k of ['list', 'status', 'config', 'pending', 'listSnapshots', 'readFirewall', 'exec', 'agentPing', 'hostVersion', 'storageContent'] as const) {
+  for (const k of READS) {
     d[k] = (inner[k] as (...a: unknown[]) => unknown).bind(inner);
   }
   Object.defineProperty(d, 'node', { get: () => inner.node });

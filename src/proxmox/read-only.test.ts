@@ -37,6 +37,7 @@ function recordingDriver() {
     read: async (p) => (fileOps.push(`read ${p}`), p.endsWith('.conf') ? 'arch: amd64\n' : null),
     write: async (p) => void fileOps.push(`write ${p}`),
     remove: async (p) => void fileOps.push(`remove ${p}`),
+    readDir: async (d) => (fileOps.push(`readDir ${d}`), new Map([['100.conf', 'arch: amd64\ntemplate: 1\n']])),
   };
   const inner = new PveCliDriver(
     async (req: ExecRequest) => {
@@ -80,4 +81,13 @@ test('readOnlyDriver passes reads through', async () => {
   assert.deepEqual(calls.map((a) => a.slice(0, 3)), [
     ['pct', 'status', '100'], ['qm', 'config', '100'], ['pct', 'list'], ['qm', 'list'], ['pct', 'listsnapshot', '100'], ['qm', 'guest', 'exec'], ['qm', 'guest', 'cmd'],
   ]);
+});
+
+test('readOnlyDriver passes the bulk read (inventory) through', async () => {
+  const { inner, calls, fileOps } = recordingDriver();
+  const inv = await readOnlyDriver(inner).inventory();
+  // pvesh printed no rows here, so each guest's status is read on its own.
+  assert.deepEqual(inv?.guests.map((g) => [g.type, g.vmid, g.status.status]), [['lxc', 100, 'running'], ['qemu', 100, 'running']]);
+  assert.deepEqual(calls.map((a) => a.slice(0, 3)), [['pvesh', 'get', '/cluster/resources'], ['pct', 'status', '100'], ['qm', 'status', '100']]);
+  assert.deepEqual(fileOps.filter((o) => o.startsWith('readDir')).sort(), ['readDir nodes/pve/lxc', 'readDir nodes/pve/qemu-server']);
 });

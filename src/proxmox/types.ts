@@ -82,3 +82,21 @@ export interface DownloadRequest {
   content: 'import' | 'iso' | 'vztmpl';
   checksum?: { algorithm: string; value: string };
 }
+
+/** One guest as the bulk read sees it: what status/config/pending/listSnapshots would each return. */
+export interface InventoryGuest {
+  type: GuestType;
+  vmid: number;
+  status: GuestStatus;
+  config: GuestConfig;
+  pending: PendingChange[];
+  snapshots: SnapshotInfo[];
+}
+
+/** Every guest on the node, read in a constant number of calls; sorted by vmid. */
+export interface HostInventory {
+  node: string;
+  guests: InventoryGuest[];
+  /** Calls and file requests it took (for the bench and the logs). */
+  requests: number;
+}

@@ -42,3 +42,26 @@ test('pvesh download-url refuses what Proxmox refuses', async () => {
     h.cleanup();
   }
 });
+
+test('pvesh get /cluster/resources --type vm: every guest with status, template 0/1, lock, in string order of the vmids', async () => {
+  const h = simHarness();
+  try {
+    const T = 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst';
+    await h.ok('pct', 'create', '101', T, '--hostname', 'web', '--rootfs', 'local-lvm:2', '--memory', '256');
+    await h.ok('pct', 'start', '101');
+    await h.ok('qm', 'create', '1000', '--name', 'tpl', '--memory', '512', '--cores', '2');
+    await h.ok('qm', 'template', '1000');
+    await h.ok('qm', 'create', '200', '--name', 'vm');
+    const rows = JSON.parse(await h.ok('pvesh', 'get', '/cluster/resources', '--type', 'vm', '--output-format', 'json')) as Array<Record<string, unknown>>;
+    assert.deepEqual(rows.map((r) => [r.id, r.vmid, r.node, r.type, r.status, r.name, r.template]), [
+      ['qemu/1000', 1000, 'pve', 'qemu', 'stopped', 'tpl', 1],
+      ['lxc/101', 101, 'pve', 'lxc', 'running', 'web', 0],
+      ['qemu/200', 200, 'pve', 'qemu', 'stopped', 'vm', 0],
+    ]);
+    assert.deepEqual([rows[0].maxcpu, rows[0].maxmem, rows[1].maxmem], [2, 512 * 1048576, 256 * 1048576]);
+    const r = await h.run('pvesh', 'get', '/cluster/resources', '--type', 'vms', '--output-format', 'json');
+    assert.match(r.stderr, /^400 Parameter verification failed\.\ntype: value 'vms' does not have a value in the enumeration 'vm, storage, node, sdn'\n/);
+  } finally {
+    h.cleanup();
+  }
+});

@@ -116,6 +116,8 @@ export const argv = {
   storageContent: (node: string, storage: string, content: string): Argv => [
     'pvesh', 'get', `/nodes/${word(node)}/storage/${word(storage)}/content`, '--content', word(content), '--output-format', 'json',
   ],
+  /** Every guest of the cluster with its status, in one call. */
+  clusterResources: (): Argv => ['pvesh', 'get', '/cluster/resources', '--type', 'vm', '--output-format', 'json'],
   downloadUrl: (node: string, r: DownloadRequest): Argv => [
     'pvesh', 'create', `/nodes/${word(node)}/storage/${word(r.storage)}/download-url`,
     '--url', word(r.url), '--filename', word(r.filename), '--content', r.content,

@@ -17,6 +17,7 @@ function fake(answer: (argv: string[], req: ExecRequest) => Answer = () => ({}))
     read: async (p) => files.get(p) ?? null,
     write: async (p, c) => void files.set(p, c),
     remove: async (p) => void files.delete(p),
+    readDir: async () => null,
   };
   const warnings: unknown[] = [];
   const driver = new PveCliDriver(
@@ -191,7 +192,7 @@ test('setRawLxc rewrites only the raw lines, once each; no write when unchanged'
   const want = 'arch: amd64\nhostname: a\nlxc.cgroup2.devices.allow: c 195:* rwm\nlxc.cgroup2.devices.allow: c 511:* rwm\n\n[snap]\nhostname: a\nlxc.apparmor.profile: unconfined\n';
   assert.equal(f.files.get('lxc/101.conf'), want);
   let wrote = false;
-  const hf = { root: '/r', read: async () => want, write: async () => void (wrote = true), remove: async () => {} };
+  const hf = { root: '/r', read: async () => want, write: async () => void (wrote = true), remove: async () => {}, readDir: async () => null };
   await new PveCliDriver(async () => assert.fail(), { hostFiles: hf }).setRawLxc(101, entries);
   assert.equal(wrote, false);
   await assert.rejects(f.driver.setRawLxc(555, entries), /Configuration file '\/etc\/pve\/lxc\/555.conf' does not exist/);
@@ -201,7 +202,7 @@ test('firewall: read, write only when different, remove with null', async () => 
   const f = fake();
   const ops: string[] = [];
   const d = new PveCliDriver(async () => assert.fail(), {
-    hostFiles: { root: '/r', read: async (p) => f.files.get(p) ?? null, write: async (p, c) => void (ops.push(`write ${p}`), f.files.set(p, c)), remove: async (p) => void (ops.push(`rm ${p}`), f.files.delete(p)) },
+    hostFiles: { root: '/r', read: async (p) => f.files.get(p) ?? null, write: async (p, c) => void (ops.push(`write ${p}`), f.files.set(p, c)), remove: async (p) => void (ops.push(`rm ${p}`), f.files.delete(p)), readDir: async () => null },
   });
   assert.equal(await d.readFirewall(101), null);
   await d.writeFirewall(101, '[OPTIONS]\nenable: 1\n');

@@ -11,7 +11,8 @@ import { hostname } from 'node:os';
 import type { ProxmoxDriver } from '../driver.js';
 import { isAlreadyRunning, isMissing, isNotRunning, PveCommandError, taskWarnings, type TaskWarnings } from '../errors.js';
 import type { Exec, ExecRequest, ExecResult } from '../exec/types.js';
-import { firewallPath, type HostFileOp, type HostFiles } from '../hostfiles/types.js';
+import { firewallPath, guestConfDir, type HostFileOp, type HostFiles } from '../hostfiles/types.js';
+import { configView, parseGuestFile, pendingView, snapshotsView } from '../codecs/guest-file.js';
 import type {
   DownloadRequest,
   ExecInGuestOptions,
@@ -20,6 +21,8 @@ import type {
   GuestListEntry,
   GuestStatus,
   GuestType,
+  HostInventory,
+  InventoryGuest,
   PendingChange,
   PushOptions,
   PveParams,
@@ -32,6 +35,7 @@ import { withKeyFiles } from './key-files.js';
 import { setRawLxcInFile } from './raw-lxc.js';
 import { parseConfig, parsePending } from './parse/config.js';
 import { parsePctList, parseQmList } from './parse/list.js';
+import { parseResources, type ResourceRow } from './parse/resources.js';
 import { parseSnapshotList } from './parse/snapshots.js';
 import { parseStatus } from './parse/status.js';
 import { parsePveversion } from './parse/version.js';
@@ -136,6 +140,66 @@ export class PveCliDriver implements ProxmoxDriver {
   async listSnapshots(type: GuestType, vmid: number): Promise<SnapshotInfo[]> {
     const out = await this.read(argv.listSnapshots(type, vmid));
     return out === null ? [] : parseSnapshotList(out);
+  }
+
+  /**
+   * Every guest of this node from its config file (two directory reads) and its status from one
+   * `pvesh get /cluster/resources`. A guest the status broadcast does not know yet ('unknown', or
+   * no row: created a moment ago) gets its own `status` call. null when the config directories
+   * cannot be read or pvesh fails: the caller then reads guest by guest.
+   */
+  async inventory(): Promise<HostInventory | null> {
+    const hf = this.opts.hostFiles;
+    let requests = 3;
+    const readDir = (type: GuestType) => {
+      const dir = guestConfDir(this.node, type);
+      return this.file('readDir', `${dir}/*.conf`, () => hf.readDir(dir, '.conf'));
+    };
+    const [ct, vm, res] = await Promise.all([readDir('lxc'), readDir('qemu'), this.run({ argv: argv.clusterResources() })]);
+    if (ct === null || vm === null || res.exitCode !== 0) return null;
+    let rows: ResourceRow[];
+    try {
+      rows = parseResources(res.stdout);
+    } catch {
+      return null;
+    }
+    const statusOf = new Map(rows.filter((r) => r.node === this.node).map((r) => [`${r.type}/${r.vmid}`, r]));
+    const guests: InventoryGuest[] = [];
+    const late: Array<Promise<void>> = [];
+    const gone = new Set<InventoryGuest>();
+    for (const [type, files] of [['lxc', ct], ['qemu', vm]] as const) {
+      for (const [name, text] of files) {
+        const m = /^(\d+)\.conf$/.exec(name);
+        if (!m) continue;
+        const vmid = Number(m[1]);
+        const file = parseGuestFile(type, text);
+        const cur = file.current.options;
+        const g: InventoryGuest = {
+          type,
+          vmid,
+          // PVE: pve-container src/PVE/LXC.pm:vmstatus; qemu-server src/PVE/QemuServer.pm:vmstatus (template, lock from the config)
+          status: { vmid, type, status: 'unknown', template: !!cur.template && cur.template !== '0' },
+          config: configView(type, file),
+          pending: pendingView(file),
+          snapshots: snapshotsView(file),
+        };
+        if (cur.lock) g.status.lock = cur.lock;
+        const row = statusOf.get(`${type}/${vmid}`);
+        if (row && row.status !== 'unknown') g.status.status = row.status;
+        else {
+          requests += 1;
+          late.push(
+            this.status(type, vmid).then((s) => {
+              if (s) g.status = s;
+              else gone.add(g); // destroyed while we read
+            }),
+          );
+        }
+        guests.push(g);
+      }
+    }
+    await Promise.all(late);
+    return { node: this.node, guests: guests.filter((g) => !gone.has(g)).sort((a, b) => a.vmid - b.vmid), requests };
   }
 
   readFirewall(vmid: number): Promise<string | null> {

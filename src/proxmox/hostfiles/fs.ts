@@ -2,7 +2,7 @@
 // Writes go to a temp file in the same directory, then rename (what PVE's own file_set_contents
 // does; pmxcfs supports it), so a concurrent reader never sees half a file.
 
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import type { HostFiles } from './types.js';
 
@@ -21,6 +21,28 @@ export function fsHostFiles(root: string): HostFiles {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
         throw e;
       }
+    },
+    async readDir(dir, suffix) {
+      let names: string[];
+      try {
+        names = (await readdir(resolve(dir))).filter((n) => n.endsWith(suffix)).sort();
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'EACCES' || code === 'ENOTDIR' || code === 'EPERM') return null;
+        throw e;
+      }
+      const out = new Map<string, string>();
+      for (const n of names) {
+        try {
+          out.set(n, await readFile(join(resolve(dir), n), 'utf8'));
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT') continue; // removed between the listing and the read
+          if (code === 'EACCES' || code === 'EPERM') return null;
+          throw e;
+        }
+      }
+      return out;
     },
     async write(p, content) {
       const target = resolve(p);

@@ -1,4 +1,4 @@
 export type { HostFiles, HostFileOp } from './types.js';
-export { firewallPath, lxcConfPath } from './types.js';
+export { firewallPath, guestConfDir, lxcConfPath } from './types.js';
 export { fsHostFiles } from './fs.js';
 export { readRawLxc, replaceRawLxc, uniqueEntries } from './lxc-raw.js';

@@ -1,12 +1,14 @@
-// A minimal `pvesh` for the two storage endpoints Phoenix uses: listing a storage's content and
-// download-url. No network: a download registers the file on the storage. Parameters are checked
+// A minimal `pvesh` for the endpoints Phoenix uses: the cluster's guest list with status
+// (/cluster/resources), listing a storage's content and download-url. No network: a download registers the file on the storage. Parameters are checked
 // against the endpoint's schema (apidata-pve8.4.js and -pve9.1.js agree on it) and the API's own
 // checks (pve-storage src/PVE/API2/Storage/Status.pm download_url).
 
 import { formatParamError } from '../../proxmox/schema/format-error.js';
 import type { ParamError } from '../../proxmox/schema/types.js';
 import { SimError } from '../state/errors.js';
+import { listVmids, readConf, readRuntime } from '../state/guests.js';
 import { loadRegistry } from '../state/host.js';
+import { confPath } from '../state/paths.js';
 import { mutateRegistry, getStorage, type StorageCtx } from '../state/storage.js';
 import type { Volume } from '../state/types.js';
 
@@ -48,6 +50,64 @@ function content(ctx: StorageCtx, storage: string, opts: Record<string, string>,
     .volumes.filter((v) => opts.content === undefined || v.content === opts.content)
     .map((v) => ({ content: v.content, format: /\.([a-z0-9]+)$/.exec(v.name)?.[1] ?? 'raw', size: v.size, volid: `${storage}:${v.name}`, ...(v.vmid ? { vmid: v.vmid } : {}) }));
   io.out(`${JSON.stringify(rows)}\n`);
+}
+
+/**
+ * GET /cluster/resources --type vm: one row per guest of the cluster, in `sort keys` order of the
+ * vmids (a string sort), with the status the node last broadcast (here: the current one), the
+ * template flag (0/1), and lock and tags from the config file; no pool or HA state (not simulated).
+ */
+// PVE: pve-manager PVE/API2/Cluster.pm:resources; pve-manager PVE/API2Tools.pm:extract_vm_stats
+function clusterResources(ctx: StorageCtx, opts: Record<string, string>, io: Io): void {
+  const usage = 'pvesh get /cluster/resources [OPTIONS] [FORMAT_OPTIONS]';
+  const errors = unknownKeys(opts, ['type', 'output-format']);
+  if (opts.type !== undefined && !['vm', 'storage', 'node', 'sdn'].includes(opts.type)) {
+    errors.push({ param: 'type', message: `value '${opts.type}' does not have a value in the enumeration 'vm, storage, node, sdn'` });
+  }
+  if (errors.length) throw new SimError(formatParamError(errors, usage));
+  if (opts['output-format'] !== 'json') throw new SimError('pvesh (simulator): only --output-format json is simulated');
+  if (opts.type !== 'vm') throw new SimError("pvesh (simulator): only 'get /cluster/resources --type vm' is simulated");
+  const rows: Array<{ key: string; row: Record<string, unknown> }> = [];
+  for (const node of ctx.host.nodes) {
+    for (const kind of ['lxc', 'qemu'] as const) {
+      for (const vmid of listVmids(ctx.paths, { ...ctx.host, node }, kind)) {
+        let conf;
+        try {
+          conf = readConf({ kind, node, vmid, path: confPath(ctx.paths, node, kind, vmid) });
+        } catch {
+          continue; // destroyed while we listed
+        }
+        const o = conf.options;
+        const rt = readRuntime(ctx.paths, vmid);
+        const running = rt.status === 'running';
+        const row: Record<string, unknown> = {
+          id: `${kind}/${vmid}`,
+          vmid,
+          node,
+          type: kind,
+          status: rt.status,
+          name: kind === 'lxc' ? (o.hostname ?? `CT${vmid}`) : (o.name ?? `VM ${vmid}`),
+          template: o.template && o.template !== '0' ? 1 : 0,
+          uptime: running ? Math.floor((Date.now() - (rt.startedAt ?? Date.now())) / 1000) : 0,
+          maxcpu: Number(o.cores ?? 1) * (kind === 'qemu' ? Number(o.sockets ?? 1) : 1),
+          cpu: 0,
+          maxmem: Number(o.memory ?? (kind === 'lxc' ? 512 : 2048)) * 1048576,
+          mem: running ? (kind === 'lxc' ? 64 : 256) * 1048576 : 0,
+          maxdisk: 0,
+          disk: 0,
+          netin: 0,
+          netout: 0,
+          diskread: 0,
+          diskwrite: 0,
+        };
+        if (o.lock) row.lock = o.lock;
+        if (o.tags) row.tags = o.tags;
+        rows.push({ key: String(vmid), row });
+      }
+    }
+  }
+  rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  io.out(`${JSON.stringify(rows.map((r) => r.row))}\n`);
 }
 
 /** POST /nodes/{node}/storage/{storage}/download-url */
@@ -102,10 +162,14 @@ async function downloadUrl(ctx: StorageCtx, storage: string, opts: Record<string
 /** `pvesh get|create PATH [OPTIONS]`. */
 export async function runPvesh(ctx: StorageCtx, args: string[], io: Io): Promise<void> {
   const [verb, path, ...rest] = args;
+  if (verb === 'get' && /^\/?cluster\/resources\/?$/.test(path ?? '')) {
+    clusterResources(ctx, options(rest, `pvesh get ${path}`), io);
+    return;
+  }
   const m = /^\/?nodes\/([^/]+)\/storage\/([^/]+)\/(content|download-url)\/?$/.exec(path ?? '');
   const endpoint = m && `${verb} ${m[3]}`;
   if (!m || (endpoint !== 'get content' && endpoint !== 'create download-url')) {
-    throw new SimError(`pvesh (simulator): only 'get /nodes/NODE/storage/STORAGE/content' and 'create /nodes/NODE/storage/STORAGE/download-url' are simulated`);
+    throw new SimError(`pvesh (simulator): only 'get /cluster/resources', 'get /nodes/NODE/storage/STORAGE/content' and 'create /nodes/NODE/storage/STORAGE/download-url' are simulated`);
   }
   if (m[1] !== ctx.host.node && m[1] !== 'localhost') throw new SimError(`hostname lookup '${m[1]}' failed - failed to get address info for: ${m[1]}: Name or service not known`);
   const usage = `pvesh ${verb} ${path}`;
