@@ -108,3 +108,65 @@ test('audit: pct clone prints its first line', async () => {
     assert.match(out, /^creating a clone of container 100 with ID 101\ncreate full clone of mountpoint rootfs \(local-lvm:vm-100-disk-0\)\n/);
   });
 });
+
+test('audit: qm set --delete of a boot device takes it out of boot order=; a new cdrom joins the order; an order must name existing devices', async () => {
+  await withHarness(async (h) => {
+    await h.ok('qm', 'create', '100', '--scsi0', 'local-lvm:1', '--scsi1', 'local-lvm:1', '--net0', 'virtio,bridge=vmbr0');
+    assert.match(vmConf(h.dir, 100), /^boot: order=scsi0;net0$/m);
+    await h.ok('qm', 'set', '100', '--delete', 'scsi0');
+    assert.match(vmConf(h.dir, 100), /^boot: order=net0$/m);
+    await h.ok('qm', 'set', '100', '--ide2', 'none,media=cdrom');
+    assert.match(vmConf(h.dir, 100), /^boot: order=net0;ide2$/m);
+    const r = await h.run('qm', 'set', '100', '--boot', 'order=scsi0;net0');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "invalid bootorder: device 'scsi0' does not exist'\n"]);
+    await h.ok('qm', 'set', '100', '--boot', 'order=scsi1;net0');
+    assert.match(vmConf(h.dir, 100), /^boot: order=scsi1;net0$/m);
+  });
+});
+
+test('audit: a running VM\'s boot-device deletion leaves the new order pending with the deletion', async () => {
+  await withHarness(async (h) => {
+    await h.ok('qm', 'create', '100', '--scsi0', 'local-lvm:1', '--ide0', 'local-lvm:1', '--net0', 'virtio,bridge=vmbr0', '--boot', 'order=ide0;scsi0;net0');
+    await h.ok('qm', 'start', '100');
+    await h.ok('qm', 'set', '100', '--delete', 'ide0');
+    const pending = await h.ok('qm', 'pending', '100');
+    assert.match(pending, /^cur boot: order=ide0;scsi0;net0\nnew boot: order=scsi0;net0$/m);
+    assert.match(pending, /^del ide0: /m);
+  });
+});
+
+test('audit: pct start and pct stop let a mounted lock pass; pct shutdown does not', async () => {
+  await withHarness(async (h) => {
+    await h.ok('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:1');
+    const { writeFileSync } = await import('node:fs');
+    const path = join(h.dir, 'etc/pve/nodes/pve/lxc/100.conf');
+    writeFileSync(path, `${readFileSync(path, 'utf8')}lock: mounted\n`);
+    await h.ok('pct', 'start', '100');
+    const r = await h.run('pct', 'shutdown', '100');
+    assert.deepEqual([r.exitCode, r.stderr], [255, 'CT is locked (mounted)\n']);
+    await h.ok('pct', 'stop', '100');
+    assert.match(ctConf(h.dir, 100), /^lock: mounted$/m);
+  });
+});
+
+test('audit: protection 1 refuses destroy and removing or changing disks, with the protection text', async () => {
+  await withHarness(async (h) => {
+    await h.ok('qm', 'create', '100', '--scsi0', 'local-lvm:1', '--scsi1', 'local-lvm:1', '--protection', '1');
+    let r = await h.run('qm', 'destroy', '100');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "can't remove VM 100 - protection mode enabled\n"]);
+    r = await h.run('qm', 'set', '100', '--delete', 'scsi1');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "can't remove drive 'scsi1' - protection mode enabled\n"]);
+    await h.ok('pct', 'create', '101', DEBIAN, '--rootfs', 'local-lvm:1', '--mp0', 'local-lvm:1,mp=/a', '--protection', '1');
+    r = await h.run('pct', 'destroy', '101');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "can't remove CT 101 - protection mode enabled\n"]);
+    r = await h.run('pct', 'set', '101', '--delete', 'mp0');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "can't remove CT 101 drive 'mp0' - protection mode enabled\n"]);
+    r = await h.run('pct', 'set', '101', '--mp1', 'local-lvm:1,mp=/b');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "can't update CT 101 drive 'mp1' - protection mode enabled\n"]);
+    assert.match(ctConf(h.dir, 101), /^mp0: /m);
+    await h.ok('pct', 'set', '101', '--protection', '0');
+    await h.ok('pct', 'destroy', '101');
+    await h.ok('qm', 'set', '100', '--delete', 'protection');
+    await h.ok('qm', 'destroy', '100');
+  });
+});

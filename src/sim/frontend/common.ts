@@ -268,10 +268,18 @@ export async function doTemplate(ctx: SimCtx, kind: GuestKind, vmid: number): Pr
   });
 }
 
+/** `protection: 1` refuses destroy and the removal or change of disks: `<what> - protection mode enabled`. */
+// PVE: pve-guest-common src/PVE/AbstractConfig.pm:check_protection
+export function checkProtection(conf: GuestConf, what: string): void {
+  if (conf.options.protection !== undefined && conf.options.protection !== '0') throw new SimError(`${what} - protection mode enabled`);
+}
+
 export async function doDestroy(ctx: SimCtx, kind: GuestKind, vmid: number, opts: { purge?: boolean; skiplock?: boolean; unreferenced?: boolean; force?: boolean }): Promise<void> {
   await withGuestLock(ctx, kind, vmid, async () => {
     const ref = requireGuest(ctx.paths, ctx.host, kind, vmid);
     const conf = readConf(ref);
+    // PVE: pve-container src/PVE/API2/LXC.pm:destroy_vm; qemu-server src/PVE/API2/Qemu.pm:destroy_vm ($early_checks: protection first)
+    checkProtection(conf, `can't remove ${kind === 'lxc' ? 'CT' : 'VM'} ${vmid}`);
     // PVE: pve-container src/PVE/API2/LXC.pm:destroy_vm; qemu-server src/PVE/API2/Qemu.pm:destroy_vm (lock, then running)
     checkLock(kind, conf, opts.skiplock);
     if (isRunning(ctx, vmid)) {

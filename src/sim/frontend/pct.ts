@@ -10,7 +10,7 @@ import type { Call } from './params.js';
 import { withGuestLock, type SimCtx } from './context.js';
 import { checkBridges } from './common.js';
 import {
-  checkLock, deleteOptions, doDelSnapshot, doDestroy, doResize, doRollback, doSnapshot, doTemplate, isRunning, isTemplate,
+  checkLock, checkProtection, deleteOptions, doDelSnapshot, doDestroy, doResize, doRollback, doSnapshot, doTemplate, isRunning, isTemplate,
   sectionVolumes, sizeOf, updateGuest,
 } from './common.js';
 import { applyDiskOption } from './disks.js';
@@ -166,6 +166,9 @@ async function set(ctx: SimCtx, call: Call): Promise<void> {
     const del = (call.params.delete ?? '').split(/[,;\s]+/).filter(Boolean);
     // PVE: pve-container src/PVE/LXC/Config.pm:update_pct_config
     if (del.includes('unprivileged')) throw new SimError(`unable to delete read-only option: 'unprivileged'`);
+    // PVE: pve-container src/PVE/LXC/Config.pm:update_pct_config (check_protection: deleting an mpN/unusedN, setting rootfs/mpN)
+    for (const k of del) if (/^(mp|unused)\d+$/.test(k) && (conf.options[k] ?? conf.pending?.options[k]) !== undefined) checkProtection(conf, `can't remove CT ${vmid} drive '${k}'`);
+    for (const k of Object.keys(call.params).sort()) if (/^mp\d+$|^rootfs$/.test(k)) checkProtection(conf, `can't update CT ${vmid} drive '${k}'`);
     const req = { del, params: call.params, revert: (call.params.revert ?? '').split(/[,;\s]+/).filter(Boolean), force: false };
     await setGuestOptions('lxc', conf, isRunning(ctx, vmid), req, {
       ...pendingHooks(ctx, vmid, conf),
@@ -197,7 +200,9 @@ async function start(ctx: SimCtx, call: Call): Promise<void> {
     // PVE: pve-container src/PVE/API2/LXC/Status.pm:vm_start (running, then template, then lock unless --skiplock)
     if (isRunning(ctx, vmid)) throw new SimError(`CT ${vmid} already running`);
     if (isTemplate(conf)) throw new SimError(`you can't start a CT if it's a template`);
-    checkLock('lxc', conf, call.params.skiplock === '1');
+    // A `mounted` lock (pct mount) does not stop a start.
+    // PVE: pve-container src/PVE/API2/LXC/Status.pm:vm_start (has_lock 'mounted' exempt)
+    if (conf.options.lock !== 'mounted') checkLock('lxc', conf, call.params.skiplock === '1');
     // PVE: pve-container src/PVE/LXC.pm:vm_start (vmconfig_apply_pending)
     await applyPendingAtStart(ctx, ref, conf);
     checkBridges(ctx, conf.options);
@@ -212,7 +217,9 @@ async function stop(ctx: SimCtx, call: Call, graceful: boolean): Promise<void> {
     const conf = readConf(requireGuest(ctx.paths, ctx.host, 'lxc', vmid));
     // PVE: pve-container src/PVE/API2/LXC/Status.pm:vm_stop, vm_shutdown (not running, then the lock; stop honours --skiplock)
     if (!isRunning(ctx, vmid)) throw new SimError(`CT ${vmid} not running`);
-    if (graceful || call.params.skiplock !== '1') checkLock('lxc', conf, call.params.skiplock === '1');
+    // pct stop lets a `mounted` lock pass; pct shutdown does not (and has no --skiplock).
+    // PVE: pve-container src/PVE/API2/LXC/Status.pm:vm_stop (has_lock 'mounted' exempt), vm_shutdown (check_lock)
+    if (graceful || (call.params.skiplock !== '1' && conf.options.lock !== 'mounted')) checkLock('lxc', conf, call.params.skiplock === '1');
     clearRuntime(ctx.paths, vmid);
     await ctx.guestfs.onStop(vmid);
   });

@@ -11,7 +11,7 @@ import { allocDisk, freeVolume, getStorage } from '../state/storage.js';
 import { isDiskKey, splitVolid, volumePart } from '../state/volumes.js';
 import { cloneGuest, newMeta } from './clone.js';
 import {
-  addUnused, checkLock, deleteOptions, doDelSnapshot, doDestroy, doResize, doRollback, doSnapshot, doTemplate, isRunning, isTemplate,
+  addUnused, checkLock, checkProtection, deleteOptions, doDelSnapshot, doDestroy, doResize, doRollback, doSnapshot, doTemplate, isRunning, isTemplate,
   sectionVolumes, sizeOf, updateGuest,
 } from './common.js';
 import { withGuestLock, type SimCtx } from './context.js';
@@ -165,6 +165,32 @@ async function create(ctx: SimCtx, call: Call): Promise<void> {
   if (p.start === '1') await start(ctx, call);
 }
 
+/**
+ * `qm set` keeps `boot: order=` in step with the drives: a deleted device leaves the order, a new
+ * cdrom joins it (only when an order is set); a given order must name devices that exist.
+ */
+// PVE: qemu-server src/PVE/API2/Qemu.pm:$update_vm_api (@bootorder; `invalid bootorder: device '<d>' does not exist'`)
+function editBootOrder(conf: GuestConf, req: { del: string[]; params: Record<string, string> }): void {
+  const orderOf = (boot: string | undefined) => (/(?:^|,)order=([^,]+)/.exec(boot ?? '')?.[1] ?? '').split(/[,;\s]+/).filter(Boolean);
+  const current = { ...conf.options, ...(conf.pending?.options ?? {}) };
+  if (req.params.boot !== undefined) {
+    for (const dev of orderOf(req.params.boot)) {
+      if ((current[dev] === undefined && req.params[dev] === undefined) || req.del.includes(dev)) throw new SimError(`invalid bootorder: device '${dev}' does not exist'`);
+    }
+    return;
+  }
+  const before = orderOf(conf.options.boot);
+  if (!before.length) return;
+  let order = before.filter((d) => !req.del.includes(d));
+  for (const [k, v] of Object.entries(req.params)) {
+    if (isDiskKey('qemu', k) && /(^|,)media=cdrom(,|$)/.test(v) && !/cloudinit/.test(v) && !order.includes(k)) order = [...order, k];
+  }
+  if (order.join(';') === before.join(';')) return;
+  // An empty order is written as `boot: ` (print_bootorder of nothing), which Proxmox's parser then drops: modelled as no boot.
+  if (order.length) req.params.boot = `order=${order.join(';')}`;
+  else if (!req.del.includes('boot')) req.del.push('boot');
+}
+
 async function set(ctx: SimCtx, call: Call): Promise<void> {
   const vmid = vmidOf(call);
   // PVE: qemu-server src/PVE/API2/Qemu.pm:$update_vm_api
@@ -178,7 +204,16 @@ async function set(ctx: SimCtx, call: Call): Promise<void> {
     // PVE: qemu-server src/PVE/API2/Qemu.pm:$update_vm_api (check_lock unless --skiplock)
     checkLock('qemu', conf, call.params.skiplock === '1');
     const list = (v: string | undefined) => (v ?? '').split(/[,;\s]+/).filter(Boolean);
-    const req = { del: list(call.params.delete), params: call.params, revert: list(call.params.revert), force: call.params.force === '1' };
+    const req = { del: list(call.params.delete), params: { ...call.params }, revert: list(call.params.revert), force: call.params.force === '1' };
+    // PVE: qemu-server src/PVE/API2/Qemu.pm:$update_vm_api (check_protection for unusedN, vmstate and drives removed)
+    for (const k of req.del) {
+      const val = conf.options[k] ?? conf.pending?.options[k];
+      if (val === undefined) continue;
+      if (/^unused\d+$/.test(k)) checkProtection(conf, `can't remove unused disk '${volumePart(val)}'`);
+      else if (k === 'vmstate') checkProtection(conf, `can't remove vmstate '${val}'`);
+      else if (isDiskKey('qemu', k)) checkProtection(conf, `can't remove drive '${k}'`);
+    }
+    editBootOrder(conf, req);
     await setGuestOptions('qemu', conf, isRunning(ctx, vmid), req, {
       ...pendingHooks(ctx, vmid, conf),
       stored: (k, v) => (NOT_STORED.has(k) ? undefined : /^net\d+$/.test(k) ? normalizeOption('qemu', k, v, ctx.host.seed, vmid) : isDiskKey('qemu', k) ? v : normalizeScalar('qemu', k, v)),
