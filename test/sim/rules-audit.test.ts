@@ -170,3 +170,47 @@ test('audit: protection 1 refuses destroy and removing or changing disks, with t
     await h.ok('qm', 'destroy', '100');
   });
 });
+
+test('audit: qm snapshot --vmstate 1 of a running VM saves its RAM to vm-<id>-state-<snap>; rollback resumes it; delsnapshot frees the state', async () => {
+  await withHarness(async (h) => {
+    await h.ok('qm', 'create', '100', '--scsi0', 'local-lvm:1', '--memory', '1024', '--net0', 'virtio,bridge=vmbr0');
+    await h.ok('qm', 'start', '100');
+    await h.ok('qm', 'snapshot', '100', 'ram', '--vmstate', '1');
+    const snap = await h.ok('qm', 'config', '100', '--snapshot', 'ram');
+    assert.match(snap, /^vmstate: local-lvm:vm-100-state-ram$/m);
+    assert.match(snap, /^runningmachine: pc-i440fx-[\d.]+\+pve1$/m);
+    assert.match(snap, /^running-nets-host-mtu: net0=1500$/m);
+    const vols = () => JSON.parse(readFileSync(join(h.dir, 'storage/local-lvm.json'), 'utf8')).volumes as Array<{ name: string; size: number }>;
+    assert.equal(vols().find((v) => v.name === 'vm-100-state-ram')?.size, (1024 * 2 + 500) * 2 ** 20);
+    await h.ok('qm', 'stop', '100');
+    await h.ok('qm', 'rollback', '100', 'ram');
+    assert.equal(await h.ok('qm', 'status', '100'), 'status: running\n');
+    assert.doesNotMatch(vmConf(h.dir, 100).split('\n[')[0], /^(vmstate|runningmachine|runningcpu|running-nets-host-mtu):/m);
+    await h.ok('qm', 'delsnapshot', '100', 'ram');
+    assert.equal(vols().some((v) => v.name === 'vm-100-state-ram'), false);
+  });
+});
+
+test('audit: qm snapshot --vmstate 1 of a stopped VM has no state; its rollback leaves the VM stopped', async () => {
+  await withHarness(async (h) => {
+    await h.ok('qm', 'create', '100', '--scsi0', 'local-lvm:1');
+    await h.ok('qm', 'snapshot', '100', 'cold', '--vmstate', '1');
+    assert.doesNotMatch(await h.ok('qm', 'config', '100', '--snapshot', 'cold'), /^vmstate:/m);
+    await h.ok('qm', 'rollback', '100', 'cold');
+    assert.equal(await h.ok('qm', 'status', '100'), 'status: stopped\n');
+  });
+});
+
+test('audit: rollback keeps the current description and unused volumes, and a disk the snapshot does not name becomes unusedN', async () => {
+  await withHarness(async (h) => {
+    await h.ok('qm', 'create', '100', '--scsi0', 'local-lvm:1', '--description', 'my vm');
+    await h.ok('qm', 'snapshot', '100', 's1', '--description', 'before the data disk');
+    await h.ok('qm', 'set', '100', '--scsi1', 'local-lvm:1');
+    await h.ok('qm', 'rollback', '100', 's1');
+    const cur = vmConf(h.dir, 100).split('\n[')[0];
+    assert.match(cur, /^#my vm$/m);
+    assert.doesNotMatch(cur, /before the data disk/);
+    assert.match(cur, /^unused0: local-lvm:vm-100-disk-1$/m);
+    assert.doesNotMatch(cur, /^scsi1:/m);
+  });
+});

@@ -2,12 +2,13 @@
 // delete-with-unused, resize, template conversion, destroy, runtime status.
 
 import { formatSize, parseResizeArg } from '../../proxmox/codecs/size.js';
-import { cloneSection, type GuestConf } from '../state/conf.js';
+import { cloneSection, type ConfSection, type GuestConf } from '../state/conf.js';
+import { uuid } from '../state/ids.js';
 import { SimError } from '../state/errors.js';
 import { readConf, readRuntime, removeConf, requireGuest, writeConf, type GuestRef, clearRuntime, clearSshKeys } from '../state/guests.js';
 import { firewallPath } from '../state/paths.js';
 import { loadRegistry } from '../state/host.js';
-import { findVolume, freeVolume, mutateRegistry, renameVolume, resizeVolume } from '../state/storage.js';
+import { allocDisk, findVolume, freeVolume, mutateRegistry, renameVolume, resizeVolume } from '../state/storage.js';
 import type { GuestKind } from '../state/types.js';
 import { baseName, isDiskKey, splitVolid, volumePart } from '../state/volumes.js';
 import { withGuestLock, type SimCtx } from './context.js';
@@ -85,7 +86,42 @@ const storageCanSnapshot = (ctx: SimCtx, volid: string): boolean => {
   return !(s && (s.type === 'dir' || s.type === 'nfs') && !volid.endsWith('.qcow2'));
 };
 
-export async function doSnapshot(ctx: SimCtx, kind: GuestKind, vmid: number, name: string, description?: string): Promise<void> {
+/** Where a VM's RAM state goes: `vmstatestorage`, else a shared storage of its disks, else a local one (file-based preferred), else `local`. */
+// PVE: qemu-server src/PVE/QemuConfig.pm:find_vmstate_storage
+function vmstateStorage(ctx: SimCtx, conf: GuestConf): string {
+  if (conf.options.vmstatestorage) return conf.options.vmstatestorage;
+  let shared: string | undefined;
+  let local: string | undefined;
+  for (const { volid } of sectionVolumes('qemu', conf.options)) {
+    const sid = splitVolid(volid)!.storage;
+    const s = ctx.host.storages.find((x) => x.id === sid);
+    if (!s) continue;
+    const isShared = s.shared === true || s.type === 'nfs';
+    const hasPath = s.type === 'dir' || s.type === 'nfs';
+    if (isShared) { if (!shared || hasPath) shared = sid; } else if (!local || hasPath) local = sid;
+  }
+  return shared ?? local ?? 'local';
+}
+
+/**
+ * `qm snapshot --vmstate 1` of a running VM saves its RAM: a raw `vm-<id>-state-<snap>` volume of
+ * twice the memory plus 500 MiB, and the snapshot records `vmstate`, `runningmachine`,
+ * `runningcpu` (and the virtio NICs' host MTU). A stopped VM's snapshot has no state.
+ */
+// PVE: qemu-server src/PVE/QemuConfig.pm:__snapshot_save_vmstate; pve-guest-common src/PVE/AbstractConfig.pm:snapshot_create (only when running)
+async function saveVmstate(ctx: SimCtx, vmid: number, conf: GuestConf, snap: ConfSection, name: string): Promise<void> {
+  const target = vmstateStorage(ctx, conf);
+  const memMiB = Number(/^(?:current=)?(\d+)/.exec(conf.options.memory ?? '')?.[1] ?? 2048);
+  const volid = await allocDisk(ctx, target, 'qemu', vmid, (memMiB * 2 + 500) * 1024 * 1024, { vmstate: name });
+  snap.options.vmstate = volid;
+  // The machine and -cpu argument QEMU reports for the running VM (our values: guess).
+  snap.options.runningmachine = /q35/.test(conf.options.machine ?? '') ? 'pc-q35-9.2+pve1' : 'pc-i440fx-9.2+pve1';
+  snap.options.runningcpu = 'kvm64,enforce,+kvm_pv_eoi,+kvm_pv_unhalt,+lahf_lm,+sep';
+  const mtus = Object.keys(conf.options).filter((k) => /^net\d+$/.test(k) && /^virtio(=|,|$)/.test(conf.options[k])).sort().map((k) => `${k}=1500`);
+  if (mtus.length) snap.options['running-nets-host-mtu'] = mtus.join(',');
+}
+
+export async function doSnapshot(ctx: SimCtx, kind: GuestKind, vmid: number, name: string, description?: string, opts: { vmstate?: boolean } = {}): Promise<void> {
   // PVE: qemu-server src/PVE/API2/Qemu.pm:snapshot (pve-container src/PVE/API2/LXC/Snapshot.pm:snapshot)
   if (name === 'current') throw new SimError("unable to use snapshot name 'current' (reserved name)");
   // PVE: qemu-server src/PVE/API2/Qemu.pm:snapshot
@@ -101,7 +137,11 @@ export async function doSnapshot(ctx: SimCtx, kind: GuestKind, vmid: number, nam
     checkSnapshotFeature(ctx, kind, conf, name);
     // PVE: pve-guest-common src/PVE/AbstractConfig.pm:__snapshot_prepare, __snapshot_commit (config copy, snaptime, parent)
     const snap = cloneSection(conf);
+    // PVE: pve-guest-common src/PVE/AbstractConfig.pm:__snapshot_copy_config (no lock, digest, unusedN, vmstate, pending)
     delete snap.options.lock;
+    delete snap.options.vmstate;
+    for (const k of Object.keys(snap.options)) if (/^unused\d+$/.test(k)) delete snap.options[k];
+    if (kind === 'qemu' && opts.vmstate && isRunning(ctx, vmid)) await saveVmstate(ctx, vmid, conf, snap, name);
     snap.options.snaptime = String(Math.floor(ctx.now() / 1000));
     if (description !== undefined) snap.options.description = description;
     else delete snap.options.description;
@@ -131,12 +171,16 @@ export async function doDelSnapshot(ctx: SimCtx, kind: GuestKind, vmid: number, 
       if (parent) conf.options.parent = parent;
       else delete conf.options.parent;
     }
+    // PVE: pve-guest-common src/PVE/AbstractConfig.pm:snapshot_delete; qemu-server src/PVE/QemuConfig.pm:__snapshot_delete_vmstate_file (the RAM state is freed)
+    if (snap.options.vmstate) await freeVolume(ctx, snap.options.vmstate);
     delete conf.snapshots[name];
     await ctx.guestfs.deleteSnapshot(vmid, name);
   });
 }
 
-export async function doRollback(ctx: SimCtx, kind: GuestKind, vmid: number, name: string): Promise<void> {
+/** Returns whether the VM is to be resumed from the snapshot's RAM state (qm, `vmstate`). */
+export async function doRollback(ctx: SimCtx, kind: GuestKind, vmid: number, name: string): Promise<{ resume: boolean }> {
+  let resume = false;
   await updateGuest(ctx, kind, vmid, async (conf) => {
     // PVE: pve-guest-common src/PVE/AbstractConfig.pm:snapshot_rollback (template, existence, lock, running)
     if (isTemplate(conf)) throw new SimError("you can't rollback if vm is a template");
@@ -148,15 +192,28 @@ export async function doRollback(ctx: SimCtx, kind: GuestKind, vmid: number, nam
       clearRuntime(ctx.paths, vmid);
       await ctx.guestfs.onStop(vmid);
     }
-    // PVE: pve-guest-common src/PVE/AbstractConfig.pm:snapshot_rollback (config from the snapshot, parent = it)
+    // Volumes of the current config the snapshot does not name are kept as unusedN.
+    // PVE: pve-container src/PVE/LXC/Config.pm:__snapshot_rollback_get_unused; qemu-server src/PVE/QemuConfig.pm:__snapshot_rollback_get_unused
+    const inSnap = new Set(sectionVolumes(kind, snap.options).filter((v) => !/^unused\d+$/.test(v.key)).map((v) => v.volid));
+    for (const v of sectionVolumes(kind, conf.options)) if (!/^unused\d+$/.test(v.key) && !inSnap.has(v.volid)) addUnused(conf, v.volid);
+    // The config becomes the snapshot's, keeping the current description and unusedN; parent = it.
+    // PVE: pve-guest-common src/PVE/AbstractConfig.pm:snapshot_rollback, __snapshot_apply_config, __snapshot_copy_config
     const restored = cloneSection(snap);
-    delete restored.options.snaptime;
-    delete restored.options.vmstate;
+    for (const k of Object.keys(restored.options)) if (/^unused\d+$/.test(k) || ['snaptime', 'vmstate', 'description', 'lock', 'digest', 'snapstate'].includes(k)) delete restored.options[k];
+    for (const [k, v] of Object.entries(conf.options)) if (/^unused\d+$/.test(k) || k === 'description') restored.options[k] = v;
+    if (kind === 'qemu') {
+      // PVE: qemu-server src/PVE/QemuConfig.pm:__snapshot_rollback_hook (running* keys consumed by the resume, a new vmgenid)
+      for (const k of ['runningmachine', 'runningcpu', 'running-nets-host-mtu']) delete restored.options[k];
+      if (restored.options.vmgenid && restored.options.vmgenid !== '0') restored.options.vmgenid = uuid(ctx.host.seed, `vmgenid:${vmid}:rollback:${ctx.now()}`);
+    }
     conf.options = restored.options;
     conf.lxc = restored.lxc;
     conf.options.parent = name;
+    // PVE: pve-guest-common src/PVE/AbstractConfig.pm:snapshot_rollback (a snapshot with RAM state starts the VM from it)
+    resume = kind === 'qemu' && Boolean(snap.options.vmstate);
     await ctx.guestfs.rollback(vmid, name);
   });
+  return { resume };
 }
 
 /**
@@ -295,6 +352,8 @@ export async function doDestroy(ctx: SimCtx, kind: GuestKind, vmid: number, opts
     }
     const vols = new Set<string>();
     for (const s of [conf, ...Object.values(conf.snapshots)]) for (const v of sectionVolumes(kind, s.options)) vols.add(v.volid);
+    // PVE: qemu-server src/PVE/QemuServer.pm:destroy_vm (a snapshot's vmstate volume is freed too)
+    for (const s of Object.values(conf.snapshots)) if (s.options.vmstate) vols.add(s.options.vmstate);
     for (const v of vols) {
       const sv = splitVolid(v)!;
       if (!/(^|\/)base(vol)?-\d+-disk-\d+/.test(sv.name) || sv.name.includes('/')) continue;

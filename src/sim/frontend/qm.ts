@@ -469,11 +469,11 @@ export async function runQm(ctx: SimCtx, call: Call): Promise<number> {
     case 'shutdown': await stop(ctx, call, true); return 0;
     case 'reboot': await reboot(ctx, call); return 0;
     case 'disk resize': await doResize(ctx, 'qemu', vmid, p.disk, p.size, p.skiplock === '1'); return 0;
-    case 'snapshot': await doSnapshot(ctx, 'qemu', vmid, p.snapname, p.description); return 0;
+    case 'snapshot': await doSnapshot(ctx, 'qemu', vmid, p.snapname, p.description, { vmstate: p.vmstate === '1' }); return 0;
     case 'delsnapshot': await doDelSnapshot(ctx, 'qemu', vmid, p.snapname); return 0;
     case 'rollback':
-      await doRollback(ctx, 'qemu', vmid, p.snapname);
-      if (p.start === '1') await start(ctx, call);
+      // PVE: qemu-server src/PVE/API2/Qemu.pm:rollback (--start only when the rollback did not resume it)
+      if ((await doRollback(ctx, 'qemu', vmid, p.snapname)).resume || p.start === '1') await start(ctx, call);
       return 0;
     case 'template': await doTemplate(ctx, 'qemu', vmid); return 0;
     case 'destroy': await doDestroy(ctx, 'qemu', vmid, { purge: p.purge === '1', skiplock: p.skiplock === '1', unreferenced: p['destroy-unreferenced-disks'] === '1' }); return 0;

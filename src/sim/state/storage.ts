@@ -7,7 +7,7 @@ import { loadRegistry, saveRegistry } from './host.js';
 import { withLock } from './locks.js';
 import { storageLockName, type SimPaths } from './paths.js';
 import type { GuestKind, HostState, StorageDef, StorageRegistry, Volume } from './types.js';
-import { cloudinitName, diskName, parseDiskName } from './volumes.js';
+import { cloudinitName, diskName, parseDiskName, vmstateName } from './volumes.js';
 
 export interface StorageCtx {
   paths: SimPaths;
@@ -88,12 +88,12 @@ export async function allocDisk(
   kind: GuestKind,
   vmid: number,
   size: number,
-  opts: { cloudinit?: boolean; fmt?: string } = {},
+  opts: { cloudinit?: boolean; fmt?: string; vmstate?: string } = {},
 ): Promise<string> {
   return mutateRegistry(ctx, id, (reg, s) => {
     let name: string;
-    if (opts.cloudinit) {
-      name = cloudinitName(s, vmid);
+    if (opts.cloudinit || opts.vmstate !== undefined) {
+      name = opts.vmstate !== undefined ? vmstateName(s, vmid, opts.vmstate) : cloudinitName(s, vmid);
       // PVE: guess (the plugins' alloc_image refuse an existing name, each with its own text)
       if (reg.volumes.some((v) => v.name === name)) throw new SimError(`volume '${id}:${name}' already exists`);
     } else {

@@ -24,6 +24,11 @@ export function cloudinitName(storage: StorageDef, vmid: number): string {
   return isFileStorage(storage) ? `${vmid}/vm-${vmid}-cloudinit.qcow2` : `vm-${vmid}-cloudinit`;
 }
 
+// PVE: qemu-server src/PVE/QemuConfig.pm:__snapshot_save_vmstate (`vm-<vmid>-state-<snap>`, `.raw` on file storages)
+export function vmstateName(storage: StorageDef, vmid: number, snap: string): string {
+  return isFileStorage(storage) ? `${vmid}/vm-${vmid}-state-${snap}.raw` : `vm-${vmid}-state-${snap}`;
+}
+
 /** Parses `<prefix>-<vmid>-disk-<n>` out of a volume name (any of the naming forms). */
 // PVE: pve-storage src/PVE/Storage/Plugin.pm:$get_vm_disk_number
 export function parseDiskName(name: string): { prefix: string; vmid: number; n: number } | undefined {
