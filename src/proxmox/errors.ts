@@ -84,10 +84,12 @@ export const PVE_ERROR_PATTERNS = {
   /** vm_start: `CT 100 already running` / `VM 100 already running`. */
   alreadyRunning: /\b(?:CT|VM) \d+ already running/,
   /**
-   * vm_stop/vm_shutdown: `CT 100 not running`; the guest agent (assert_agent_available):
-   * `VM 100 is not running`; pct exec/enter: `container '100' not running!`.
+   * vm_stop/vm_shutdown: `CT 100 not running`; pct reboot: `VM 100 not running`; the guest agent
+   * (assert_agent_available): `VM 100 is not running`; pct exec/enter: `container '100' not
+   * running!`; pct push: `can only push files to a running CT`; pct pull: `can only pull files
+   * from a running VM at /usr/share/perl5/PVE/CLI/pct.pm line 664.` (pve-container CLI/pct.pm).
    */
-  notRunning: /\b(?:CT|VM) \d+ (?:is )?not running|container '\d+' not running!/,
+  notRunning: /\b(?:CT|VM) \d+ (?:is )?not running|container '\d+' not running!|can only (?:push|pull) files (?:to|from) a running (?:CT|VM)\b/,
   /** JSONSchema / raise_param_exc: `400 Parameter verification failed.` */
   paramError: /^400 Parameter verification failed\./m,
   /** vm_start on a template: `you can't start a CT if it's a template` / `... a vm if ...`. */
