@@ -214,3 +214,131 @@ test('audit: rollback keeps the current description and unused volumes, and a di
     assert.doesNotMatch(cur, /^scsi1:/m);
   });
 });
+
+test('audit: set --delete/--revert of a key that is no config option is a 400 unknown option (vmid included)', async () => {
+  await withHarness(async (h) => {
+    await h.ok('qm', 'create', '100', '--scsi0', 'local-lvm:1');
+    let r = await h.run('qm', 'set', '100', '--delete', 'vmid');
+    assert.equal(r.exitCode, 255);
+    assert.match(r.stderr, /^400 Parameter verification failed\.\ndelete: unknown option 'vmid'\nqm set <vmid>/);
+    r = await h.run('qm', 'set', '100', '--revert', 'nosuch');
+    assert.match(r.stderr, /^400 Parameter verification failed\.\nrevert: unknown option 'nosuch'\n/);
+    await h.ok('pct', 'create', '101', DEBIAN, '--rootfs', 'local-lvm:1');
+    r = await h.run('pct', 'set', '101', '--delete', 'name');
+    assert.match(r.stderr, /^400 Parameter verification failed\.\ndelete: unknown option 'name'\npct set <vmid>/);
+  });
+});
+
+test('audit: pct resize of a bind mount fails in parse_volume_id; a bad size is the schema\'s 400', async () => {
+  await withHarness(async (h) => {
+    await h.ok('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:1', '--mp0', '/srv/data,mp=/data');
+    let r = await h.run('pct', 'resize', '100', 'mp0', '+1G');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "unable to parse volume ID '/srv/data'\n"]);
+    r = await h.run('pct', 'resize', '100', 'rootfs', 'abc');
+    assert.equal(r.exitCode, 255);
+    assert.match(r.stderr, /^400 Parameter verification failed\.\nsize: value does not match the regex pattern\n/);
+  });
+});
+
+test('audit: a command outside the simulated set is refused as an unknown command, exit 255', async () => {
+  await withHarness(async (h) => {
+    for (const [tool, cmd] of [['pct', 'mount'], ['pct', 'frobnicate'], ['qm', 'monitor']]) {
+      const r = await h.run(tool, cmd, '100');
+      assert.deepEqual([r.exitCode, r.stderr], [255, `ERROR: unknown command '${tool} ${cmd}'\nUSAGE: ${tool} <COMMAND> [ARGS] [OPTIONS]\n`]);
+    }
+  });
+});
+
+test('audit: qm guest cmd other than ping on an answering agent says it is not simulated', async () => {
+  await withHarness(async (h) => {
+    await h.ok('qm', 'create', '100', '--scsi0', 'local-lvm:1', '--agent', '1');
+    await h.ok('qm', 'start', '100');
+    await h.ok('qm', 'guest', 'cmd', '100', 'ping');
+    const r = await h.run('qm', 'guest', 'cmd', '100', 'fsfreeze-status');
+    assert.deepEqual([r.exitCode, r.stderr], [255, 'qm agent fsfreeze-status: not simulated\n']);
+  });
+});
+
+test('audit: qm clone onto a CT\'s id is refused naming the CT', async () => {
+  await withHarness(async (h) => {
+    await h.ok('qm', 'create', '100', '--scsi0', 'local-lvm:1');
+    await h.ok('pct', 'create', '101', DEBIAN, '--rootfs', 'local-lvm:1');
+    const r = await h.run('qm', 'clone', '100', '101');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "CT 101 already exists on node 'pve'\n"]);
+  });
+});
+
+test('audit: a new volume of size 0 is refused and allocates nothing', async () => {
+  await withHarness(async (h) => {
+    await h.ok('qm', 'create', '100', '--scsi0', 'local-lvm:1');
+    const before = readFileSync(join(h.dir, 'storage/local-lvm.json'), 'utf8');
+    const r = await h.run('qm', 'set', '100', '--scsi1', 'local-lvm:0');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "unable to create disk 'scsi1': size must be greater than 0\n"]);
+    assert.equal(readFileSync(join(h.dir, 'storage/local-lvm.json'), 'utf8'), before);
+  });
+});
+
+test('audit: pct clone of a CT with a bind mount is refused before anything is made', async () => {
+  await withHarness(async (h) => {
+    await h.ok('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:1', '--mp0', '/srv/data,mp=/data');
+    const r = await h.run('pct', 'clone', '100', '101');
+    assert.deepEqual([r.exitCode, r.stdout, r.stderr], [255, '', "unable to clone mountpoint 'mp0' (type bind)\n"]);
+    assert.doesNotMatch(ctConf(h.dir, 100), /^lock:/m);
+    assert.equal((await h.run('pct', 'config', '101')).exitCode, 255);
+  });
+});
+
+test('audit: a clone gets the source\'s firewall file', async () => {
+  await withHarness(async (h) => {
+    await h.ok('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:1');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(h.dir, 'etc/pve/firewall/100.fw'), '[OPTIONS]\nenable: 1\n');
+    await h.ok('pct', 'clone', '100', '101');
+    assert.equal(readFileSync(join(h.dir, 'etc/pve/firewall/101.fw'), 'utf8'), '[OPTIONS]\nenable: 1\n');
+  });
+});
+
+test('audit: clone --storage: an unknown storage is refused before the clone starts; qm needs images (a 400), pct rootdir (in the worker)', async () => {
+  await withHarness(async (h) => {
+    await h.ok('qm', 'create', '100', '--scsi0', 'local-lvm:1');
+    await h.ok('pct', 'create', '101', DEBIAN, '--rootfs', 'local-lvm:1');
+    let r = await h.run('qm', 'clone', '100', '102', '--full', '1', '--storage', 'nosuch');
+    assert.deepEqual([r.exitCode, r.stdout, r.stderr], [255, '', "storage 'nosuch' does not exist\n"]);
+    r = await h.run('pct', 'clone', '101', '103', '--full', '1', '--storage', 'nosuch');
+    assert.deepEqual([r.exitCode, r.stdout, r.stderr], [255, '', "storage 'nosuch' does not exist\n"]);
+    r = await h.run('qm', 'clone', '100', '104', '--full', '1', '--storage', 'local');
+    assert.match(r.stderr, /^400 Parameter verification failed\.\nstorage: storage 'local' does not support vm images\n/);
+    r = await h.run('pct', 'clone', '101', '105', '--full', '1', '--storage', 'local');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "clone failed: content type 'rootdir' is not available or configured on storage 'local'\n"]);
+    assert.doesNotMatch(ctConf(h.dir, 101), /^lock:/m);
+  });
+});
+
+test('audit: pct push/pull refusals are pct\'s own texts (create_file, the source open)', async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { runSim } = await import('../../src/sim/frontend/run.js');
+  const dir = mkdtempSync(join(tmpdir(), 'phx-audit-'));
+  const run = (...argv: string[]) => runSim(argv, { stateDir: dir, env: { PHOENIX_CONFORMANCE_DIR: process.env.PHOENIX_CONFORMANCE_DIR } });
+  try {
+    assert.equal((await run('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:1')).exitCode, 0);
+    assert.equal((await run('pct', 'start', '100')).exitCode, 0);
+    const local = join(dir, 'payload.txt');
+    writeFileSync(local, 'x\n');
+    const cases: Array<[string[], string]> = [
+      [['pct', 'push', '100', join(dir, 'missing.txt'), '/root/x'], `failed to open ${join(dir, 'missing.txt')} for reading\n`],
+      [['pct', 'push', '100', local, '/no/such/dir/x'], 'failed to create file: /no/such/dir/x: No such file or directory\n'],
+      [['pct', 'push', '100', local, '/root/x', '--user', 'nosuchuser'], 'failed to get uid for: nosuchuser\n'],
+      [['pct', 'push', '100', local, '/root/x', '--perms', '999'], "invalid mode: '0999'\n"],
+      [['pct', 'pull', '100', '/etc/nosuchfile', join(dir, 'out.txt')], 'failed to open /etc/nosuchfile: No such file or directory\n'],
+    ];
+    for (const [argv, stderr] of cases) {
+      const r = await run(...argv);
+      assert.deepEqual([r.exitCode, r.stderr], [255, stderr], argv.join(' '));
+    }
+    assert.equal((await run('pct', 'push', '100', local, '/root/x', '--perms', '600')).exitCode, 0);
+  } finally {
+    await run('pct', 'stop', '100');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -15,7 +15,8 @@ import { isDiskKey, splitVolid, volumePart } from '../state/volumes.js';
 import { checkLock, isLvm, isRunning, isTemplate, sizeOf, typeWord, updateGuest } from './common.js';
 import { withGuestLock, type SimCtx } from './context.js';
 import { normalizeOption, parseOption, printOption } from './normalize.js';
-import type { Call } from './params.js';
+import { paramErrorText, type Call } from './params.js';
+import { usageLine } from '../../proxmox/schema/index.js';
 
 // Snapshot-related keys, the lock and `template` are not copied.
 // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm (snapshots parent snaptime snapstate pending template); qemu-server src/PVE/API2/Qemu.pm:clone_vm (also vmstate, runningcpu, runningmachine, running-nets-host-mtu)
@@ -30,6 +31,14 @@ export function newMeta(ctx: SimCtx): string {
 export async function cloneGuest(ctx: SimCtx, kind: GuestKind, call: Call): Promise<void> {
   const src = Number(call.params.vmid);
   const dst = Number(call.params.newid);
+  if (call.params.storage !== undefined) {
+    // The target storage is checked before anything is locked: it must exist (qm: and hold images, a 400).
+    // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm; qemu-server src/PVE/API2/Qemu.pm:clone_vm (storage_check_enabled)
+    const st = getStorage(ctx.host, call.params.storage);
+    if (kind === 'qemu' && !st.content.includes('images')) {
+      throw new SimError(paramErrorText([{ param: 'storage', message: `storage '${st.id}' does not support vm images` }], usageLine(call.spec)));
+    }
+  }
   if (kind === 'lxc') {
     // pve-container marks the source `lock: disk` (under its file lock, briefly) for the whole
     // clone, so a second clone or any change of the source fails at once with `CT is locked (disk)`.
@@ -134,11 +143,11 @@ async function copyGuest(ctx: SimCtx, kind: GuestKind, call: Call, conf: GuestCo
       const sv = splitVolid(vol);
       if (!sv || (value.includes('media=cdrom') && !/cloudinit/.test(vol))) continue;
       const target = full ? (p.storage ?? sv.storage) : sv.storage;
-      // PVE: pve-storage src/PVE/Storage.pm:storage_config (`storage '<id>' does not exist`); content: guess for the text (pct: LXC.pm:alloc_disk, qm: check_storage_access_clone)
       const s = getStorage(ctx.host, target);
       const need = kind === 'lxc' ? 'rootdir' : 'images';
       if (!s.content.includes(need)) {
-        throw new SimError(kind === 'lxc' ? `storage '${target}' does not support container directories` : `storage '${target}' does not support vm images`);
+        // PVE: pve-container src/PVE/LXC.pm:alloc_disk (from copy_volume, in the worker: `clone failed: …`); qm: guess (its target was checked up front)
+        throw new SimError(kind === 'lxc' ? `content type 'rootdir' is not available or configured on storage '${target}'` : `storage '${target}' does not support vm images`);
       }
       let nv: string;
       // PVE: qemu-server src/PVE/QemuServer.pm:clone_disk (`create full|linked clone of drive <key> (<vol>)`); pve-container src/PVE/API2/LXC.pm:clone_vm (`… of mountpoint` / `… of mount point`)

@@ -230,8 +230,6 @@ export async function deleteOptions(ctx: SimCtx, kind: GuestKind, conf: GuestCon
     }
     // PVE: pve-container src/PVE/LXC/Config.pm:update_pct_config (memory, rootfs, ostype)
     if (kind === 'lxc' && (key === 'memory' || key === 'rootfs' || key === 'ostype')) throw new SimError(`unable to delete required option '${key}'`);
-    // PVE: guess (qemu-server's vmid is no config key)
-    if (kind === 'qemu' && key === 'vmid') throw new SimError(`unable to delete required option '${key}'`);
     delete conf.options[key];
     const vol = volumePart(v);
     if (/^unused\d+$/.test(key)) {
@@ -283,8 +281,9 @@ export async function doResize(ctx: SimCtx, kind: GuestKind, vmid: number, disk:
     // PVE: qemu-server src/PVE/API2/Qemu.pm:resize_vm (for pct: guess)
     if (value === undefined) throw new SimError(`disk '${disk}' does not exist`);
     const vol = volumePart(value);
-    // PVE: qemu-server src/PVE/API2/Qemu.pm:resize_vm (`has no associated volume`); pct bind mounts: guess
-    if (!splitVolid(vol)) throw new SimError(kind === 'lxc' ? `cannot resize bind mount '${disk}'` : `disk '${disk}' has no associated volume`);
+    // pct hands a bind/device mount's host path to parse_volname, which cannot parse it.
+    // PVE: qemu-server src/PVE/API2/Qemu.pm:resize_vm (`has no associated volume`); pve-container src/PVE/API2/LXC.pm:resize_vm (pve-storage src/PVE/Storage.pm:parse_volume_id)
+    if (!splitVolid(vol)) throw new SimError(kind === 'lxc' ? `unable to parse volume ID '${vol}'` : `disk '${disk}' has no associated volume`);
     if (kind === 'qemu' && value.includes('media=cdrom')) throw new SimError("you can't resize a cdrom");
     const req = parseResizeArg(sizeArg);
     // PVE: guess (the schema's size pattern refuses a bad size first)

@@ -22,6 +22,20 @@ async function wrap<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** pct push/pull refusals in pct's own words (the guest filesystem's errors name the same cases). */
+// PVE: pve-container src/PVE/CLI/pct.pm:push, pull, create_file
+function pctTransferError(e: unknown, dir: 'push' | 'pull', src: string, dest: string, perms?: string): unknown {
+  if (!(e instanceof GuestFsError)) return e;
+  const m = e.message;
+  if (dir === 'pull') return e.code === 'ENOENT' ? new SimError(`failed to open ${src}: No such file or directory`) : new SimError(m);
+  if (/^can't open '/.test(m)) return new SimError(`failed to open ${src} for reading`);
+  const who = /^no (user|group) '(.*)' in the guest$/.exec(m);
+  if (who) return new SimError(`failed to get ${who[1] === 'user' ? 'uid' : 'gid'} for: ${who[2]}`);
+  if (/^invalid perms/.test(m)) return new SimError(`invalid mode: '${perms !== undefined && !perms.startsWith('0') ? `0${perms}` : perms}'`);
+  const why = { ENOENT: 'No such file or directory', EISDIR: 'Is a directory', EROFS: 'Read-only file system' }[e.code as string];
+  return new SimError(why ? `failed to create file: ${dest}: ${why}` : m);
+}
+
 export function guestFsAdapter(stateDir: string): GuestFsPort {
   const kindOf = (k: 'lxc' | 'qemu') => (k === 'lxc' ? 'lxc' : 'vm') as 'lxc' | 'vm';
   const ensure = async (vmid: number, kind: 'lxc' | 'qemu', ostype?: string) => {
@@ -59,7 +73,13 @@ export function guestFsAdapter(stateDir: string): GuestFsPort {
         const r = await runInGuest(stateDir, vmid, argv, { input: o.stdin, timeoutMs: o.timeoutMs });
         return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut };
       }),
-    push: (vmid, file, dest, o) => wrap(() => pushToGuest(stateDir, vmid, file, dest, o)),
-    pull: (vmid, path, dest) => wrap(() => pullFromGuest(stateDir, vmid, path, dest)),
+    push: (vmid, file, dest, o) =>
+      pushToGuest(stateDir, vmid, file, dest, o).catch((e) => {
+        throw pctTransferError(e, 'push', file, dest, o.perms);
+      }),
+    pull: (vmid, path, dest) =>
+      pullFromGuest(stateDir, vmid, path, dest).catch((e) => {
+        throw pctTransferError(e, 'pull', path, dest);
+      }),
   };
 }

@@ -1,3 +1,5 @@
+// Stand-in: cloud-init's own behaviour inside the image (Proxmox only writes the cloud-init drive;
+// what it holds is cited in frontend/identity.ts from qemu-server's Cloudinit.pm).
 // What cloud-init writes in a VM from Proxmox's cloud-init drive (ciuser, sshkeys, ipconfigN,
 // nameserver, searchdomain): hostname, /etc/hosts (manage_etc_hosts), the network config in the
 // image's renderer (netplan on Ubuntu, ENI on Debian 12 cloud images), resolv.conf, the user.

@@ -1,3 +1,4 @@
+// Stand-in: guest-root copies in place of storage snapshots and volume clones (pve-storage plugins).
 // Snapshots, rollback and clones of guest roots: full copies made with `cp -a` (argv, no shell),
 // because it keeps what fs.cp loses here: the owners of files under mapped guest ids, hard links,
 // special bits, and symlink targets verbatim. --reflink=auto makes copies nearly free on btrfs/xfs.

@@ -1,3 +1,4 @@
+// Stand-in: a command run in the guest's sandbox (pct exec = lxc-attach, qm guest exec = qemu-ga on Proxmox).
 // Run one command inside a guest's sandbox. argv is an array end to end (no shell strings); the
 // process is spawned detached and its whole group is killed on timeout or abort. Killing bwrap is
 // enough to end everything inside: bwrap's child is pid 1 of the guest's pid namespace and dies

@@ -1,3 +1,4 @@
+// Stand-in (no Proxmox counterpart but the PVE section markers, see withPveSection).
 // Host-side writes into a guest root on behalf of the simulator (identity files, cloud-init):
 // always through resolveGuestPath, so a guest that replaced /etc/hosts with a symlink to a host
 // path cannot make the simulator write outside the guest.
@@ -56,6 +57,7 @@ export const BEGIN_PVE = '# --- BEGIN PVE ---';
 export const END_PVE = '# --- END PVE ---';
 
 /** Replace the PVE-managed block of a file, or put it first when the file has none (as PVE does). */
+// PVE: pve-container src/PVE/LXC/Setup/Base.pm:ct_modify_file (`# --- BEGIN PVE ---` / `# --- END PVE ---` around what Proxmox manages)
 export function withPveSection(existing: string | undefined, body: string): string {
   const block = `${BEGIN_PVE}\n${body}${END_PVE}\n`;
   const text = existing ?? '';

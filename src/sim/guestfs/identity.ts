@@ -32,6 +32,7 @@ export interface GuestIdentity {
 
 const staticIp = (ip?: string): string | undefined => (ip && ip !== 'dhcp' && ip !== 'auto' && ip !== 'manual' ? ip : undefined);
 
+// PVE: pve-container src/PVE/LXC/Setup/Debian.pm:setup_network (`auto <if>`, `iface <if> inet static|dhcp|manual`, inet6; our layout of the file is a stand-in)
 export function debianInterfaces(ifaces: GuestInterface[]): string {
   let out = 'auto lo\niface lo inet loopback\n';
   for (const i of ifaces) {
@@ -47,6 +48,7 @@ export function debianInterfaces(ifaces: GuestInterface[]): string {
   return out;
 }
 
+// PVE: pve-container src/PVE/LXC/Setup/Base.pm:setup_systemd_networkd ([Match] Name, Description "autoconfigured by PVE", Address/Gateway, DHCP, IPv6AcceptRA)
 export function networkdFile(i: GuestInterface): string {
   const dhcp4 = i.ip === 'dhcp';
   const dhcp6 = i.ip6 === 'dhcp';
@@ -59,6 +61,7 @@ export function networkdFile(i: GuestInterface): string {
 }
 
 export async function writeGuestIdentity(stateDir: string, vmid: number | string, id: GuestIdentity): Promise<void> {
+  // Stand-in: a guard of the simulator's own (the schema's dns-name format refused a bad hostname long before).
   if (!/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(id.hostname)) {
     throw new GuestFsError(`invalid hostname '${id.hostname}'`, 'EINVAL');
   }
@@ -68,12 +71,15 @@ export async function writeGuestIdentity(stateDir: string, vmid: number | string
   const kind = id.kind ?? meta.kind;
   if (kind === 'vm') return writeCloudInitIdentity(root, meta.os.id, id);
 
+  // PVE: pve-container src/PVE/LXC/Setup/Base.pm:set_hostname (/etc/hostname gets the name before the first dot)
   await writeGuestFile(root, '/etc/hostname', `${id.hostname.split('.')[0]}\n`);
+  // PVE: pve-container src/PVE/LXC/Setup/Base.pm:update_etc_hosts (the primary IP, else 127.0.1.1; our localhost lines: stand-in)
   const ip = staticIp(id.interfaces[0]?.ip)?.split('/')[0];
   const hosts = await readGuestFile(root, '/etc/hosts');
   const hasLo4 = /^\s*127\.0\.0\.1\s+.*localhost/m.test(hosts ?? '');
   const lo = hasLo4 ? '' : '127.0.0.1 localhost.localdomain localhost\n::1 localhost.localdomain localhost\n';
   await writeGuestFile(root, '/etc/hosts', withPveSection(hosts, `${lo}${ip ?? '127.0.1.1'} ${hostNames(id.hostname, id.searchdomain)}\n`));
+  // PVE: pve-container src/PVE/LXC/Setup/Base.pm:set_dns (search line, one nameserver line each, inside the PVE section)
   if (id.searchdomain || id.nameservers?.length) {
     let dns = id.searchdomain ? `search ${id.searchdomain}\n` : '';
     for (const ns of id.nameservers ?? []) dns += `nameserver ${ns}\n`;
@@ -84,6 +90,7 @@ export async function writeGuestIdentity(stateDir: string, vmid: number | string
   } else {
     await writeGuestFile(root, '/etc/network/interfaces', debianInterfaces(id.interfaces));
   }
+  // PVE: pve-container src/PVE/LXC/Setup/Base.pm:post_create_hook (root's authorized_keys; the simulator writes it at start)
   if (id.sshKeys) {
     await mkdirGuest(root, '/root/.ssh', 0o700);
     await writeGuestFile(root, '/root/.ssh/authorized_keys', id.sshKeys.endsWith('\n') ? id.sshKeys : `${id.sshKeys}\n`, { mode: 0o600 });

@@ -1,3 +1,5 @@
+// Stand-in: Proxmox detects the distribution in the extracted root (pve-container
+// src/PVE/LXC/Setup.pm:new); the simulator picks it from the template/image name.
 // Which distribution a guest root pretends to be, chosen from the template or image name the
 // guest was created from (e.g. debian-12-standard_12.7-1_amd64.tar.zst, noble-server-cloudimg-amd64.qcow2).
 export interface GuestOs {

@@ -5,6 +5,7 @@
 import { lchown, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
+// PVE: pve-container src/PVE/LXC.pm:parse_id_maps (an unprivileged CT's default map: 0..65535 → 100000..165535)
 export const GUEST_ID_BASE = 100000;
 export const GUEST_ID_COUNT = 65536;
 

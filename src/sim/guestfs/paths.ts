@@ -1,3 +1,4 @@
+// Stand-in: the simulator's own layout (Proxmox keeps a CT's root on its rootfs volume).
 // Where a simulated guest's files live under the simulator's state directory, and the error type
 // every guestfs operation throws. Layout (per guest):
 //   <stateDir>/guests/<vmid>/root                 the guest's "/" (bind-mounted writable in the sandbox)

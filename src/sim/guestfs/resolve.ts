@@ -1,3 +1,4 @@
+// Stand-in for pct push/pull's setns into the CT's mount namespace (pve-container src/PVE/CLI/pct.pm:push, pull), which keeps a path inside the guest.
 // Resolving a path as the guest sees it to the host file that backs it, without ever leaving the
 // guest: symlinks are followed as inside the guest (an absolute target starts again at the guest's
 // "/"), and a '..' that would climb above the guest's "/" is refused rather than clamped.

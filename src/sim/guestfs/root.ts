@@ -1,3 +1,4 @@
+// Stand-in: a generated root tree in place of an extracted template or a cloud image.
 // Creating and destroying a guest's root directory: a small but believable Debian/Ubuntu tree
 // with the simulated tools (apt-get, systemctl, ...) in /usr/local. The host's /usr supplies every
 // real program at run time, so a root is a few dozen small files and takes milliseconds.

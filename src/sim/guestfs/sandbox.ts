@@ -1,3 +1,4 @@
+// Stand-in: bubblewrap in place of an LXC container / a QEMU VM (unprivileged-CT-like id map, see owner.ts).
 // The bubblewrap sandbox a guest command runs in: the guest's root directory as "/" (writable), the
 // host's /usr read-only with the guest's own /usr/local bound over it, fresh /proc and /dev, no
 // network (only loopback), its own pid/ipc/uts namespaces, a clean environment.

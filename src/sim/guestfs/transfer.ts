@@ -16,6 +16,7 @@ export interface PushOptions {
   group?: number | string;
 }
 
+// PVE: pve-container src/PVE/CLI/pct.pm:push, create_file (octal unless 0x; a bare number gets a leading 0; default 0666 & ~umask = 0644)
 export function parsePerms(perms: string | undefined): number {
   if (perms === undefined) return 0o644;
   const m = /^0x([0-9a-f]+)$/i.exec(perms) ?? /^(0?[0-7]+)$/.exec(perms);
@@ -24,6 +25,7 @@ export function parsePerms(perms: string | undefined): number {
   return n;
 }
 
+// PVE: pve-container src/PVE/CLI/pct.pm:create_file (numeric ids as given, names looked up inside the CT)
 async function guestId(root: string, db: 'passwd' | 'group', who: number | string | undefined): Promise<number> {
   if (who === undefined) return 0;
   if (typeof who === 'number' || /^[0-9]+$/.test(who)) return Number(who);
@@ -61,7 +63,8 @@ export async function pushToGuest(
   }
   const uid = await guestId(root, 'passwd', opts.user);
   const gid = await guestId(root, 'group', opts.group);
-  // Write beside the target and rename, so a reader in the guest never sees half a file.
+  // Stand-in: write beside the target and rename, so a reader in the guest never sees half a file
+  // (pct's create_file truncates and writes in place).
   const tmp = join(dirname(r.hostPath), `.phoenix-push-${randomBytes(6).toString('hex')}`);
   try {
     await copyFile(localFile, tmp);
