@@ -28,7 +28,7 @@ export interface LoadResult {
 export async function loadPhoenixConfig(opts: LoadOptions): Promise<LoadResult> {
   const read = await readConfigFiles(opts);
   if (!read.dir || !ROLES.some((r) => read.sources[r])) return { diagnostics: read.diagnostics };
-  const result = validateSources(read.sources, read.dir);
+  const result = validateSources(read.sources, read.dir, opts.env);
   const diagnostics = new Diagnostics().append(read.diagnostics).append(result.diagnostics);
   const items = scrubSecrets(sortDiagnostics(diagnostics.items, read.sources), read.sources);
   diagnostics.items.splice(0, diagnostics.items.length, ...items);
@@ -39,11 +39,15 @@ export async function loadPhoenixConfig(opts: LoadOptions): Promise<LoadResult> 
  * The pure core of loading: parsed files in, model and diagnostics out (no file system).
  * `dir` is recorded in the model as the directory holding the files.
  */
-export function validateSources(sources: Partial<Record<FileRole, SourceFile>>, dir: string): LoadResult {
+export function validateSources(
+  sources: Partial<Record<FileRole, SourceFile>>,
+  dir: string,
+  env?: Record<string, string | undefined>,
+): LoadResult {
   const { parsed, diagnostics: parseDiags } = parseConfig(sources);
   const normalized = normalizeConfig(parsed, dir);
   const all: Diagnostic[] = [...parseDiags, ...normalized.diagnostics];
-  const ctx = buildContext(parsed, normalized.guests, all);
+  const ctx = buildContext(parsed, normalized.guests, all, { dir, ...(env ? { env } : {}) });
   for (const rule of RULES) {
     try {
       rule.run(ctx);

@@ -25,6 +25,14 @@ export const manifestSchema = z.strictObject({
   kinds: z.array(z.enum(['lxc', 'vm'])).min(1),
   requires: z.array(z.string().regex(FEATURE_NAME)).default([]),
   inputs: z.array(z.string().regex(INPUT_KEY, 'letters, digits and _')).default([]),
+  /** Inputs the install script cannot do without (a subset of `inputs`); `validate` reports a guest that lacks one. */
+  requiredInputs: z.array(z.string().regex(INPUT_KEY, 'letters, digits and _')).default([]),
+  /**
+   * The address a user opens once the feature runs, shown after a run and by `status`/`list`:
+   * `{host}` is the guest's address, `{port:KEY:DEFAULT}` the first port of input KEY (a number or
+   * a `host:guest` mapping, the guest side is used) or DEFAULT.
+   */
+  url: z.string().min(1).optional(),
   timeoutSec: z.int().positive().max(24 * 3600),
   healthCheck: healthCheckSchema.optional(),
 });
@@ -52,5 +60,6 @@ export function parseManifest(raw: unknown, dirName: string): ManifestResult {
   if (RESERVED_NAMES.has(m.name)) problems.push(`name: "${m.name}" is reserved`);
   if (m.requires.includes(m.name)) problems.push(`requires: a feature cannot require itself`);
   if (new Set(m.inputs).size !== m.inputs.length) problems.push('inputs: duplicate keys');
+  for (const k of m.requiredInputs) if (!m.inputs.includes(k)) problems.push(`requiredInputs: "${k}" is not one of inputs`);
   return problems.length ? { ok: false, problems } : { ok: true, manifest: m };
 }

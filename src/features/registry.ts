@@ -79,6 +79,21 @@ export class FeatureRegistry {
     return [this.userDir, this.builtinDir];
   }
 
+  /** Every feature name found in the search directories, sorted (for "did you mean"). */
+  names(): string[] {
+    const out = new Set<string>();
+    for (const dir of this.searchDirs()) {
+      let list: string[] = [];
+      try {
+        list = readdirSync(dir);
+      } catch {
+        continue; // no user features directory
+      }
+      for (const n of list) if (FEATURE_NAME.test(n) && isDir(join(dir, n))) out.add(n);
+    }
+    return [...out].sort();
+  }
+
   get sharedLibPath(): string {
     return join(this.builtinDir, SHARED_LIB);
   }
@@ -141,6 +156,7 @@ export class FeatureRegistry {
       kinds: ['lxc', 'vm'],
       requires: [],
       inputs: [],
+      requiredInputs: [],
       timeoutSec: APPLICATION_SCRIPT_TIMEOUT_SEC,
     };
     return {

@@ -23,6 +23,10 @@ export interface GuestEntry {
 
 export interface RuleContext {
   parsed: ParsedConfig;
+  /** The config directory (features, scripts and relative secret files are found from here). */
+  dir: string;
+  /** The environment a run would see, when known (validate warns about unset `{"env"}` secrets). */
+  env?: Record<string, string | undefined>;
   entries: GuestEntry[];
   /** Location of `key` of an entry: its own, or vm_defaults' when only the defaults set it. */
   keyPath(e: GuestEntry, key: string, ...rest: Array<string | number>): JsonPath;
@@ -37,7 +41,12 @@ export interface Rule {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function buildContext(parsed: ParsedConfig, guests: Guest[], out: Diagnostic[]): RuleContext {
+export function buildContext(
+  parsed: ParsedConfig,
+  guests: Guest[],
+  out: Diagnostic[],
+  where: { dir: string; env?: Record<string, string | undefined> } = { dir: '.' },
+): RuleContext {
   const byOrigin = new Map(guests.map((g) => [`${g.origin.file}\u0000${g.origin.path}`, g]));
   const entries: GuestEntry[] = [];
   const add = (kind: GuestKind, src: SourceFile | undefined, list: ParsedConfig['lxc'] | ParsedConfig['vm']) => {
@@ -58,6 +67,8 @@ export function buildContext(parsed: ParsedConfig, guests: Guest[], out: Diagnos
   const defaults = (parsed.sources.vm?.doc.value as { vm_defaults?: unknown } | undefined)?.vm_defaults;
   return {
     parsed,
+    dir: where.dir,
+    ...(where.env ? { env: where.env } : {}),
     entries,
     keyPath(e, key, ...rest) {
       if (e.kind === 'vm' && !(key in e.raw) && isObject(defaults) && key in defaults) return ['vm_defaults', key, ...rest];

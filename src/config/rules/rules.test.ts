@@ -1,7 +1,11 @@
 // Every validation rule, each with the smallest config that trips it, plus the clean case.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ct, lxcFile, validate, vm, vmFile, type FileContents } from '../../../test/helpers/config.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ct, lxcFile, sourcesFrom, validate, vm, vmFile, type FileContents } from '../../../test/helpers/config.js';
+import { validateSources } from '../index.js';
 
 interface Case {
   name: string;
@@ -160,6 +164,31 @@ const cases: Case[] = [
     path: 'lxc_configs."200".is_template',
     message: /Template feature is not available/,
   },
+  // features: what a guest runs exists, fits the guest and has its inputs
+  { name: 'unknown feature, with the near built-in', files: { lxc: lxcFile({ '200': ct({ features: ['base_setup', 'dokcer'] }) }) }, path: 'lxc_configs."200".features[1]', message: /^feature "dokcer" not found \(looked in \/virtual\/features, .*\); did you mean "docker"\?$/ },
+  { name: 'unknown VM feature in vm_defaults', files: { vm: vmFile([vm(9000)], { features: ['olama'] }) }, file: VM, path: 'vm_defaults.features[0]', message: /feature "olama" not found .*did you mean "ollama"/ },
+  { name: 'a feature without what it requires', files: { lxc: lxcFile({ '200': ct({ features: ['vllm'], vllm_engine_config: { ModelConfig: {} } }) }) }, path: 'lxc_configs."200".features[0]', message: /^feature "vllm" requires "nvidia", which is neither listed before it/ },
+  { name: 'a feature input the guest lacks', files: { lxc: lxcFile({ '200': ct({ features: ['python_api_service'] }) }) }, path: 'lxc_configs."200".features[0]', message: /^feature "python_api_service" needs input "python_api_service", which container 200 does not set/ },
+  { name: 'application_script not found', files: { lxc: lxcFile({ '200': ct({ application_script: 'setup.sh' }) }) }, path: 'lxc_configs."200".application_script', message: /^application_script "setup.sh" not found \(looked in \/virtual\/scripts\/setup.sh, \/virtual\/setup.sh\)$/ },
+  // secret-refs
+  { name: 'secret file missing', files: { vm: vmFile([vm(9000, { hf_token: { file: 'no-such.token' } })]) }, file: VM, path: 'vms[0].hf_token.file', message: /^secret file no-such.token does not exist \(\/virtual\/no-such.token\)$/ },
+  // bridges
+  {
+    name: 'bridge not among the host interfaces',
+    files: { hypervisor: { network: { interfaces: { name: 'vmbr0', address: '10.0.0.2/24' } } }, lxc: lxcFile({ '200': ct(net('dhcp', { bridge: 'vmbr01' })) }) },
+    path: 'lxc_configs."200".network_config.bridge',
+    message: /^bridge "vmbr01" is not among the host's interfaces in phoenix_hypervisor_config.json \(network.interfaces: vmbr0\); did you mean "vmbr0"\?$/,
+  },
+  { name: 'VM bridge not among the host interfaces', files: { hypervisor: { network: { interfaces: [{ name: 'vmbr0' }, { name: 'vmbr1' }] } }, vm: vmFile([vm(9000)], { network_bridge: 'br-lan' }) }, file: VM, path: 'vm_defaults.network_bridge', message: /bridge "br-lan" is not among .*\(network.interfaces: vmbr0, vmbr1\); add it there/ },
+  // clone-snapshots
+  {
+    name: 'a clone of a running container without a snapshot',
+    files: { lxc: lxcFile({ '200': ct(), '201': ct({ clone_from_ctid: '200', template: undefined }) }) },
+    path: 'lxc_configs."201".clone_from_ctid',
+    message: /^clone source 200 is neither a template \(is_template\) nor has a template_snapshot_name: .*"Full clone of a running container is only possible from a snapshot"/,
+  },
+  // health-paths
+  { name: 'a health check pointing at a host path', files: { lxc: lxcFile({ '200': ct({ health_check: { command: '/usr/local/phoenix_hypervisor/bin/health_checks/check.sh --x' } }) }) }, severity: 'warning', path: 'lxc_configs."200".health_check.command', message: /^\/usr\/local\/phoenix_hypervisor\/bin\/health_checks\/check.sh is a path on the Phoenix host .* runs inside the guest/ },
   // plaintext-secrets
   { name: 'plaintext admin password', files: { hypervisor: { portainer_api: { admin_password: 'hunter2hunter2' } } }, severity: 'warning', file: HYP, path: 'portainer_api.admin_password', message: /^a plaintext secret in the config file; write \{"env": "VAR_NAME"\}/ },
   { name: 'a VM password is accepted but said not to be applied', files: { vm: vmFile([vm(9000, { user_config: { password: { env: 'VM_PW' } } })]) }, severity: 'warning', file: VM, path: 'vms[0].user_config.password', message: /not applied by Phoenix/ },
@@ -195,7 +224,7 @@ test('a clean config gives no diagnostics at all', () => {
   const r = validate({
     hypervisor: { domain_name: 'lab.example', network: { interfaces: { address: '10.0.0.2/24' } } },
     lxc: lxcFile({
-      '200': ct({ name: 'base', ...net('10.0.0.20/24', { gw: '10.0.0.1', nameservers: '10.0.0.1' }), mac_address: 'BC:24:11:00:00:01' }),
+      '200': ct({ name: 'base', template_snapshot_name: 'base', ...net('10.0.0.20/24', { gw: '10.0.0.1', nameservers: '10.0.0.1' }), mac_address: 'BC:24:11:00:00:01' }),
       '201': { name: 'web', clone_from_ctid: '200', dependencies: ['9000'], ...net('10.0.0.21/24', { gw: '10.0.0.1' }) },
     }),
     vm: vmFile([vm(9000, { network_config: { ip: '10.0.0.30/24', gw: '10.0.0.1' } }), vm(9001, { clone_from_vmid: 9000, template_image: undefined })]),
@@ -232,4 +261,25 @@ test('a host file with one bad key still has the rest checked', () => {
     r.diagnostics.items.map((d) => `${d.severity} ${d.path}`),
     ['error domain_name', 'warning portainer_api.admin_password'],
   );
+});
+
+test('secret references: an unset {"env"} is a warning at validate time; a readable {"file"} passes', () => {
+  const files = { vm: vmFile([vm(9000, { hf_token: { env: 'HF_TOKEN' }, other_token: { file: import.meta.filename } })]) };
+  const unset = validateSources(sourcesFrom(files), '/virtual', {});
+  assert.deepEqual(unset.diagnostics.items.filter((d) => /secret/.test(d.message)).map((d) => `${d.severity} ${d.path}: ${d.message}`), [
+    'warning vms[0].hf_token.env: secret from environment variable HF_TOKEN: HF_TOKEN is not set here; a run that needs it fails unless it is set there',
+  ]);
+  assert.ok(unset.config, 'a warning only');
+  const set = validateSources(sourcesFrom(files), '/virtual', { HF_TOKEN: 'x' });
+  assert.deepEqual(set.diagnostics.items.filter((d) => /secret/.test(d.message)), []);
+});
+
+test('a secret file that cannot be read is an error naming it, never its content', { skip: process.getuid?.() === 0 && 'root reads every file' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'phoenix-secret-'));
+  const p = join(dir, 'pw');
+  writeFileSync(p, 'topsecret-value', { mode: 0o000 });
+  const r = validate({ vm: vmFile([vm(9000, { hf_token: { file: p } })]) });
+  const d = r.diagnostics.errors.find((x) => x.path === 'vms[0].hf_token.file');
+  assert.equal(d?.message, `secret file ${p} cannot be read (permission denied)`);
+  assert.doesNotMatch(JSON.stringify(r.diagnostics.items), /topsecret/);
 });
