@@ -98,13 +98,17 @@ test('an unknown id is a one-line error naming it, with a hint, exit 2', async (
   const r = await runCliCaptured(['graph', '210', '4242', '--config', homelab]);
   assert.equal(r.code, 2);
   assert.equal(r.stdout, '');
-  assert.match(r.stderr, /^phoenix: no guest with id 4242 in the config\nhint: configured guests: 200, 210, 220, 9000, 9100\n$/m);
+  assert.match(r.stderr, /^phoenix: no guest with id 4242 in the config\nhint: configured guests: 200 base-debian, 210 docker-host, 220 jumpbox, 9000 noble-cloud-template, 9100 apps-vm\n$/m);
 });
 
-test('an id that is not a number is a usage error, exit 2', async () => {
+test('a guest is named by id, name or tag; a word that names none is a usage error, exit 2', async () => {
   const r = await runCliCaptured(['graph', 'web', '--config', homelab]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /not a guest id: "web"/);
+  assert.match(r.stderr, /^phoenix: no guest with id, name or tag "web" in the config$/m);
+  const byName = await runCliCaptured(['graph', 'docker-host', '--config', homelab]);
+  const byId = await runCliCaptured(['graph', '210', '--config', homelab]);
+  assert.equal(byName.code, 0, byName.stderr);
+  assert.equal(byName.stdout, byId.stdout);
 });
 
 test('a config with a cycle exits 2 and prints the cycle', async () => {

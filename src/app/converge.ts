@@ -2,6 +2,7 @@
 // engine, each guest through its manager workflow. In plan mode the same workflows run against a
 // read-only driver and record what they would do.
 
+import { resolveTargets } from './targets.js';
 import { runDag, type NodeResult } from '../engine/index.js';
 import { GuestGraph, UnknownGuestError } from '../graph/guests.js';
 import type { Guest, GuestId } from '../model/guest.js';
@@ -45,19 +46,7 @@ export interface ConvergeResult {
   edges: Array<[GuestId, GuestId]>;
 }
 
-export function parseIds(args: string[], guests: Map<GuestId, Guest>): GuestId[] {
-  const ids: GuestId[] = [];
-  for (const a of args) {
-    if (!/^\d+$/.test(a)) throw new UsageError(`"${a}" is not a guest id`, 'guest ids are numbers like 901');
-    ids.push(Number(a));
-  }
-  const unknown = ids.filter((i) => !guests.has(i));
-  if (unknown.length) {
-    const known = [...guests.keys()].sort((a, b) => a - b).join(', ');
-    throw new UsageError(`no guest ${unknown.join(', ')} in the config`, `configured guests: ${known}`);
-  }
-  return ids;
-}
+export const parseIds = (args: string[], guests: Map<GuestId, Guest>): GuestId[] => resolveTargets(args, guests);
 
 export async function runConverge(s: Session, req: ConvergeRequest): Promise<ConvergeResult> {
   const guests = s.config.guests;

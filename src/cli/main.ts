@@ -19,34 +19,42 @@ interface VerbSpec {
 
 const ids = '[ids...]';
 
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+/** --tag/--exclude for verbs that take guests (named by id, name or tag: app/targets.ts). */
+const targeting = (c: Command) =>
+  c
+    .option('-t, --tag <tag>', 'also every guest with this tag (repeatable)', collect)
+    .option('-x, --exclude <guest>', 'leave out this guest: an id, name or tag (repeatable)', collect);
+const TARGET_HELP = '\nGuests are named by id (210), name (docker-host) or tag (gpu).';
+
 /** Every verb, documented now; each module says what it implements. */
 export const VERBS: VerbSpec[] = [
-  { name: 'create', summary: 'converge the named guests; create what they depend on', args: '<ids...>', load: () => import('./commands/create.js') },
+  { name: 'create', summary: 'converge the named guests; create what they depend on', args: '[ids...]', load: () => import('./commands/create.js') },
   { name: 'converge', summary: 'converge the named guests and their whole dependency chain', args: ids, load: () => import('./commands/converge.js') },
   { name: 'plan', summary: 'show what create/converge would do, change nothing', args: ids, load: () => import('./commands/plan.js') },
   {
     name: 'delete',
     summary: 'stop and destroy guests (asks unless --yes)',
-    args: '<ids...>',
+    args: '[ids...]',
     load: () => import('./commands/delete.js'),
     options: (c) => c.option('--force', 'delete even when other guests depend on it'),
   },
-  { name: 'start', summary: 'start guests, dependencies first', args: '<ids...>', load: () => import('./commands/start.js') },
+  { name: 'start', summary: 'start guests, dependencies first', args: '[ids...]', load: () => import('./commands/start.js') },
   {
     name: 'stop',
     summary: 'stop guests (graceful shutdown, then hard stop)',
-    args: '<ids...>',
+    args: '[ids...]',
     load: () => import('./commands/stop.js'),
     options: (c) =>
       c
         .option('--with-deps', 'also stop the guests that depend on these, dependents first')
         .option('--timeout <seconds>', 'graceful shutdown timeout before a hard stop', '60'),
   },
-  { name: 'restart', summary: 'stop then start guests', args: '<ids...>', load: () => import('./commands/restart.js') },
+  { name: 'restart', summary: 'stop then start guests', args: '[ids...]', load: () => import('./commands/restart.js') },
   { name: 'status', summary: 'one table: exists, running, drift, health', args: ids, load: () => import('./commands/status.js') },
   { name: 'list', summary: 'list configured guests', load: () => import('./commands/list.js') },
   { name: 'up', aliases: ['LetsGo'], summary: 'create everything, then start in boot_order', load: () => import('./commands/up.js') },
-  { name: 'health-check', summary: "run guests' health checks", args: '<ids...>', load: () => import('./commands/health-check.js') },
+  { name: 'health-check', summary: "run guests' health checks (all guests without ids)", args: ids, load: () => import('./commands/health-check.js') },
   { name: 'validate', summary: 'check the config files and print every diagnostic', load: () => import('./commands/validate.js') },
   {
     name: 'graph',
@@ -62,12 +70,38 @@ export const VERBS: VerbSpec[] = [
             'declared dependency); --json prints {"nodes":[{"id","kind","level"}],"edges":[[from,to]],"order":[...]}.',
         ),
   },
+  { name: 'init', summary: 'write a starter config (one container, one VM) with $schema references', args: '[dir]', load: () => import('./commands/init.js') },
+  {
+    name: 'completion',
+    summary: 'print a shell completion script: phoenix completion bash|zsh',
+    args: '<shell>',
+    load: () => import('./commands/completion.js'),
+    options: (c) => c.addHelpText('after', '\nbash: source <(phoenix completion bash)   (or save it in /etc/bash_completion.d/phoenix)\nzsh:  source <(phoenix completion zsh)    (or save it as _phoenix in a directory of $fpath)'),
+  },
   {
     name: 'sim',
     summary: 'manage the built-in Proxmox simulator (path, reset, add-node, add-storage, ...)',
     args: '[subcommand] [args...]',
     load: () => import('./commands/sim.js'),
-    options: (c) => c.allowUnknownOption(),
+    options: (c) =>
+      c.allowUnknownOption().addHelpText(
+        'after',
+        [
+          '',
+          'Subcommands:',
+          '  path                      print a directory with pct, qm, pveversion and pvesh backed by the simulator',
+          '                            (PATH=$(phoenix sim path):$PATH)',
+          '  reset [--pve 8.4|9.1]     start a fresh simulated host running that release (default 9.1)',
+          '  show                      the simulated host: nodes, storages, bridges, templates, guests (--json)',
+          '  add-node NAME             add a cluster node',
+          '  add-storage ID --type dir|lvmthin|zfspool --content a,b [--size 500G]',
+          '                            add a storage (content: rootdir, images, vztmpl, iso, import, ...)',
+          '  add-bridge NAME           add a network bridge',
+          '  add-template VOLID        add a container template (STORAGE:vztmpl/NAME.tar.zst)',
+          '',
+          'The state lives in <config dir>/.phoenix/sim (or $PHOENIX_SIM_STATE).',
+        ].join('\n'),
+      ),
   },
 ];
 
@@ -92,6 +126,7 @@ function buildProgram(io: CliIO, version: string, onRun: (spec: VerbSpec, args: 
     .option('-y, --yes', 'do not ask for confirmation', false)
     .option('--no-color', 'no ANSI colours')
     .option('--no-wait', 'exit 2 instead of waiting when another Phoenix run holds a guest')
+    .configureHelp({ showGlobalOptions: true })
     .showSuggestionAfterError(true)
     .enablePositionalOptions(false)
     .configureOutput({
@@ -105,6 +140,7 @@ function buildProgram(io: CliIO, version: string, onRun: (spec: VerbSpec, args: 
     const cmd = program.command(spec.name).description(spec.summary);
     if (spec.aliases) cmd.aliases(spec.aliases);
     if (spec.args) for (const a of spec.args.split(' ')) cmd.argument(a);
+    if (spec.args?.includes('ids')) targeting(cmd).addHelpText('after', TARGET_HELP);
     spec.options?.(cmd);
     cmd.exitOverride();
     cmd.action((...actionArgs: unknown[]) => {
@@ -186,4 +222,14 @@ export function environmentFailure(e: unknown): string | undefined {
   if (e.name === 'PveCommandError' || e.name === 'SimError') return e.message.split('\n')[0];
   if (typeof code === 'string' && /^E[A-Z0-9]+$/.test(code)) return e.message.split('\n')[0];
   return undefined;
+}
+
+/** Every verb with its options, and the global options (for shell completion). */
+export function cliShape(): { globals: string[]; verbs: Array<{ name: string; options: string[] }> } {
+  const program = buildProgram({ stdout: () => {}, stderr: () => {}, env: {}, cwd: '/', isTTY: false }, '', () => {});
+  const flags = (c: Command) => c.options.flatMap((o) => [o.short, o.long].filter((f): f is string => Boolean(f)));
+  return {
+    globals: [...flags(program), '--help'],
+    verbs: program.commands.flatMap((c) => [c.name(), ...c.aliases()].map((name) => ({ name, options: [...flags(c), '--help'] }))),
+  };
 }

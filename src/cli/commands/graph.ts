@@ -3,6 +3,7 @@
 // Edge direction everywhere: [from, to] means guest `from` needs guest `to` first — it is cloned
 // from it (clone_from_ctid / clone_from_vmid) or lists it in `dependencies`.
 
+import { hasSelectors, targetIds } from '../run/targets.js';
 import { UsageError } from '../../diag/errors.js';
 import { CycleError } from '../../graph/dag.js';
 import { GuestGraph, UnknownGuestError, type GuestClosure } from '../../graph/guests.js';
@@ -19,22 +20,15 @@ const renderers: Record<string, (c: GuestClosure) => string> = {
   dot: renderDot,
 };
 
-/** parseIds turns positional arguments into guest ids, rejecting anything that is not one. */
-export function parseIds(args: readonly string[]): number[] {
-  return args.map((a) => {
-    if (!/^\d+$/.test(a)) throw new UsageError(`not a guest id: "${a}"`, 'guest ids are whole numbers such as 101 or 9000');
-    return Number(a);
-  });
-}
-
 export const run: CommandRun = async (ctx: CommandContext) => {
-  const ids = parseIds(ctx.args);
   const format = String(ctx.options.format ?? 'text');
   const render = ctx.globals.json ? renderJson : renderers[format];
   if (!render) throw new UsageError(`unknown --format "${format}"`, 'use text, mermaid or dot (or --json)');
 
   // Diagnostics go to stderr; any error stops here with exit 2.
   const config = await loadOrExit(ctx);
+  // Named by id, name or tag (--tag, --exclude); none: from every root.
+  const ids = hasSelectors(ctx) ? targetIds(ctx, config.guests) : [];
 
   const graph = new GuestGraph(config.guests);
   let closure: GuestClosure;

@@ -8,7 +8,8 @@ import { runViewFor } from './view.js';
 import { colors } from '../views/colors.js';
 import { renderPlans } from '../plan-view.js';
 import type { CommandContext } from '../io.js';
-import { parseIds, runConverge, type Verb } from '../../app/converge.js';
+import { runConverge, type Verb } from '../../app/converge.js';
+import { hasSelectors, targetIds } from './targets.js';
 import { lockCliGuests, openCliSession, type Session } from './session.js';
 import { GuestGraph } from '../../graph/guests.js';
 import { oneLine } from '../../util/terminal.js';
@@ -27,13 +28,16 @@ export async function convergeCommand(ctx: CommandContext, verb: Verb, opts: { p
   const signal = io.signal ?? new AbortController().signal;
   const scrub = (t: string) => session.secrets.scrubber.scrub(t);
   const color = colorEnabled({ env: io.env, isTTY: io.isTTY, flag: globals.color });
-  const release = apply ? await lockCliGuests(ctx, session, closureIds(session, ctx.args), `phoenix ${verb}`) : () => {};
+  // Named by id, name or tag (--tag, --exclude); none: every guest.
+  const ids = targetIds(ctx, session.config.guests, verb === 'create' ? 'none' : 'all');
+  const targets = hasSelectors(ctx) ? ids.map(String) : [];
+  const release = apply ? await lockCliGuests(ctx, session, closureIds(session, ids), `phoenix ${verb}`) : () => {};
   const view = apply ? runViewFor(ctx, session) : undefined;
   let result;
   try {
     result = await runConverge(session, {
       verb,
-      targets: ctx.args,
+      targets,
       apply,
       concurrency: globals.concurrency ?? DEFAULT_CONCURRENCY,
       failFast: Boolean(ctx.options.failFast),
@@ -91,7 +95,6 @@ function failuresOf(r: Awaited<ReturnType<typeof runConverge>>) {
 }
 
 /** Every guest the run may act on: the targets and everything they need. */
-export function closureIds(s: Session, args: string[]): number[] {
-  const targets = args.length ? parseIds(args, s.config.guests) : [...s.config.guests.keys()];
+export function closureIds(s: Session, targets: number[]): number[] {
   return new GuestGraph(s.config.guests).closure(targets).order;
 }

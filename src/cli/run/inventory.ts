@@ -14,7 +14,8 @@ import { colors } from '../views/colors.js';
 import { colorEnabled } from '../views/index.js';
 import type { CommandContext } from '../io.js';
 import { convergeCommand, DEFAULT_CONCURRENCY } from './converge-command.js';
-import { parseIds, runConverge } from '../../app/converge.js';
+import { runConverge } from '../../app/converge.js';
+import { targetIds } from './targets.js';
 import { runAction, startGuest, stopGuest, typeOf } from './lifecycle.js';
 import { openCliSession, type Session } from './session.js';
 import { oneLine } from '../../util/terminal.js';
@@ -43,7 +44,7 @@ async function confirm(ctx: CommandContext, question: string): Promise<boolean> 
  */
 export async function deleteCommand(ctx: CommandContext): Promise<number> {
   const s = await openCliSession(ctx, { readOnly: ctx.globals.dryRun });
-  const ids = parseIds(ctx.args, s.config.guests);
+  const ids = targetIds(ctx, s.config.guests, 'none');
   const graph = new GuestGraph(s.config.guests);
   const set = new Set(ids);
   const dependents = [...new Set(ids.flatMap((id) => graph.dag.descendants(id)))].filter((d) => !set.has(d));
@@ -124,7 +125,7 @@ export async function upCommand(ctx: CommandContext): Promise<number> {
 /** status [ID...]: one table — exists, running, drift against the config (--verbose: details), health. */
 export async function statusCommand(ctx: CommandContext): Promise<number> {
   const s = await openCliSession(ctx, { readOnly: true });
-  const ids = ctx.args.length ? parseIds(ctx.args, s.config.guests) : [...s.config.guests.keys()].sort((a, b) => a - b);
+  const ids = targetIds(ctx, s.config.guests).sort((a, b) => a - b);
   const res = await runConverge({ ...s, pending: memoryRestarts() } as Session, {
     verb: 'converge',
     targets: ids.map(String),

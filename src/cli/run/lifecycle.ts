@@ -16,7 +16,7 @@ import { colors } from '../views/colors.js';
 import { colorEnabled } from '../views/index.js';
 import { runViewFor } from './view.js';
 import type { CommandContext } from '../io.js';
-import { parseIds } from '../../app/converge.js';
+import { targetIds } from './targets.js';
 import { lockCliGuests, openCliSession, type Session } from './session.js';
 import { DEFAULT_CONCURRENCY } from './converge-command.js';
 import { oneLine } from '../../util/terminal.js';
@@ -90,7 +90,7 @@ function graphOf(s: Session) {
 /** start ID...: the guests and what they need, dependencies first; templates are skipped. */
 export async function startCommand(ctx: CommandContext): Promise<number> {
   const s = await openCliSession(ctx, { readOnly: ctx.globals.dryRun });
-  const closure = graphOf(s).closure(parseIds(ctx.args, s.config.guests));
+  const closure = graphOf(s).closure(targetIds(ctx, s.config.guests, 'none'));
   const deps = depsMap(closure.edges);
   return runAction(ctx, s, 'start', { readOnly: ctx.globals.dryRun,
     nodes: closure.order,
@@ -159,13 +159,13 @@ export async function stopCommand(ctx: CommandContext): Promise<number> {
   const s = await openCliSession(ctx, { readOnly: ctx.globals.dryRun });
   const timeout = Number(ctx.options.timeout ?? 60);
   if (!Number.isInteger(timeout) || timeout < 0) throw new UsageError(`--timeout expects whole seconds, got "${ctx.options.timeout}"`);
-  const set = stopSet(s, parseIds(ctx.args, s.config.guests), Boolean(ctx.options.withDeps));
+  const set = stopSet(s, targetIds(ctx, s.config.guests, 'none'), Boolean(ctx.options.withDeps));
   return runAction(ctx, s, 'stop', { ...set, readOnly: ctx.globals.dryRun, run: (g, emit) => stopGuest(s, g, emit, timeout, ctx.globals.dryRun) });
 }
 
 export async function restartCommand(ctx: CommandContext): Promise<number> {
   const s = await openCliSession(ctx, { readOnly: ctx.globals.dryRun });
-  const ids = parseIds(ctx.args, s.config.guests);
+  const ids = targetIds(ctx, s.config.guests, 'none');
   return runAction(ctx, s, 'restart', { readOnly: ctx.globals.dryRun,
     nodes: ids,
     deps: () => [],
@@ -181,7 +181,8 @@ export async function restartCommand(ctx: CommandContext): Promise<number> {
 /** health-check ID...: run each guest's checks (configured + its features' defaults). */
 export async function healthCommand(ctx: CommandContext): Promise<number> {
   const s = await openCliSession(ctx, { readOnly: true });
-  const ids = parseIds(ctx.args, s.config.guests);
+  // No ids: every guest (templates are reported as such).
+  const ids = targetIds(ctx, s.config.guests, 'all');
   const reports = new Map<GuestId, HealthReport>();
   const code = await runAction(ctx, s, 'health-check', {
     readOnly: true,
