@@ -192,7 +192,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     throw e;
   }
   if (!chosen) return EXIT.usage;
-  const ctx: CommandContext = { io, globals: chosen.globals, args: chosen.args, options: chosen.opts };
+  // `completion` gets the CLI's shape from here (importing this module from a verb would pull the
+  // verbs into the entry chunk, which must stay lazy).
+  const options = chosen.spec.name === 'completion' ? { ...chosen.opts, shape: cliShape() } : chosen.opts;
+  const ctx: CommandContext = { io, globals: chosen.globals, args: chosen.args, options };
   try {
     const mod = await chosen.spec.load();
     return await mod.run(ctx);

@@ -3,15 +3,18 @@
 // read from the config in use (`phoenix list --json`) where a verb takes guests.
 import { UsageError } from '../../diag/errors.js';
 import { type CommandRun, out } from '../io.js';
-import { cliShape } from '../main.js';
 
 const SIM = ['path', 'reset', 'show', 'add-node', 'add-storage', 'add-bridge', 'add-template'];
 const TAKES_GUESTS = ['create', 'converge', 'plan', 'delete', 'start', 'stop', 'restart', 'status', 'health-check', 'graph'];
 // Ids and names of the configured guests, quietly (nothing when no config is found).
 const GUESTS = `phoenix --json list 2>/dev/null | sed -n 's/^ *"\\(id\\|name\\)": "\\{0,1\\}\\([^",]*\\)"\\{0,1\\},\\{0,1\\}$/\\2/p'`;
 
-function bash(): string {
-  const { globals, verbs } = cliShape();
+export interface CliShape {
+  globals: string[];
+  verbs: Array<{ name: string; options: string[] }>;
+}
+
+function bash({ globals, verbs }: CliShape): string {
   const cases = verbs.map((v) => `    ${v.name}) opts="${v.options.join(' ')}" ;;`).join('\n');
   return `# bash completion for phoenix: source <(phoenix completion bash)
 _phoenix() {
@@ -48,8 +51,7 @@ complete -F _phoenix phoenix
 `;
 }
 
-function zsh(): string {
-  const { globals, verbs } = cliShape();
+function zsh({ globals, verbs }: CliShape): string {
   const cases = verbs.map((v) => `    ${v.name}) opts=(${v.options.join(' ')}) ;;`).join('\n');
   return `#compdef phoenix
 # zsh completion for phoenix: source <(phoenix completion zsh), or save as _phoenix in $fpath
@@ -87,8 +89,9 @@ if [[ -n \${ZSH_VERSION-} && $funcstack[1] != _phoenix ]]; then compdef _phoenix
 
 export const run: CommandRun = async (ctx) => {
   const shell = ctx.args[0];
-  if (shell === 'bash') out(ctx.io, bash());
-  else if (shell === 'zsh') out(ctx.io, zsh());
+  const shape = ctx.options.shape as CliShape; // given by main.ts
+  if (shell === 'bash') out(ctx.io, bash(shape));
+  else if (shell === 'zsh') out(ctx.io, zsh(shape));
   else throw new UsageError(`no completion for shell "${shell ?? ''}"`, 'phoenix completion bash, or phoenix completion zsh');
   return 0;
 };
