@@ -53,7 +53,13 @@ export const VERBS: VerbSpec[] = [
   { name: 'restart', summary: 'stop then start guests', args: '[ids...]', load: () => import('./commands/restart.js') },
   { name: 'status', summary: 'one table: exists, running, drift, health', args: ids, load: () => import('./commands/status.js') },
   { name: 'list', summary: 'list configured guests', load: () => import('./commands/list.js') },
-  { name: 'up', aliases: ['LetsGo'], summary: 'create everything, then start in boot_order', load: () => import('./commands/up.js') },
+  {
+    name: 'up',
+    aliases: ['LetsGo'],
+    summary: 'create everything, then start in boot_order',
+    load: () => import('./commands/up.js'),
+    options: (c) => targeting(c).addHelpText('after', `${TARGET_HELP} --tag/--exclude narrow what up does.`),
+  },
   { name: 'health-check', summary: "run guests' health checks (all guests without ids)", args: ids, load: () => import('./commands/health-check.js') },
   { name: 'validate', summary: 'check the config files and print every diagnostic', load: () => import('./commands/validate.js') },
   {

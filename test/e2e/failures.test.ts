@@ -85,10 +85,12 @@ test('a failing feature and a failing health check fail their guests (exit 1, us
   assert.match(r.stderr, /^ {4}flaky: preparing the widget$/m);
   // The check: named, what it got.
   assert.match(r.stderr, /^phoenix: guest 302: unhealthy: check "ready-file" failed after \d+ attempt\(s\): exit 1/m);
-  // Dependents skipped, naming why; the independent guest converged.
-  assert.match(r.stdout, /^301\s+skipped\s.*upstream 300 failed/m);
-  assert.match(r.stdout, /^303\s+skipped\s.*upstream 302 failed/m);
-  assert.match(r.stdout, /^304\s+ok\s/m);
+  // Dependents skipped, naming why; the independent guest converged (rows name each guest).
+  assert.match(r.stdout, /^301 \S+\s+skipped\s.*upstream 300 failed/m);
+  assert.match(r.stdout, /^303 \S+\s+skipped\s.*upstream 302 failed/m);
+  assert.match(r.stdout, /^304 \S+\s+ok\s/m);
+  // Each failure in full once: on stderr above; the event line and the summary row point to it.
+  assert.equal(r.stdout.split('\n').filter((l) => l.includes('widget not found')).length, 0, r.stdout);
   assert.match(r.stdout, /run finished in .*: 1 ok, 2 failed, 2 skipped/);
   assert.deepEqual(crashLines(r.stdout + r.stderr), []);
   // The skipped guests were never touched; the failed ones exist (created, started), no marker for the failed feature.

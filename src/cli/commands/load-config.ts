@@ -30,11 +30,18 @@ export function printDiagnostics(write: (line: string) => void, ds: Diagnostics,
   for (const d of visibleDiagnostics(ds, globals)) write(formatDiagnostic(d));
 }
 
-/** Loads the config or throws UsageError (exit 2) after printing why; warnings go to stderr. */
-export async function loadOrExit(ctx: CommandContext): Promise<PhoenixConfig> {
+/**
+ * Loads the config or throws UsageError (exit 2) after printing why, to stderr. Warnings are
+ * printed in full (`validate`, `plan`) or, for verbs that act, as one count with a hint.
+ */
+export async function loadOrExit(ctx: CommandContext, opts: { warnings?: 'full' | 'count' } = {}): Promise<PhoenixConfig> {
   const { config, diagnostics } = await loadConfig(ctx);
   const io: CliIO = ctx.io;
-  printDiagnostics((l) => io.stderr(`${l}\n`), diagnostics, ctx.globals);
+  if (opts.warnings === 'count') {
+    for (const d of visibleDiagnostics(diagnostics, ctx.globals)) if (d.severity !== 'warning') io.stderr(`${formatDiagnostic(d)}\n`);
+    const n = diagnostics.warnings.length;
+    if (n && !ctx.globals.quiet) io.stderr(`phoenix: the configuration has ${n} warning${n === 1 ? '' : 's'} (phoenix validate, or phoenix plan, lists them)\n`);
+  } else printDiagnostics((l) => io.stderr(`${l}\n`), diagnostics, ctx.globals);
   if (!config || diagnostics.hasErrors())
     throw new UsageError(`the configuration has ${countText(diagnostics)}; nothing was done`, "run 'phoenix validate' for the full list");
   return config;

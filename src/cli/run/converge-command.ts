@@ -20,9 +20,13 @@ import { oneLine } from '../../util/terminal.js';
 // concurrent create/clone/start tasks from us. Raise it with --concurrency on a strong host.
 export const DEFAULT_CONCURRENCY = 8;
 
-export async function convergeCommand(ctx: CommandContext, verb: Verb, opts: { planOnly: boolean }): Promise<number> {
+export async function convergeCommand(
+  ctx: CommandContext,
+  verb: Verb,
+  opts: { planOnly: boolean; /** `up`'s one session for both phases; it then prints the run's totals itself. */ session?: Session },
+): Promise<number> {
   const apply = !opts.planOnly && !ctx.globals.dryRun;
-  const session = await openCliSession(ctx, { readOnly: !apply });
+  const session = opts.session ?? (await openCliSession(ctx, { readOnly: !apply, warnings: opts.planOnly ? 'full' : 'count' }));
   const { io, globals } = ctx;
   await checkHostVersion(ctx, session);
   const signal = io.signal ?? new AbortController().signal;
@@ -66,11 +70,14 @@ export async function convergeCommand(ctx: CommandContext, verb: Verb, opts: { p
       for (const l of o.detail ?? []) io.stderr(`${oneLine(scrub(`    ${l}`))}\n`);
     } else if (o.result.status === 'skipped' || o.result.status === 'cancelled') failed = true;
   }
-  if (apply && !globals.quiet && !globals.json) {
-    io.stderr(`phoenix: ${session.stats.reads} read and ${session.stats.mutations} mutating Proxmox calls; logs in ${session.logDir}\n`);
-  }
+  if (apply && !opts.session) printTotals(ctx, session);
   if (signal.aborted) return EXIT.interrupted;
   return failed ? EXIT.failed : EXIT.ok;
+}
+
+/** The run's last line: how many Proxmox calls, and where its logs are. */
+export function printTotals(ctx: CommandContext, s: Session): void {
+  if (!ctx.globals.quiet && !ctx.globals.json) ctx.io.stderr(`phoenix: ${s.stats.reads} read and ${s.stats.mutations} mutating Proxmox calls; logs in ${s.logDir}\n`);
 }
 
 /**

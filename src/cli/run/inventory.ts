@@ -13,12 +13,15 @@ import { hostOfIp, runHealthChecks } from '../../health/index.js';
 import { colors } from '../views/colors.js';
 import { colorEnabled } from '../views/index.js';
 import type { CommandContext } from '../io.js';
-import { convergeCommand, DEFAULT_CONCURRENCY } from './converge-command.js';
+import { convergeCommand, printTotals, DEFAULT_CONCURRENCY } from './converge-command.js';
 import { runConverge } from '../../app/converge.js';
 import { targetIds } from './targets.js';
 import { runAction, startGuest, stopGuest, typeOf } from './lifecycle.js';
 import { openCliSession, type Session } from './session.js';
 import { oneLine } from '../../util/terminal.js';
+import { guestAccess } from '../../features/access.js';
+import { FeatureRegistry } from '../../features/registry.js';
+import { accessText } from '../views/summary.js';
 
 async function confirm(ctx: CommandContext, question: string): Promise<boolean> {
   if (ctx.globals.yes) return true;
@@ -89,11 +92,16 @@ export async function deleteCommand(ctx: CommandContext): Promise<number> {
 
 /** up / LetsGo: converge everything, then start in boot_order (honouring boot_delay) whatever is still stopped. */
 export async function upCommand(ctx: CommandContext): Promise<number> {
-  const code = await convergeCommand({ ...ctx, args: [] }, 'converge', { planOnly: false });
-  if (code !== EXIT.ok || ctx.globals.dryRun) return code;
-  const s = await openCliSession(ctx, { readOnly: false });
+  // One session for both phases: one simulator notice, one set of warnings, one log directory.
+  const s = await openCliSession(ctx, { readOnly: ctx.globals.dryRun });
+  const code = await convergeCommand({ ...ctx, args: [] }, 'converge', { planOnly: false, session: s });
+  if (code !== EXIT.ok || ctx.globals.dryRun) {
+    if (!ctx.globals.dryRun) printTotals(ctx, s);
+    return code;
+  }
+  const targets = new Set(targetIds({ ...ctx, args: [] }, s.config.guests));
   let boot = [...s.config.guests.values()]
-    .filter((g) => g.startAtBoot !== false && !g.isTemplate)
+    .filter((g) => targets.has(g.id) && g.startAtBoot !== false && !g.isTemplate)
     .sort((a, b) => (a.bootOrder ?? 1e9) - (b.bootOrder ?? 1e9) || a.id - b.id);
   // After the converge phase nearly everything runs already: look at all of them at once and walk
   // the boot order only through those still stopped (reading them one by one in the chain cost a
@@ -106,7 +114,12 @@ export async function upCommand(ctx: CommandContext): Promise<number> {
     }),
   );
   boot = boot.filter((g) => !running.has(g.id));
-  return runAction(ctx, s, 'up', {
+  // Everything already runs: the run above was the whole of `up` (no second, empty run).
+  if (!boot.length) {
+    printTotals(ctx, s);
+    return code;
+  }
+  const booted = await runAction(ctx, s, 'up', {
     nodes: boot.map((g) => g.id),
     // One after the other in boot order, so boot_delay means what Proxmox means by it.
     deps: (id) => {
@@ -120,6 +133,8 @@ export async function upCommand(ctx: CommandContext): Promise<number> {
       return r;
     },
   });
+  printTotals(ctx, s);
+  return booted;
 }
 
 /** status [ID...]: one table — exists, running, drift against the config (--verbose: details), health. */
@@ -150,7 +165,8 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
     const plan = res.outcomes.get(id)?.plan;
     const drift = !st ? 'missing' : plan ? (plan.symbol === '=' ? 'no' : 'yes') : 'error';
     const health = st?.status === 'running' && !st.template ? await healthOf(s, g, ctx.io.signal) : '-';
-    rows.push({ id, kind: g.kind, name: g.name, exists: Boolean(st), status: st ? (st.template ? 'template' : st.status) : '-', lock: st?.lock ?? '', drift, health, ...(ctx.globals.verbose && plan ? { changes: changesOf(plan) } : {}) });
+    const a = guestAccess(g, s.registry);
+    rows.push({ id, kind: g.kind, name: g.name, exists: Boolean(st), status: st ? (st.template ? 'template' : st.status) : '-', lock: st?.lock ?? '', drift, health, address: a.address ?? null, urls: a.urls, ...(ctx.globals.verbose && plan ? { changes: changesOf(plan) } : {}) });
   }
   for (const e of errors) ctx.io.stderr(`phoenix: ${e}\n`);
   const code = errors.length ? EXIT.failed : EXIT.ok;
@@ -159,7 +175,10 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
     return code;
   }
   const c = colors(colorEnabled({ env: ctx.io.env, isTTY: ctx.io.isTTY, flag: ctx.globals.color }));
-  const table = [['ID', 'KIND', 'NAME', 'EXISTS', 'STATUS', 'DRIFT', 'HEALTH'], ...rows.map((r) => [String(r.id), String(r.kind), oneLine(String(r.name)), r.exists === null ? '?' : r.exists ? 'yes' : 'no', `${r.status}${r.lock ? ` (locked: ${r.lock})` : ''}`, String(r.drift), oneLine(String(r.health))])];
+  const table = [
+    ['ID', 'KIND', 'NAME', 'EXISTS', 'STATUS', 'DRIFT', 'HEALTH', 'ADDRESS'],
+    ...rows.map((r) => [String(r.id), String(r.kind), oneLine(String(r.name)), r.exists === null ? '?' : r.exists ? 'yes' : 'no', `${r.status}${r.lock ? ` (locked: ${r.lock})` : ''}`, String(r.drift), oneLine(String(r.health)), accessText({ address: (r.address as string | null) ?? undefined, urls: (r.urls as string[] | undefined) ?? [] }) || '-']),
+  ];
   const w = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
   table.forEach((r, i) => ctx.io.stdout(`${(i === 0 ? c.bold : (x: string) => x)(r.map((x, j) => x.padEnd(w[j])).join('  ').trimEnd())}\n`));
   if (ctx.globals.verbose) for (const r of rows) for (const l of (r.changes as string[] | undefined) ?? []) ctx.io.stdout(`  ${r.id}: ${l}\n`);
@@ -191,11 +210,16 @@ export async function listCommand(ctx: CommandContext): Promise<number> {
   const { loadOrExit } = await import('../commands/load-config.js');
   const config = await loadOrExit(ctx);
   const guests = [...config.guests.values()].sort((a, b) => a.id - b.id);
+  const registry = new FeatureRegistry({ configDir: config.dir });
+  const access = new Map(guests.map((g) => [g.id, guestAccess(g, registry)]));
   if (ctx.globals.json) {
-    ctx.io.stdout(`${JSON.stringify(guests.map((g) => ({ id: g.id, kind: g.kind, name: g.name, cloneFrom: g.cloneFrom ?? null, dependencies: g.dependencies, features: g.features, template: g.isTemplate })), null, 2)}\n`);
+    ctx.io.stdout(`${JSON.stringify(guests.map((g) => ({ id: g.id, kind: g.kind, name: g.name, cloneFrom: g.cloneFrom ?? null, dependencies: g.dependencies, features: g.features, template: g.isTemplate, address: access.get(g.id)!.address ?? null, urls: access.get(g.id)!.urls })), null, 2)}\n`);
     return EXIT.ok;
   }
-  const rows = [['ID', 'KIND', 'NAME', 'FROM', 'DEPENDS ON', 'FEATURES'], ...guests.map((g) => [String(g.id), g.kind + (g.isTemplate ? ' (template)' : ''), g.name, fromOf(g), g.dependencies.join(',') || '-', g.features.join(',') || '-'])];
+  const rows = [
+    ['ID', 'KIND', 'NAME', 'FROM', 'DEPENDS ON', 'FEATURES', 'ADDRESS'],
+    ...guests.map((g) => [String(g.id), g.kind + (g.isTemplate ? ' (template)' : ''), g.name, fromOf(g), g.dependencies.join(',') || '-', g.features.join(',') || '-', accessText(access.get(g.id)) || '-']),
+  ];
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) ctx.io.stdout(`${r.map((x, j) => x.padEnd(w[j])).join('  ').trimEnd()}\n`);
   return EXIT.ok;

@@ -8,14 +8,18 @@ import type { CommandContext } from '../io.js';
 
 export type { Session } from '../../app/session.js';
 
-export async function openCliSession(ctx: CommandContext, opts: { readOnly: boolean }): Promise<Session> {
-  const config = await loadOrExit(ctx);
+/**
+ * Loads the config (its warnings in full for `plan`, else as a count) and opens the run's session.
+ * The built-in simulator's notice is said once per run, with --quiet too (it changes what a run means).
+ */
+export async function openCliSession(ctx: CommandContext, opts: { readOnly: boolean; warnings?: 'full' | 'count' }): Promise<Session> {
+  const config = await loadOrExit(ctx, { warnings: opts.warnings ?? 'count' });
   return openSession({
     config,
     driver: ctx.globals.driver,
     env: ctx.io.env,
     readOnly: opts.readOnly,
-    notice: ctx.globals.quiet ? undefined : (line) => ctx.io.stderr(`phoenix: ${line}\n`),
+    notice: (line) => ctx.io.stderr(`phoenix: ${line}\n`),
   });
 }
 

@@ -4,6 +4,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { colorEnabled, createRunView, GuestLogView, teeViews, viewKind, type RunView } from '../views/index.js';
+import type { GuestInfo } from '../views/run-view.js';
+import type { Key } from '../views/format.js';
+import { guestAccess } from '../../features/access.js';
 import type { CommandContext } from '../io.js';
 import type { Session } from './session.js';
 import { appendPrivate } from '../../util/private-fs.js';
@@ -15,7 +18,14 @@ export function runViewFor(ctx: CommandContext, s: Session): RunView {
   const { io, globals } = ctx;
   const scrub = (t: string) => s.secrets.scrubber.scrub(t);
   const color = colorEnabled({ env: io.env, isTTY: io.isTTY, flag: globals.color });
-  const shown = createRunView(viewKind({ json: globals.json, isTTY: io.isTTY }), { stdout: io.stdout, stderr: io.stderr }, { color, verbose: globals.verbose, scrub });
+  const columns = (process.stdout as { columns?: number }).columns;
+  const rows = (process.stdout as { rows?: number }).rows;
+  const shown = createRunView(
+    viewKind({ json: globals.json, isTTY: io.isTTY, quiet: globals.quiet }),
+    { stdout: io.stdout, stderr: io.stderr },
+    // Names, addresses and URLs beside the ids; each failure is printed in full by the verb.
+    { color, verbose: globals.verbose, scrub, describe: describer(s), failuresBelow: true, ...(io.isTTY && columns ? { columns } : {}), ...(io.isTTY && rows ? { rows } : {}) },
+  );
   // Read-only runs (dry runs) write no logs: their session made no log directory.
   if (!existsSync(s.logDir)) return escaping(shown);
   const logs = new GuestLogView({
@@ -24,6 +34,20 @@ export function runViewFor(ctx: CommandContext, s: Session): RunView {
     scrub,
   });
   return escaping(teeViews(shown, logs));
+}
+
+/** "210 docker-host", its address and its features' URLs, from the config. */
+export function describer(s: Session): (node: Key) => GuestInfo {
+  const cache = new Map<Key, GuestInfo>();
+  return (node) => {
+    let info = cache.get(node);
+    if (!info) {
+      const g = s.config.guests.get(Number(node));
+      const access = g ? guestAccess(g, s.registry) : undefined;
+      cache.set(node, (info = { name: g?.name, address: access?.address, urls: access?.urls ?? [] }));
+    }
+    return info;
+  };
 }
 
 // Text an event carries may come from a guest or Proxmox (errors, notes, feature output): escaped

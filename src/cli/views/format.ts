@@ -56,8 +56,10 @@ export const plainText: EventTable<string | null, Key> = {
 export const nodeOf = (e: EngineEvent<Key>): Key | undefined => ('node' in e ? e.node : undefined);
 
 /** One plain line (without newline), or null when the event is not shown. */
-export function plainLine(e: EngineEvent<Key>, opts: { verbose?: boolean } = {}): string | null {
-  const text = e.kind === 'log' && e.level === 'debug' && opts.verbose ? `debug: ${e.message}` : dispatch(plainText, e);
+export function plainLine(e: EngineEvent<Key>, opts: { verbose?: boolean; shortFailures?: boolean } = {}): string | null {
+  let text = e.kind === 'log' && e.level === 'debug' && opts.verbose ? `debug: ${e.message}` : dispatch(plainText, e);
+  // The verb prints the failure in full after the run: here its first words.
+  if (text !== null && opts.shortFailures && e.kind === 'node-end' && e.status === 'failed' && text.length > 80) text = `${text.slice(0, 79)}… (in full below)`;
   if (text === null) return null;
   const node = nodeOf(e);
   return `${isoSecond(e.ts)} ${node === undefined ? '' : `${node} `}${text}`;

@@ -6,6 +6,22 @@ import { plainLine, type Key } from './format.js';
 import type { RunView, ViewOptions, Writers } from './run-view.js';
 import { renderSummary, RunRecorder } from './summary.js';
 
+/** --quiet: nothing while the run goes, then the summary (failures are printed by the verb, once). */
+export class SummaryView implements RunView {
+  private readonly recorder = new RunRecorder();
+  constructor(
+    private readonly out: Writers,
+    private readonly opts: ViewOptions,
+  ) {}
+
+  onEvent(e: EngineEvent<Key>): void {
+    this.recorder.record(e);
+    if (e.kind === 'run-end') this.out.stdout((this.opts.scrub ?? ((s: string) => s))(renderSummary(this.recorder.guests.values(), colors(this.opts.color), this.opts)));
+  }
+
+  close(): void {}
+}
+
 export class PlainView implements RunView {
   private readonly recorder = new RunRecorder();
   private readonly scrub: (s: string) => string;
@@ -19,9 +35,9 @@ export class PlainView implements RunView {
 
   onEvent(e: EngineEvent<Key>): void {
     this.recorder.record(e);
-    const line = plainLine(e, { verbose: this.opts.verbose });
+    const line = plainLine(e, { verbose: this.opts.verbose, shortFailures: this.opts.failuresBelow });
     if (line !== null) this.out.stdout(this.scrub(`${line}\n`));
-    if (e.kind === 'run-end') this.out.stdout(this.scrub(`\n${renderSummary(this.recorder.guests.values(), colors(this.opts.color))}`));
+    if (e.kind === 'run-end') this.out.stdout(this.scrub(`\n${renderSummary(this.recorder.guests.values(), colors(this.opts.color), this.opts)}`));
   }
 
   close(): void {}

@@ -22,11 +22,21 @@ export interface ViewOptions {
   verbose?: boolean;
   /** Applied to every piece of text before it is written: scrub secrets here. */
   scrub?: (text: string) => string;
+  /** The guest's name, address and access URLs, shown beside its id (from the config). */
+  describe?: (node: Key) => GuestInfo;
+  /** The verb prints each failure in full once the run is over: views show a short form. */
+  failuresBelow?: boolean;
 }
 
-export type ViewKind = 'tty' | 'plain' | 'json';
+export interface GuestInfo {
+  name?: string;
+  address?: string;
+  urls?: string[];
+}
 
-/** viewKind: --json wins, then a terminal gets the live view, anything else plain lines. */
-export function viewKind(opts: { json: boolean; isTTY: boolean }): ViewKind {
-  return opts.json ? 'json' : opts.isTTY ? 'tty' : 'plain';
+export type ViewKind = 'tty' | 'plain' | 'json' | 'summary';
+
+/** viewKind: --json wins, then --quiet (the summary only), then a terminal gets the live view, anything else plain lines. */
+export function viewKind(opts: { json: boolean; isTTY: boolean; quiet?: boolean }): ViewKind {
+  return opts.json ? 'json' : opts.quiet ? 'summary' : opts.isTTY ? 'tty' : 'plain';
 }

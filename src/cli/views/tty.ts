@@ -7,7 +7,7 @@ import type { EngineEvent } from '../../engine/events.js';
 import { colors, type Colors } from './colors.js';
 import { formatDuration, plainText, type Key } from './format.js';
 import type { RunView, ViewOptions, Writers } from './run-view.js';
-import { renderSummary, RunRecorder, type GuestProgress } from './summary.js';
+import { guestLabel, renderSummary, RunRecorder, type GuestProgress } from './summary.js';
 
 export interface TtyOptions extends ViewOptions {
   /** Terminal width: lines are cut to fit, since a wrapped line breaks the cursor-up redraw. */
@@ -58,7 +58,7 @@ export class TtyView implements RunView {
   onEvent(e: EngineEvent<Key>): void {
     if (this.closed) return;
     this.recorder.record(e);
-    if (e.kind === 'run-start') this.idWidth = Math.max(0, ...e.nodes.map((n) => String(n).length));
+    if (e.kind === 'run-start') this.idWidth = Math.max(0, ...e.nodes.map((n) => this.label(n).length));
     if (e.kind === 'node-end') this.above.push(this.finalLine(this.recorder.guests.get(e.node)!));
     if (e.kind === 'log' && (e.level === 'warn' || e.level === 'error')) {
       const mark = e.level === 'error' ? this.c.red('✖') : this.c.yellow('⚠');
@@ -66,7 +66,8 @@ export class TtyView implements RunView {
     }
     if (e.kind === 'run-end') {
       this.render();
-      this.out.stdout(this.scrub(`\n${renderSummary(this.recorder.guests.values(), this.c)}${plainText['run-end'](e)}\n`));
+      const summary = renderSummary(this.recorder.guests.values(), this.c, { describe: this.opts.describe, failuresBelow: this.opts.failuresBelow, columns: this.opts.columns ?? 100 });
+      this.out.stdout(this.scrub(`\n${summary}${this.clip(plainText['run-end'](e) ?? '')}\n`));
       this.stop();
       return;
     }
@@ -81,9 +82,16 @@ export class TtyView implements RunView {
     }
   }
 
+  /**
+   * Without a run-end (an interrupt, an error): the lines already final stay, the live block is
+   * erased rather than left on screen, so no guest's row is shown twice once output goes on.
+   */
   close(): void {
     if (this.closed) return;
-    this.render();
+    let s = this.liveLines ? up(this.liveLines) : '';
+    for (const line of this.above.splice(0)) s += `${CLEAR_LINE}${line}\n`;
+    this.out.stdout(this.scrub(`${s}${CLEAR_BELOW}`));
+    this.liveLines = 0;
     this.stop();
   }
 
@@ -113,14 +121,19 @@ export class TtyView implements RunView {
     const shown = active.length > room ? active.slice(0, room - 1) : active;
     const lines = shown.map((g) => this.liveLine(g));
     if (shown.length < active.length) lines.push(this.c.dim(`  … and ${active.length - shown.length} more running`));
-    if (queued && active.length) lines.push(this.c.dim(`  … ${queued} queued`));
+    if (active.length) {
+      const done = all.length - active.length - queued;
+      lines.push(this.c.dim(this.clip(`  ${done}/${all.length} done${queued ? `, ${queued} queued` : ''}`)));
+    }
     return lines;
   }
 
   private liveLine(g: GuestProgress): string {
     const elapsed = g.startedAt === undefined ? '' : `  ${formatDuration(Math.max(0, this.now() - g.startedAt))}`;
     const mark: Record<string, string> = { running: this.c.cyan(FRAMES[this.frame]), retrying: this.c.yellow('↻'), waiting: this.c.cyan('◷'), blocked: this.c.dim('…') };
-    const what = g.activity === 'running' ? (g.currentStep ?? 'working') : [g.currentStep, g.note].filter(Boolean).join(': ');
+    // The step and what it works on: "feature docker", "health feature ollama".
+    const step = g.currentStep && g.currentDetail && /^(feature|health)$/.test(g.currentStep) ? `${g.currentStep} ${g.currentDetail}` : g.currentStep;
+    const what = g.activity === 'running' ? (step ?? 'working') : [step, g.note].filter(Boolean).join(': ');
     return `${mark[g.activity]} ${this.clip(`${this.id(g.node)}  ${what}${elapsed}`)}`;
   }
 
@@ -130,8 +143,12 @@ export class TtyView implements RunView {
     return `${marks[g.outcome ?? 'cancelled']} ${this.clip(`${this.id(g.node)}  ${g.outcome}${took}${g.reason ? `  ${g.reason}` : ''}`)}`;
   }
 
+  private label(node: Key): string {
+    return guestLabel(node, this.opts.describe);
+  }
+
   private id(node: Key): string {
-    return String(node).padEnd(this.idWidth);
+    return this.label(node).padEnd(this.idWidth);
   }
 
   // Two columns go to the mark and its space; one more keeps the cursor off the last column.

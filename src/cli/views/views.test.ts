@@ -226,3 +226,73 @@ test('guest logs: each guest gets its own lines, debug included; tee feeds sever
   assert.deepEqual([...logs.keys()], ['900', '901', '902', '903']);
   assert.equal(runLog, '2026-11-26T01:02:03Z run started: 4 guests\n2026-11-26T01:02:10Z run finished in 7.0s: 2 ok, 1 failed, 1 skipped, 0 cancelled\n');
 });
+
+// What a person watching a terminal sees: each guest named, what it is doing, how far the run is.
+const describe = (n: string | number) =>
+  ({ 900: { name: 'base', address: '10.0.0.90' }, 901: { name: 'ollama', address: '10.0.0.91', urls: ['http://10.0.0.91:11434'] }, 902: { name: 'db' }, 903: { name: 'app' } })[Number(n) as 900];
+
+/** The screen after `out` is written to a terminal: cursor-up, clear-line and clear-below applied. */
+function screen(out: string): string[] {
+  const lines: string[] = [''];
+  let row = 0;
+  for (const m of out.matchAll(/\x1b\[(\d*)([AJK])|\r|\n|[^\x1b\r\n]+/g)) {
+    if (m[2] === 'A') row = Math.max(0, row - Number(m[1] || 1));
+    else if (m[2] === 'J') {
+      lines.length = row; // from the cursor (column 0 after \r) to the end of the screen
+      lines.push('');
+    }
+    else if (m[2] === 'K') lines[row] = '';
+    else if (m[0] === '\r') continue;
+    else if (m[0] === '\n') {
+      row++;
+      if (lines.length <= row) lines.push('');
+    } else lines[row] = (lines[row] ?? '') + m[0];
+  }
+  return lines.filter((l, i) => l !== '' || i < lines.length - 1);
+}
+
+test('live view: each guest named, the feature or check it runs, n/total; the summary names guests, addresses and URLs', () => {
+  let out = '';
+  let clock = t0 + 1400;
+  const v = new TtyView({ stdout: (s) => void (out += s), stderr: () => {} }, { color: false, animate: false, now: () => (clock += 100), describe, columns: 120 });
+  v.onEvent({ kind: 'run-start', ts: t0, nodes: [900, 901, 902, 903] });
+  v.onEvent({ kind: 'node-start', ts: t0, node: 901, attempt: 1 });
+  v.onEvent({ kind: 'step', ts: t0, node: 901, step: 'feature', status: 'started', detail: 'ollama' });
+  const live = screen(out);
+  assert.equal(live.length, 2, live.join('\n'));
+  assert.match(live[0], /^⠋ 901 ollama {2}feature ollama {2}\d\.\ds$/);
+  assert.equal(live[1], '  0/4 done, 3 queued');
+  for (const e of script.slice(1)) v.onEvent(e);
+  const end = screen(out).join('\n');
+  assert.match(end, /^GUEST +OUTCOME +STEPS +ELAPSED +ADDRESS +REASON$/m);
+  assert.match(end, /^901 ollama +ok +feature,clone,config +5\.0s +10\.0\.0\.91 http:\/\/10\.0\.0\.91:11434$/m);
+  assert.match(end, /^900 base +ok +- +6\.5s +10\.0\.0\.90 +created$/m);
+});
+
+test('live view after Ctrl-C: each guest is on the screen once (the live block is erased, final lines stay)', () => {
+  let out = '';
+  let clock = t0;
+  const v = new TtyView({ stdout: (s) => void (out += s), stderr: () => {} }, { color: false, animate: false, now: () => (clock += 100), describe });
+  v.onEvent({ kind: 'run-start', ts: t0, nodes: [900, 901] });
+  v.onEvent({ kind: 'node-start', ts: t0, node: 900, attempt: 1 });
+  v.onEvent({ kind: 'node-start', ts: t0, node: 901, attempt: 1 });
+  v.onEvent({ kind: 'node-end', ts: t0, node: 900, status: 'cancelled', attempt: 1, elapsedMs: 10, cancelReason: 'aborted' });
+  v.close(); // interrupted: no run-end
+  const rows = screen(out);
+  assert.equal(rows.filter((l) => / 900 base /.test(` ${l} `)).length, 1, rows.join('\n'));
+  assert.equal(rows.filter((l) => /901 ollama/.test(l)).length, 0, rows.join('\n'));
+});
+
+test('live view: lines and the summary fit the terminal width', () => {
+  let out = '';
+  const v = new TtyView({ stdout: (s) => void (out += s), stderr: () => {} }, { color: false, animate: false, now: () => t0, describe, columns: 40, failuresBelow: true });
+  for (const e of script) v.onEvent(e);
+  for (const l of screen(out)) assert.ok(l.length <= 40, `${l.length}: ${l}`);
+});
+
+test('--quiet: only the summary, whatever the terminal', () => {
+  assert.equal(viewKind({ json: false, isTTY: false, quiet: true }), 'summary');
+  assert.equal(viewKind({ json: false, isTTY: true, quiet: true }), 'summary');
+  const { stdout } = play((w) => createRunView('summary', w, { color: false }));
+  assert.equal(stdout, `${SUMMARY.join('\n')}\n`);
+});
