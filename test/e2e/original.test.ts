@@ -16,6 +16,7 @@ import { originalStubFiles } from '../helpers/original-stubs.js';
 const skip = !existsSync(ORIGINAL) && 'needs ../shared/reference/original-config (absent)';
 let w: Workspace;
 let bare: CliRun;
+let barePlan: CliRun;
 let bareCalls: ReturnType<Workspace['calls']>;
 let first: CliRun;
 const outputs: string[] = [];
@@ -30,6 +31,7 @@ before(async () => {
   if (skip) return;
   w = workspace({ from: ORIGINAL });
   await addOriginalStorages(w.state);
+  barePlan = await run('plan');
   bare = await run('converge');
   bareCalls = w.calls();
   for (const [rel, content] of Object.entries(originalStubFiles({ failing: ['step_ca'] }))) w.write(rel, typeof content === 'string' ? content : JSON.stringify(content));
@@ -42,6 +44,12 @@ test('original config as it is: converge lists every missing feature and script,
   const text = bare.stdout + bare.stderr;
   const located = [...text.matchAll(/^error: phoenix_lxc_configs\.json:\d+:\d+: lxc_configs\."(\d+)"\.(\w+)/gm)].map((m) => `${m[1]} ${m[2]}`);
   assert.deepEqual(located.sort(), ['101 application_script', '102 application_script', '102 features', '103 application_script', '103 features', '801 application_script', '802 application_script', '910 application_script', '911 application_script', '912 application_script', '914 application_script', '917 application_script']);
+  // plan lists the same, in one run, with the warnings (9000's image, 103's health check path) in full.
+  assert.equal(barePlan.code, 2);
+  const planText = barePlan.stdout + barePlan.stderr;
+  assert.equal([...planText.matchAll(/^error: phoenix_lxc_configs\.json:\d+:\d+: /gm)].length, 12, planText);
+  assert.match(planText, /^warning: phoenix_vm_configs\.json:15:13: vms\[0\]\.template_image: /m);
+  assert.match(planText, /^warning: phoenix_lxc_configs\.json:\d+:\d+: lxc_configs\."103"\.health_check\.command: /m);
 });
 after(() => w?.cleanup());
 
