@@ -1,3 +1,4 @@
+// Stand-in: guest software the simulator provides (no Proxmox rule; see ../README.md).
 // Simulated apt-get/apt: records packages instead of downloading them (the guest is offline).
 // install: records each package under /var/lib/phoenix-sim/dpkg, drops stub executables for the
 // binaries of well-known packages that the host's /usr does not already provide, installs their

@@ -1,3 +1,4 @@
+// Stand-in: guest software the simulator provides (no Proxmox rule; see ../README.md).
 // Simulated dpkg and dpkg-query, answering from the records the simulated apt-get writes.
 export const DPKG_QUERY_SH = String.raw`#!/bin/sh
 # phoenix-sim: simulated dpkg-query (answers from /var/lib/phoenix-sim/dpkg)

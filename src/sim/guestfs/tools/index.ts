@@ -1,3 +1,4 @@
+// Stand-in: guest software the simulator provides (no Proxmox rule; see ../README.md).
 // The simulated guest tools written into every guest root at creation (path → content, mode 0755
 // unless noted). VM-only tools are listed separately.
 import { APT_GET_SH } from './apt.js';

@@ -1,3 +1,4 @@
+// Stand-in: guest software the simulator provides (no Proxmox rule; see ../README.md).
 // Shared shell library of the simulated guest tools (installed as /usr/local/lib/phoenix-sim/lib.sh).
 // POSIX sh using only host /usr tools. Scripts are String.raw so backslashes reach the guest as
 // written; they never use ${...} (it would be a TypeScript interpolation).

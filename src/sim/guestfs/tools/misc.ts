@@ -1,3 +1,4 @@
+// Stand-in: guest software the simulator provides (no Proxmox rule; see ../README.md).
 // Small simulated guest tools: the generic package stub, cloud-init and qemu-ga (VMs), and
 // update-ca-certificates (so a trusted-CA feature can run offline).
 export const STUB_SH = String.raw`#!/bin/sh

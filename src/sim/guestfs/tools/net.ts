@@ -1,3 +1,4 @@
+// Stand-in: guest software the simulator provides (no Proxmox rule; see ../README.md).
 // curl and wget as on a machine without network: anything but loopback fails to resolve, with
 // the real tools' messages and exit codes (curl 6, wget 4). Loopback URLs go to the host's real
 // curl when it has one, so a check against a port opened inside the same command still works.

@@ -1,3 +1,4 @@
+// Stand-in: guest software the simulator provides (no Proxmox rule; see ../README.md).
 // Simulated systemctl/service: unit state is two marker directories under
 // /var/lib/phoenix-sim/systemd (enabled/, active/). A unit exists when a package installed it
 // (/usr/local/lib/systemd/system) or an admin wrote it (/etc/systemd/system); nothing is executed.
