@@ -13,9 +13,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  attribute, countCalls, criticalPath, latencyEnv, modelMs, parseEvents, phasesOf, readCallLog, REAL_HOST, ROOT, runPhoenix, scaled,
-  type CallCounts, type Latency, type LoggedCall,
+  attribute, criticalPath, latencyEnv, parseEvents, phasesOf, readCallLog, ROOT, runPhoenix, scaled,
+  type CallCounts, type Latency, type LoggedCall, type Phase,
 } from './lib.js';
+import { countCalls, HOST_MODEL as REAL_HOST, lockChains, modelMs, resourceBound } from './model.js';
 import { TARGETS, type Target } from './targets.js';
 import { DEFAULT_CONCURRENCY } from '../src/cli/run/converge-command.js';
 
@@ -59,7 +60,29 @@ const env = (state: string, log: string, latency?: Latency) => ({
   PHOENIX_SIM_STATE: state,
   PHOENIX_SIM_LOG: log,
   PHOENIX_SIM_LATENCY: latency ? `${latencyEnv(latency)}${total ? ',total=1' : ''}` : undefined,
+  // /etc/pve requests go into the same log (argv ['hostfile', op, path]): counted and modelled.
+  PHOENIX_SIM_LOG_HOSTFILES: '1',
 });
+
+/**
+ * The lower bounds of one timed `up`: the critical path (as before) and the resource-aware one,
+ * max(critical path, modelled work / concurrency, longest lock chain), each plus the start phase.
+ */
+function boundsOf(calls: LoggedCall[], conv: Phase, start: Phase | undefined, needs: Map<number, number[]>, model: Latency, slots: number) {
+  const { byGuest, unattributed } = attribute(calls, conv, needs);
+  const ran = [...conv.windows.keys()];
+  const cost = (g: number) => (byGuest.get(g) ?? []).reduce((s, c) => s + modelMs(c.argv, model), 0);
+  const cp = criticalPath(ran, needs, cost);
+  // The start phase walks the boot order one guest after the other (boot_delay semantics):
+  // its calls are serial by design and add to the bound.
+  const startCalls = start ? calls.filter((c) => c.start >= start.start - 5) : [];
+  const startModel = startCalls.reduce((s, c) => s + modelMs(c.argv, model), 0);
+  const work = ran.reduce((s, g) => s + cost(g), 0);
+  const inConverge = calls.filter((c) => c.start >= conv.start - 5 && c.start <= conv.end + 5);
+  const chains = lockChains(inConverge, model);
+  const rb = resourceBound(cp.length, work, slots, chains);
+  return { byGuest, unattributed, ran, cost, cp, startModel, work, chains, rb, cpBound: cp.length + startModel, bound: rb.ms + startModel };
+}
 const timingOnly = args.includes('--timing-only');
 
 async function needsOf(config: string): Promise<{ nodes: number[]; needs: Map<number, number[]> }> {
@@ -136,20 +159,12 @@ async function measureTime(t: Target, w: Workdir, nodes: number[], needs: Map<nu
   const up = await runPhoenix(['up', '--json', ...extra, '--config', w.config, '--driver', 'sim'], { cwd: w.config, env: env(state, log, model) });
   const calls = readCallLog(log);
   const [conv, start] = phasesOf(parseEvents(up.stdout));
-  const { byGuest, unattributed } = attribute(calls, conv, needs);
-  const ran = [...conv.windows.keys()];
-  const cost = (g: number) => (byGuest.get(g) ?? []).reduce((s, c) => s + modelMs(c.argv, model), 0);
-  const cp = criticalPath(ran, needs, cost);
-  // The start phase walks the boot order one guest after the other (boot_delay semantics):
-  // its calls are serial by design and add to the bound.
-  const startCalls = start ? calls.filter((c) => c.start >= start.start - 5) : [];
-  const startModel = startCalls.reduce((s, c) => s + modelMs(c.argv, model), 0);
-  const bound = cp.length + startModel;
+  const slots = Number(concurrency ?? DEFAULT_CONCURRENCY);
+  const { byGuest, unattributed, ran, cost, cp, startModel, work, chains, rb, cpBound, bound } = boundsOf(calls, conv, start, needs, model, slots);
   const observedCp = criticalPath(ran, needs, (g) => {
     const wdw = conv.windows.get(g)!;
     return wdw.end - wdw.start;
   });
-  const work = ran.reduce((s, g) => s + cost(g), 0);
   // Where the gap between wall and bound goes, along the critical path: the simulator's own work
   // (a call took longer than its modelled latency: creating a guest root, copying it for a
   // snapshot, running a script) and Phoenix's time between calls inside each guest's workflow.
@@ -171,14 +186,20 @@ async function measureTime(t: Target, w: Workdir, nodes: number[], needs: Map<nu
     convergeMs: conv.end - conv.start,
     startPhaseMs: start ? start.end - start.start : 0,
     boundMs: Math.round(bound),
+    binding: rb.binding,
+    criticalPathBoundMs: Math.round(cpBound),
     criticalPath: cp.path,
     criticalPathModelMs: cp.length,
     startPhaseModelMs: startModel,
     ratio: round(up.wallMs / bound),
+    ratioCriticalPath: round(up.wallMs / cpBound),
+    longestLockChain: rb.longestChain,
+    lockChains: chains.slice(0, 5),
     observedCriticalPathMs: observedCp.length,
     schedulerRatio: round((conv.end - conv.start) / observedCp.length),
     modelWorkMs: work,
-    workPerSlotMs: Math.round(work / Number(concurrency ?? DEFAULT_CONCURRENCY)),
+    concurrency: slots,
+    workPerSlotMs: rb.workPerSlotMs,
     unattributedCalls: unattributed.length,
     gapOnCriticalPath: { simulatorWorkMs: Math.round(simExtra), phoenixBetweenCallsMs: Math.round(phoenixGaps), rest: Math.round(up.wallMs - bound - simExtra - phoenixGaps) },
   };
@@ -188,10 +209,8 @@ async function measureTime(t: Target, w: Workdir, nodes: number[], needs: Map<nu
     const r = await runPhoenix(['up', '--json', '--concurrency', String(c), '--config', w.config, '--driver', 'sim'], { cwd: w.config, env: env(x.state, x.log, model) });
     const xcalls = readCallLog(x.log);
     const [xc, xs] = phasesOf(parseEvents(r.stdout));
-    const xa = attribute(xcalls, xc, needs).byGuest;
-    const xcp = criticalPath([...xc.windows.keys()], needs, (g) => (xa.get(g) ?? []).reduce((s, c) => s + modelMs(c.argv, model), 0));
-    const xstart = xs ? xcalls.filter((c) => c.start >= xs.start - 5).reduce((s, c) => s + modelMs(c.argv, model), 0) : 0;
-    alsoAt.push({ concurrency: c, exit: r.code, wallMs: Math.round(r.wallMs), boundMs: Math.round(xcp.length + xstart), ratio: round(r.wallMs / (xcp.length + xstart)) });
+    const xb = boundsOf(xcalls, xc, xs, needs, model, c);
+    alsoAt.push({ concurrency: c, exit: r.code, wallMs: Math.round(r.wallMs), boundMs: Math.round(xb.bound), binding: xb.rb.binding, ratio: round(r.wallMs / xb.bound), criticalPathBoundMs: Math.round(xb.cpBound), ratioCriticalPath: round(r.wallMs / xb.cpBound) });
   }
   if (alsoAt.length) result.alsoAt = alsoAt;
   if (serial) {
@@ -250,7 +269,7 @@ async function main(): Promise<void> {
 
 function summaryLine(r: any): string {
   const tm = r.timing;
-  return `bench: ${r.name}: ${r.guests} guests; up ${s(tm.wallMs)} vs bound ${s(tm.boundMs)} (ratio ${tm.ratio}); --concurrency 1 ${tm.serialWallMs ? s(tm.serialWallMs) : '-'}; took ${r.benchSeconds}s`;
+  return `bench: ${r.name}: ${r.guests} guests; up ${s(tm.wallMs)} vs bound ${s(tm.boundMs)} [${tm.binding}] (ratio ${tm.ratio}; to the critical path ${tm.ratioCriticalPath}); --concurrency 1 ${tm.serialWallMs ? s(tm.serialWallMs) : '-'}; took ${r.benchSeconds}s`;
 }
 
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -269,16 +288,18 @@ function markdown(doc: any): string {
       L.push(`| ${r.name} | ${r.guests} | ${label} | ${c.exit} | ${c.calls.read} | ${c.calls.exec} | ${c.calls.mutating} | ${c.perGuest.read} / ${c.perGuest.exec} / ${c.perGuest.mutating} |`);
     }
   }
-  L.push('', '## Wall time of `up` against the critical path', '');
-  L.push('| config | scale | guests run | `up` wall | bound (critical path + start phase) | ratio | `--concurrency 1` wall | speed-up | converge / observed critical path | gap on the critical path: simulator work / Phoenix between calls / rest |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  L.push('', '## Wall time of `up` against its lower bounds', '');
+  L.push('Resource-aware bound = max(critical path, modelled work / concurrency, longest lock chain) + start phase; critical-path bound = critical path + start phase.', '');
+  L.push('| config | scale | guests run | `up` wall | resource-aware bound (what binds) | **ratio** | critical-path bound (path) | ratio to it | work / concurrency | longest lock chain | `--concurrency 1` wall | speed-up | converge / observed critical path | gap on the critical path: simulator work / Phoenix between calls / rest |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of doc.results) {
     const t = r.timing;
-    L.push(`| ${r.name} | ${t.scale} | ${t.guestsRun} | ${s(t.wallMs)} | ${s(t.boundMs)} (${t.criticalPath.join('→')}) | **${t.ratio}** | ${t.serialWallMs ? s(t.serialWallMs) : '-'} | ${t.speedup ?? '-'}× | ${t.schedulerRatio} | ${s(t.gapOnCriticalPath.simulatorWorkMs)} / ${s(t.gapOnCriticalPath.phoenixBetweenCallsMs)} / ${s(t.gapOnCriticalPath.rest)} |`);
+    const chain = t.longestLockChain ? `${t.longestLockChain.what}: ${s(t.longestLockChain.ms)} (${t.longestLockChain.calls} calls)` : '-';
+    L.push(`| ${r.name} | ${t.scale} | ${t.guestsRun} | ${s(t.wallMs)} | ${s(t.boundMs)} (${t.binding}) | **${t.ratio}** | ${s(t.criticalPathBoundMs)} (${t.criticalPath.join('→')}) | ${t.ratioCriticalPath} | ${s(t.modelWorkMs)} / ${t.concurrency} = ${s(t.workPerSlotMs)} | ${chain} | ${t.serialWallMs ? s(t.serialWallMs) : '-'} | ${t.speedup ?? '-'}× | ${t.schedulerRatio} | ${s(t.gapOnCriticalPath.simulatorWorkMs)} / ${s(t.gapOnCriticalPath.phoenixBetweenCallsMs)} / ${s(t.gapOnCriticalPath.rest)} |`);
   }
   const extra = doc.results.filter((r: any) => r.timing.alsoAt);
   if (extra.length) {
-    L.push('', '### Same graph, other `--concurrency`', '', '| config | concurrency | `up` wall | bound | ratio |', '| --- | --- | --- | --- | --- |');
-    for (const r of extra) for (const a of r.timing.alsoAt) L.push(`| ${r.name} | ${a.concurrency} | ${s(a.wallMs)} | ${s(a.boundMs)} | ${a.ratio} |`);
+    L.push('', '### Same graph, other `--concurrency`', '', '| config | concurrency | `up` wall | resource-aware bound (binds) | ratio | critical-path bound | ratio to it |', '| --- | --- | --- | --- | --- | --- | --- |');
+    for (const r of extra) for (const a of r.timing.alsoAt) L.push(`| ${r.name} | ${a.concurrency} | ${s(a.wallMs)} | ${s(a.boundMs)} (${a.binding}) | ${a.ratio} | ${s(a.criticalPathBoundMs)} | ${a.ratioCriticalPath} |`);
   }
   const failed = doc.results.filter((r: any) => r.calls?.failed.length);
   if (failed.length) {

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { attribute, criticalPath, modelMs, type LoggedCall, type Phase } from '../bench/lib.js';
+import { allocStorageOf, callClass, lockChains, modelMs as hostMs, resourceBound } from '../bench/model.js';
 
 const model = { create: 4000, clone: 6000, start: 1500, exec: 300, default: 150 };
 
@@ -43,4 +44,43 @@ test('attribute: a call belongs to the running guest it names, else to a running
   assert.deepEqual(byGuest.get(210)?.map((x) => x.start), [40, 42]);
   assert.deepEqual(byGuest.get(220)?.map((x) => x.start), [41]);
   assert.equal(unattributed.length, 0, 'calls outside the phase are not counted at all');
+});
+
+test('modelMs: the front-end start-up (cli), pvesh requests and /etc/pve file requests', () => {
+  const host = { ...model, cli: 500, pvesh: 800, file: 10 };
+  assert.equal(hostMs(['pct', 'create', '200', 'x'], host), 4500);
+  assert.equal(hostMs(['pct', 'status', '200'], host), 650);
+  assert.equal(hostMs(['pvesh', 'get', '/cluster/resources'], host), 800);
+  assert.equal(hostMs(['pveversion'], host), 650);
+  assert.equal(hostMs(['hostfile', 'readDir', 'nodes/pve/lxc'], host), 10);
+  assert.deepEqual([callClass(['hostfile', 'readDir', 'x']), callClass(['hostfile', 'write', 'x']), callClass(['pvesh', 'get', '/x']), callClass(['pct', 'exec', '1'])], ['read', 'mutating', 'read', 'exec']);
+});
+
+test('lockChains: clones of one source CT queue; allocations per storage cost the model\'s alloc', () => {
+  const c = (argv: string[]): LoggedCall => ({ argv, start: 0, end: 1, exit: 0 });
+  const calls = [
+    c(['pct', 'clone', '200', '210', '--snapname', 'base']),
+    c(['pct', 'clone', '200', '211', '--snapname', 'base']),
+    c(['pct', 'clone', '201', '212']),
+    c(['qm', 'clone', '9000', '9100']),
+    c(['pct', 'create', '200', 'local:vztmpl/x.tar.zst', '--rootfs', 'local-lvm:4']),
+    c(['qm', 'clone', '9000', '9101', '--full', '1', '--storage', 'local-lvm']),
+  ];
+  assert.deepEqual(lockChains(calls, { clone: 6000, alloc: 100 }).map((x) => [x.what, x.ms, x.calls]), [
+    ['clones of CT 200', 12000, 2],
+    ['clones of CT 201', 6000, 1],
+    ['allocations on local-lvm', 200, 2],
+  ]);
+  assert.equal(allocStorageOf(['qm', 'disk', 'import', '9000', '/x.qcow2', 'local-lvm']), 'local-lvm');
+  assert.equal(allocStorageOf(['pct', 'set', '200', '--mp0', 'data:8,mp=/srv']), 'data');
+  assert.equal(allocStorageOf(['pct', 'set', '200', '--mp0', 'data:vm-200-disk-1,mp=/srv']), undefined);
+});
+
+test('resourceBound: the largest of the critical path, work / concurrency and the longest lock chain', () => {
+  const chain = { what: 'clones of CT 200', ms: 30, calls: 5 };
+  assert.deepEqual(resourceBound(10, 40, 8, [chain]), { ms: 30, criticalPathMs: 10, workMs: 40, workPerSlotMs: 5, longestChain: chain, binding: 'lock chain' });
+  assert.equal(resourceBound(10, 320, 8, [chain]).binding, 'work / concurrency');
+  assert.equal(resourceBound(10, 320, 8, [chain]).ms, 40);
+  assert.equal(resourceBound(50, 160, 8, []).binding, 'critical path');
+  assert.equal(resourceBound(10, 400, 8, []).ms, 50);
 });

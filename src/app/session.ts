@@ -88,7 +88,7 @@ export async function openSession(input: SessionInput): Promise<Session> {
   };
   // Host-file writes (raw lxc lines, firewall files) are mutations too, though not pct/qm calls.
   const onHostFile = (f: { op: string; path: string; durationMs: number }) => {
-    if (f.op === 'read') stats.reads++;
+    if (f.op === 'read' || f.op === 'readDir') stats.reads++;
     else stats.mutations++;
     stats.calls.push({ argv: ['hostfile', f.op, f.path], exit: 0, ms: f.durationMs });
   };

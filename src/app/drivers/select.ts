@@ -13,6 +13,7 @@ import { PveCliDriver, type PveCliDriverOptions } from '../../proxmox/cli/driver
 import { type ProxmoxDriver, readOnlyDriver } from '../../proxmox/driver.js';
 import { localExec } from '../../proxmox/exec/local.js';
 import { simExec } from './sim-exec.js';
+import { simHostFiles } from './sim-files.js';
 import type { Exec, TransportKind } from '../../proxmox/exec/types.js';
 import { detectSimShim, which } from '../../proxmox/exec/which.js';
 import { fsHostFiles } from '../../proxmox/hostfiles/fs.js';
@@ -80,7 +81,7 @@ export async function selectDriver(o: SelectDriverOptions): Promise<SelectedDriv
     if (shim) {
       // The shim's own state wins: it bakes PHOENIX_SIM_STATE into its script.
       const stateDir = shim.stateDir ?? simStateDir(o.configDir, o.env);
-      const driver = new PveCliDriver(local, { ...hooks, node: simNode(stateDir), hostFiles: fsHostFiles(join(stateDir, 'etc', 'pve')) });
+      const driver = new PveCliDriver(local, { ...hooks, node: simNode(stateDir), hostFiles: simHostFiles(stateDir, o.env) });
       return { driver, kind: 'pve-cli', transport: 'local', stateDir };
     }
     return { driver: new PveCliDriver(local, { ...hooks, hostFiles: fsHostFiles(etcPve) }), kind: 'pve-cli', transport: 'local' };
@@ -88,7 +89,7 @@ export async function selectDriver(o: SelectDriverOptions): Promise<SelectedDriv
 
   const sim = (notice?: string): SelectedDriver => {
     const stateDir = simStateDir(o.configDir, o.env);
-    const driver = new PveCliDriver(simExec(stateDir, env), { ...hooks, node: simNode(stateDir), hostFiles: fsHostFiles(join(stateDir, 'etc', 'pve')) });
+    const driver = new PveCliDriver(simExec(stateDir, env), { ...hooks, node: simNode(stateDir), hostFiles: simHostFiles(stateDir, o.env) });
     return { driver, kind: 'sim', transport: 'sim', stateDir, ...(notice ? { notice: notice.replace('<dir>', stateDir) } : {}) };
   };
 
