@@ -76,9 +76,22 @@ export function genConfig(opts: GenOptions = {}): GeneratedConfig {
   const nServices = Math.max(1, Math.round((3 * n) / 50));
   const nVms = Math.max(1, Math.round((8 * n) / 50));
   const nLeaves = n - nBases - nMids - nServices - 1 - nVms;
+  // Each role gets its own block of ids: the usual starts (100, 120, 140, 200; VMs 9000/9100) while
+  // the blocks fit, else right after the previous block. (Fixed blocks overlapped above ~300
+  // guests: later roles overwrote earlier ones, and a guest could end up cloned from itself.)
+  const blocks: number[] = [];
+  let next = 100;
+  for (const [start, count] of [[100, nBases], [120, nMids], [140, nServices], [200, nLeaves]] as const) {
+    next = Math.max(start, next);
+    blocks.push(next);
+    next += count;
+  }
+  const [baseStart, midStart, svcStart, leafStart] = blocks;
+  roles.vmTemplate = Math.max(9000, next);
+  const vmStart = Math.max(9100, roles.vmTemplate + 1);
 
   for (let i = 0; i < nBases; i++) {
-    const id = 100 + i;
+    const id = baseStart + i;
     roles.bases.push(id);
     lxc[id] = {
       name: `base-${i}`,
@@ -95,7 +108,7 @@ export function genConfig(opts: GenOptions = {}): GeneratedConfig {
     };
   }
   for (let i = 0; i < nMids; i++) {
-    const id = 120 + i;
+    const id = midStart + i;
     roles.mids.push(id);
     lxc[id] = {
       name: `mid-${i}`,
@@ -114,7 +127,7 @@ export function genConfig(opts: GenOptions = {}): GeneratedConfig {
   }
   const sources = [...roles.bases, ...roles.mids];
   for (let i = 0; i < nServices; i++) {
-    const id = 140 + i;
+    const id = svcStart + i;
     roles.services.push(id);
     lxc[id] = {
       name: `svc-${i}`,
@@ -132,7 +145,7 @@ export function genConfig(opts: GenOptions = {}): GeneratedConfig {
     };
   }
   for (let i = 0; i < nLeaves; i++) {
-    const id = 200 + i;
+    const id = leafStart + i;
     roles.leaves.push(id);
     const deps = rnd() < 0.6 ? [String(pick(roles.services))] : [];
     lxc[id] = {
@@ -160,7 +173,7 @@ export function genConfig(opts: GenOptions = {}): GeneratedConfig {
     user_config: { username: 'bench' },
   });
   for (let i = 0; i < nVms; i++) {
-    const vmid = 9100 + i;
+    const vmid = vmStart + i;
     roles.vms.push(vmid);
     const ipv = ip();
     vms.push({
