@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileLatencyMs } from '../../src/app/drivers/sim-files.js';
 import { selectDriver } from '../../src/app/drivers/select.js';
-import { frontEndMs, parseLatency, pveToolMs } from '../../src/sim/frontend/run.js';
+import { frontEndMs as front } from '../../src/sim/frontend/cost.js';
+import { parseLatency } from '../../src/sim/frontend/run.js';
+
+/** What a call is modelled at in all: run.ts's verb latency (the key it sleeps) plus the front-end. */
+const VERB_KEY: Record<string, string> = { create: 'create', exec: 'exec', 'disk import': 'import' };
+const pveToolMs = (l: Record<string, number>, command: string) => front(['pct'], l) + (l[VERB_KEY[command] ?? 'default'] ?? l.default ?? 0);
+const frontEndMs = (l: Record<string, number>, tool: 'pvesh' | 'pveversion') => front([tool], l);
 
 const MODEL = parseLatency('create=4000,clone=6000,start=1500,exec=300,default=150,cli=500,pvesh=800,file=10');
 
@@ -16,7 +22,8 @@ test('cost model: every pct/qm call pays the front-end start-up on top of its wo
   assert.equal(pveToolMs(MODEL, 'create'), 4500);
   assert.equal(pveToolMs(MODEL, 'config'), 650);
   assert.equal(pveToolMs(MODEL, 'exec'), 800);
-  assert.equal(pveToolMs(MODEL, 'guest exec-status'), 650);
+  assert.equal(front(['qm', 'guest', 'exec-status', '100', '1'], MODEL), 500);
+  assert.equal(front(['hostfile', 'read', 'x'], MODEL), 0);
   assert.equal(pveToolMs(MODEL, 'disk import'), 650); // no `import` key: default
   assert.equal(frontEndMs(MODEL, 'pvesh'), 800);
   assert.equal(frontEndMs(MODEL, 'pveversion'), 650);

@@ -8,6 +8,17 @@ import { keepTail } from '../../util/tail-buffer.js';
 type SimModule = typeof import('../../sim/frontend/run.js');
 let loading: Promise<SimModule> | undefined;
 const loadSim = (): Promise<SimModule> => (loading ??= import('../../sim/frontend/run.js'));
+type CostModule = typeof import('../../sim/frontend/cost.js');
+let loadingCost: Promise<CostModule> | undefined;
+const loadCost = (): Promise<CostModule> => (loadingCost ??= import('../../sim/frontend/cost.js'));
+const sleep = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
+
+/** The front-end start-up of the call under PHOENIX_SIM_LATENCY (cli=, pvesh=; see sim/frontend/cost.ts), slept before it. */
+async function frontEnd(argv: string[], latency: string | undefined): Promise<void> {
+  if (!latency) return;
+  const [{ parseLatency }, { frontEndMs }] = await Promise.all([loadSim(), loadCost()]);
+  await sleep(frontEndMs(argv, parseLatency(latency)));
+}
 
 export function simExec(stateDir: string, baseEnv: Record<string, string> = {}): Exec {
   return async (req) => {
@@ -25,7 +36,8 @@ export function simExec(stateDir: string, baseEnv: Record<string, string> = {}):
     if (req.signal?.aborted) return done({ exitCode: 130, stdout: '', stderr: '' }, { isCanceled: true });
     const { runSim } = await loadSim();
     const stdin = req.input === undefined ? undefined : typeof req.input === 'string' ? req.input : new TextDecoder().decode(req.input);
-    const run = runSim(req.argv, { stateDir, stdin, env: { ...baseEnv, ...req.env } }).then((r) => done(r));
+    const env = { ...baseEnv, ...req.env };
+    const run = frontEnd(req.argv, env.PHOENIX_SIM_LATENCY).then(() => runSim(req.argv, { stateDir, stdin, env })).then((r) => done(r));
 
     // An in-process call cannot be killed; on timeout or abort we stop waiting for it, as a
     // killed pct leaves its task running on a host.

@@ -63,14 +63,7 @@ const LOCK_WORDS: Record<Tool, Record<string, string>> = {
   qm: { create: 'create', clone: 'clone', snapshot: 'snapshot', delsnapshot: 'snapshot-delete', rollback: 'rollback' },
 };
 
-/**
- * PHOENIX_SIM_LATENCY=create=4000,clone=6000,start=1500,exec=300,default=150[,cli=500][,pvesh=800][,file=10][,boot=ms][,total=1]
- *
- * Per verb: the time of the call's work (`default` for reads and anything unnamed). `cli`: the
- * start-up of the Perl front-end every pct/qm/pveversion call pays before any work (absent: 0).
- * `pvesh`: the whole of one pvesh request (start-up included; absent: cli + default). `file`: one
- * request for /etc/pve files (applied by the driver selection, not here).
- */
+/** PHOENIX_SIM_LATENCY=create=4000,clone=6000,start=1500,exec=300,default=150[,total=1] */
 export function parseLatency(text: string | undefined): Record<string, number> {
   const out: Record<string, number> = {};
   for (const part of (text ?? '').split(',').filter(Boolean)) {
@@ -82,35 +75,13 @@ export function parseLatency(text: string | undefined): Record<string, number> {
 }
 
 /** The latency key of a call: `exec` for anything running in a guest, the verb otherwise. */
-function latencyKey(command: string): string {
-  if (EXEC_LIKE.has(command)) return 'exec';
-  if (READ_ONLY.has(command)) return 'default';
-  return { 'disk import': 'import', 'disk resize': 'resize', 'cloudinit update': 'cloudinit' }[command] ?? command;
-}
-
-/** The modelled time of one pct/qm call (`command`: its sub-command, `disk import`, `guest exec`, ...). */
-export function pveToolMs(latency: Record<string, number>, command: string): number {
-  return (latency.cli ?? 0) + (latency[latencyKey(command)] ?? latency.default ?? 0);
+function latencyKey(call: Call): string {
+  if (EXEC_LIKE.has(call.command)) return 'exec';
+  if (READ_ONLY.has(call.command)) return 'default';
+  return { 'disk import': 'import', 'disk resize': 'resize', 'cloudinit update': 'cloudinit' }[call.command] ?? call.command;
 }
 
 const sleep = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
-
-/** The modelled time of a pvesh or pveversion call (see parseLatency). */
-export function frontEndMs(latency: Record<string, number>, tool: 'pvesh' | 'pveversion'): number {
-  if (tool === 'pvesh') return latency.pvesh ?? (latency.cli ?? 0) + (latency.default ?? 0);
-  return (latency.cli ?? 0) + (latency.default ?? 0);
-}
-
-/** Runs `work` so that it takes `ms` in all (total=1) or after sleeping `ms` (the default). */
-async function modelledRun(latency: Record<string, number>, ms: number, work: () => Promise<void>): Promise<void> {
-  const t0 = Date.now();
-  if (!latency.total) await sleep(ms);
-  try {
-    await work();
-  } finally {
-    if (latency.total) await sleep(ms - (Date.now() - t0));
-  }
-}
 
 function appendLine(file: string, line: string): void {
   try {
@@ -145,16 +116,13 @@ export async function runSim(argv: string[], opts: SimOptions): Promise<SimResul
   let stdout = '';
   let stderr = '';
   let exitCode = 0;
-  const lat = parseLatency(env.PHOENIX_SIM_LATENCY);
   try {
     const tool = argv[0];
-    if (tool === 'pveversion') await modelledRun(lat, frontEndMs(lat, 'pveversion'), async () => void (stdout += runPveversion(opts.stateDir, argv.slice(1))));
+    if (tool === 'pveversion') stdout += runPveversion(opts.stateDir, argv.slice(1));
     else if (tool === 'pvesh') {
-      await modelledRun(lat, frontEndMs(lat, 'pvesh'), async () => {
-        const { paths, host } = openState(opts.stateDir);
-        const lockTimeoutMs = Number(env.PHOENIX_SIM_LOCK_TIMEOUT_MS ?? DEFAULT_LOCK_TIMEOUT_MS);
-        await runPvesh({ paths, host, lockTimeoutMs }, argv.slice(1), { out: (t) => (stdout += t) });
-      });
+      const { paths, host } = openState(opts.stateDir);
+      const lockTimeoutMs = Number(env.PHOENIX_SIM_LOCK_TIMEOUT_MS ?? DEFAULT_LOCK_TIMEOUT_MS);
+      await runPvesh({ paths, host, lockTimeoutMs }, argv.slice(1), { out: (t) => (stdout += t) });
     } else await runPveTool(tool);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
@@ -190,7 +158,7 @@ export async function runSim(argv: string[], opts: SimOptions): Promise<SimResul
     // The modelled time of the call: slept before it (default), or with `total=1` the call takes
     // that long in all, its own work included (the rest is slept after it), as on a real host
     // where the latency is the work. The benchmark uses total=1 so it times Phoenix, not us.
-    const modelled = pveToolMs(latency, call.command);
+    const modelled = latency[latencyKey(call)] ?? latency.default ?? 0;
     const callStart = Date.now();
     if (!latency.total) await sleep(modelled);
     const exec = () => (tool === 'pct' ? runPct(ctx, call) : runQm(ctx, call));
