@@ -48,6 +48,8 @@ const READ_VERBS = new Set(['status', 'config', 'list', 'listsnapshot', 'pending
 /** Whether a pct/qm call changes anything (exec counts as a read: markers and checks). */
 export function isReadCall(argv: readonly string[]): boolean {
   if (argv[0] === 'pveversion') return true;
+  // The API driver's calls: ['api', METHOD, PATH]; running a command in a guest counts as a read.
+  if (argv[0] === 'api') return argv[1] === 'GET' || /\/agent\/(?:exec|ping)$/.test(argv[2] ?? '');
   if (argv[0] === 'pvesh') return argv[1] === 'get';
   const sub = argv[1] === 'guest' ? argv[2] : argv[1];
   if (sub === 'cmd') return argv[4] === 'ping';
@@ -60,6 +62,8 @@ export interface SessionInput {
   env: Record<string, string | undefined>;
   /** Dry runs and plans: the driver refuses every mutating call. */
   readOnly: boolean;
+  /** --driver api's options (the rest comes from the environment). */
+  api?: import('./drivers/api.js').ApiSelectOptions;
   /** Where a one-line notice goes (the built-in simulator is in use); absent: not shown. */
   notice?: (line: string) => void;
 }
@@ -92,7 +96,15 @@ export async function openSession(input: SessionInput): Promise<Session> {
     else stats.mutations++;
     stats.calls.push({ argv: ['hostfile', f.op, f.path], exit: 0, ms: f.durationMs });
   };
-  const selected = await selectDriver({ driver: input.driver, env, configDir: config.dir, readOnly: opts.readOnly, onCall, onHostFile });
+  // A task that succeeded with warnings: each warning is shown (it used to be dropped), secrets scrubbed.
+  const scrubber = new SecretScrubber();
+  for (const v of config.secretLiterals ?? []) scrubber.add(v);
+  const onWarnings = (w: { argv: string[]; warnings: { count: number; lines: string[] } }) => {
+    const what = w.argv[0] === 'api' ? `${w.argv[1]} ${w.argv[2]}` : w.argv.slice(0, 3).join(' ');
+    const lines = w.warnings.lines.length ? w.warnings.lines : [`${w.warnings.count} warning(s)`];
+    for (const l of lines) input.notice?.(scrubber.scrub(`warning: ${what}: ${l}`).replace(/[\x00-\x1f\x7f]/g, '?'));
+  };
+  const selected = await selectDriver({ driver: input.driver, env, configDir: config.dir, readOnly: opts.readOnly, onCall, onHostFile, onWarnings, api: input.api });
   // .phoenix may have been made by the simulator (its state), or wider by an older version.
   if (existsSync(stateDir)) {
     try {
@@ -111,8 +123,6 @@ export async function openSession(input: SessionInput): Promise<Session> {
       throw new UsageError(`cannot create the log directory ${logDir}: ${(e as Error).message}`, 'the config directory must be writable (Phoenix keeps .phoenix/ there)');
     }
   }
-  const scrubber = new SecretScrubber();
-  for (const v of config.secretLiterals ?? []) scrubber.add(v);
   return {
     config,
     driver: selected.driver,

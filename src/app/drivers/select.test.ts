@@ -43,8 +43,24 @@ after(() => rm(dir, { recursive: true, force: true }));
 
 const base = { configDir: '/nonexistent-config', readOnly: false };
 
-test('api: a clear usage error for now', async () => {
-  await assert.rejects(selectDriver({ ...base, driver: 'api', env: {} }), (e) => e instanceof UsageError && /REST API driver not implemented yet/.test(e.message));
+test('api: without an address or a token, a usage error that says where they come from', async () => {
+  await assert.rejects(selectDriver({ ...base, driver: 'api', env: {} }), (e) => e instanceof UsageError && /--driver api needs the API address: PHOENIX_API_URL=https:\/\/HOST:8006/.test(e.message));
+  await assert.rejects(
+    selectDriver({ ...base, driver: 'api', env: { PHOENIX_API_URL: 'https://127.0.0.1:1' } }),
+    (e) => e instanceof UsageError && /none in \$PHOENIX_API_TOKEN or \$PHOENIX_API_TOKEN_FILE/.test(e.message),
+  );
+  await assert.rejects(selectDriver({ ...base, driver: 'api', env: { PHOENIX_API_URL: 'http://pve:8006' } }), (e) => e instanceof UsageError && /over https only/.test(e.message));
+  await assert.rejects(
+    selectDriver({ ...base, driver: 'api', env: { PHOENIX_API_URL: 'https://pve:8006', PHOENIX_API_TOKEN: 'root@pam!x=s3cret', PHOENIX_API_FINGERPRINT: 'nope' } }),
+    (e) => e instanceof UsageError && /SHA-256 fingerprint/.test(e.message) && !/s3cret/.test(e.message),
+  );
+});
+
+test('api: an unreachable host is one line, exit 1 (OperationError), never the token', async () => {
+  await assert.rejects(
+    selectDriver({ ...base, driver: 'api', env: { PHOENIX_API_URL: 'https://127.0.0.1:1', PHOENIX_API_TOKEN: 'root@pam!x=s3cret', PHOENIX_API_INSECURE: '1' }, api: { retryDelaysMs: [] } }),
+    (e) => e instanceof Error && e.name === 'OperationError' && /cannot reach the Proxmox API: GET \/version: connection refused by 127\.0\.0\.1:1/.test(e.message) && !/s3cret/.test(e.message),
+  );
 });
 
 test('pve-cli without pct on PATH is a usage error', async () => {

@@ -3,7 +3,9 @@
 //
 //   pve-cli  local pct/qm + /etc/pve (or, when pct on PATH is the simulator's shim, its state)
 //   sim      the simulator in-process + <state>/etc/pve
-//   api      not implemented yet (UsageError)
+//   api      the REST API (https://HOST:8006/api2/json) with an API token; what the API cannot do
+//            (a container's exec/push, raw lxc.* lines, the firewall file) over SSH to the node
+//            (PHOENIX_NODE_SSH), or into the simulator's node when the API is the simulator's
 //   auto     pve-cli on a Proxmox host, else the built-in simulator, with a one-line notice
 
 import { existsSync, readFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { simHostFiles } from './sim-files.js';
 import type { Exec, TransportKind } from '../../proxmox/exec/types.js';
 import { detectSimShim, which } from '../../proxmox/exec/which.js';
 import { fsHostFiles } from '../../proxmox/hostfiles/fs.js';
+import { openApiDriver, type ApiSelectOptions } from './api.js';
 
 export type DriverChoice = 'auto' | 'pve-cli' | 'api' | 'sim';
 export type DriverKind = 'pve-cli' | 'sim' | 'api';
@@ -33,6 +36,8 @@ export interface SelectDriverOptions {
   onHostFile?: PveCliDriverOptions['onHostFile'];
   /** Test seam: where a real host keeps its cluster files. */
   etcPve?: string;
+  /** The API driver's settings (each falls back to its PHOENIX_API_* variable, api.ts). */
+  api?: ApiSelectOptions;
 }
 
 export interface SelectedDriver {
@@ -94,8 +99,10 @@ export async function selectDriver(o: SelectDriverOptions): Promise<SelectedDriv
   };
 
   switch (o.driver) {
-    case 'api':
-      throw new UsageError('REST API driver not implemented yet', 'use --driver pve-cli on a Proxmox host, or --driver sim');
+    case 'api': {
+      const a = await openApiDriver({ ...(o.api ?? {}) }, { env: o.env, hooks, simExecFor: (stateDir) => simExec(stateDir, env) });
+      return finish({ driver: a.driver, kind: 'api', transport: 'api', ...(a.stateDir ? { stateDir: a.stateDir } : {}), ...(a.notice ? { notice: a.notice } : {}) });
+    }
     case 'sim':
       return finish(sim());
     case 'pve-cli': {

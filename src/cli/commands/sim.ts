@@ -7,7 +7,7 @@ import { DEFAULT_CONFIG_DIR, FILE_NAMES } from '../../config/source.js';
 import { UsageError } from '../../diag/errors.js';
 import { out, type CommandContext, type CommandRun } from '../io.js';
 
-const USAGE = 'phoenix sim path|reset [--pve 8.4|9.1]|show|add-node NAME|add-storage ID --type dir|lvmthin|zfspool --content a,b [--size 500G]|add-bridge NAME|add-template VOLID';
+const USAGE = 'phoenix sim path|reset [--pve 8.4|9.1]|show|api [--listen 127.0.0.1:8006]|add-node NAME|add-storage ID --type dir|lvmthin|zfspool --content a,b [--size 500G]|add-bridge NAME|add-template VOLID';
 
 /**
  * The config directory, found the way the config loader finds it (so `phoenix sim` and a run
@@ -88,6 +88,8 @@ export const run: CommandRun = async (ctx) => {
         }
         return 0;
       }
+      case 'api':
+        return await serveApi(ctx, state, opts.listen ?? '127.0.0.1:8006');
       case 'add-node':
         await sim.addNode(state, one('node name'));
         return 0;
@@ -114,3 +116,34 @@ export const run: CommandRun = async (ctx) => {
     throw e;
   }
 };
+
+/**
+ * `phoenix sim api`: the simulator's REST API over HTTPS until Ctrl-C. Prints what a run needs:
+ * the URL, the token's file (0600; the secret itself is never printed), the certificate's
+ * fingerprint, and the simulator state for the node transport (container exec, raw lxc lines).
+ */
+async function serveApi(ctx: CommandContext, state: string, listen: string): Promise<number> {
+  const m = /^(.+):(\d+)$/.exec(listen);
+  if (!m) throw new UsageError(`--listen expects HOST:PORT, got '${listen}'`, USAGE);
+  const { startSimApi, newSecret } = await import('../../sim/api/server.js');
+  const { initState } = await import('../../sim/index.js');
+  const { writePrivate } = await import('../../util/private-fs.js');
+  initState(state);
+  const secret = newSecret();
+  const tokenId = 'root@pam!phoenix';
+  const tokenFile = join(state, 'api-token');
+  writePrivate(tokenFile, `${tokenId}=${secret}\n`);
+  const api = await startSimApi({ stateDir: state, tokenId, secret, host: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2]), env: ctx.io.env });
+  out(ctx.io, `simulated Proxmox VE API on ${api.url} (state: ${state}); Ctrl-C stops it`);
+  out(ctx.io, `export PHOENIX_API_URL=${api.url}`);
+  out(ctx.io, `export PHOENIX_API_TOKEN_FILE=${tokenFile}`);
+  out(ctx.io, `export PHOENIX_API_FINGERPRINT=${api.fingerprint}`);
+  out(ctx.io, `export PHOENIX_API_SIM_STATE=${state}`);
+  await new Promise<void>((resolve) => {
+    if (!ctx.io.signal) return; // nothing can stop it but the process's end
+    if (ctx.io.signal.aborted) return resolve();
+    ctx.io.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await api.close();
+  return 0;
+}

@@ -26,4 +26,4 @@ export type Exec = (req: ExecRequest) => Promise<ExecResult>;
  * Where an Exec runs its argv. Only `local` and `sim` exist now; `ssh` is the planned remote
  * transport (same Exec shape, argv quoted for the remote shell).
  */
-export type TransportKind = 'local' | 'sim' | 'ssh';
+export type TransportKind = 'local' | 'sim' | 'ssh' | 'api';
