@@ -20,7 +20,7 @@ export interface CliResult {
 
 /** Runs `phoenix <args>` with the built binary; the env is the caller's, nothing inherited but PATH/HOME. */
 export function runPhoenix(args: string[], o: { cwd: string; env: Record<string, string | undefined> }): Promise<CliResult> {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1' };
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1', PHOENIX_AUTO_APPROVE: '1' };
   for (const [k, v] of Object.entries(o.env)) if (v !== undefined) env[k] = v;
   return new Promise((resolve, reject) => {
     const t0 = performance.now();

@@ -24,7 +24,9 @@ const conc = process.env.PHOENIX_TEST_CONCURRENCY ?? '2';
 // PHOENIX_CONFORMANCE_DIR set by the caller keeps the log (to re-run the oracle on it by hand).
 const keepConformance = Boolean(process.env.PHOENIX_CONFORMANCE_DIR);
 const conformanceDir = process.env.PHOENIX_CONFORMANCE_DIR || mkdtempSync(join(tmpdir(), 'phoenix-conformance-'));
-const env = { ...process.env, PHOENIX_CONFORMANCE_DIR: conformanceDir };
+// The suite approves plans as a CI pipeline would (PHOENIX_AUTO_APPROVE=1 is --yes); the
+// confirmation tests unset it.
+const env = { ...process.env, PHOENIX_AUTO_APPROVE: '1', PHOENIX_CONFORMANCE_DIR: conformanceDir };
 // Output is passed through as it comes, and its closing counts are added up for one last line.
 const totals = { pass: 0, fail: 0, skipped: 0 };
 const node = (testFiles) =>

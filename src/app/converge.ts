@@ -1,15 +1,22 @@
-// create / converge / plan: the closure of the targets, run over the dependency graph by the
-// engine, each guest through its manager workflow. In plan mode the same workflows run against a
-// read-only driver and record what they would do.
+// create / converge / plan: the closure of the targets, observed once, planned guest by guest in
+// dependency order against what is observed and what earlier plans leave (managers/world.ts),
+// then, for create/converge, applied over the dependency graph by the engine: each guest executes
+// exactly the actions of its plan. A guest whose apply fails on a transient error is observed and
+// planned again before its next attempt (its plan is then reported as re-made).
 
 import { resolveTargets } from './targets.js';
 import { runDag, type NodeResult } from '../engine/index.js';
 import { GuestGraph, UnknownGuestError } from '../graph/guests.js';
 import type { Guest, GuestId } from '../model/guest.js';
-import { GuestFailure, type WorkflowContext } from '../managers/context.js';
-import { convergeLxc } from '../managers/lxc/workflow.js';
-import { convergeVm } from '../managers/vm/workflow.js';
-import type { GuestMode, GuestPlan } from '../plan/types.js';
+import { GuestFailure, type ApplyContext, type PlanContext } from '../managers/context.js';
+import { executePlan } from '../managers/execute.js';
+import { featuresOf } from '../managers/common/in-guest.js';
+import { planLxc } from '../managers/lxc/workflow.js';
+import { observeWorld } from '../managers/observe.js';
+import { planVm } from '../managers/vm/workflow.js';
+import type { World } from '../managers/world.js';
+import { overallSymbol, type GuestMode, type GuestPlan, type Orphan } from '../plan/types.js';
+import { isManaged, PHOENIX_TAG } from '../managers/common/ownership.js';
 import { isTaskInterrupted, isTransient } from '../proxmox/errors.js';
 import { BACKOFF, policy, retryWhen } from '../util/retry.js';
 import { UsageError } from '../diag/errors.js';
@@ -26,14 +33,21 @@ export interface ConvergeRequest {
   failFast?: boolean;
   signal: AbortSignal;
   onEvent?: Parameters<typeof runDag<GuestId>>[0]['onEvent'];
+  /** --no-reboot: changes that need a restart stay pending (the plan says so). */
+  noReboot?: boolean;
+  /** --replace: guests to destroy and make again when a create-time setting differs. */
+  replace?: GuestId[];
+  /** `phoenix adopt ID` / `--adopt`: take over guests that exist without Phoenix's tag. */
+  adopt?: GuestId[] | 'all';
   /** Test seams. */
-  health?: WorkflowContext['health'];
+  health?: ApplyContext['health'];
   pollMs?: number;
 }
 
 export interface GuestOutcome {
   id: GuestId;
   result: NodeResult<GuestId>;
+  /** The plan (in an apply: with each step's outcome, as executed). */
   plan?: GuestPlan;
   /** Root-cause message for a failure (feature/check named, exit code, last log lines). */
   message?: string;
@@ -46,77 +60,222 @@ export interface ConvergeResult {
   edges: Array<[GuestId, GuestId]>;
 }
 
+/** A run's plans, made before anything is applied. */
+export interface RunPlan {
+  verb: Verb;
+  order: GuestId[];
+  edges: Array<[GuestId, GuestId]>;
+  plans: Map<GuestId, GuestPlan>;
+  /** Guests whose plan could not be made (unknown feature, missing clone source, a disk to shrink). */
+  failures: Map<GuestId, Error>;
+  /** Guests not planned because a guest they need could not be. */
+  blocked: Map<GuestId, GuestId>;
+  /** The world as observed (before any plan), for fingerprints. */
+  observed: World;
+  /** Phoenix-managed guests on the host that the config no longer names. */
+  orphans: Orphan[];
+}
+
 export const parseIds = (args: string[], guests: Map<GuestId, Guest>): GuestId[] => resolveTargets(args, guests);
 
-export async function runConverge(s: Session, req: ConvergeRequest): Promise<ConvergeResult> {
+function closureOf(s: Session, verb: Verb, targetArgs: string[]) {
   const guests = s.config.guests;
-  const targets = req.targets.length ? parseIds(req.targets, guests) : [...guests.keys()];
-  const graph = new GuestGraph(guests);
-  let closure;
+  const targets = targetArgs.length ? parseIds(targetArgs, guests) : [...guests.keys()];
   try {
-    closure = graph.closure(targets);
+    const closure = new GuestGraph(guests).closure(targets);
+    const targetSet = new Set(targets);
+    const modeOf = (id: GuestId): GuestMode => (verb === 'converge' || targetSet.has(id) ? 'converge' : 'ensure');
+    return { closure, modeOf };
   } catch (e) {
     if (e instanceof UnknownGuestError) throw new UsageError(e.message);
     throw e;
   }
-  const targetSet = new Set(targets);
-  const modeOf = (id: GuestId): GuestMode => (req.verb === 'converge' || targetSet.has(id) ? 'converge' : 'ensure');
-  const deps = new Map<GuestId, GuestId[]>();
-  for (const e of closure.edges) deps.set(e.from, [...(deps.get(e.from) ?? []), e.to]);
+}
 
-  const outcomes = new Map<GuestId, GuestOutcome>();
-  const createdThisRun = new Set<GuestId>();
+function planContext(s: Session, world: World, signal: AbortSignal, req: Pick<ConvergeRequest, 'noReboot' | 'replace' | 'adopt'>): PlanContext {
+  return {
+    reader: world.reader(), world, config: s.config, registry: s.registry, secrets: s.secrets,
+    pending: s.pending, unconfigured: s.unconfigured, inflight: s.inflight, createdThisRun: new Set(),
+    noReboot: req.noReboot, replace: new Set(req.replace ?? []), adopt: req.adopt === 'all' ? 'all' : new Set(req.adopt ?? []), signal,
+  };
+}
+
+const planKind = (g: Guest, mode: GuestMode, ctx: PlanContext): Promise<GuestPlan> => (g.kind === 'lxc' ? planLxc(g, mode, ctx) : planVm(g, mode, ctx));
+
+/**
+ * A guest's plan. One that exists at a configured id without Phoenix's tag is somebody else's:
+ * its differences are planned (against a copy of the world, so nothing downstream counts on
+ * them) and shown, and none is applied until it is adopted.
+ */
+async function planGuest(g: Guest, mode: GuestMode, ctx: PlanContext): Promise<GuestPlan> {
+  const seen = ctx.world.get(g.id);
+  const adopted = ctx.adopt === 'all' || ctx.adopt?.has(g.id);
+  // A guest our journal says we were defining is judged by the recovery (ours, or stale and adopted).
+  const journaled = ctx.inflight?.get(g.id)?.op === 'define';
+  if (!seen || seen.status.template || seen.predicted || isManaged(seen.config.options) || adopted || journaled) return planKind(g, mode, ctx);
+  const world = ctx.world.fork();
+  const p = await planKind(g, mode, { ...ctx, world, reader: world.reader() });
+  return {
+    ...p,
+    symbol: '!',
+    unmanaged: true,
+    steps: p.steps.filter((st) => st.symbol !== '=').map(({ action: _none, ...st }) => st),
+    notes: [...p.notes, `exists, not managed by Phoenix (no "${PHOENIX_TAG}" tag): nothing is changed; 'phoenix adopt ${g.id}' takes it over`],
+  };
+}
+
+/** Phoenix-tagged guests on the host that the config does not name (from the bulk read, else one read each). */
+export async function findOrphans(s: Session): Promise<Orphan[]> {
+  const inv = await s.driver.inventory();
+  const rows = inv
+    ? inv.guests.map((x) => ({ vmid: x.vmid, type: x.type, options: x.config.options }))
+    : await Promise.all((await s.driver.list()).filter((e) => !s.config.guests.has(e.vmid)).map(async (e) => ({ vmid: e.vmid, type: e.type, options: (await s.driver.config(e.type, e.vmid))?.options ?? {} })));
+  return rows
+    .filter((r) => !s.config.guests.has(r.vmid) && isManaged(r.options))
+    .map((r) => ({ vmid: r.vmid, type: r.type, name: (r.type === 'lxc' ? r.options.hostname : r.options.name) ?? '' }))
+    .sort((a, b) => a.vmid - b.vmid);
+}
+
+/** Observe the closure once, then plan each guest in dependency order (pure over the observed values). */
+export async function planConverge(s: Session, req: Pick<ConvergeRequest, 'verb' | 'targets' | 'signal' | 'concurrency' | 'noReboot' | 'replace' | 'adopt'>): Promise<RunPlan> {
+  const { closure, modeOf } = closureOf(s, req.verb, req.targets);
+  const guests = closure.order.map((id) => s.config.guests.get(id)!);
+  const observed = await observeWorld(s.driver, guests, { config: s.config, registry: s.registry, signal: req.signal, inflight: s.inflight }, req.concurrency);
+  const world = observed.fork();
+  const ctx = planContext(s, world, req.signal, req);
+  const deps = depsOf(closure.edges);
   const plans = new Map<GuestId, GuestPlan>();
-  const failures = new Map<GuestId, GuestFailure>();
+  const failures = new Map<GuestId, Error>();
+  const blocked = new Map<GuestId, GuestId>();
+  for (const g of guests) {
+    const bad = (deps.get(g.id) ?? []).find((d) => failures.has(d) || blocked.has(d));
+    if (bad !== undefined) {
+      // Its own problems are still named (a plan lists every one); otherwise it waits for `bad`.
+      try {
+        featuresOf(g, ctx);
+        blocked.set(g.id, bad);
+      } catch (e) {
+        failures.set(g.id, e as Error);
+      }
+      continue;
+    }
+    const unread = world.readErrors.get(g.id);
+    if (unread) {
+      failures.set(g.id, unread);
+      continue;
+    }
+    try {
+      plans.set(g.id, await planGuest(g, modeOf(g.id), ctx));
+    } catch (e) {
+      failures.set(g.id, e as Error);
+    }
+  }
+  // Orphans are looked for only when the run covers the whole config (no targets).
+  const orphans = req.targets.length ? [] : await findOrphans(s);
+  return { verb: req.verb, order: closure.order, edges: closure.edges.map((e) => [e.from, e.to]), plans, failures, blocked, observed, orphans };
+}
 
+/** Apply a run's plans over the dependency graph: each guest executes its plan's actions, in order. */
+export async function applyConverge(s: Session, run: RunPlan, req: ConvergeRequest): Promise<ConvergeResult> {
+  const deps = depsOf(run.edges.map(([from, to]) => ({ from, to })));
+  const executed = new Map<GuestId, GuestPlan>();
+  const downloads = new Map<string, Promise<void>>();
+  // A create waits for the download another guest's plan makes (created here, resolved there).
+  const waiting = new Map<string, { promise: Promise<void>; settle: (e?: unknown) => void }>();
+  for (const p of run.plans.values()) {
+    for (const st of p.steps) {
+      if (st.action?.kind !== 'download') continue;
+      let settle!: (e?: unknown) => void;
+      const promise = new Promise<void>((res, rej) => (settle = (e) => (e ? rej(e) : res())));
+      promise.catch(() => {});
+      waiting.set(st.action.volid, { promise, settle });
+      downloads.set(st.action.volid, promise);
+    }
+  }
+  const featuresRan = new Set<GuestId>();
   const results = await runDag<GuestId>({
-    nodes: req.apply ? byCriticality(closure.order, deps) : closure.order,
-    // A plan has nothing to wait for: every guest is observed independently.
-    deps: (k) => (req.apply ? (deps.get(k) ?? []) : []),
+    nodes: byCriticality(run.order, deps),
+    deps: (k) => deps.get(k) ?? [],
     concurrency: req.concurrency,
-    // A task that died (`interrupted by signal`) is retried too: the next attempt finds its
-    // journal entry and finishes or redoes the step.
+    // A task that died (`interrupted by signal`) is retried too: the next attempt observes the
+    // guest again, finds its journal entry, and its new plan finishes or redoes the step.
     retry: policy(BACKOFF.task, retryWhen(isTransient, isTaskInterrupted)),
     failFast: req.failFast,
     signal: req.signal,
     onEvent: req.onEvent,
     run: async (id, nctx) => {
-      const g = guests.get(id)!;
-      const ctx: WorkflowContext = {
-        driver: s.driver,
-        apply: req.apply,
-        config: s.config,
-        registry: s.registry,
-        secrets: s.secrets,
-        logDir: s.logDir,
-        pending: s.pending,
-        inflight: s.inflight,
-        unconfigured: s.unconfigured,
-        signal: nctx.signal,
-        emit: (step, detail) => nctx.emit({ kind: 'step', step, status: 'started', detail }),
-        health: req.health,
-        pollMs: req.pollMs,
-        createdThisRun,
-      };
-      try {
-        const plan = g.kind === 'lxc' ? await convergeLxc(g, modeOf(id), ctx) : await convergeVm(g, modeOf(id), ctx);
-        plans.set(id, plan);
-        return { kind: 'ok', note: plan.symbol === '=' ? 'unchanged' : 'changed' };
-      } catch (e) {
-        if (e instanceof GuestFailure) failures.set(id, e);
-        throw e;
+      const failure = run.failures.get(id);
+      if (failure) throw failure;
+      const g = s.config.guests.get(id)!;
+      let plan = run.plans.get(id)!;
+      if (nctx.attempt > 1) {
+        // Observed and planned again: what the failed attempt did is on the host now.
+        const world = await observeWorld(s.driver, [g, ...(deps.get(id) ?? []).map((d) => s.config.guests.get(d)!)], { config: s.config, registry: s.registry, signal: nctx.signal, inflight: s.inflight });
+        plan = await planGuest(g, plan.mode, { ...planContext(s, world, nctx.signal, req), replanning: true });
+        plan = { ...plan, notes: [...plan.notes, `re-planned after a failed attempt (attempt ${nctx.attempt})`] };
       }
+      const actx: ApplyContext = {
+        driver: s.driver, config: s.config, registry: s.registry, secrets: s.secrets, logDir: s.logDir,
+        pending: s.pending, inflight: s.inflight, unconfigured: s.unconfigured, signal: nctx.signal,
+        emit: (step, detail) => nctx.emit({ kind: 'step', step, status: 'started', detail }),
+        health: req.health, pollMs: req.pollMs, downloads, featuresRan,
+      };
+      const steps: GuestPlan['steps'] = [];
+      try {
+        const done = await executePlan(plan, actx, (st) => {
+          if (st.action?.kind === 'download') waiting.get(st.action.volid)?.settle();
+        });
+        const byAction = new Map(done.map((d) => [d.action, d]));
+        for (const st of plan.steps) steps.push(byAction.get(st.action) ?? st);
+      } catch (e) {
+        for (const st of plan.steps) if (st.action?.kind === 'download') waiting.get(st.action.volid)?.settle(e);
+        throw e;
+      } finally {
+        executed.set(id, { ...plan, steps: steps.length ? steps : plan.steps });
+      }
+      return { kind: 'ok', note: plan.symbol === '=' ? 'unchanged' : 'changed' };
     },
   });
-
-  for (const id of closure.order) {
+  const outcomes = new Map<GuestId, GuestOutcome>();
+  for (const id of run.order) {
     const result = results.get(id)!;
-    const f = failures.get(id);
-    const message = f?.message ?? (result.status === 'failed' ? s.secrets.scrubber.scrub(errorText(result.error)) : undefined);
-    outcomes.set(id, { id, result, plan: plans.get(id), message, detail: f?.detail });
+    const err = result.status === 'failed' ? result.error : undefined;
+    const f = err instanceof GuestFailure ? err : undefined;
+    const message = f?.message ?? (err !== undefined ? s.secrets.scrubber.scrub(errorText(err)) : undefined);
+    outcomes.set(id, { id, result, plan: executed.get(id) ?? run.plans.get(id), message, detail: f?.detail });
   }
-  return { order: closure.order, outcomes, edges: closure.edges.map((e) => [e.from, e.to]) };
+  return { order: run.order, outcomes, edges: run.edges };
 }
+
+/** The plan as a result (plan, --dry-run): every guest ok with its plan, or failed with why. */
+export function planResult(s: Session, run: RunPlan): ConvergeResult {
+  const outcomes = new Map<GuestId, GuestOutcome>();
+  for (const id of run.order) {
+    const f = run.failures.get(id);
+    const b = run.blocked.get(id);
+    const result: NodeResult<GuestId> = f
+      ? { status: 'failed', attempts: 1, elapsedMs: 0, error: f, errorClass: 'terminal' }
+      : b !== undefined
+        ? { status: 'skipped', rootCauses: [b] }
+        : { status: 'ok', attempts: 1, elapsedMs: 0, note: run.plans.get(id)!.symbol === '=' ? 'unchanged' : 'changed' };
+    const message = f ? (f instanceof GuestFailure ? f.message : s.secrets.scrubber.scrub(errorText(f))) : b !== undefined ? `not planned: ${b} could not be planned` : undefined;
+    outcomes.set(id, { id, result, plan: run.plans.get(id), message, detail: f instanceof GuestFailure ? f.detail : undefined });
+  }
+  return { order: run.order, outcomes, edges: run.edges };
+}
+
+export async function runConverge(s: Session, req: ConvergeRequest): Promise<ConvergeResult> {
+  const run = await planConverge(s, req);
+  return req.apply ? applyConverge(s, run, req) : planResult(s, run);
+}
+
+function depsOf(edges: ReadonlyArray<{ from: GuestId; to: GuestId }>): Map<GuestId, GuestId[]> {
+  const deps = new Map<GuestId, GuestId[]>();
+  for (const e of edges) deps.set(e.from, [...(deps.get(e.from) ?? []), e.to]);
+  return deps;
+}
+
+export { overallSymbol };
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);

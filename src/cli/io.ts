@@ -9,6 +9,8 @@ export interface CliIO {
   isTTY: boolean;
   /** Fires on Ctrl-C (first one: stop scheduling; second: abort). */
   signal?: AbortSignal;
+  /** Reads one answer from the person at the terminal (absent: stdin). Only asked when isTTY. */
+  prompt?: (question: string) => Promise<string>;
 }
 
 export interface GlobalOptions {

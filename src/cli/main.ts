@@ -27,17 +27,61 @@ const targeting = (c: Command) =>
     .option('-x, --exclude <guest>', 'leave out this guest: an id, name or tag (repeatable)', collect);
 const TARGET_HELP = '\nGuests are named by id (210), name (docker-host) or tag (gpu).';
 
+/** Options of the verbs that apply a plan. */
+function applyOptions(c: Command): Command {
+  return c
+    .option('--no-reboot', 'apply what a running guest takes live; leave changes that need a restart pending (reported)')
+    .option('--replace <ids...>', 'destroy and re-create these guests when a setting Proxmox cannot change in place differs (asks like a delete)')
+    .option('--adopt', 'take over guests at configured ids that Phoenix did not make (tags them "phoenix")')
+    .option('--fail-fast', 'stop scheduling new guests after the first failure');
+}
+
 /** Every verb, documented now; each module says what it implements. */
 export const VERBS: VerbSpec[] = [
-  { name: 'create', summary: 'converge the named guests; create what they depend on', args: '[ids...]', load: () => import('./commands/create.js') },
-  { name: 'converge', summary: 'converge the named guests and their whole dependency chain', args: ids, load: () => import('./commands/converge.js') },
-  { name: 'plan', summary: 'show what create/converge would do, change nothing', args: ids, load: () => import('./commands/plan.js') },
+  {
+    name: 'create', summary: 'converge the named guests; create what they depend on (shows the plan, asks unless --yes)', args: '[ids...]',
+    load: () => import('./commands/create.js'), options: (c) => applyOptions(c),
+  },
+  {
+    name: 'converge', summary: 'converge the named guests and their whole dependency chain (shows the plan, asks unless --yes)', args: ids,
+    load: () => import('./commands/converge.js'), options: (c) => applyOptions(c),
+  },
+  {
+    name: 'plan',
+    summary: 'show what create/converge would do, change nothing',
+    args: ids,
+    load: () => import('./commands/plan.js'),
+    options: (c) =>
+      c
+        .option('-o, --out <file>', "save the plan (apply it later with 'phoenix apply FILE')")
+        .option('--detailed-exitcode', 'exit 0 when there is nothing to do, 2 when there are changes, 1 on an error')
+        .option('--no-reboot', 'plan changes that need a restart as pending instead of restarting')
+        .option('--replace <ids...>', 'plan re-creating these guests where a create-time setting differs'),
+  },
+  {
+    name: 'apply',
+    summary: "apply a plan saved by 'phoenix plan -o FILE' exactly; refuses when the config or the host changed since",
+    args: '<planfile>',
+    load: () => import('./commands/apply.js'),
+    options: (c) => applyOptions(c),
+  },
   {
     name: 'delete',
     summary: 'stop and destroy guests (asks unless --yes)',
     args: '[ids...]',
     load: () => import('./commands/delete.js'),
     options: (c) => c.option('--force', 'delete even when other guests depend on it'),
+  },
+  {
+    name: 'adopt',
+    summary: 'take over guests at configured ids that Phoenix did not make: converge them and tag them "phoenix" (asks unless --yes)',
+    args: '<ids...>',
+    load: () => import('./commands/adopt.js'),
+  },
+  {
+    name: 'prune',
+    summary: "delete Phoenix-managed guests the config no longer names (asks unless --yes; refuses while something depends on one)",
+    load: () => import('./commands/prune.js'),
   },
   { name: 'start', summary: 'start guests, dependencies first', args: '[ids...]', load: () => import('./commands/start.js') },
   {
@@ -56,9 +100,9 @@ export const VERBS: VerbSpec[] = [
   {
     name: 'up',
     aliases: ['LetsGo'],
-    summary: 'create everything, then start in boot_order',
+    summary: 'create everything, then start in boot_order (shows the plan, asks unless --yes)',
     load: () => import('./commands/up.js'),
-    options: (c) => targeting(c).addHelpText('after', `${TARGET_HELP} --tag/--exclude narrow what up does.`),
+    options: (c) => applyOptions(targeting(c)).addHelpText('after', `${TARGET_HELP} --tag/--exclude narrow what up does.`),
   },
   { name: 'health-check', summary: "run guests' health checks (all guests without ids)", args: ids, load: () => import('./commands/health-check.js') },
   { name: 'validate', summary: 'check the config files and print every diagnostic', load: () => import('./commands/validate.js') },
@@ -160,7 +204,8 @@ function buildProgram(io: CliIO, version: string, onRun: (spec: VerbSpec, args: 
         concurrency: g.concurrency as number | undefined,
         verbose: Boolean(g.verbose),
         quiet: Boolean(g.quiet),
-        yes: Boolean(g.yes),
+        // PHOENIX_AUTO_APPROVE=1 is --yes for every verb (a CI pipeline's way; the suite runs so).
+        yes: Boolean(g.yes) || io.env.PHOENIX_AUTO_APPROVE === '1',
         color: g.color !== false && !io.env.NO_COLOR,
         noWait: g.wait === false,
       };

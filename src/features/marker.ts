@@ -117,3 +117,37 @@ export async function readMarkers(
   for (const n of names) if (!out.has(n)) out.set(n, null);
   return out;
 }
+
+/**
+ * One exec for what a plan reads in a guest: every named marker (as readMarkers) and the entries
+ * an interrupted run left in the feature run area. The same fixed script, with the run area
+ * listed after the markers; names are checked and passed as arguments.
+ */
+export async function readGuestState(
+  reader: ProxmoxReader,
+  g: { type: GuestType; vmid: number },
+  names: readonly string[],
+  opts: { signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<{ markers: Map<string, MarkerReading>; runArea: string[] }> {
+  for (const n of names) if (!FEATURE_NAME.test(n)) throw new TypeError(`not a feature name: ${JSON.stringify(n)}`);
+  const tag = `phoenix-state-${randomBytes(8).toString('hex')}`;
+  const script = READ_MARKERS_SCRIPT.replace("printf '%s end\\n' \"$tag\"", `printf '%s runarea\\n' "$tag"; ls -A ${RUN_DIR} 2>/dev/null; printf '%s end\\n' "$tag"`);
+  const r = await reader.exec(g.type, g.vmid, ['sh', '-c', script, 'sh', tag, ...names], { signal: opts.signal, timeoutMs: opts.timeoutMs ?? 30_000 });
+  const parts = r.stdout.split(`${tag} `);
+  if (r.exitCode !== 0 || parts.at(-1)?.trim() !== 'end') {
+    throw new Error(`reading feature markers in ${g.type === 'qemu' ? 'VM' : 'container'} ${g.vmid} failed: ${r.stderr.trim().split('\n')[0] || `exit code ${r.exitCode}, output cut short`}`);
+  }
+  const markers = new Map<string, MarkerReading>();
+  let runArea: string[] = [];
+  for (const part of parts.slice(1, -1)) {
+    if (part.startsWith('runarea\n')) {
+      runArea = part.slice('runarea\n'.length).split(/\s+/).filter(Boolean);
+      continue;
+    }
+    const m = /^(present|absent) ([^\n]+)\n([\s\S]*)$/.exec(part);
+    if (!m || !names.includes(m[2]!)) continue;
+    markers.set(m[2]!, m[1] === 'absent' ? null : (parseMarker(m[3]!, m[2]!) ?? 'unreadable'));
+  }
+  for (const n of names) if (!markers.has(n)) markers.set(n, null);
+  return { markers, runArea };
+}

@@ -28,6 +28,10 @@ function setup(script = '#!/bin/sh\nset -eu\necho hello\n') {
   return { dir, feature: hit.feature as ResolvedFeature, log: join(dir, '.phoenix/logs/run1/101.log'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+
+/** What a person reads of a feature plan (the digest and the reason it is unreadable aside). */
+const brief = (p: { feature: string; willRun: boolean; reason: string }) => ({ feature: p.feature, willRun: p.willRun, reason: p.reason });
+
 test('first run: inputs pushed 0600 and removed afterwards, script run with them, marker written', async () => {
   const s = setup();
   try {
@@ -88,10 +92,10 @@ test('a changed input or script runs again, and plan says why (using only reads)
     let runs = 0;
     const fake = new FakeGuestDriver(() => (runs++, { exitCode: 0, stdout: '', stderr: '' }));
     const ro = readOnlyDriver(fake.asDriver());
-    assert.deepEqual(await planFeature(ro, CT, s.feature, { inputs: { greeting: 'hi' } }), { feature: 'greeter', willRun: true, reason: 'new' });
+    assert.deepEqual(brief(await planFeature(ro, CT, s.feature, { inputs: { greeting: 'hi' } })), { feature: 'greeter', willRun: true, reason: 'new' });
     await applyFeature(fake.asDriver(), CT, s.feature, { inputs: { greeting: 'hi' } });
-    assert.deepEqual(await planFeature(ro, CT, s.feature, { inputs: { greeting: 'hi' } }), { feature: 'greeter', willRun: false, reason: 'unchanged' });
-    assert.deepEqual(await planFeature(ro, CT, s.feature, { inputs: { greeting: 'hello' } }), { feature: 'greeter', willRun: true, reason: 'inputs changed' });
+    assert.deepEqual(brief(await planFeature(ro, CT, s.feature, { inputs: { greeting: 'hi' } })), { feature: 'greeter', willRun: false, reason: 'unchanged' });
+    assert.deepEqual(brief(await planFeature(ro, CT, s.feature, { inputs: { greeting: 'hello' } })), { feature: 'greeter', willRun: true, reason: 'inputs changed' });
 
     const again = await applyFeature(fake.asDriver(), CT, s.feature, { inputs: { greeting: 'hello' } });
     assert.equal(again.status, 'applied');
@@ -99,7 +103,7 @@ test('a changed input or script runs again, and plan says why (using only reads)
     assert.equal(runs, 2);
 
     writeFileSync(s.feature.scriptPath, '#!/bin/sh\nset -eu\necho hello v2\n');
-    assert.deepEqual(await planFeature(ro, CT, s.feature, { inputs: { greeting: 'hello' } }), { feature: 'greeter', willRun: true, reason: 'script changed' });
+    assert.deepEqual(brief(await planFeature(ro, CT, s.feature, { inputs: { greeting: 'hello' } })), { feature: 'greeter', willRun: true, reason: 'script changed' });
     assert.equal((await applyFeature(fake.asDriver(), CT, s.feature, { inputs: { greeting: 'hello' } })).reason, 'script changed');
     assert.equal(runs, 3);
     // Key order does not matter: inputs are hashed canonically.
@@ -224,7 +228,7 @@ test('plan on a guest that cannot run commands says so instead of throwing', asy
     driver.exec = async () => {
       throw new Error("CT 101 not running");
     };
-    assert.deepEqual(await planFeature(driver, CT, s.feature, { inputs: {} }), { feature: 'greeter', willRun: true, reason: 'guest not reachable' });
+    assert.deepEqual(brief(await planFeature(driver, CT, s.feature, { inputs: {} })), { feature: 'greeter', willRun: true, reason: 'guest not reachable' });
   } finally {
     s.cleanup();
   }

@@ -91,6 +91,10 @@ export interface FeaturePlan {
   willRun: boolean;
   /** 'unchanged' when it would be skipped; 'guest not reachable' when the marker cannot be read (stopped guest). */
   reason: ChangeReason | 'unchanged' | 'guest not reachable';
+  /** The digest a run would record in its marker. */
+  digest: FeatureDigest;
+  /** The marker could not be read now (the guest does not run yet): decided when it runs. */
+  unreadable?: string;
 }
 
 /**
@@ -109,17 +113,17 @@ export async function planFeature(
     marker = await readMarker(reader, g, feature.name, opts.signal);
   } catch (e) {
     if (opts.signal?.aborted) throw e;
-    return { feature: feature.name, willRun: true, reason: 'guest not reachable' };
+    return { feature: feature.name, willRun: true, reason: 'guest not reachable', digest: p.digest, unreadable: (e as Error).message };
   }
   const reason = compareMarker(marker, p.digest);
-  return { feature: feature.name, willRun: reason !== null, reason: reason ?? 'unchanged' };
+  return { feature: feature.name, willRun: reason !== null, reason: reason ?? 'unchanged', digest: p.digest };
 }
 
 export async function applyFeature(
   driver: ProxmoxDriver,
   g: GuestRef,
   feature: ResolvedFeature,
-  opts: FeatureRunOptions,
+  opts: FeatureRunOptions & { force?: boolean },
 ): Promise<FeatureResult> {
   opts.signal?.throwIfAborted();
   const name = feature.name;
@@ -134,7 +138,9 @@ export async function applyFeature(
     return { feature: name, status: 'failed', message };
   }
   const log = new FeatureLog(opts.logFile, p.scrubber);
-  const reason = compareMarker(await readMarker(driver, g, name, opts.signal), p.digest);
+  // A plan that decided the feature runs is executed as planned (force); otherwise the marker decides.
+  const compared = compareMarker(await readMarker(driver, g, name, opts.signal), p.digest);
+  const reason = opts.force ? (compared ?? 'new') : compared;
   if (reason === null) {
     await log.write(`== ${name}: unchanged, skipped`);
     return { feature: name, status: 'skipped' };

@@ -1,27 +1,51 @@
-// What a guest workflow gets: the driver (read-only in plan mode), the config, the feature
-// registry, secrets, where logs go, and how to report progress. Built once per run by the CLI.
+// What a guest's diff gets (plan) and what its apply gets (execute). Diff reads only the planning
+// world (plain values); apply gets the driver. Built once per run by the application layer.
 
 import type { FeatureRegistry } from '../features/registry.js';
 import type { HealthRunOptions } from '../health/index.js';
 import type { PhoenixConfig } from '../model/guest.js';
-import type { ProxmoxDriver } from '../proxmox/driver.js';
+import type { ProxmoxDriver, ProxmoxReader } from '../proxmox/driver.js';
 import type { SecretContext } from '../util/secrets.js';
 import type { PendingRestarts } from './pending.js';
 import type { InFlight } from './inflight.js';
+import type { World } from './world.js';
 
-export interface WorkflowContext {
-  /** Every side effect goes through this; in plan mode it is readOnlyDriver(...) */
+export interface PlanContext {
+  /** The planning world's reader: observed values, then what planned actions leave. */
+  reader: ProxmoxReader;
+  world: World;
+  config: PhoenixConfig;
+  registry: FeatureRegistry;
+  secrets: SecretContext;
+  /** Restarts owed from earlier runs (local markers); read only while planning. */
+  pending: Pick<PendingRestarts, 'has'>;
+  /** Guests defined but never configured (a clone whose `set` did not happen). */
+  unconfigured?: Pick<PendingRestarts, 'has'>;
+  /** The in-flight journal of an interrupted run (read only while planning). */
+  inflight?: Pick<InFlight, 'get' | 'entries'>;
+  /** Guests this run's plan creates (so `ensure` plans them fully). */
+  createdThisRun: Set<number>;
+  /** --no-reboot: changes that need a restart are applied and left pending, not restarted. */
+  noReboot?: boolean;
+  /** Guests taken over in this run (`phoenix adopt`, `--adopt`: every one): planned though not tagged. */
+  adopt?: ReadonlySet<number> | 'all';
+  /** Planning one guest again after a failed attempt (its dependencies are not planned with it). */
+  replanning?: boolean;
+  /** --replace ID: guests whose create-time settings differ are destroyed and made again. */
+  replace?: ReadonlySet<number>;
+  signal: AbortSignal;
+}
+
+export interface ApplyContext {
   driver: ProxmoxDriver;
-  /** false: plan only (observe and record what would happen); true: act. */
-  apply: boolean;
   config: PhoenixConfig;
   registry: FeatureRegistry;
   secrets: SecretContext;
   /** Directory for this run's per-guest logs. */
   logDir: string;
   pending: PendingRestarts;
-  /** Journal of lock-taking steps, so a run killed in one can be finished by the next (absent: none). */
   inflight?: InFlight;
+  unconfigured?: PendingRestarts;
   signal: AbortSignal;
   /** Progress: the step a guest is on (the engine stamps guest and time). */
   emit: (step: string, detail?: string) => void;
@@ -29,13 +53,10 @@ export interface WorkflowContext {
   health?: Pick<HealthRunOptions, 'sleep' | 'connect' | 'httpGet'>;
   /** Polling interval while waiting for a VM's agent / cloud-init (ms). */
   pollMs?: number;
-  /**
-   * Guests created or cloned whose configuration was never applied (a `set` after the clone
-   * failed): marked before the define, cleared once configured. `start` refuses them.
-   */
-  unconfigured?: PendingRestarts;
-  /** Guests created in this run (so `ensure` converges them fully). */
-  createdThisRun: Set<number>;
+  /** Image downloads of this run, by volume id: a create waits for the one its image comes from. */
+  downloads: Map<string, Promise<void>>;
+  /** Features that ran for each guest in this apply (an at-apply snapshot retake asks). */
+  featuresRan: Set<number>;
 }
 
 /** A guest failed for a reason a person must fix (not retried by the engine). */

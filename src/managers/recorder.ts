@@ -1,33 +1,33 @@
-// Records each step a workflow takes (or would take) and runs it only in apply mode. The same
-// workflow code therefore produces the plan and performs it: what `plan` prints is what `create`
-// does, and a dry run cannot act because it never calls `act` (and its driver refuses anyway).
+// Records the steps of a guest's plan, each with the action apply will execute, and applies each
+// action's known effect to the planning world as it is recorded (predict.ts), so the next step of
+// the same guest (and any guest cloned from it) is planned against what the earlier ones leave.
 
-import type { ChangeSymbol, FieldChange, PlannedStep, StepKind } from '../plan/types.js';
-import type { WorkflowContext } from './context.js';
+import type { Action, ChangeSymbol, FieldChange, PlannedStep, StepKind } from '../plan/types.js';
+import type { GuestConfig } from '../proxmox/types.js';
+import { predict } from './predict.js';
+import type { World } from './world.js';
 
 export class StepRecorder {
   readonly steps: PlannedStep[] = [];
   readonly notes: string[] = [];
-  constructor(private readonly ctx: WorkflowContext) {}
+  constructor(private readonly world: World) {}
 
-  /** Record a step; in apply mode, announce and run it. */
-  async step(
+  /** Record a step and the action apply will execute for it. */
+  step(
     kind: StepKind,
     symbol: ChangeSymbol,
     summary: string,
-    opts: { reason?: string; changes?: FieldChange[] },
-    act?: () => Promise<void>,
-  ): Promise<void> {
-    this.steps.push({ kind, symbol, summary, ...(opts.reason ? { reason: opts.reason } : {}), ...(opts.changes?.length ? { changes: opts.changes } : {}) });
-    if (!this.ctx.apply || !act) return;
-    this.ctx.signal.throwIfAborted();
-    this.ctx.emit(kind, summary);
-    await act();
+    opts: { reason?: string; changes?: FieldChange[]; createConfig?: () => GuestConfig },
+    action?: Action,
+  ): void {
+    const s: PlannedStep = { kind, symbol, summary, ...(opts.reason ? { reason: opts.reason } : {}), ...(opts.changes?.length ? { changes: opts.changes } : {}), ...(action ? { action } : {}) };
+    this.steps.push(s);
+    predict(this.world, s, opts.createConfig);
   }
 
-  /** A read-only verification that runs in both modes (health checks, markers). */
-  note(kind: StepKind, summary: string, reason?: string): void {
-    this.steps.push({ kind, symbol: '=', summary, ...(reason ? { reason } : {}) });
+  /** A read-only verification shown with `=` (a marker that matches, a snapshot that exists). */
+  note(kind: StepKind, summary: string, reason?: string, action?: Action): void {
+    this.steps.push({ kind, symbol: '=', summary, ...(reason ? { reason } : {}), ...(action ? { action } : {}) });
   }
 
   changed(): boolean {

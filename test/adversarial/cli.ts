@@ -42,7 +42,7 @@ export function workspace(label: string, opts: { fromExample?: boolean; umask?: 
     const [cmd, cmdArgs] = opts.umask === undefined ? [process.execPath, argv] : ['/bin/sh', ['-c', `umask ${opts.umask.toString(8).padStart(3, '0')} && exec "$0" "$@"`, process.execPath, ...argv]];
     const child = spawn(cmd, cmdArgs, {
       cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', PHOENIX_SIM_STATE: state, ...env },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', PHOENIX_AUTO_APPROVE: '1', PHOENIX_SIM_STATE: state, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

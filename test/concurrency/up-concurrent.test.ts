@@ -34,7 +34,7 @@ function setup(label: string) {
   const run = (args: string[], latency?: string) => {
     const child = spawn(process.execPath, [CLI, ...args, '--config', config, '--driver', 'sim'], {
       cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', PHOENIX_SIM_STATE: state, PHOENIX_SIM_LOG: log, ...(latency ? { PHOENIX_SIM_LATENCY: latency } : {}) },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', PHOENIX_AUTO_APPROVE: '1', PHOENIX_SIM_STATE: state, PHOENIX_SIM_LOG: log, ...(latency ? { PHOENIX_SIM_LATENCY: latency } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -43,10 +43,15 @@ export function execCommand(c: SimCall): string[] {
   return i < 0 ? [] : c.argv.slice(i + 1);
 }
 
-/** An exec that only reads a feature marker. */
+/**
+ * An exec that only reads feature markers: one `cat` of a marker, or the one-exec read of every
+ * marker (and the run area's listing) — a fixed script whose only arguments are a tag and names.
+ */
 export const isMarkerRead = (c: SimCall) => {
   const cmd = execCommand(c);
-  return cmd.length === 2 && cmd[0] === 'cat' && /^\/var\/lib\/phoenix\/features\/[\w-]+\.json$/.test(cmd[1]);
+  if (cmd.length === 2 && cmd[0] === 'cat' && /^\/var\/lib\/phoenix\/features\/[\w-]+\.json$/.test(cmd[1])) return true;
+  return cmd[0] === 'sh' && cmd[1] === '-c' && (cmd[2] ?? '').includes('f=/var/lib/phoenix/features/$n.json') && !/[>]|rm |mv /.test((cmd[2] ?? '').replace(/2>\/dev\/null/g, ''))
+    && cmd[3] === 'sh' && /^phoenix-(marker|state)-[0-9a-f]{16}$/.test(cmd[4] ?? '') && cmd.slice(5).every((n) => /^[\w-]+$/.test(n));
 };
 
 export const vmidOf = (c: SimCall): number => Number(verbOf(c.argv) === 'clone' ? c.argv[3] : c.argv[verbOf(c.argv).includes(' ') ? 3 : 2]);

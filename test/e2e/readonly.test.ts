@@ -173,7 +173,7 @@ test('converged host with changes pending: plan and --dry-run change nothing; th
   const r = await planThrough(session);
   assert.deepEqual(reached, []);
   assert.equal(w.stateHash(), hash);
-  // In a guest, a plan only reads feature markers.
+  // In a guest, a plan only reads feature markers and lists the feature run area (what a killed run left), in one exec.
   assert.ok(execs.length > 0);
   for (const argv of execs) assert.ok(isMarkerRead({ argv: ['pct', 'exec', '0', '--', ...argv], exit: 0 }), argv.join(' '));
   assert.deepEqual(summaries(planOf(r, 400)), [

@@ -17,7 +17,7 @@ export interface BuiltRun {
 }
 
 export function runBuilt(argv: string[], o: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number; stdin?: string }): Promise<BuiltRun> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', PHOENIX_AUTO_APPROVE: '1' };
   for (const [k, v] of Object.entries(o.env ?? {})) if (v !== undefined) env[k] = v;
   return new Promise((res) => {
     const child = spawn(process.execPath, [CLI, ...argv], { cwd: o.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });

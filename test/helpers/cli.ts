@@ -9,7 +9,7 @@ export interface CliRun {
 
 export async function runCliCaptured(
   argv: string[],
-  opts: { cwd?: string; env?: Record<string, string | undefined> } = {},
+  opts: { cwd?: string; env?: Record<string, string | undefined>; isTTY?: boolean; prompt?: (question: string) => Promise<string> } = {},
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -22,7 +22,8 @@ export async function runCliCaptured(
     },
     env: { ...process.env, NO_COLOR: '1', ...opts.env },
     cwd: opts.cwd ?? process.cwd(),
-    isTTY: false,
+    isTTY: opts.isTTY ?? false,
+    ...(opts.prompt ? { prompt: opts.prompt } : {}),
   });
   return { code, stdout, stderr };
 }

@@ -31,6 +31,7 @@ function setup(label: string) {
   const log = join(root, 'calls.jsonl');
   const env = (latency?: string): NodeJS.ProcessEnv => ({
     PATH: process.env.PATH,
+    PHOENIX_AUTO_APPROVE: '1',
     HOME: process.env.HOME,
     NO_COLOR: '1',
     PHOENIX_SIM_STATE: state,

@@ -1,6 +1,7 @@
-// The shared body of `create`, `converge` and `plan`: open a session, run the workflows over the
-// graph (apply, or plan through a read-only driver), print the plan or the run, and map the
-// outcome to an exit code (0 all ok, 1 any guest failed or was skipped, 130 interrupted).
+// The shared body of `create`, `converge`, `plan`, `apply` and `adopt`: open a session, observe and
+// plan the run (app/converge.ts), then either print the plan (and save it with -o) or confirm it
+// and apply exactly it; print the run and map the outcome to an exit code (0 all ok, 1 any guest
+// failed or was skipped, 2 refused, 130 interrupted; plan --detailed-exitcode: 2 changes).
 
 import { EXIT, UsageError } from '../../diag/errors.js';
 import { colorEnabled } from '../views/index.js';
@@ -8,7 +9,12 @@ import { runViewFor } from './view.js';
 import { colors } from '../views/colors.js';
 import { renderPlans } from '../plan-view.js';
 import type { CommandContext } from '../io.js';
-import { runConverge, type Verb } from '../../app/converge.js';
+import { applyConverge, parseIds, planConverge, planResult, type ConvergeResult, type RunPlan, type Verb } from '../../app/converge.js';
+import { actionsOf, savePlan, staleReasons, type SavedPlan } from '../../app/saved-plan.js';
+import type { GuestPlan } from '../../plan/types.js';
+import { writePrivate } from '../../util/private-fs.js';
+import { resolve } from 'node:path';
+import { ask } from '../prompt.js';
 import { hasSelectors, targetIds } from './targets.js';
 import { lockCliGuests, openCliSession, type Session } from './session.js';
 import { GuestGraph } from '../../graph/guests.js';
@@ -20,11 +26,15 @@ import { oneLine } from '../../util/terminal.js';
 // concurrent create/clone/start tasks from us. Raise it with --concurrency on a strong host.
 export const DEFAULT_CONCURRENCY = 8;
 
-export async function convergeCommand(
-  ctx: CommandContext,
-  verb: Verb,
-  opts: { planOnly: boolean; /** `up`'s one session for both phases; it then prints the run's totals itself. */ session?: Session },
-): Promise<number> {
+export interface ConvergeCommandOptions {
+  planOnly: boolean;
+  /** `up`'s one session for both phases; it then prints the run's totals itself. */
+  session?: Session;
+  /** `phoenix apply FILE`: the saved plan to apply (refused when stale). */
+  saved?: SavedPlan;
+}
+
+export async function convergeCommand(ctx: CommandContext, verb: Verb, opts: ConvergeCommandOptions): Promise<number> {
   const apply = !opts.planOnly && !ctx.globals.dryRun;
   const session = opts.session ?? (await openCliSession(ctx, { readOnly: !apply, warnings: opts.planOnly ? 'full' : 'count' }));
   const { io, globals } = ctx;
@@ -32,47 +42,100 @@ export async function convergeCommand(
   const signal = io.signal ?? new AbortController().signal;
   const scrub = (t: string) => session.secrets.scrubber.scrub(t);
   const color = colorEnabled({ env: io.env, isTTY: io.isTTY, flag: globals.color });
-  // Named by id, name or tag (--tag, --exclude); none: every guest.
-  const ids = targetIds(ctx, session.config.guests, verb === 'create' ? 'none' : 'all');
-  const targets = hasSelectors(ctx) ? ids.map(String) : [];
-  const release = apply ? await lockCliGuests(ctx, session, closureIds(session, ids), `phoenix ${verb}`) : () => {};
-  const view = apply ? runViewFor(ctx, session) : undefined;
+  // Named by id, name or tag (--tag, --exclude); none: every guest. A saved plan keeps its own.
+  const ids = opts.saved ? parseIds(opts.saved.targets, session.config.guests) : targetIds(ctx, session.config.guests, verb === 'create' ? 'none' : 'all');
+  const targets = opts.saved ? opts.saved.targets : hasSelectors(ctx) ? ids.map(String) : [];
+  const release = apply ? await lockCliGuests(ctx, session, closureIds(session, ids.length ? ids : [...session.config.guests.keys()]), `phoenix ${verb}`) : () => {};
   let result;
   try {
-    result = await runConverge(session, {
-      verb,
-      targets,
-      apply,
-      concurrency: globals.concurrency ?? DEFAULT_CONCURRENCY,
-      failFast: Boolean(ctx.options.failFast),
-      signal,
-      onEvent: view ? (e) => view.onEvent(e) : undefined,
-    });
+    const req = {
+      verb, targets, apply, concurrency: globals.concurrency ?? DEFAULT_CONCURRENCY, failFast: Boolean(ctx.options.failFast), signal,
+      noReboot: ctx.options.reboot === false,
+      replace: replaceIds(ctx, session),
+      adopt: ctx.options.adopt === true ? ('all' as const) : Array.isArray(ctx.options.adoptIds) ? parseIds(ctx.options.adoptIds.map(String), session.config.guests) : undefined,
+    };
+    const run = await planConverge(session, req);
+    const plans = run.order.map((id) => run.plans.get(id)).filter((p) => p !== undefined);
+    if (opts.saved) refuseStale(opts.saved, run, session);
+    if (!apply) {
+      const planned = planResult(session, run);
+      if (typeof ctx.options.out === 'string') {
+        writePrivate(resolve(io.cwd, ctx.options.out), `${scrub(JSON.stringify(savePlan(run, session.config, targets, (e) => scrub(e.message)), null, 2))}\n`);
+        if (!globals.quiet && !globals.json) io.stderr(`phoenix: plan saved to ${ctx.options.out}; apply it with 'phoenix apply ${ctx.options.out}'\n`);
+      }
+      if (globals.json) io.stdout(`${scrub(JSON.stringify({ plans, failures: failuresOf(planned), orphans: run.orphans }, null, 2))}\n`);
+      else io.stdout(scrub(renderPlans(plans, colors(color), { verbose: globals.verbose, orphans: run.orphans })));
+      const failed = reportFailures(ctx, planned, scrub);
+      if (failed) return EXIT.failed;
+      // Terraform's -detailed-exitcode: 0 nothing to do, 2 changes, 1 an error.
+      if (ctx.options.detailedExitcode) return plans.some((p) => p.symbol !== '=' && !p.unmanaged) ? EXIT.usage : EXIT.ok;
+      return EXIT.ok;
+    }
+    if (!(await confirmPlan(ctx, plans, color, scrub))) {
+      io.stderr('phoenix: not applied; nothing was changed\n');
+      return EXIT.failed;
+    }
+    const view = runViewFor(ctx, session);
+    try {
+      result = await applyConverge(session, run, { ...req, onEvent: (e) => view.onEvent(e) });
+    } finally {
+      view.close();
+    }
   } finally {
-    view?.close();
     release();
   }
-
   const plans = result.order.map((id) => result.outcomes.get(id)?.plan).filter((p) => p !== undefined);
-  if (!apply) {
-    if (globals.json) io.stdout(`${scrub(JSON.stringify({ plans, failures: failuresOf(result) }, null, 2))}\n`);
-    else io.stdout(scrub(renderPlans(plans, colors(color), { verbose: globals.verbose })));
-  } else if (!globals.json && globals.verbose) {
-    io.stdout(scrub(renderPlans(plans, colors(color), { verbose: true })));
-  }
+  if (globals.json) io.stdout(`${scrub(JSON.stringify({ plans, failures: failuresOf(result) }, null, 2))}\n`);
+  else if (globals.verbose) io.stdout(scrub(renderPlans(plans, colors(color), { verbose: true })));
+  const failed = reportFailures(ctx, result, scrub);
+  if (!opts.session) printTotals(ctx, session);
+  if (signal.aborted) return EXIT.interrupted;
+  return failed ? EXIT.failed : EXIT.ok;
+}
+
+/** --replace ID...: guests of the config, by id. */
+function replaceIds(ctx: CommandContext, s: Session): number[] {
+  const raw = ctx.options.replace;
+  const list = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? [raw] : [];
+  return list.length ? parseIds(list, s.config.guests) : [];
+}
+
+/** Prints each failure once (guest, message, detail lines); true when any guest failed or was skipped. */
+function reportFailures(ctx: CommandContext, r: ConvergeResult, scrub: (t: string) => string): boolean {
   let failed = false;
-  for (const id of result.order) {
-    const o = result.outcomes.get(id)!;
+  for (const id of r.order) {
+    const o = r.outcomes.get(id)!;
     if (o.result.status === 'failed') {
       failed = true;
       // Escaped: the message and detail lines quote what the guest printed.
-      io.stderr(`${oneLine(scrub(`phoenix: guest ${id}: ${o.message ?? 'failed'}`))}\n`);
-      for (const l of o.detail ?? []) io.stderr(`${oneLine(scrub(`    ${l}`))}\n`);
+      ctx.io.stderr(`${oneLine(scrub(`phoenix: guest ${id}: ${o.message ?? 'failed'}`))}\n`);
+      for (const l of o.detail ?? []) ctx.io.stderr(`${oneLine(scrub(`    ${l}`))}\n`);
     } else if (o.result.status === 'skipped' || o.result.status === 'cancelled') failed = true;
   }
-  if (apply && !opts.session) printTotals(ctx, session);
-  if (signal.aborted) return EXIT.interrupted;
-  return failed ? EXIT.failed : EXIT.ok;
+  return failed;
+}
+
+/**
+ * Before changing anything: with --yes, go; on a terminal, print the plan and ask; with no
+ * terminal and no --yes, refuse (exit 2). A plan with no change needs no answer (its health
+ * checks and verifications still run).
+ */
+async function confirmPlan(ctx: CommandContext, plans: GuestPlan[], color: boolean, scrub: (t: string) => string): Promise<boolean> {
+  if (ctx.globals.yes || !plans.some((p) => p.symbol !== '=' && !p.unmanaged)) return true;
+  if (!ctx.io.isTTY || ctx.globals.json) {
+    throw new UsageError('this run changes guests and there is no terminal to ask on: refusing without --yes', "review it with 'phoenix plan', then run again with --yes (or save it with 'plan -o FILE' and 'phoenix apply FILE')");
+  }
+  ctx.io.stdout(scrub(renderPlans(plans, colors(color), { verbose: false })));
+  return ask(ctx, 'Apply this plan?');
+}
+
+/** Refuses a saved plan when the config or the host changed since (naming guest and field). */
+function refuseStale(saved: SavedPlan, run: RunPlan, s: Session): void {
+  if (saved.failures.length) throw new UsageError(`the saved plan has guests that could not be planned (${saved.failures.map((f) => f.id).join(', ')}); nothing was done`, 'fix them and make the plan again');
+  const reasons = staleReasons(saved, { config: s.config, observed: run.observed, order: run.order });
+  const now = run.order.map((id) => run.plans.get(id)).filter((p) => p !== undefined);
+  if (!reasons.length && actionsOf(now) !== actionsOf(saved.plans)) reasons.push('the plan made now differs from the saved one');
+  if (reasons.length) throw new UsageError(`the saved plan is stale; nothing was done:\n  ${reasons.join('\n  ')}`, "make the plan again with 'phoenix plan -o FILE'");
 }
 
 /** The run's last line: how many Proxmox calls, and where its logs are. */
@@ -97,7 +160,7 @@ async function checkHostVersion(ctx: CommandContext, s: Session): Promise<void> 
   if (ctx.globals.verbose && !ctx.globals.quiet) ctx.io.stderr(`phoenix: Proxmox VE ${v.release} on node ${s.driver.node}\n`);
 }
 
-function failuresOf(r: Awaited<ReturnType<typeof runConverge>>) {
+function failuresOf(r: ConvergeResult) {
   return [...r.outcomes.values()].filter((o) => o.result.status === 'failed').map((o) => ({ id: o.id, message: o.message, detail: o.detail }));
 }
 

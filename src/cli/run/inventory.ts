@@ -8,13 +8,13 @@ import type { Guest, GuestId } from '../../model/guest.js';
 import { memoryRestarts } from '../../managers/pending.js';
 import type { GuestPlan } from '../../plan/types.js';
 import { checksOf, featuresOf } from '../../managers/common/in-guest.js';
-import type { WorkflowContext } from '../../managers/context.js';
+import type { PlanContext } from '../../managers/context.js';
 import { hostOfIp, runHealthChecks } from '../../health/index.js';
 import { colors } from '../views/colors.js';
 import { colorEnabled } from '../views/index.js';
 import type { CommandContext } from '../io.js';
 import { convergeCommand, printTotals, DEFAULT_CONCURRENCY } from './converge-command.js';
-import { runConverge } from '../../app/converge.js';
+import { findOrphans, runConverge } from '../../app/converge.js';
 import { targetIds } from './targets.js';
 import { runAction, startGuest, stopGuest, typeOf } from './lifecycle.js';
 import { openCliSession, type Session } from './session.js';
@@ -170,6 +170,9 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
   }
   for (const e of errors) ctx.io.stderr(`phoenix: ${e}\n`);
   const code = errors.length ? EXIT.failed : EXIT.ok;
+  // Phoenix's guests the config no longer names (only when looking at the whole config).
+  const orphans = ctx.args.length ? [] : await findOrphans(s);
+  for (const o of orphans) rows.push({ id: o.vmid, kind: o.type === 'lxc' ? 'lxc' : 'vm', name: o.name, exists: true, status: '-', lock: '', drift: 'not in the config', health: '-' });
   if (ctx.globals.json) {
     ctx.io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
     return code;
@@ -182,6 +185,7 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
   const w = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
   table.forEach((r, i) => ctx.io.stdout(`${(i === 0 ? c.bold : (x: string) => x)(r.map((x, j) => x.padEnd(w[j])).join('  ').trimEnd())}\n`));
   if (ctx.globals.verbose) for (const r of rows) for (const l of (r.changes as string[] | undefined) ?? []) ctx.io.stdout(`  ${r.id}: ${l}\n`);
+  if (orphans.length) ctx.io.stdout(`${orphans.length} guest(s) not in the config: 'phoenix prune' deletes them\n`);
   return code;
 }
 
@@ -191,7 +195,7 @@ const shortError = (e: unknown): string => oneLine((e instanceof Error ? e.messa
 async function healthOf(s: Session, g: Guest, signal?: AbortSignal): Promise<string> {
   let checks;
   try {
-    checks = checksOf(g, featuresOf(g, { registry: s.registry, config: s.config } as WorkflowContext));
+    checks = checksOf(g, featuresOf(g, { registry: s.registry, config: s.config } as PlanContext));
   } catch {
     checks = g.healthChecks;
   }

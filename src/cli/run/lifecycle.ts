@@ -7,7 +7,7 @@ import { runDag, type EngineEvent } from '../../engine/index.js';
 import { GuestGraph } from '../../graph/guests.js';
 import type { Guest, GuestId } from '../../model/guest.js';
 import { featuresOf, checksOf } from '../../managers/common/in-guest.js';
-import type { WorkflowContext } from '../../managers/context.js';
+import type { PlanContext } from '../../managers/context.js';
 import { runHealthChecks, hostOfIp, type HealthReport } from '../../health/index.js';
 import { isTransient } from '../../proxmox/errors.js';
 import type { GuestType } from '../../proxmox/types.js';
@@ -194,7 +194,7 @@ export async function healthCommand(ctx: CommandContext): Promise<number> {
       if (!st) throw new Error(`${g.kind === 'vm' ? 'VM' : 'container'} ${g.id} does not exist (run 'phoenix create ${g.id}')`);
       if (st.template) return 'template (no checks)';
       if (st.status !== 'running') throw new Error(`${g.kind === 'vm' ? 'VM' : 'container'} ${g.id} is not running (${st.status})`);
-      const wctx = { registry: s.registry, config: s.config } as WorkflowContext;
+      const wctx = { registry: s.registry, config: s.config } as PlanContext;
       const checks = checksOf(g, featuresOf(g, wctx));
       if (!checks.length) return 'no health checks configured';
       emit('health', checks.map((c) => c.name).join(', '));

@@ -1,91 +1,78 @@
-// The start of every workflow: finish (or undo) what a killed run left half-done, then adopt
-// the guest if it exists, or define it (create/clone, journaled so a kill mid-way is recovered).
-// A guest that is a template on the host is only verified from then on.
+// The start of every guest's plan: finish (or undo) what a killed run left half-done, then take
+// the guest as observed, or plan its definition (create/clone). A guest that is a template on the
+// host is only verified from then on.
 
 import type { Guest } from '../../model/guest.js';
 import type { GuestConfig, GuestStatus, GuestType } from '../../proxmox/types.js';
-import type { WorkflowContext } from '../context.js';
+import type { PlanContext } from '../context.js';
 import type { StepRecorder } from '../recorder.js';
-import { recoverInterrupted } from './recover.js';
-import { restartIfOwed } from './restart.js';
+import { planRecovery } from './recover.js';
+import { planRestart } from './restart.js';
 
 export interface Defined {
-  /** Observed status after defining (null in plan mode for a guest that would be made). */
+  /** Status after the define steps (for a guest the plan creates: as the create leaves it). */
   status: GuestStatus | null;
   /** The guest was there before this run. */
   existed: boolean;
-  /** It is a template on the host: the workflow stops at verifying it. */
+  /** It is a template on the host: the plan stops at verifying it. */
   templateOnHost: boolean;
 }
 
-export async function observeOrDefine(
-  type: GuestType,
-  g: Guest,
-  rec: StepRecorder,
-  ctx: WorkflowContext,
-  define: () => Promise<void>,
-): Promise<Defined> {
-  let status = await recoverInterrupted(type, g.id, await ctx.driver.status(type, g.id), rec, ctx);
+/**
+ * What Proxmox cannot change in place (create-time settings): each as `field: have → want`. The
+ * caller lists them from the guest's config.
+ */
+export type RecreateCheck = (cfg: GuestConfig) => string[];
+
+export async function observeOrDefine(type: GuestType, g: Guest, rec: StepRecorder, ctx: PlanContext, define: () => Promise<void>, recreate?: RecreateCheck): Promise<Defined> {
+  let status = await planRecovery(type, g.id, await ctx.reader.status(type, g.id), rec, ctx);
+  if (status && !status.template && recreate) {
+    const cfg = await ctx.reader.config(type, g.id);
+    const why = cfg ? recreate(cfg) : [];
+    if (why.length && ctx.replace?.has(g.id)) {
+      rec.step('replace', '-/+', `destroy ${g.id} and make it again`, { reason: `--replace: ${why.join('; ')}` }, {
+        kind: 'destroy', type, vmid: g.id, stop: status.status === 'running', reason: why.join('; '),
+      });
+      status = null;
+    } else if (why.length) {
+      rec.step('replace', '-/+', `must be re-created (${why.join('; ')})`, { reason: `Proxmox cannot change this in place; not done without --replace ${g.id}` });
+    }
+  }
   const existed = status !== null;
   if (status?.template) {
     rec.note('verify', `template ${g.id} exists`);
     if (!g.isTemplate) rec.notes.push(`${type === 'lxc' ? 'CT' : 'VM'} ${g.id} is a template on the host but not in the config (left as it is)`);
     return { status, existed, templateOnHost: true };
   }
-  if (!status) {
-    if (!ctx.apply) {
-      await define();
-      return { status, existed, templateOnHost: false };
-    }
-    // Not configured until the configure phase says so: a clone carries its source's address.
-    ctx.unconfigured?.add(g.id, 'defined; configuration not applied yet');
-    // A CT clone names its source: the `lock: disk` a killed clone leaves there is then known ours.
-    ctx.inflight?.begin(g.id, 'define', undefined, g.name, type === 'lxc' ? g.cloneFrom : undefined);
-    await define();
-    ctx.inflight?.end(g.id);
-    ctx.createdThisRun.add(g.id);
-    status = await ctx.driver.status(type, g.id);
-  }
-  return { status, existed, templateOnHost: false };
-}
-
-export interface ConfigureHooks {
-  /** Compare and apply; returns whether a running guest needs a restart for what it changed. */
-  configure: (cfg: GuestConfig, running: boolean) => Promise<boolean>;
-  /** Plan mode: what a clone not made yet will carry from its source's config. */
-  cloneBase: (source: GuestConfig) => GuestConfig;
-  /** Plan mode: the config a create will produce (undefined: nothing to plan after it). */
-  createBase?: () => GuestConfig;
+  if (status) return { status, existed, templateOnHost: false };
+  await define();
+  ctx.createdThisRun.add(g.id);
+  return { status: await ctx.reader.status(type, g.id), existed: false, templateOnHost: false };
 }
 
 /**
- * Apply the configuration as a diff (then the one restart it may need). In plan mode for a guest
- * not made yet, the diff is planned against what the clone or create will produce. Returns
- * whether an existing guest was changed (its later snapshots are then retaken).
+ * Plan the configuration as a diff against the guest's config (observed, or as its create/clone
+ * leaves it), then the one restart it may need. Returns whether an existing guest is changed
+ * (its later snapshots are then retaken).
  */
 export async function configurePhase(
   type: GuestType,
   g: Guest,
   d: Defined,
   rec: StepRecorder,
-  ctx: WorkflowContext,
-  hooks: ConfigureHooks,
+  ctx: PlanContext,
+  configure: (cfg: GuestConfig, running: boolean) => Promise<boolean>,
 ): Promise<boolean> {
-  const cfg = d.status ? await ctx.driver.config(type, g.id) : null;
+  const cfg = d.status ? await ctx.reader.config(type, g.id) : null;
+  if (!cfg) {
+    rec.notes.push(`its configuration is compared once ${g.cloneFrom ?? 'its source'} exists (known after apply)`);
+    return false;
+  }
   const running = d.status?.status === 'running';
-  if (cfg) {
-    const restart = await hooks.configure(cfg, running);
-    const changed = rec.changed() && d.existed;
-    await restartIfOwed(type, g.id, restart, running, rec, ctx);
-    if (ctx.apply) ctx.unconfigured?.clear(g.id);
-    return changed;
-  }
-  if (g.cloneFrom !== undefined) {
-    const src = await ctx.driver.config(type, g.cloneFrom);
-    if (!src) rec.notes.push(`values after the clone are compared with ${g.cloneFrom}'s once it exists`);
-    await hooks.configure(src ? hooks.cloneBase(src) : { options: {}, rawLxc: [] }, false);
-  } else if (hooks.createBase) {
-    await hooks.configure(hooks.createBase(), false);
-  }
-  return false;
+  const before = rec.steps.length;
+  const restart = await configure(cfg, running);
+  const changed = rec.steps.slice(before).some((s) => s.symbol !== '=') && d.existed;
+  await planRestart(type, g.id, restart, running, rec, ctx);
+  if (!d.existed || ctx.unconfigured?.has(g.id)) rec.step('configured', '=', 'configuration applied', {}, { kind: 'configured', vmid: g.id });
+  return changed;
 }

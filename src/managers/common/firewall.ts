@@ -5,7 +5,7 @@
 // equal to this rendering, writing only when the text differs.
 
 import type { FirewallRule, FirewallSpec } from '../../model/guest.js';
-import type { WorkflowContext } from '../context.js';
+import type { PlanContext } from '../context.js';
 import type { StepRecorder } from '../recorder.js';
 
 function ruleLine(r: FirewallRule): string {
@@ -36,13 +36,25 @@ export function firewallTextEqual(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-/** Make the guest's firewall file equal to the config (written only when the text differs). */
-export async function ensureFirewall(g: { id: number; firewall?: FirewallSpec }, rec: StepRecorder, ctx: WorkflowContext): Promise<void> {
+/** Plan the guest's firewall file equal to the config (written only when the text differs). */
+export async function planFirewall(g: { id: number; firewall?: FirewallSpec }, rec: StepRecorder, ctx: PlanContext): Promise<void> {
   if (!g.firewall) return;
   const want = renderFirewall(g.firewall);
-  const have = await ctx.driver.readFirewall(g.id);
+  const have = await ctx.reader.readFirewall(g.id);
   if (have !== null && firewallTextEqual(have, want)) return;
-  await rec.step('firewall', have === null ? '+' : '~', `firewall (${g.firewall.rules.length} rules)`, { reason: have === null ? 'no firewall file' : 'rules differ' }, () =>
-    ctx.driver.writeFirewall(g.id, want),
-  );
+  rec.step('firewall', have === null ? '+' : '~', `firewall (${g.firewall.rules.length} rules)`, {
+    reason: have === null ? 'no firewall file' : 'rules differ',
+    changes: firewallChanges(have, want),
+  }, { kind: 'firewall', vmid: g.id, content: want });
+}
+
+/** Rule by rule (and option by option): what is removed and what is added. */
+export function firewallChanges(have: string | null, want: string): Array<{ key: string; before?: string; after?: string; live: boolean }> {
+  const lines = (s: string | null) => (s ?? '').split('\n').map((l) => l.trimEnd()).filter((l) => l !== '' && !l.startsWith('['));
+  const a = lines(have);
+  const b = lines(want);
+  const out: Array<{ key: string; before?: string; after?: string; live: boolean }> = [];
+  for (const l of a) if (!b.includes(l)) out.push({ key: 'firewall', before: l, after: '(removed)', live: true });
+  for (const l of b) if (!a.includes(l)) out.push({ key: 'firewall', after: l, live: true });
+  return out;
 }

@@ -2,20 +2,19 @@
 // last), then health checks (configured + each feature's default). A failing feature or check
 // fails the guest with the feature/check named, its exit code and the last lines of its log.
 
-import { join } from 'node:path';
 import { resolveGuestFeatures, type ResolvedFeature } from '../../features/registry.js';
-import { applyFeature, cleanRunArea, planFeature } from '../../features/runner.js';
+import { planFeature } from '../../features/runner.js';
 import { selectInputs } from '../../features/inputs.js';
 import { featureHealthChecks, hostOfIp, runHealthChecks, type HealthCheck } from '../../health/index.js';
 import type { Guest } from '../../model/guest.js';
 import type { GuestType } from '../../proxmox/types.js';
-import { GuestFailure, type WorkflowContext } from '../context.js';
+import { GuestFailure, type ApplyContext, type PlanContext } from '../context.js';
 import type { StepRecorder } from '../recorder.js';
 
-const typeOf = (g: Guest): GuestType => (g.kind === 'vm' ? 'qemu' : 'lxc');
+export const typeOf = (g: Guest): GuestType => (g.kind === 'vm' ? 'qemu' : 'lxc');
 
 /** Features inherited through the clone chain (a clone carries its source's features and markers). */
-function inheritedFeatures(g: Guest, ctx: WorkflowContext): string[] {
+function inheritedFeatures(g: Guest, ctx: Pick<PlanContext, 'config'>): string[] {
   const out: string[] = [];
   let src = g.cloneFrom;
   const seen = new Set<number>();
@@ -29,15 +28,8 @@ function inheritedFeatures(g: Guest, ctx: WorkflowContext): string[] {
   return out;
 }
 
-/** The running clone source whose feature markers a not-yet-made clone will carry. */
-async function cloneSourceRef(g: Guest, ctx: WorkflowContext): Promise<{ type: GuestType; vmid: number } | undefined> {
-  if (g.cloneFrom === undefined) return undefined;
-  const st = await ctx.driver.status(typeOf(g), g.cloneFrom);
-  return st?.status === 'running' ? { type: typeOf(g), vmid: g.cloneFrom } : undefined;
-}
-
 /** The guest's features in run order, or a GuestFailure listing every problem (before anything runs). */
-export function featuresOf(g: Guest, ctx: WorkflowContext): ResolvedFeature[] {
+export function featuresOf(g: Guest, ctx: Pick<PlanContext, 'config' | 'registry'>): ResolvedFeature[] {
   const { features, problems } = resolveGuestFeatures(ctx.registry, {
     id: g.id,
     kind: g.kind,
@@ -50,41 +42,33 @@ export function featuresOf(g: Guest, ctx: WorkflowContext): ResolvedFeature[] {
 }
 
 /**
- * Apply each feature. `exists` false (plan mode, guest not created yet): every feature would run.
- * Returns true when any feature ran (or would run).
+ * Plan each feature from the guest's markers (read at observation, or as an earlier action
+ * leaves them). A guest whose markers cannot be read yet (stopped at plan time) gets its
+ * features decided at apply: the plan says so. Returns whether any feature runs: true, false,
+ * or 'at-apply'.
  */
-export async function runFeatures(g: Guest, features: ResolvedFeature[], rec: StepRecorder, ctx: WorkflowContext, exists: boolean): Promise<boolean> {
-  let ran = false;
-  const ref = { type: typeOf(g), vmid: g.id };
+export async function planFeatures(g: Guest, features: ResolvedFeature[], rec: StepRecorder, ctx: PlanContext): Promise<boolean | 'at-apply'> {
+  let ran: boolean | 'at-apply' = false;
+  const type = typeOf(g);
+  const ref = { type, vmid: g.id };
   const shared = ctx.config.host.lxcRootInputs;
-  const logFile = join(ctx.logDir, `${g.id}.log`);
-  if (ctx.apply && features.length) await cleanRunArea(ctx.driver, ref, { logFile, signal: ctx.signal, scrubber: ctx.secrets.scrubber });
+  if (!features.length) return false;
+  const area = ctx.world.get(g.id)?.runArea;
+  if (area?.known && area.value.length) {
+    rec.step('feature', '!', `remove what an interrupted run left in the feature run area (${area.value.join(', ')})`, { reason: 'it may hold feature inputs' }, { kind: 'clean-run-area', type, vmid: g.id });
+  } else if (area && !area.known) {
+    rec.note('feature', 'check the feature run area', 'known after start', { kind: 'clean-run-area', type, vmid: g.id });
+  }
   for (const f of features) {
     const inputs = selectInputs(f, g.inputs, shared);
-    if (!ctx.apply) {
-      // A clone not made yet carries its source's markers: ask the source (when it runs).
-      const probe = exists ? ref : await cloneSourceRef(g, ctx);
-      const p = probe ? await planFeature(ctx.driver, probe, f, { inputs, secrets: ctx.secrets, signal: ctx.signal }) : { willRun: true, reason: 'new' };
-      if (p.willRun) {
-        ran = true;
-        rec.steps.push({ kind: 'feature', symbol: '~', summary: `feature ${f.name}`, reason: p.reason });
-      } else rec.note('feature', `feature ${f.name}`, 'unchanged');
-      continue;
-    }
-    ctx.emit('feature', f.name);
-    const r = await applyFeature(ctx.driver, ref, f, {
-      inputs,
-      secrets: ctx.secrets,
-      signal: ctx.signal,
-      logFile,
-    });
-    if (r.status === 'failed') {
-      rec.steps.push({ kind: 'feature', symbol: '~', summary: `feature ${f.name}`, reason: 'failed' });
-      throw new GuestFailure(g.id, r.message ?? `feature "${f.name}" failed`, r.logTail ?? []);
-    }
-    if (r.status === 'applied') {
+    const p = await planFeature(ctx.reader, ref, f, { inputs, secrets: ctx.secrets, signal: ctx.signal });
+    const digest = { sha256: p.digest.sha256, scriptSha256: p.digest.scriptSha256, inputsSha256: p.digest.inputsSha256 };
+    if (p.unreadable !== undefined) {
+      if (ran === false) ran = 'at-apply';
+      rec.step('feature', '~', `feature ${f.name} (runs if its marker differs)`, { reason: `known after apply: ${p.unreadable}` }, { kind: 'feature', type, vmid: g.id, feature: f.name, digest, atApply: 'if-marker-differs' });
+    } else if (p.willRun) {
       ran = true;
-      rec.steps.push({ kind: 'feature', symbol: '~', summary: `feature ${f.name}`, reason: r.reason });
+      rec.step('feature', '~', `feature ${f.name}`, { reason: p.reason }, { kind: 'feature', type, vmid: g.id, feature: f.name, digest });
     } else rec.note('feature', `feature ${f.name}`, 'unchanged');
   }
   return ran;
@@ -94,14 +78,17 @@ export function checksOf(g: Guest, features: ResolvedFeature[]): HealthCheck[] {
   return [...g.healthChecks, ...featureHealthChecks(features)];
 }
 
-/** Run the health checks (both modes run nothing in plan mode: they are listed). */
-export async function runChecks(g: Guest, checks: HealthCheck[], rec: StepRecorder, ctx: WorkflowContext): Promise<void> {
+/** The health checks run at apply (each run; they change nothing). */
+export function planChecks(g: Guest, checks: HealthCheck[], rec: StepRecorder): void {
   if (!checks.length) return;
+  const names = checks.map((c) => c.name);
+  rec.note('health', `health checks: ${names.join(', ')}`, undefined, { kind: 'health', type: typeOf(g), vmid: g.id, checks: names });
+}
+
+/** Run a guest's health checks (apply); a failing one fails the guest. */
+export async function runChecks(g: Guest, checks: HealthCheck[], ctx: Pick<ApplyContext, 'driver' | 'signal' | 'secrets' | 'health' | 'emit'>): Promise<string> {
+  if (!checks.length) return 'no checks';
   const names = checks.map((c) => c.name).join(', ');
-  if (!ctx.apply) {
-    rec.note('health', `health checks: ${names}`);
-    return;
-  }
   ctx.emit('health', names);
   const report = await runHealthChecks(ctx.driver, { type: typeOf(g), vmid: g.id }, checks, {
     signal: ctx.signal,
@@ -109,7 +96,6 @@ export async function runChecks(g: Guest, checks: HealthCheck[], rec: StepRecord
     scrub: (t) => ctx.secrets.scrubber.scrub(t),
     ...ctx.health,
   });
-  rec.note('health', `health checks: ${names}`, report.healthy ? 'healthy' : 'unhealthy');
   if (!report.healthy) {
     const bad = report.results.filter((r) => !r.ok);
     throw new GuestFailure(
@@ -117,4 +103,5 @@ export async function runChecks(g: Guest, checks: HealthCheck[], rec: StepRecord
       `unhealthy: ${bad.map((r) => `check "${r.name}" failed after ${r.attempts} attempt(s): ${r.detail}`).join('; ')}`,
     );
   }
+  return 'healthy';
 }

@@ -17,10 +17,9 @@
 // locked with no entry of ours is somebody else's: never unlocked, reported (cloneSourceLockNote).
 
 import type { GuestStatus, GuestType } from '../../proxmox/types.js';
-import type { WorkflowContext } from '../context.js';
+import type { PlanContext } from '../context.js';
 import type { StepRecorder } from '../recorder.js';
 import type { InFlightStep } from '../inflight.js';
-import { withCloneSource } from './clone-source.js';
 
 /** Locks a killed create/clone/import task leaves behind. */
 const DEFINE_LOCKS = new Set(['create', 'clone', 'disk']);
@@ -29,10 +28,10 @@ const DEFINE_LOCKS = new Set(['create', 'clone', 'disk']);
  * Half-made = still holding the lock of the killed task, or (a VM) created but never given its
  * boot disk because the run died between `qm create` and the disk import.
  */
-async function halfMade(type: GuestType, vmid: number, status: GuestStatus, ctx: WorkflowContext): Promise<boolean> {
+async function halfMade(type: GuestType, vmid: number, status: GuestStatus, ctx: PlanContext): Promise<boolean> {
   if (status.lock && DEFINE_LOCKS.has(status.lock)) return true;
   if (type === 'lxc') return false;
-  const cfg = await ctx.driver.config(type, vmid);
+  const cfg = await ctx.reader.config(type, vmid);
   const disks = Object.entries(cfg?.options ?? {}).filter(([k, v]) => /^(scsi|virtio|sata|ide)\d+$/.test(k) && !/cloudinit|media=cdrom/.test(v));
   return disks.length === 0;
 }
@@ -45,8 +44,8 @@ const CREATE_WINDOW_MS = 120_000;
  * far as can be told): another name, or (a VM) a creation time (`meta: ctime=`) outside the moments
  * the interrupted call ran. An admin may have rebuilt the id by hand after the crash.
  */
-async function notOurs(type: GuestType, vmid: number, j: InFlightStep, ctx: WorkflowContext): Promise<string | undefined> {
-  const cfg = await ctx.driver.config(type, vmid);
+async function notOurs(type: GuestType, vmid: number, j: InFlightStep, ctx: PlanContext): Promise<string | undefined> {
+  const cfg = await ctx.reader.config(type, vmid);
   const o = cfg?.options ?? {};
   const name = type === 'lxc' ? o.hostname : o.name;
   if (j.guestName !== undefined && name !== j.guestName) return `it is named ${JSON.stringify(name ?? '')}, the interrupted run was making ${JSON.stringify(j.guestName)}`;
@@ -63,55 +62,48 @@ async function notOurs(type: GuestType, vmid: number, j: InFlightStep, ctx: Work
 }
 
 /** The guest (other than `except`) whose journaled `pct clone` names `source`, if any. */
-export function journaledCloneOf(ctx: WorkflowContext, source: number, except?: number): number | undefined {
-  return ctx.inflight?.entries().find(([id, s]) => id !== except && s.op === 'define' && s.source === source)?.[0];
+export function journaledCloneOf(inflight: PlanContext['inflight'], source: number, except?: number): number | undefined {
+  return inflight?.entries().find(([id, s]) => id !== except && s.op === 'define' && s.source === source)?.[0];
 }
 
 /**
  * What Phoenix says of a clone source it finds locked with no journal entry of its own (`except`:
  * the entry of the clone now running, which cannot explain the lock it failed on).
  */
-export function cloneSourceLockNote(ctx: WorkflowContext, source: number, lock: string | undefined, except?: number): string | undefined {
-  if (!lock || journaledCloneOf(ctx, source, except) !== undefined) return undefined;
+export function cloneSourceLockNote(inflight: PlanContext['inflight'], source: number, lock: string | undefined, except?: number): string | undefined {
+  if (!lock || journaledCloneOf(inflight, source, except) !== undefined) return undefined;
   return `clone source ${source} is locked (${lock}) by a task that is not Phoenix's: left alone (once nothing runs on it, 'pct unlock ${source}' frees it)`;
 }
 
-/** Removes the `lock: disk` our interrupted clone → target left on CT source. */
-async function releaseCloneSource(source: number, target: number, rec: StepRecorder, ctx: WorkflowContext): Promise<void> {
-  const st = await ctx.driver.status('lxc', source);
+/** Plans removing the `lock: disk` our interrupted clone → target left on CT source. */
+async function planReleaseSource(source: number, target: number, rec: StepRecorder, ctx: PlanContext): Promise<void> {
+  const st = await ctx.reader.status('lxc', source);
   if (st?.lock !== 'disk') return;
-  await rec.step('recover', '!', `unlock clone source ${source} (lock: disk)`, { reason: `a previous run was interrupted while cloning it to ${target}` }, () =>
-    withCloneSource(
-      ctx.config,
-      source,
-      async () => {
-        if ((await ctx.driver.status('lxc', source))?.lock === 'disk') await ctx.driver.unlock('lxc', source);
-      },
-      ctx.signal,
-    ),
-  );
+  rec.step('recover', '!', `unlock clone source ${source} (lock: disk)`, { reason: `a previous run was interrupted while cloning it to ${target}` }, { kind: 'unlock-source', source, target });
 }
 
-export async function recoverInterrupted(type: GuestType, vmid: number, status: GuestStatus | null, rec: StepRecorder, ctx: WorkflowContext): Promise<GuestStatus | null> {
-  const { driver } = ctx;
+/** Plans finishing what an interrupted run left; returns the status the rest is planned against. */
+export async function planRecovery(type: GuestType, vmid: number, status: GuestStatus | null, rec: StepRecorder, ctx: PlanContext): Promise<GuestStatus | null> {
   if (type === 'lxc' && status?.lock === 'disk') {
     // This CT is the source of a clone of ours that died.
-    const target = journaledCloneOf(ctx, vmid);
+    const target = journaledCloneOf(ctx.inflight, vmid);
     if (target !== undefined) {
-      await releaseCloneSource(vmid, target, rec, ctx);
-      if (ctx.apply) status = await driver.status(type, vmid);
+      await planReleaseSource(vmid, target, rec, ctx);
+      status = await ctx.reader.status(type, vmid);
     }
   }
   const j = ctx.inflight?.get(vmid);
   if (!j) return status;
-  // The clone that died here held its source: free it (the source's own workflow does so too when
-  // the config manages it; a plan shows the step once, there).
-  if (type === 'lxc' && j.op === 'define' && j.source !== undefined && (ctx.apply || !ctx.config.guests.has(j.source))) {
-    await releaseCloneSource(j.source, vmid, rec, ctx);
+  // The clone that died here held its source: free it (when the source is in the config, its own
+  // plan does, above, earlier in the run's order; a guest planned again after a failed attempt
+  // is planned alone, so it frees the source itself).
+  if (type === 'lxc' && j.op === 'define' && j.source !== undefined && (ctx.replanning || !ctx.config.guests.has(j.source))) {
+    await planReleaseSource(j.source, vmid, rec, ctx);
   }
+  const end = { kind: 'recover' as const, type, vmid, unlock: false, stop: false, destroy: false, endJournal: true };
   if (!status) {
     // The interrupted step never made the guest (or Proxmox removed it): nothing to finish.
-    if (ctx.apply) ctx.inflight!.end(vmid);
+    rec.note('recover', `forget the interrupted ${j.op} of ${vmid}`, 'the guest is not there', end);
     return status;
   }
   const lock = status.lock ? ` (lock: ${status.lock})` : '';
@@ -119,7 +111,7 @@ export async function recoverInterrupted(type: GuestType, vmid: number, status: 
   if (j.op === 'define' && !(await halfMade(type, vmid, status, ctx))) {
     // The create/clone finished (no task lock, a disk in place): adopt it, never destroy a
     // complete guest on the word of a journal (someone may have remade it by hand since).
-    if (ctx.apply) ctx.inflight!.end(vmid);
+    rec.note('recover', `${what} ${vmid}: adopt`, 'a previous run was interrupted while defining it, but it is complete', end);
     rec.notes.push(`${what} ${vmid}: a previous run was interrupted while defining it, but it is complete; adopted`);
     return status;
   }
@@ -129,27 +121,20 @@ export async function recoverInterrupted(type: GuestType, vmid: number, status: 
   const foreign = j.op === 'define' && !locked ? await notOurs(type, vmid, j, ctx) : undefined;
   if (foreign) {
     // Never destroy on the word of a journal what it did not make: the entry is stale.
-    if (ctx.apply) ctx.inflight!.end(vmid);
+    rec.note('recover', `${what} ${vmid}: adopt`, foreign, end);
     rec.notes.push(`${what} ${vmid}: a previous run was interrupted while defining it, but ${foreign}; not destroying it, adopted`);
     return status;
   }
   if (j.op === 'define') {
-    await rec.step('recover', '!', `remove the half-made ${what} ${vmid}${lock} and make it again`, { reason: 'a previous run was interrupted while creating it' }, async () => {
-      if (status.lock) await driver.unlock(type, vmid);
-      if (status.status === 'running') await driver.stop(type, vmid);
-      await driver.destroy(type, vmid, { purge: true, unreferenced: true });
-      ctx.inflight!.end(vmid);
+    rec.step('recover', '!', `remove the half-made ${what} ${vmid}${lock} and make it again`, { reason: 'a previous run was interrupted while creating it' }, {
+      ...end, unlock: Boolean(status.lock), stop: status.status === 'running', destroy: true,
     });
-    return ctx.apply ? null : status;
+    return null;
   }
   const name = j.name ? ` ${j.name}` : '';
-  await rec.step('recover', '!', `finish the interrupted ${j.op}${name}${lock}`, { reason: 'a previous run was interrupted during it' }, async () => {
-    if (status.lock) await driver.unlock(type, vmid);
-    if ((j.op === 'snapshot' || j.op === 'delsnapshot') && j.name) {
-      const snaps = await driver.listSnapshots(type, vmid);
-      if (snaps.some((s) => s.name === j.name)) await driver.delsnapshot(type, vmid, j.name);
-    }
-    ctx.inflight!.end(vmid);
+  const snaps = (j.op === 'snapshot' || j.op === 'delsnapshot') && j.name ? (await ctx.reader.listSnapshots(type, vmid)).map((s) => s.name) : [];
+  rec.step('recover', '!', `finish the interrupted ${j.op}${name}${lock}`, { reason: 'a previous run was interrupted during it' }, {
+    ...end, unlock: Boolean(status.lock), ...(j.name && snaps.includes(j.name) ? { delsnapshot: j.name } : {}),
   });
-  return ctx.apply ? await driver.status(type, vmid) : status;
+  return await ctx.reader.status(type, vmid);
 }

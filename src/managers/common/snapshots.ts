@@ -1,33 +1,24 @@
-// Snapshots by exact name, created only when missing. When this converge changed the guest
+// Snapshots by exact name, created only when missing. When this converge changes the guest
 // (config before `pre-configured`, or features before `final-form`), the snapshots that follow
-// the change are retaken so they hold the new state; the others are left alone.
+// the change are retaken so they hold the new state; the others are left alone. When whether a
+// feature runs is only known at apply (the guest was stopped at plan time), the retake is too.
 
 import type { GuestType } from '../../proxmox/types.js';
-import type { WorkflowContext } from '../context.js';
 import type { StepRecorder } from '../recorder.js';
-import { journaled } from '../inflight.js';
 
-export async function ensureSnapshot(
-  type: GuestType,
-  vmid: number,
-  name: string,
-  existing: ReadonlySet<string>,
-  stale: boolean,
-  rec: StepRecorder,
-  ctx: WorkflowContext,
-): Promise<void> {
+export type Staleness = boolean | 'if-features-ran';
+
+export function planSnapshot(type: GuestType, vmid: number, name: string, existing: ReadonlySet<string>, stale: Staleness, rec: StepRecorder): void {
   if (!existing.has(name)) {
-    await rec.step('snapshot', '+', `snapshot ${name}`, { reason: 'missing' }, () =>
-      journaled(ctx.inflight, vmid, 'snapshot', name, () => ctx.driver.snapshot(type, vmid, name, 'taken by phoenix')),
-    );
+    rec.step('snapshot', '+', `snapshot ${name}`, { reason: 'missing' }, { kind: 'snapshot', type, vmid, name, retake: false });
     return;
   }
-  if (!stale) {
+  if (stale === false) {
     rec.note('snapshot', `snapshot ${name}`, 'exists');
     return;
   }
-  await rec.step('snapshot', '~', `snapshot ${name} (retake)`, { reason: 'the guest changed since it was taken' }, async () => {
-    await journaled(ctx.inflight, vmid, 'delsnapshot', name, () => ctx.driver.delsnapshot(type, vmid, name));
-    await journaled(ctx.inflight, vmid, 'snapshot', name, () => ctx.driver.snapshot(type, vmid, name, 'taken by phoenix'));
-  });
+  const atApply = stale === 'if-features-ran';
+  rec.step('snapshot', '~', `snapshot ${name} (retake${atApply ? ' if a feature runs' : ''})`, {
+    reason: atApply ? 'a feature decided at apply may change the guest (known after apply)' : 'the guest changed since it was taken',
+  }, { kind: 'snapshot', type, vmid, name, retake: true, ...(atApply ? { atApply: 'if-features-ran' as const } : {}) });
 }

@@ -5,6 +5,7 @@
 import type { HostSettings, LxcGuest } from '../../model/guest.js';
 import { formatLxcFeatures, formatLxcNet, formatStartup, type LxcFeatures, type LxcNet } from '../../proxmox/codecs/index.js';
 import type { DesiredOption } from '../common/options.js';
+import { ownershipTags } from '../common/ownership.js';
 
 interface Row {
   key: string;
@@ -60,7 +61,8 @@ export const LXC_OPTIONS: readonly Row[] = [
   { key: 'onboot', live: true, value: (g) => bool(g.startAtBoot) },
   { key: 'startup', live: true, value: lxcStartup },
   { key: 'features', live: false, merge: true, value: features },
-  { key: 'tags', live: true, value: (g) => (g.tags?.length ? g.tags.join(';') : undefined) },
+  // Always carries Phoenix's ownership tag (common/ownership.ts).
+  { key: 'tags', live: true, value: (g) => ownershipTags(g.tags) },
 ];
 
 /** Options only `pct create` takes (read-only afterwards, or meaningful only at creation). */

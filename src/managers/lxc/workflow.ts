@@ -1,23 +1,21 @@
-// The LXC workflow, in the order the issue gives: ensure defined → apply configuration as a diff
-// → (restart if a change needs it) → start → pre-configured snapshot → features → health checks
-// → final snapshots. Each step observes, acts only on a difference, and is safe to re-run: a
-// second converge with no config change makes no mutating call.
+// The LXC plan, in the order apply runs it: defined (create or clone) → configuration as a diff →
+// (restart if a change needs it) → start → pre-configured snapshot → features → health checks →
+// final snapshots. Planned from the world's values only (observed, or as earlier actions leave
+// them); each action is taken only on a difference, so a second converge plans nothing.
 
 import { firstBindMount, lxcSnapshotNames, type LxcGuest } from '../../model/guest.js';
 import { parseLxcRootfs, mountPointSizeBytes, GiB } from '../../proxmox/codecs/index.js';
 import type { GuestConfig, PveParams } from '../../proxmox/types.js';
 import type { GuestMode, GuestPlan } from '../../plan/types.js';
 import { overallSymbol } from '../../plan/types.js';
-import { withCloneSource } from '../common/clone-source.js';
 import { configurePhase, observeOrDefine } from '../common/define.js';
-import { ensureFirewall } from '../common/firewall.js';
-import { checksOf, featuresOf, runChecks, runFeatures } from '../common/in-guest.js';
+import { planFirewall } from '../common/firewall.js';
+import { checksOf, featuresOf, planChecks, planFeatures } from '../common/in-guest.js';
 import { asParams, diffOptions } from '../common/options.js';
-import { ensureSnapshot } from '../common/snapshots.js';
-import { journaled, stampDefine } from '../inflight.js';
+import { planSnapshot } from '../common/snapshots.js';
 import { cloneSourceLockNote } from '../common/recover.js';
-import { isLocked, lockReason, PveCommandError } from '../../proxmox/errors.js';
-import { GuestFailure, type WorkflowContext } from '../context.js';
+import { GuestFailure, type PlanContext } from '../context.js';
+import { ALLOCATED } from '../predict.js';
 import { StepRecorder } from '../recorder.js';
 import { planMounts } from './mounts.js';
 import { createOnlyLxcOptions, desiredLxcOptions, ostemplateOf } from './options.js';
@@ -26,41 +24,31 @@ import { desiredRawLxc, rawLxcEqual } from './raw-lines.js';
 const T = 'lxc' as const;
 
 /** The options `pct create` will store, as `pct config` would print them. */
-function predictedCreateOptions(g: LxcGuest, ctx: WorkflowContext): Record<string, string> {
+function predictedCreateOptions(g: LxcGuest, ctx: PlanContext): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const d of desiredLxcOptions(g, ctx.config.host)) out[d.key] = d.value;
-  Object.assign(out, planMounts(g, {}).set);
-  if (g.storage && g.rootfsSizeGb) out.rootfs = `${g.storage}:vm-${g.id}-disk-0,size=${g.rootfsSizeGb}G`;
+  for (const d of [...desiredLxcOptions(g, ctx.config.host), ...createOnlyLxcOptions(g, ctx.config.host)]) out[d.key] = d.value;
+  for (const [k, v] of Object.entries(planMounts(g, {}).set)) out[k] = String(v).replace(/^([^:,]+):(\d+(?:\.\d+)?)(?=,|$)/, `$1:${ALLOCATED},size=$2G`);
+  if (g.storage && g.rootfsSizeGb) out.rootfs = `${g.storage}:${ALLOCATED},size=${g.rootfsSizeGb}G`;
   return out;
 }
 
-async function define(g: LxcGuest, rec: StepRecorder, ctx: WorkflowContext): Promise<void> {
-  const { driver } = ctx;
+async function define(g: LxcGuest, rec: StepRecorder, ctx: PlanContext): Promise<void> {
   if (g.cloneFrom !== undefined) {
     const src = ctx.config.guests.get(g.cloneFrom);
-    // Read in both modes: in a plan, a source created earlier in the same run reads as absent.
-    const srcStatus = await driver.status(T, g.cloneFrom);
+    // The source as this run leaves it (created, or converged, earlier in the run's order).
+    const srcStatus = await ctx.reader.status(T, g.cloneFrom);
+    if (!srcStatus) throw new GuestFailure(g.id, `clone source ${g.cloneFrom} does not exist and is not made by this run`);
     const params: PveParams = { hostname: g.name };
     // A normal CT is cloned from a snapshot (Proxmox refuses a running CT without one); a
     // template can be cloned directly (linked by default, full when asked).
     const snap = src?.snapshots.templateSnapshotName;
-    if (!srcStatus?.template && snap) params.snapname = snap;
-    if (g.storage && (!srcStatus?.template || g.fullClone)) params.storage = g.storage;
-    if (srcStatus?.template && g.fullClone) params.full = 1;
+    if (!srcStatus.template && snap) params.snapname = snap;
+    if (g.storage && (!srcStatus.template || g.fullClone)) params.storage = g.storage;
+    if (srcStatus.template && g.fullClone) params.full = 1;
     const how = params.snapname ? ` (snapshot ${params.snapname})` : '';
-    await rec.step('clone', '+', `clone ${g.cloneFrom} → ${g.id}${how}`, { reason: 'guest does not exist' }, async () => {
-      if (ctx.apply && !srcStatus) throw new GuestFailure(g.id, `clone source ${g.cloneFrom} does not exist`);
-      // Queued per source: Proxmox locks the source CT (`lock: disk`) while it clones it.
-      try {
-        await withCloneSource(ctx.config, g.cloneFrom!, () => (stampDefine(ctx.inflight, g.id, g.name), driver.clone(T, g.cloneFrom!, g.id, params)), ctx.signal);
-      } catch (e) {
-        // Still says `CT is locked (...)`: retried like any busy lock, then reported as not ours.
-        const note = isLocked(e) ? cloneSourceLockNote(ctx, g.cloneFrom!, lockReason(e), g.id) : undefined;
-        throw note ? new GuestFailure(g.id, `${note}: ${e instanceof PveCommandError ? e.shortMessage : String(e)}`) : e;
-      }
-    });
-    const foreign = ctx.apply ? undefined : cloneSourceLockNote(ctx, g.cloneFrom, srcStatus?.lock);
+    const foreign = cloneSourceLockNote(ctx.inflight, g.cloneFrom, srcStatus.lock);
     if (foreign) rec.notes.push(foreign);
+    rec.step('clone', '+', `clone ${g.cloneFrom} → ${g.id}${how}`, { reason: 'guest does not exist', changes: paramChanges(params) }, { kind: 'clone', type: T, source: g.cloneFrom, vmid: g.id, params, name: g.name });
     return;
   }
   const ostemplate = ostemplateOf(g);
@@ -71,19 +59,37 @@ async function define(g: LxcGuest, rec: StepRecorder, ctx: WorkflowContext): Pro
   else if (g.storage) params.storage = g.storage;
   const mounts = planMounts(g, {});
   Object.assign(params, mounts.set);
-  await rec.step('create', '+', `create ${g.id} from ${ostemplate}`, { reason: 'guest does not exist' }, () => (stampDefine(ctx.inflight, g.id, g.name), driver.create(T, g.id, params, ostemplate)));
+  rec.step('create', '+', `create ${g.id} from ${ostemplate}`, {
+    reason: 'guest does not exist',
+    changes: paramChanges(params),
+    createConfig: () => ({ options: predictedCreateOptions(g, ctx), rawLxc: [] }),
+  }, { kind: 'create', type: T, vmid: g.id, params, ostemplate, name: g.name });
+}
+
+/** Create-time settings that differ on the guest (Proxmox cannot change them after create). */
+function recreateReasons(g: LxcGuest, cfg: GuestConfig, ctx: PlanContext): string[] {
+  const out: string[] = [];
+  // A clone takes these from its source: re-cloning would not change them.
+  if (g.cloneFrom === undefined) for (const d of createOnlyLxcOptions(g, ctx.config.host)) {
+    const have = cfg.options[d.key] ?? (d.key === 'unprivileged' ? '0' : undefined);
+    if (have !== undefined && have !== d.value) out.push(`${d.key}: ${have} → ${d.value}`);
+  }
+  // The root disk's storage (a linked clone of a template lives on its source's storage).
+  const vol = cfg.options.rootfs ? /^([^:,]+):/.exec(cfg.options.rootfs)?.[1] : undefined;
+  if (g.storage && vol && vol !== g.storage && (g.cloneFrom === undefined || g.fullClone || !ctx.world.get(g.cloneFrom)?.status.template)) {
+    out.push(`rootfs storage: ${vol} → ${g.storage}`);
+  }
+  return out;
+}
+
+/** Every attribute a create/clone sets, shown in the plan (keys a person can check). */
+export function paramChanges(params: PveParams): Array<{ key: string; after: string; live: boolean }> {
+  return Object.entries(params).map(([key, v]) => ({ key, after: key === 'ssh-public-keys' ? `${String(v).split('\n').length} key(s)` : String(v), live: true }));
 }
 
 /** Options that differ, mount points, disk growth, raw lines, firewall. Returns whether a restart is needed. */
-async function configure(g: LxcGuest, cfg: GuestConfig, running: boolean, rec: StepRecorder, ctx: WorkflowContext): Promise<boolean> {
-  const { driver } = ctx;
+async function configure(g: LxcGuest, cfg: GuestConfig, running: boolean, rec: StepRecorder, ctx: PlanContext): Promise<boolean> {
   const host = ctx.config.host;
-  for (const d of createOnlyLxcOptions(g, host)) {
-    const have = cfg.options[d.key];
-    if (have !== undefined && have !== d.value && !(d.key === 'unprivileged' && have === '0' && d.value === '0')) {
-      rec.notes.push(`${d.key} is ${have} on the guest but ${d.value} in the config; Proxmox cannot change it after create (re-create the guest to change it)`);
-    }
-  }
   const diff = diffOptions('pct', desiredLxcOptions(g, host), cfg.options);
   const mounts = planMounts(g, cfg.options);
   if (mounts.errors.length) throw new GuestFailure(g.id, mounts.errors[0], mounts.errors.slice(1));
@@ -94,10 +100,7 @@ async function configure(g: LxcGuest, cfg: GuestConfig, running: boolean, rec: S
   if (changes.length) {
     const needRestart = running && changes.some((c) => !c.live);
     restart ||= needRestart;
-    await rec.step('set', '~', `set ${changes.map((c) => c.key).join(', ')}`, { changes, reason: 'differs from the config' }, async () => {
-      if (needRestart) ctx.pending.add(g.id, 'options applied at next start');
-      await driver.set(T, g.id, params);
-    });
+    rec.step('set', '~', `set ${changes.map((c) => c.key).join(', ')}`, { changes, reason: 'differs from the config' }, { kind: 'set', type: T, vmid: g.id, params, owesRestart: needRestart });
   }
 
   // Disk growth: rootfs and volumes only grow (shrinking is refused before anything runs).
@@ -109,14 +112,12 @@ async function configure(g: LxcGuest, cfg: GuestConfig, running: boolean, rec: S
     }
     if (have !== undefined && want > have) {
       const ch = [{ key: 'rootfs size', before: `${have / GiB}G`, after: `${g.rootfsSizeGb}G`, live: true }];
-      await rec.step('resize', '~', `resize rootfs to ${g.rootfsSizeGb}G`, { changes: ch }, () =>
-        journaled(ctx.inflight, g.id, 'resize', 'rootfs', () => driver.resize(T, g.id, 'rootfs', `${g.rootfsSizeGb}G`)),
-      );
+      rec.step('resize', '~', `resize rootfs to ${g.rootfsSizeGb}G`, { changes: ch }, { kind: 'resize', type: T, vmid: g.id, disk: 'rootfs', size: `${g.rootfsSizeGb}G` });
     }
   }
   for (const r of mounts.resize) {
     const ch = [{ key: `${r.disk} size`, before: r.from, after: r.size, live: true }];
-    await rec.step('resize', '~', `resize ${r.disk} to ${r.size}`, { changes: ch }, () => journaled(ctx.inflight, g.id, 'resize', r.disk, () => driver.resize(T, g.id, r.disk, r.size)));
+    rec.step('resize', '~', `resize ${r.disk} to ${r.size}`, { changes: ch }, { kind: 'resize', type: T, vmid: g.id, disk: r.disk, size: r.size });
   }
 
   const raw = desiredRawLxc(g);
@@ -124,48 +125,31 @@ async function configure(g: LxcGuest, cfg: GuestConfig, running: boolean, rec: S
     const fmt = (es: Array<[string, string]>) => es.map(([k, v]) => `${k}: ${v}`).join('; ') || '(none)';
     const ch = [{ key: 'lxc.*', before: fmt(cfg.rawLxc), after: fmt(raw), live: false }];
     restart ||= running;
-    await rec.step('raw-lxc', '~', 'raw lxc.* lines', { changes: ch, reason: 'differ from the config' }, async () => {
-      if (running) ctx.pending.add(g.id, 'raw lxc lines');
-      await driver.setRawLxc(g.id, raw);
-    });
+    rec.step('raw-lxc', '~', 'raw lxc.* lines', { changes: ch, reason: 'differ from the config' }, { kind: 'raw-lxc', vmid: g.id, entries: raw, owesRestart: running });
   }
 
-  await ensureFirewall(g, rec, ctx);
+  await planFirewall(g, rec, ctx);
   return restart;
 }
 
-/** Converge one container. In plan mode (ctx.apply false) nothing is changed and the plan is returned. */
-export async function convergeLxc(g: LxcGuest, mode: GuestMode, ctx: WorkflowContext): Promise<GuestPlan> {
-  const rec = new StepRecorder(ctx);
-  const { driver } = ctx;
+/** Plan one container from the world's values. */
+export async function planLxc(g: LxcGuest, mode: GuestMode, ctx: PlanContext): Promise<GuestPlan> {
+  const rec = new StepRecorder(ctx.world);
   const features = featuresOf(g, ctx); // unknown features fail before anything runs
-  const defined = await observeOrDefine(T, g, rec, ctx, () => define(g, rec, ctx));
+  const defined = await observeOrDefine(T, g, rec, ctx, () => define(g, rec, ctx), (cfg) => recreateReasons(g, cfg, ctx));
   if (defined.templateOnHost) return finish(g, mode, rec);
-  const { status, existed } = defined;
-  const fresh = !existed;
+  const { existed } = defined;
   // Dependencies of `create` that already exist are not reconfigured: only running and healthy.
-  const full = mode === 'converge' || fresh || ctx.createdThisRun.has(g.id) || Boolean(ctx.unconfigured?.has(g.id));
-  let running = status?.status === 'running';
-  const configChanged = full
-    ? await configurePhase(T, g, defined, rec, ctx, {
-        configure: (cfg, isRunning) => configure(g, cfg, isRunning, rec, ctx),
-        cloneBase: (src) => ({ options: { ...src.options, hostname: g.name }, rawLxc: src.rawLxc }),
-        // A create sends the options with `pct create`; what follows it (raw lines, firewall)
-        // is planned against the config the create will produce.
-        createBase: () => ({ options: predictedCreateOptions(g, ctx), rawLxc: [] }),
-      })
-    : false;
-
-  if (!running) {
-    await rec.step('start', '+', `start ${g.id}`, { reason: status ? 'stopped' : 'new guest' }, () => driver.start(T, g.id));
-    running = true;
+  const full = mode === 'converge' || !existed || Boolean(ctx.unconfigured?.has(g.id));
+  const configChanged = full ? await configurePhase(T, g, defined, rec, ctx, (cfg, isRunning) => configure(g, cfg, isRunning, rec, ctx)) : false;
+  const status = await ctx.reader.status(T, g.id);
+  if (status?.status !== 'running') {
+    rec.step('start', '+', `start ${g.id}`, { reason: existed ? 'stopped' : 'new guest' }, { kind: 'start', type: T, vmid: g.id });
   }
   if (!full) {
-    await runChecks(g, checksOf(g, features), rec, ctx);
+    planChecks(g, checksOf(g, features), rec);
     return finish(g, mode, rec);
   }
-
-  const exists = status !== null;
   // Proxmox refuses to snapshot a CT with a bind mount (validate warns): its snapshots are skipped.
   const bind = firstBindMount(g);
   if (bind && !g.isTemplate && lxcSnapshotNames(g).length) {
@@ -175,27 +159,25 @@ export async function convergeLxc(g: LxcGuest, mode: GuestMode, ctx: WorkflowCon
   // snapshotted): an is_template CT's configured snapshots are not taken (validate says so), and one
   // that has snapshots is not converted: deleting them is the user's call.
   const snapshotting = !bind && !g.isTemplate;
-  const have = exists && (snapshotting || g.isTemplate) ? (await driver.listSnapshots(T, g.id)).map((s) => s.name) : [];
+  const have = (await ctx.reader.listSnapshots(T, g.id)).map((s) => s.name);
   if (g.isTemplate && have.length) {
     throw new GuestFailure(g.id, `container ${g.id} has snapshots (${have.join(', ')}) and Proxmox cannot make a template of a CT with snapshots; delete them (pct delsnapshot ${g.id} NAME) and run again`);
   }
   const snaps = new Set(have);
   // pre-configured records the guest before its features first ran; retaking it later would
   // capture the features too, so it is only ever taken when missing.
-  if (g.snapshots.lifecycle && snapshotting) await ensureSnapshot(T, g.id, 'pre-configured', snaps, false, rec, ctx);
-  const featuresRan = await runFeatures(g, features, rec, ctx, exists);
-  await runChecks(g, checksOf(g, features), rec, ctx);
+  if (g.snapshots.lifecycle && snapshotting) planSnapshot(T, g.id, 'pre-configured', snaps, false, rec);
+  const featuresRun = await planFeatures(g, features, rec, ctx);
+  planChecks(g, checksOf(g, features), rec);
   const finals = new Set<string>();
   if (g.snapshots.lifecycle) finals.add('final-form');
   if (g.snapshots.templateSnapshotName) finals.add(g.snapshots.templateSnapshotName);
   for (const name of g.snapshots.named) finals.add(name);
-  if (snapshotting) for (const name of finals) await ensureSnapshot(T, g.id, name, snaps, existed && (configChanged || featuresRan), rec, ctx);
+  const stale = existed && (configChanged || featuresRun === true) ? true : existed && featuresRun === 'at-apply' ? 'if-features-ran' : false;
+  if (snapshotting) for (const name of finals) planSnapshot(T, g.id, name, snaps, stale, rec);
   if (g.isTemplate) {
     // Proxmox refuses to start a template and to convert a running CT: provision, stop, convert once.
-    await rec.step('template', '+', `shut down and convert ${g.id} to a template`, { reason: 'is_template' }, async () => {
-      await driver.shutdown(T, g.id, 120);
-      await driver.template(T, g.id);
-    });
+    rec.step('template', '+', `shut down and convert ${g.id} to a template`, { reason: 'is_template' }, { kind: 'template', type: T, vmid: g.id, cloudInitClean: false });
   }
   return finish(g, mode, rec);
 }

@@ -6,6 +6,7 @@ import { imageSource } from '../../model/vm-image.js';
 import { formatQemuNet, formatStartup } from '../../proxmox/codecs/index.js';
 import type { PveParams } from '../../proxmox/types.js';
 import type { DesiredOption } from '../common/options.js';
+import { ownershipTags } from '../common/ownership.js';
 
 interface Row {
   key: string;
@@ -36,7 +37,8 @@ export const VM_OPTIONS: readonly Row[] = [
   { key: 'net0', live: true, merge: true, value: net0 },
   { key: 'onboot', live: true, value: (g) => bool(g.startAtBoot) },
   { key: 'startup', live: true, value: (g) => (g.bootOrder === undefined && g.bootDelaySec === undefined ? undefined : formatStartup({ order: g.bootOrder, up: g.bootDelaySec })) },
-  { key: 'tags', live: true, value: (g) => (g.tags?.length ? g.tags.join(';') : undefined) },
+  // Always carries Phoenix's ownership tag (common/ownership.ts).
+  { key: 'tags', live: true, value: (g) => ownershipTags(g.tags) },
   { key: 'ciuser', live: false, cloudInit: true, value: (g) => g.cloudInit.user },
   { key: 'sshkeys', live: false, cloudInit: true, value: sshkeys },
   { key: 'ipconfig0', live: false, cloudInit: true, merge: true, value: (g) => g.cloudInit.ipconfig0 },

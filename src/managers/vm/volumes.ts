@@ -4,7 +4,7 @@
 // never interpolated into shell text.
 
 import type { VmGuest, VmNfsVolume } from '../../model/guest.js';
-import type { WorkflowContext } from '../context.js';
+import type { ApplyContext, PlanContext } from '../context.js';
 import type { StepRecorder } from '../recorder.js';
 
 const T = 'qemu' as const;
@@ -20,22 +20,33 @@ const WRITE_FSTAB = [
   'mv /etc/fstab.phoenix /etc/fstab',
 ].join('\n');
 
-export async function ensureNfsVolumes(g: VmGuest, rec: StepRecorder, ctx: WorkflowContext, exists: boolean): Promise<void> {
+/** Plan the fstab line of each NFS volume not yet in /etc/fstab (read at observation). */
+export async function planNfsVolumes(g: VmGuest, rec: StepRecorder, ctx: PlanContext): Promise<void> {
   if (!g.volumes.length) return;
-  const fstab = exists ? await ctx.driver.exec(T, g.id, ['cat', '/etc/fstab'], { signal: ctx.signal, timeoutMs: 30_000 }) : undefined;
-  const lines = new Set((fstab?.exitCode === 0 ? fstab.stdout : '').split('\n').map((l) => l.trim().replace(/\s+/g, ' ')));
+  let text: string | undefined;
+  let unknown: string | undefined;
+  try {
+    const r = await ctx.reader.exec(T, g.id, ['cat', '/etc/fstab']);
+    text = r.exitCode === 0 ? r.stdout : '';
+  } catch (e) {
+    unknown = (e as Error).message;
+  }
+  const lines = new Set((text ?? '').split('\n').map((l) => l.trim().replace(/\s+/g, ' ')));
   for (const v of g.volumes) {
     const line = fstabLine(v);
-    if (lines.has(line)) {
+    if (unknown === undefined && lines.has(line)) {
       rec.note('verify', `nfs ${v.mountPoint}`, 'in /etc/fstab');
       continue;
     }
-    await rec.step('set', '+', `nfs ${v.server}:${v.path} on ${v.mountPoint}`, { reason: 'not in /etc/fstab' }, async () => {
-      const w = await ctx.driver.exec(T, g.id, ['/bin/sh', '-c', WRITE_FSTAB, 'sh', v.mountPoint, line], { signal: ctx.signal, timeoutMs: 60_000 });
-      if (w.exitCode !== 0) throw new Error(`could not add ${v.mountPoint} to /etc/fstab on VM ${g.id}: ${(w.stderr || w.stdout).trim()}`);
-      const m = await ctx.driver.exec(T, g.id, ['mount', v.mountPoint], { signal: ctx.signal, timeoutMs: 120_000 });
-      // nofail: the guest mounts it at boot once the server answers; say so rather than fail.
-      if (m.exitCode !== 0) rec.notes.push(`nfs ${v.mountPoint}: in /etc/fstab, but mounting now failed: ${(m.stderr || m.stdout).trim().split('\n')[0]}`);
-    });
+    rec.step('nfs', '+', `nfs ${v.server}:${v.path} on ${v.mountPoint}`, { reason: unknown === undefined ? 'not in /etc/fstab' : `written (replacing any line for ${v.mountPoint}); /etc/fstab is read once the VM runs` }, { kind: 'nfs', vmid: g.id, mountPoint: v.mountPoint, line });
   }
+}
+
+/** Apply: write the fstab line (replacing any other for that mount point) and try to mount it. */
+export async function applyNfsVolume(vmid: number, mountPoint: string, line: string, ctx: Pick<ApplyContext, 'driver' | 'signal'>): Promise<string> {
+  const w = await ctx.driver.exec(T, vmid, ['/bin/sh', '-c', WRITE_FSTAB, 'sh', mountPoint, line], { signal: ctx.signal, timeoutMs: 60_000 });
+  if (w.exitCode !== 0) throw new Error(`could not add ${mountPoint} to /etc/fstab on VM ${vmid}: ${(w.stderr || w.stdout).trim()}`);
+  const m = await ctx.driver.exec(T, vmid, ['mount', mountPoint], { signal: ctx.signal, timeoutMs: 120_000 });
+  // nofail: the guest mounts it at boot once the server answers; say so rather than fail.
+  return m.exitCode === 0 ? 'done' : `in /etc/fstab, but mounting now failed: ${(m.stderr || m.stdout).trim().split('\n')[0]}`;
 }

@@ -3,7 +3,9 @@
 // timeouts; a timeout fails the guest with what it was waiting for.
 
 import type { VmGuest } from '../../model/guest.js';
-import { GuestFailure, type WorkflowContext } from '../context.js';
+import { GuestFailure, type ApplyContext } from '../context.js';
+
+type WaitContext = Pick<ApplyContext, 'driver' | 'signal' | 'pollMs'>;
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -14,7 +16,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
     }, { once: true });
   });
 
-export async function waitForAgent(g: VmGuest, ctx: WorkflowContext): Promise<void> {
+export async function waitForAgent(g: VmGuest, ctx: WaitContext): Promise<void> {
   const deadline = Date.now() + g.agentTimeoutSec * 1000;
   let delay = ctx.pollMs ?? 1000;
   for (;;) {
@@ -25,7 +27,7 @@ export async function waitForAgent(g: VmGuest, ctx: WorkflowContext): Promise<vo
   }
 }
 
-export async function waitForCloudInit(g: VmGuest, ctx: WorkflowContext): Promise<void> {
+export async function waitForCloudInit(g: VmGuest, ctx: WaitContext): Promise<void> {
   const r = await ctx.driver.exec('qemu', g.id, ['cloud-init', 'status', '--wait'], { timeoutMs: g.cloudInitTimeoutSec * 1000, signal: ctx.signal });
   // Exit 2 means "done with recoverable errors" (e.g. a deprecated key): the guest is usable.
   if (r.exitCode !== 0 && r.exitCode !== 2) {

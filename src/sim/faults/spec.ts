@@ -1,7 +1,8 @@
 // PHOENIX_SIM_FAULTS=rate=0.1,seed=7[,fail=status+config][,kinds=lock,timeout,warning,killed,cfs-lock] and
 // the seeded choice of which call gets which fault. Pure: the call's position in the sequence decides.
 // `fail=CMD+CMD` makes every call of those pct/qm sub-commands fail (read-only ones included), as
-// when pmxcfs is down: `ipcc_send_rec[1] failed: Connection refused`, exit 255.
+// when pmxcfs is down: `ipcc_send_rec[1] failed: Connection refused`, exit 255 (`fail=status` also
+// fails `pvesh get /cluster/resources`, the bulk status read).
 
 // `cfs-lock` (shared-storage lock contention) is only drawn when named in kinds=, so the default
 // draw, and every seed chosen for it, stays as it was.

@@ -122,6 +122,10 @@ export async function runSim(argv: string[], opts: SimOptions): Promise<SimResul
     else if (tool === 'pvesh') {
       const { paths, host } = openState(opts.stateDir);
       const lockTimeoutMs = Number(env.PHOENIX_SIM_LOCK_TIMEOUT_MS ?? DEFAULT_LOCK_TIMEOUT_MS);
+      // Injected (fault, not a rule): with pmxcfs down the cluster's status is unreadable too.
+      if (parseFaultSpec(env.PHOENIX_SIM_FAULTS)?.fail?.includes('status') && argv[1] === 'get' && (argv[2] ?? '').startsWith('/cluster/resources')) {
+        throw new SimError('ipcc_send_rec[1] failed: Connection refused');
+      }
       await runPvesh({ paths, host, lockTimeoutMs }, argv.slice(1), { out: (t) => (stdout += t) });
     } else await runPveTool(tool);
   } catch (e) {
