@@ -33,13 +33,31 @@ export async function planPrune(s: Session): Promise<PrunePlan> {
   return { remove, kept };
 }
 
-/** Stop (when running) and destroy with purge, one after the other. */
-export async function applyPrune(s: Session, remove: readonly Orphan[], onGuest?: (o: Orphan) => void): Promise<void> {
-  for (const o of remove) {
-    onGuest?.(o);
-    const st = await s.driver.status(o.type, o.vmid);
-    if (!st) continue;
-    if (st.status === 'running') await s.driver.stop(o.type, o.vmid);
-    await s.driver.destroy(o.type, o.vmid, { purge: true });
+/**
+ * Stop (when running) and destroy with purge, one after the other, in passes: Proxmox refuses to
+ * destroy a template whose volumes linked clones still use, so a base goes after its clones. What
+ * Proxmox still refuses when no pass makes progress is kept, with its reason.
+ */
+export async function applyPrune(s: Session, remove: readonly Orphan[], onGuest?: (o: Orphan) => void): Promise<PrunePlan['kept']> {
+  let left = [...remove];
+  let refused: PrunePlan['kept'] = [];
+  for (let progress = true; left.length && progress; ) {
+    progress = false;
+    refused = [];
+    for (const o of left) {
+      try {
+        const st = await s.driver.status(o.type, o.vmid);
+        if (st) {
+          onGuest?.(o);
+          if (st.status === 'running') await s.driver.stop(o.type, o.vmid);
+          await s.driver.destroy(o.type, o.vmid, { purge: true });
+        }
+        progress = true;
+      } catch (e) {
+        refused.push({ orphan: o, why: `Proxmox refused: ${(e as Error).message.split('\n')[0]}` });
+      }
+    }
+    left = refused.map((r) => r.orphan);
   }
+  return refused;
 }

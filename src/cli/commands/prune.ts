@@ -27,11 +27,13 @@ export async function run(ctx: CommandContext): Promise<number> {
     }
   }
   const release = await lockCliGuests(ctx, s, remove.map((o) => o.vmid), 'phoenix prune');
+  let refused;
   try {
-    await applyPrune(s, remove, (o) => ctx.io.stderr(`phoenix: destroying ${o.vmid} ${oneLine(o.name)}\n`));
+    refused = await applyPrune(s, remove, (o) => ctx.io.stderr(`phoenix: destroying ${o.vmid} ${oneLine(o.name)}\n`));
   } finally {
     release();
   }
-  out(`Pruned ${remove.length} guest(s).`);
-  return kept.length ? EXIT.failed : EXIT.ok;
+  for (const k of refused) ctx.io.stderr(`phoenix: guest ${k.orphan.vmid}: kept, ${oneLine(k.why)}\n`);
+  out(`Pruned ${remove.length - refused.length} guest(s).`);
+  return kept.length || refused.length ? EXIT.failed : EXIT.ok;
 }
