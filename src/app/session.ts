@@ -30,7 +30,7 @@ export interface Session {
   registry: FeatureRegistry;
   secrets: SecretContext;
   pending: PendingRestarts;
-  /** Guests defined but never configured (see WorkflowContext.unconfigured). */
+  /** Guests defined but never configured (see PlanContext.unconfigured). */
   unconfigured?: PendingRestarts;
   /** Lock-taking steps in progress (finished by the next run when one is killed). */
   inflight?: InFlight;

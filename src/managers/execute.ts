@@ -27,7 +27,9 @@ export async function executePlan(plan: GuestPlan, ctx: ApplyContext, onStep?: (
   for (const step of plan.steps) {
     if (!step.action) continue;
     ctx.signal.throwIfAborted();
-    if (step.symbol !== '=' || step.action.kind === 'health' || step.action.kind === 'wait-agent') ctx.emit(step.kind, step.summary);
+    // Features and health checks announce themselves (with the feature's or the checks' names).
+    const own = step.action.kind === 'feature' || step.action.kind === 'health' || step.action.kind === 'configured';
+    if (!own && (step.symbol !== '=' || step.action.kind === 'wait-agent')) ctx.emit(step.kind, step.summary);
     const outcome = await executeAction(step.action, g, ctx);
     const s = { ...step, outcome };
     done.push(s);
