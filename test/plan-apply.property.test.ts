@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { genConfig } from './helpers/gen-config.js';
+import { genConfig, rng } from './helpers/gen-config.js';
 import { verbOf, vmidOf, workspace, type SimCall, type Workspace } from './e2e/harness.js';
 import type { Action, GuestPlan } from '../src/plan/types.js';
 
@@ -26,15 +26,6 @@ const SEED = Number(process.env.PHOENIX_PROPERTY_SEED ?? 20261202);
 const LXC = 'phoenix_lxc_configs.json';
 const VM = 'phoenix_vm_configs.json';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const json = (stdout: string): { plans: GuestPlan[]; failures: unknown[] } => {
   const at = stdout.startsWith('{\n') ? 0 : stdout.lastIndexOf('\n{\n') + 1;

@@ -22,7 +22,7 @@ export interface GeneratedConfig {
   roles: { bases: number[]; mids: number[]; services: number[]; leaves: number[]; vmTemplate: number; vms: number[] };
 }
 
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) | 0;
