@@ -5,12 +5,13 @@
 // with bwrap (--die-with-parent), and the kernel then kills every process in that namespace.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, symlink, lstat, writeFile } from 'node:fs/promises';
+import { readFile, symlink, lstat, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { constants as osConstants } from 'node:os';
 import { guestRootDir, GuestFsError } from './paths.js';
 import { GUEST_ID_BASE, GUEST_ID_COUNT } from './owner.js';
-import { GUEST_PATH, hostArgv, hostTopLevel, sandboxTools } from './sandbox.js';
+import { GUEST_PATH, hostArgv, hostTopLevel, idGated, roBinds, sandboxTools } from './sandbox.js';
+import { chownGuest } from './owner.js';
 import { TailBuffer } from '../../util/tail-buffer.js';
 
 const SIM_OUTPUT_CAP = 64 * 1024 * 1024;
@@ -38,14 +39,31 @@ export const TIMEOUT_EXIT = 124;
 /** Exit code reported when the caller's AbortSignal ended the command (as for SIGINT). */
 export const ABORT_EXIT = 130;
 
-/** The merged-/usr symlinks must exist in the root; a guest may have removed them. */
-async function ensureTopLevel(root: string): Promise<void> {
+/**
+ * The merged-/usr symlinks must exist in the root (a guest may have removed them), and every path
+ * the sandbox binds from or over must be a real directory or file there: a guest that made one a
+ * symlink (say /usr/local → /) would otherwise have the host path it names bound into its root.
+ */
+async function prepareRoot(root: string): Promise<void> {
   for (const [name, target] of hostTopLevel().symlinks) {
     const p = join(root, name);
     try {
       await lstat(p);
     } catch {
       await symlink(target, p);
+    }
+  }
+  const dirs = ['usr', 'usr/local', 'proc', 'dev', ...roBinds().filter((p) => !p.endsWith('.cache')).map((p) => p.slice(1))];
+  const files = roBinds().filter((p) => p.endsWith('.cache')).map((p) => p.slice(1));
+  for (const [rel, dir] of [...dirs.map((d) => [d, true] as const), ...files.map((f) => [f, false] as const)]) {
+    const p = join(root, rel);
+    const st = await lstat(p).catch(() => undefined);
+    if (!st) {
+      if (dir) await mkdir(p, { recursive: true });
+      else await writeFile(p, '', { flag: 'wx' });
+      await chownGuest(p);
+    } else if (dir ? !st.isDirectory() : !st.isFile()) {
+      throw new GuestFsError(`guest root: /${rel} must be a ${dir ? 'directory' : 'file'} (the sandbox binds over it)`, 'EINVAL');
     }
   }
 }
@@ -70,7 +88,10 @@ export async function runInGuest(
   const root = guestRootDir(stateDir, vmid);
   if (!existsSync(join(root, 'usr/local'))) throw new GuestFsError(`guest ${vmid} has no root filesystem`, 'ENOENT');
   const tools = sandboxTools();
-  await ensureTopLevel(root);
+  if (tools.kind === 'unshare' && argv[0].includes('=')) {
+    throw new GuestFsError(`runInGuest: a command named '${argv[0]}' cannot run in unshare's jail (env would take it for a variable)`, 'EINVAL');
+  }
+  await prepareRoot(root);
   const env = {
     PATH: GUEST_PATH,
     HOME: '/root',
@@ -83,7 +104,7 @@ export async function runInGuest(
   };
   const hostname = opts.hostname ?? (await guestHostname(root));
   const full = hostArgv(tools, { root, argv, hostname, cwd: opts.cwd ?? '/', env });
-  return spawnSandbox(full, !!tools.unshare, opts);
+  return spawnSandbox(full, idGated(tools), opts);
 }
 
 function spawnSandbox(full: string[], mapped: boolean, opts: RunInGuestOptions): Promise<RunInGuestResult> {

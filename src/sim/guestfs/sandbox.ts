@@ -10,6 +10,7 @@
 import { accessSync, constants, existsSync, lstatSync, statSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { mappedIds } from './owner.js';
+import { UNSHARE_TOOLS, unshareJailArgv } from './unshare.js';
 
 const HOST_USR_ETC = ['/etc/alternatives', '/etc/ld.so.cache'];
 
@@ -39,34 +40,64 @@ function which(name: string, dirs: string[]): string | undefined {
   return undefined;
 }
 
+export type SandboxKind = 'bwrap' | 'unshare';
+
 export interface SandboxTools {
-  bwrap: string;
-  /** unshare, setpriv and mount: present only in mapped (root) mode. */
+  kind: SandboxKind;
+  /** Present when kind is 'bwrap'. */
+  bwrap?: string;
+  /** unshare, setpriv, mount: always for 'unshare'; for 'bwrap' only in mapped (root) mode. */
   unshare?: string;
   setpriv?: string;
   mount?: string;
 }
 
-/** Find the host tools the sandbox needs in `dirs`, or say what to install. */
-export function findSandboxTools(dirs: string[], mapped = mappedIds()): SandboxTools {
-  const bwrap = which('bwrap', dirs);
-  if (!bwrap) throw new GuestExecUnavailableError(BWRAP_MISSING);
-  if (!mapped) return { bwrap };
-  const unshare = which('unshare', dirs);
-  const setpriv = which('setpriv', dirs);
-  const mount = which('mount', dirs);
+const SYSTEM_DIRS = ['/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/**
+ * Find the host tools the sandbox needs, or say what to install. bubblewrap (looked up in `dirs`,
+ * the PATH) is preferred; without it (or with PHOENIX_SANDBOX=unshare) util-linux's unshare builds
+ * the same jail (unshare.ts) from the system dirs its script runs with.
+ */
+export function findSandboxTools(dirs: string[], mapped = mappedIds(), choice = sandboxChoice(), sysDirs = SYSTEM_DIRS): SandboxTools {
+  const bwrap = choice === 'unshare' ? undefined : which('bwrap', dirs);
+  if (!bwrap && choice === 'bwrap') throw new GuestExecUnavailableError(BWRAP_MISSING);
+  if (!bwrap) {
+    const unshare = which('unshare', sysDirs);
+    const missing = ['unshare', ...UNSHARE_TOOLS].filter((t) => !which(t, sysDirs));
+    if (!which('ip', sysDirs) && !which('perl', sysDirs)) missing.push('ip or perl');
+    if (!unshare || missing.length) {
+      throw new GuestExecUnavailableError(`simulator: guest exec needs bubblewrap (apt-get install bubblewrap), or util-linux's unshare with ${missing.join(', ')} in ${sysDirs.join(':')}`);
+    }
+    return { kind: 'unshare', unshare, setpriv: which('setpriv', sysDirs), mount: which('mount', sysDirs) };
+  }
+  if (!mapped) return { kind: 'bwrap', bwrap };
+  const unshare = which('unshare', [...dirs, ...sysDirs]);
+  const setpriv = which('setpriv', [...dirs, ...sysDirs]);
+  const mount = which('mount', [...dirs, ...sysDirs]);
   if (!unshare || !setpriv || !mount) {
     throw new GuestExecUnavailableError('simulator: guest exec as root needs unshare, setpriv and mount (apt-get install util-linux mount)');
   }
-  return { bwrap, unshare, setpriv, mount };
+  return { kind: 'bwrap', bwrap, unshare, setpriv, mount };
 }
 
-let cached: SandboxTools | undefined;
+/** PHOENIX_SANDBOX=bwrap|unshare forces one sandbox; anything else (or unset) is auto. */
+function sandboxChoice(): SandboxKind | 'auto' {
+  const v = process.env.PHOENIX_SANDBOX;
+  return v === 'bwrap' || v === 'unshare' ? v : 'auto';
+}
 
-/** The sandbox tools from PATH (plus the standard system dirs), looked up once per process. */
+const cached = new Map<string, SandboxTools>();
+
+/** The sandbox tools (bubblewrap from PATH), looked up once per process, PATH and choice. */
 export function sandboxTools(): SandboxTools {
-  cached ??= findSandboxTools((process.env.PATH ?? '').split(delimiter).concat(['/usr/bin', '/usr/sbin', '/bin', '/sbin']));
-  return cached;
+  const key = `${sandboxChoice()}\0${process.env.PATH ?? ''}`;
+  let t = cached.get(key);
+  if (!t) {
+    t = findSandboxTools((process.env.PATH ?? '').split(delimiter));
+    cached.set(key, t);
+  }
+  return t;
 }
 
 /**
@@ -137,21 +168,34 @@ export function bwrapArgs(spec: SandboxSpec): string[] {
   return args;
 }
 
+/** Whether hostArgv's command waits on fd 3 for the parent to write its id maps (mapped mode). */
+export const idGated = (tools: SandboxTools): boolean => mappedIds() && !!tools.unshare && !!tools.setpriv && !!tools.mount;
+
+/** The guest's mount points the sandboxes bind over (created when missing, see prepareRoot in exec.ts). */
+export function roBinds(): string[] {
+  return [...hostTopLevel().dirs.map((d) => `/${d}`), ...HOST_USR_ETC.filter((p) => existsSync(p))];
+}
+
 /**
  * The full host argv. In mapped mode one process execs through three constant shell steps, every
  * value passed as an argument ("$0", "$@"), never interpolated:
  *  1. still host root, in a private mount namespace: bind the guest root over the stage dir;
  *  2. in a new user namespace: wait on fd 3 until the parent has written the id maps;
- *  3. setpriv: become uid 0 of the namespace (host uid 100000) and exec bwrap.
+ *  3. setpriv: become uid 0 of the namespace (host uid 100000) and exec bwrap, or unshare's jail.
+ * Unmapped (an ordinary user), the jail is bwrap alone, or unshare with its own one-id user namespace.
  */
 export function hostArgv(tools: SandboxTools, spec: SandboxSpec): string[] {
-  const bw = [tools.bwrap, ...bwrapArgs(spec)];
-  if (!tools.unshare || !tools.setpriv || !tools.mount) return bw;
+  const staged = needsStage(spec.root);
+  const jail = (userns: 'own' | 'map-root') =>
+    unshareJailArgv({ unshare: tools.unshare!, setpriv: tools.setpriv! }, { src: staged ? stageDir() : spec.root, hostname: spec.hostname, cwd: spec.cwd, env: spec.env, argv: spec.argv, roBinds: roBinds() }, userns);
+  const inner = tools.kind === 'bwrap' ? [tools.bwrap!, ...bwrapArgs(spec)] : mappedIds() ? jail('own') : jail('map-root');
+  const { unshare, setpriv, mount } = tools;
+  if (!idGated(tools) || !unshare || !setpriv || !mount) return inner;
   const stage = '"$0" --bind -- "$1" "$2" && shift 2 && exec "$@"';
   const gate =
     'printf x >&3 && read _ <&3 || exit 125; exec 3>&-; ' +
     'exec "$0" --reuid=0 --regid=0 --clear-groups --inh-caps=-all --ambient-caps=-all -- "$@"';
-  const user = [tools.unshare, '--user', '--keep-caps', '--', '/bin/sh', '-c', gate, tools.setpriv, ...bw];
-  if (!needsStage(spec.root)) return user;
-  return [tools.unshare, '--mount', '--propagation', 'private', '--', '/bin/sh', '-c', stage, tools.mount, spec.root, stageDir(), ...user];
+  const user = [unshare, '--user', '--keep-caps', '--', '/bin/sh', '-c', gate, setpriv, ...inner];
+  if (!staged) return user;
+  return [unshare, '--mount', '--propagation', 'private', '--', '/bin/sh', '-c', stage, mount, spec.root, stageDir(), ...user];
 }
