@@ -17,6 +17,7 @@ import {
   type CallCounts, type Latency, type LoggedCall, type Phase,
 } from './lib.js';
 import { countCalls, HOST_MODEL as REAL_HOST, lockChains, modelMs, resourceBound } from './model.js';
+import { runScale } from './scale.js';
 import { TARGETS, type Target } from './targets.js';
 import { DEFAULT_CONCURRENCY } from '../src/cli/run/converge-command.js';
 
@@ -30,6 +31,11 @@ const scaleOverride = opt('scale') ? Number(opt('scale')) : undefined;
 const serial = !args.includes('--no-serial');
 const concurrency = opt('concurrency');
 const outDir = opt('out') ?? join(ROOT, 'bench', 'results');
+// Scale: generated configs (validate, plan on an empty host, plan and no-op converge on a full one).
+const scaleOnly = args.includes('--scale-only');
+const scaleSizes = args.includes('--no-scale') ? [] : (opt('scale-sizes') ?? '50,500,5000').split(',').map(Number).filter((x) => x >= 8);
+const scaleExistingMax = Number(opt('scale-existing-max') ?? 500);
+const scaleModelMax = Number(opt('scale-model-max') ?? 500);
 
 interface Workdir {
   config: string;
@@ -229,7 +235,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const results: Array<Record<string, unknown>> = [];
   for (const t of TARGETS) {
-    if (only && !only.includes(t.name)) continue;
+    if (scaleOnly || (only && !only.includes(t.name))) continue;
     if (!t.available()) {
       console.log(`bench: ${t.name}: skipped (${t.name.startsWith('original') ? '../shared/reference/original-config absent' : 'unavailable'})`);
       continue;
@@ -250,6 +256,9 @@ async function main(): Promise<void> {
       rmSync(root, { recursive: true, force: true });
     }
   }
+  const scale = scaleSizes.length
+    ? await runScale({ sizes: scaleSizes, existingMax: scaleExistingMax, modelMax: scaleModelMax, concurrency, log: (l) => console.log(l) })
+    : [];
   mkdirSync(outDir, { recursive: true });
   const doc = {
     date: new Date().toISOString(),
@@ -260,6 +269,7 @@ async function main(): Promise<void> {
     note: 'latencies in ms; "scale" multiplies the model for a target; wall times are of the whole child process',
     totalSeconds: Math.round((Date.now() - started) / 1000),
     results,
+    scale,
   };
   writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(doc, null, 2)}\n`);
   writeFileSync(join(outDir, 'results.md'), markdown(doc));
@@ -300,6 +310,21 @@ function markdown(doc: any): string {
   if (extra.length) {
     L.push('', '### Same graph, other `--concurrency`', '', '| config | concurrency | `up` wall | resource-aware bound (binds) | ratio | critical-path bound | ratio to it |', '| --- | --- | --- | --- | --- | --- | --- |');
     for (const r of extra) for (const a of r.timing.alsoAt) L.push(`| ${r.name} | ${a.concurrency} | ${s(a.wallMs)} | ${s(a.boundMs)} (${a.binding}) | ${a.ratio} | ${s(a.criticalPathBoundMs)} | ${a.ratioCriticalPath} |`);
+  }
+  if (doc.scale?.length) {
+    L.push('', '## Scale: generated configs (no latency unless said; peak = the child\'s max RSS)', '');
+    L.push('| guests | `validate` | `plan`, empty host | `plan`, all exist | no-op `converge` | no-op `converge` calls: read / exec / mutating (per guest) | under the host model: no-op `converge` / `validate` |', '| --- | --- | --- | --- | --- | --- | --- |');
+    const cell = (m: any) => (m ? `${s(m.wallMs)}, ${m.peakMb ?? '?'} MB, ${m.calls.total} calls${m.exit ? ` (exit ${m.exit})` : ''}` : 'not run');
+    for (const r of doc.scale.filter((x: any) => x.guests)) {
+      const c = r.noopConverge?.calls;
+      const um = r.underModel ? `${s(r.underModel.noopConvergeMs)} / ${s(r.underModel.validateMs)} = **${r.underModel.ratioToValidate}×**` : 'not run';
+      L.push(`| ${r.guests} | ${cell(r.validate)} | ${cell(r.planEmpty)} | ${cell(r.planExisting)} | ${cell(r.noopConverge)} | ${c ? `${c.read} / ${c.exec} / ${c.mutating} (${r.noopConverge.callsPerGuest})` : '-'} | ${um} |`);
+    }
+    const g = doc.scale.find((x: any) => x.growth);
+    if (g) {
+      const f = (x: any, unit: string) => (x ? `${x.from} → ${x.to} ${unit} (×${x.ratio} for ×${x.sizeRatio} guests; ${x.perGuest} ${unit}/guest)` : '-');
+      L.push('', `Growth ${g.growth}: validate ${f(g.validateMs, 'ms')}, ${f(g.validateMb, 'MB')}; plan on an empty host ${f(g.planEmptyMs, 'ms')}, ${f(g.planEmptyMb, 'MB')}.`);
+    }
   }
   const failed = doc.results.filter((r: any) => r.calls?.failed.length);
   if (failed.length) {
