@@ -38,7 +38,8 @@ export class FakeGuestDriver {
       push: (type, vmid, localFile, guestPath, opts) => this.push(type, vmid, localFile, guestPath, opts),
     };
     for (const op of [
-      'list', 'status', 'config', 'pending', 'listSnapshots', 'inventory', 'readFirewall', 'agentPing', 'hostVersion', 'storageContent', 'create', 'clone', 'set', 'resize',
+      'list', 'status', 'config', 'pending', 'listSnapshots', 'inventory', 'readFirewall', 'agentPing', 'hostVersion', 'storageContent', 'storages', 'bridges', 'nodeMemory',
+      'create', 'clone', 'set', 'resize',
       'start', 'stop', 'shutdown', 'reboot', 'destroy', 'template', 'snapshot', 'delsnapshot', 'rollback',
       'importDisk', 'cloudinitUpdate', 'setRawLxc', 'writeFirewall', 'downloadUrl',
     ] as const) {

@@ -132,6 +132,16 @@ export class World {
       async inventory() {
         return null; // planning reads guest by guest from these values
       },
+      // The host's storages, bridges and memory are checked once before planning (app/preflight.ts).
+      async storages() {
+        throw new Error('planning does not read storages (preflight does)');
+      },
+      async bridges() {
+        throw new Error('planning does not read bridges (preflight does)');
+      },
+      async nodeMemory() {
+        throw new Error('planning does not read the node memory (preflight does)');
+      },
       async hostVersion() {
         if (!w.version) throw new Error('host version not observed');
         return w.version;

@@ -13,11 +13,13 @@ import type {
   GuestStatus,
   GuestType,
   HostInventory,
+  NodeMemory,
   PendingChange,
   PushOptions,
   PveParams,
   PveVersion,
   SnapshotInfo,
+  StorageStatus,
 } from './types.js';
 
 export interface ProxmoxReader {
@@ -51,6 +53,12 @@ export interface ProxmoxReader {
   hostVersion(): Promise<PveVersion>;
   /** Volume ids of one content type on a storage (`pvesh get /nodes/NODE/storage/S/content --content C`). */
   storageContent(storage: string, content: string): Promise<string[]>;
+  /** Every storage as the node sees it (`pvesh get /nodes/NODE/storage`): the run's preflight. */
+  storages(): Promise<StorageStatus[]>;
+  /** Names of the node's bridges (`pvesh get /nodes/NODE/network --type any_bridge`). */
+  bridges(): Promise<string[]>;
+  /** The node's memory (`pvesh get /nodes/NODE/status`). */
+  nodeMemory(): Promise<NodeMemory>;
 }
 
 export interface ProxmoxDriver extends ProxmoxReader {
@@ -99,6 +107,7 @@ export class MutationRefused extends Error {
  */
 export const READS = [
   'list', 'status', 'config', 'pending', 'listSnapshots', 'inventory', 'readFirewall', 'exec', 'agentPing', 'hostVersion', 'storageContent',
+  'storages', 'bridges', 'nodeMemory',
 ] as const satisfies ReadonlyArray<keyof ProxmoxReader>;
 export const MUTATING = [
   'create', 'clone', 'set', 'resize', 'start', 'stop', 'shutdown', 'reboot', 'destroy', 'template',

@@ -74,6 +74,29 @@ export interface PveVersion {
   minor: number;
 }
 
+/** One storage as the node sees it (`pvesh get /nodes/NODE/storage`). Sizes in bytes (0 when inactive). */
+export interface StorageStatus {
+  storage: string;
+  /** dir, lvmthin, lvm, zfspool, nfs, ... */
+  type: string;
+  /** Content types it holds: rootdir, images, vztmpl, iso, import, ... */
+  content: string[];
+  /** Not disabled, and available on this node (`nodes`). */
+  enabled: boolean;
+  active: boolean;
+  shared: boolean;
+  total: number;
+  used: number;
+  avail: number;
+}
+
+/** The node's memory in bytes (`pvesh get /nodes/NODE/status`). */
+export interface NodeMemory {
+  total: number;
+  used: number;
+  free: number;
+}
+
 /** `download-url` into a storage (`pvesh create /nodes/NODE/storage/STORAGE/download-url`). */
 export interface DownloadRequest {
   storage: string;

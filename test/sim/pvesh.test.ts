@@ -65,3 +65,24 @@ test('pvesh get /cluster/resources --type vm: every guest with status, template 
     h.cleanup();
   }
 });
+
+test('pvesh get /nodes/NODE/storage, /network --type any_bridge, /status: storages, bridges and memory as the node sees them', async () => {
+  const h = simHarness();
+  try {
+    const st = JSON.parse(await h.ok('pvesh', 'get', '/nodes/pve/storage', '--output-format', 'json')) as Array<Record<string, unknown>>;
+    assert.deepEqual(st.map((s) => [s.storage, s.type, s.content, s.enabled, s.active, s.shared]), [
+      ['local', 'dir', 'backup,import,iso,snippets,vztmpl', 1, 1, 0],
+      ['local-lvm', 'lvmthin', 'images,rootdir', 1, 1, 0],
+    ]);
+    for (const s of st) assert.equal(s.avail, (s.total as number) - (s.used as number));
+    const net = JSON.parse(await h.ok('pvesh', 'get', '/nodes/pve/network', '--type', 'any_bridge', '--output-format', 'json')) as Array<Record<string, unknown>>;
+    assert.deepEqual(net.map((n) => [n.iface, n.type]), [['vmbr0', 'bridge']]);
+    const node = JSON.parse(await h.ok('pvesh', 'get', '/nodes/pve/status', '--output-format', 'json')) as { memory: Record<string, number> };
+    assert.equal(node.memory.total, 64 * 1024 ** 3);
+    assert.equal(node.memory.free, node.memory.total - node.memory.used);
+    const r = await h.run('pvesh', 'get', '/nodes/other/storage', '--output-format', 'json');
+    assert.match(r.stderr, /hostname lookup 'other' failed/);
+  } finally {
+    h.cleanup();
+  }
+});

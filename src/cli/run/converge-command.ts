@@ -19,6 +19,10 @@ import { hasSelectors, targetIds } from './targets.js';
 import { lockCliGuests, openCliSession, type Session } from './session.js';
 import { GuestGraph } from '../../graph/guests.js';
 import { oneLine } from '../../util/terminal.js';
+import { preflight } from '../../app/preflight.js';
+import { formatDiagnostic } from '../../diag/diagnostic.js';
+import { PveCommandError } from '../../proxmox/errors.js';
+import { callFailureText } from '../views/failure.js';
 
 // Guests worked on at once. Most of a guest's time is spent waiting on Proxmox tasks and in-guest
 // scripts, so the limit is about the host's load, not Phoenix's: at 4 a 50-guest graph was bound
@@ -45,7 +49,9 @@ export async function convergeCommand(ctx: CommandContext, verb: Verb, opts: Con
   // Named by id, name or tag (--tag, --exclude); none: every guest. A saved plan keeps its own.
   const ids = opts.saved ? parseIds(opts.saved.targets, session.config.guests) : targetIds(ctx, session.config.guests, verb === 'create' ? 'none' : 'all');
   const targets = opts.saved ? opts.saved.targets : hasSelectors(ctx) ? ids.map(String) : [];
+  const hostProblems = await checkHost(ctx, session, closureIds(session, ids.length ? ids : [...session.config.guests.keys()]), apply);
   const release = apply ? await lockCliGuests(ctx, session, closureIds(session, ids.length ? ids : [...session.config.guests.keys()]), `phoenix ${verb}`) : () => {};
+  const steps = new Map<number, string>(); // each guest's last step, to say where a call failed
   let result;
   try {
     const req = {
@@ -65,7 +71,11 @@ export async function convergeCommand(ctx: CommandContext, verb: Verb, opts: Con
       }
       if (globals.json) io.stdout(`${scrub(JSON.stringify({ plans, failures: failuresOf(planned), orphans: run.orphans }, null, 2))}\n`);
       else io.stdout(scrub(renderPlans(plans, colors(color), { verbose: globals.verbose, orphans: run.orphans })));
-      const failed = reportFailures(ctx, planned, scrub);
+      const failed = reportFailures(ctx, planned, scrub, steps, session);
+      if (hostProblems) {
+        io.stderr(`phoenix: the host cannot take this config: ${hostProblems} problem${hostProblems === 1 ? '' : 's'} (listed first)\n`);
+        return EXIT.usage;
+      }
       if (failed) return EXIT.failed;
       // Terraform's -detailed-exitcode: 0 nothing to do, 2 changes, 1 an error.
       if (ctx.options.detailedExitcode) return plans.some((p) => p.symbol !== '=' && !p.unmanaged) ? EXIT.usage : EXIT.ok;
@@ -77,7 +87,7 @@ export async function convergeCommand(ctx: CommandContext, verb: Verb, opts: Con
     }
     const view = runViewFor(ctx, session);
     try {
-      result = await applyConverge(session, run, { ...req, onEvent: (e) => view.onEvent(e) });
+      result = await applyConverge(session, run, { ...req, onEvent: (e) => (e.kind === 'step' && steps.set(e.node, e.step), view.onEvent(e)) });
     } finally {
       view.close();
     }
@@ -87,7 +97,7 @@ export async function convergeCommand(ctx: CommandContext, verb: Verb, opts: Con
   const plans = result.order.map((id) => result.outcomes.get(id)?.plan).filter((p) => p !== undefined);
   if (globals.json) io.stdout(`${scrub(JSON.stringify({ plans, failures: failuresOf(result) }, null, 2))}\n`);
   else if (globals.verbose) io.stdout(scrub(renderPlans(plans, colors(color), { verbose: true })));
-  const failed = reportFailures(ctx, result, scrub);
+  const failed = reportFailures(ctx, result, scrub, steps, session);
   if (!opts.session) printTotals(ctx, session);
   if (signal.aborted) return EXIT.interrupted;
   return failed ? EXIT.failed : EXIT.ok;
@@ -101,14 +111,16 @@ function replaceIds(ctx: CommandContext, s: Session): number[] {
 }
 
 /** Prints each failure once (guest, message, detail lines); true when any guest failed or was skipped. */
-function reportFailures(ctx: CommandContext, r: ConvergeResult, scrub: (t: string) => string): boolean {
+function reportFailures(ctx: CommandContext, r: ConvergeResult, scrub: (t: string) => string, steps?: Map<number, string>, s?: Session): boolean {
   let failed = false;
   for (const id of r.order) {
     const o = r.outcomes.get(id)!;
     if (o.result.status === 'failed') {
       failed = true;
       // Escaped: the message and detail lines quote what the guest printed.
-      ctx.io.stderr(`${oneLine(scrub(`phoenix: guest ${id}: ${o.message ?? 'failed'}`))}\n`);
+      const call = o.result.error instanceof PveCommandError;
+      const text = call && s ? callFailureText(s.config.guests.get(id), id, steps?.get(id), o.message ?? 'failed') : `guest ${id}: ${o.message ?? 'failed'}`;
+      ctx.io.stderr(`${oneLine(scrub(`phoenix: ${text}`))}\n`);
       for (const l of o.detail ?? []) ctx.io.stderr(`${oneLine(scrub(`    ${l}`))}\n`);
     } else if (o.result.status === 'skipped' || o.result.status === 'cancelled') failed = true;
   }
@@ -158,6 +170,27 @@ async function checkHostVersion(ctx: CommandContext, s: Session): Promise<void> 
   }
   if (v.major < 8) throw new UsageError(`this host runs Proxmox VE ${v.release}; Phoenix drives Proxmox VE 8.4 and 9.x`, 'upgrade the host');
   if (ctx.globals.verbose && !ctx.globals.quiet) ctx.io.stderr(`phoenix: Proxmox VE ${v.release} on node ${s.driver.node}\n`);
+}
+
+/**
+ * Preflight (app/preflight.ts): the host checked once for the whole run before its first mutating
+ * call; every problem printed like a config diagnostic. A run that would change anything stops
+ * there when one is fatal (exit 2, nothing done); a plan goes on, so it lists every problem, and
+ * exits 2. Returns the number of fatal problems.
+ */
+async function checkHost(ctx: CommandContext, s: Session, ids: number[], apply: boolean): Promise<number> {
+  let found;
+  try {
+    found = await preflight(s.config, ids, s.driver);
+  } catch (e) {
+    // The host could not be read (pmxcfs down, an older pvesh): the run goes on, checked call by call.
+    if (!ctx.globals.quiet) ctx.io.stderr(`phoenix: warning: cannot check the host before the run: ${(e as Error).message.split('\n')[0]}\n`);
+    return 0;
+  }
+  for (const d of found) if (d.severity === 'error' || !ctx.globals.quiet) ctx.io.stderr(`${formatDiagnostic(d)}\n`);
+  const errors = found.filter((d) => d.severity === 'error').length;
+  if (errors && apply) throw new UsageError(`the host cannot take this config: ${errors} problem${errors === 1 ? '' : 's'} (above); nothing was done`, 'fix the config (or the host), then run again');
+  return errors;
 }
 
 function failuresOf(r: ConvergeResult) {

@@ -32,6 +32,8 @@ import type {
   PveParams,
   PveVersion,
   SnapshotInfo,
+  NodeMemory,
+  StorageStatus,
 } from '../types.js';
 import { ApiError, type ApiClient, type ApiParams } from './client.js';
 import { TaskDeadline, TaskFailed, type TaskPoll, waitTask } from './tasks.js';
@@ -306,6 +308,33 @@ export class ApiDriver implements ProxmoxDriver {
   async storageContent(storage: string, content: string): Promise<string[]> {
     const rows = await this.call<Array<{ volid?: string }>>('GET', `/nodes/${seg(this.node)}/storage/${seg(storage)}/content`, { content });
     return (rows ?? []).map((r) => r.volid).filter((v): v is string => typeof v === 'string');
+  }
+
+  async storages(): Promise<StorageStatus[]> {
+    const rows = await this.call<Array<Record<string, unknown>>>('GET', `/nodes/${seg(this.node)}/storage`, {});
+    const on = (v: unknown) => v === true || v === 1 || v === '1';
+    return (rows ?? []).map((x) => ({
+      storage: String(x.storage),
+      type: String(x.type ?? ''),
+      content: String(x.content ?? '').split(',').filter(Boolean),
+      enabled: x.enabled === undefined ? true : on(x.enabled),
+      active: on(x.active),
+      shared: on(x.shared),
+      total: Number(x.total ?? 0),
+      used: Number(x.used ?? 0),
+      avail: Number(x.avail ?? 0),
+    }));
+  }
+
+  async bridges(): Promise<string[]> {
+    const rows = await this.call<Array<{ iface?: unknown }>>('GET', `/nodes/${seg(this.node)}/network`, { type: 'any_bridge' });
+    return (rows ?? []).map((r) => r.iface).filter((v): v is string => typeof v === 'string');
+  }
+
+  async nodeMemory(): Promise<NodeMemory> {
+    const st = await this.call<{ memory?: Partial<NodeMemory> }>('GET', `/nodes/${seg(this.node)}/status`, {});
+    const m = st?.memory ?? {};
+    return { total: Number(m.total ?? 0), used: Number(m.used ?? 0), free: Number(m.free ?? 0) };
   }
 
   // ---- mutations ------------------------------------------------------------------------

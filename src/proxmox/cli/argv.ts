@@ -116,6 +116,12 @@ export const argv = {
   storageContent: (node: string, storage: string, content: string): Argv => [
     'pvesh', 'get', `/nodes/${word(node)}/storage/${word(storage)}/content`, '--content', word(content), '--output-format', 'json',
   ],
+  /** Every storage of the node: type, content, enabled/active, sizes (GET /nodes/{node}/storage). */
+  storageStatus: (node: string): Argv => ['pvesh', 'get', `/nodes/${word(node)}/storage`, '--output-format', 'json'],
+  /** The node's bridges, Linux and OVS (GET /nodes/{node}/network, type any_bridge). */
+  bridges: (node: string): Argv => ['pvesh', 'get', `/nodes/${word(node)}/network`, '--type', 'any_bridge', '--output-format', 'json'],
+  /** The node's status; Phoenix reads its memory (GET /nodes/{node}/status). */
+  nodeStatus: (node: string): Argv => ['pvesh', 'get', `/nodes/${word(node)}/status`, '--output-format', 'json'],
   /** Every guest of the cluster with its status, in one call. */
   clusterResources: (): Argv => ['pvesh', 'get', '/cluster/resources', '--type', 'vm', '--output-format', 'json'],
   downloadUrl: (node: string, r: DownloadRequest): Argv => [

@@ -28,8 +28,13 @@ import type {
   PveParams,
   PveVersion,
   SnapshotInfo,
+  NodeMemory,
+  StorageStatus,
 } from '../types.js';
 import { argv, qemuWriteFileCommand, withEnv } from './argv.js';
+
+/** pvesh prints JSON booleans as 0/1 (or true/false). */
+const truthy = (v: unknown): boolean => v === true || v === 1 || v === '1';
 import { abortableSleep, DEFAULT_POLL, type PollPolicy, qemuGuestExec, type QemuExecRequest, type Sleep } from './guest-exec.js';
 import { withKeyFiles } from './key-files.js';
 import { setRawLxcInFile } from './raw-lxc.js';
@@ -234,6 +239,38 @@ export class PveCliDriver implements ProxmoxDriver {
     if (r.exitCode !== 0) throw new PveCommandError(r);
     const rows = JSON.parse(r.stdout || '[]') as Array<{ volid?: string }>;
     return rows.map((x) => x.volid).filter((v): v is string => typeof v === 'string');
+  }
+
+  async storages(): Promise<StorageStatus[]> {
+    const rows = await this.json<Array<Record<string, unknown>>>(argv.storageStatus(this.node));
+    return rows.map((x) => ({
+      storage: String(x.storage),
+      type: String(x.type ?? ''),
+      content: String(x.content ?? '').split(',').filter(Boolean),
+      enabled: x.enabled === undefined ? true : truthy(x.enabled),
+      active: truthy(x.active),
+      shared: truthy(x.shared),
+      total: Number(x.total ?? 0),
+      used: Number(x.used ?? 0),
+      avail: Number(x.avail ?? 0),
+    }));
+  }
+
+  async bridges(): Promise<string[]> {
+    const rows = await this.json<Array<{ iface?: unknown }>>(argv.bridges(this.node));
+    return rows.map((x) => x.iface).filter((v): v is string => typeof v === 'string');
+  }
+
+  async nodeMemory(): Promise<NodeMemory> {
+    const st = await this.json<{ memory?: Partial<NodeMemory> }>(argv.nodeStatus(this.node));
+    const m = st.memory ?? {};
+    return { total: Number(m.total ?? 0), used: Number(m.used ?? 0), free: Number(m.free ?? 0) };
+  }
+
+  private async json<T>(a: string[]): Promise<T> {
+    const r = await this.run({ argv: a });
+    if (r.exitCode !== 0) throw new PveCommandError(r);
+    return JSON.parse(r.stdout || 'null') as T;
   }
 
   async agentPing(vmid: number): Promise<boolean> {

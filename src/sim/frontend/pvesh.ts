@@ -9,7 +9,7 @@ import { SimError } from '../state/errors.js';
 import { listVmids, readConf, readRuntime } from '../state/guests.js';
 import { loadRegistry } from '../state/host.js';
 import { confPath } from '../state/paths.js';
-import { mutateRegistry, getStorage, type StorageCtx } from '../state/storage.js';
+import { mutateRegistry, getStorage, usedBytes, type StorageCtx } from '../state/storage.js';
 import type { Volume } from '../state/types.js';
 
 /** What a download registers (the simulator never fetches anything). */
@@ -110,6 +110,66 @@ function clusterResources(ctx: StorageCtx, opts: Record<string, string>, io: Io)
   io.out(`${JSON.stringify(rows.map((r) => r.row))}\n`);
 }
 
+/**
+ * GET /nodes/{node}/storage: every storage of storage.cfg with its type, content (comma joined;
+ * Perl hash order, so unordered: sorted here), enabled (not `disable`d and this node in its `nodes`), shared, and — for enabled ones,
+ * which are active here — total, used and avail in bytes and used_fraction.
+ */
+// PVE: pve-storage src/PVE/API2/Storage/Status.pm:index; pve-storage src/PVE/Storage.pm:storage_info
+function storageIndex(ctx: StorageCtx, opts: Record<string, string>, io: Io): void {
+  const errors = unknownKeys(opts, ['content', 'enabled', 'format', 'storage', 'target', 'output-format']);
+  if (errors.length) throw new SimError(formatParamError(errors, 'pvesh get /nodes/{node}/storage [OPTIONS] [FORMAT_OPTIONS]'));
+  if (opts['output-format'] !== 'json') throw new SimError('pvesh (simulator): only --output-format json is simulated');
+  if (Object.keys(opts).some((k) => k !== 'output-format')) throw new SimError('pvesh (simulator): only the unfiltered storage list is simulated');
+  const rows = ctx.host.storages.map((s) => {
+    // PVE: pve-storage src/PVE/Storage.pm:storage_check_enabled (disable, then storage_check_node)
+    const enabled = !s.disable && (!s.nodes || s.nodes.includes(ctx.host.node));
+    const row: Record<string, unknown> = { storage: s.id, type: s.type, content: [...s.content].sort().join(','), shared: s.shared ? 1 : 0, enabled: enabled ? 1 : 0, active: 0, total: 0, used: 0, avail: 0 };
+    if (enabled) {
+      const used = usedBytes(loadRegistry(ctx.paths, s.id));
+      Object.assign(row, { active: 1, total: s.total, used, avail: Math.max(0, s.total - used), used_fraction: s.total ? used / s.total : 0 });
+    }
+    return row;
+  });
+  // PVE: pve-common src/PVE/RESTHandler.pm:hash_to_array (hash order, unordered: sorted here)
+  rows.sort((a, b) => (String(a.storage) < String(b.storage) ? -1 : 1));
+  io.out(`${JSON.stringify(rows)}\n`);
+}
+
+/** GET /nodes/{node}/network --type any_bridge: the node's bridges (vmbr0, ...), active and autostarted. */
+// PVE: guess (pve-manager PVE/API2/Network.pm is not in the oracle's sources; fields from apidata-pve9.1.js)
+function networkIndex(ctx: StorageCtx, opts: Record<string, string>, io: Io): void {
+  const errors = unknownKeys(opts, ['type', 'output-format']);
+  if (errors.length) throw new SimError(formatParamError(errors, 'pvesh get /nodes/{node}/network [OPTIONS] [FORMAT_OPTIONS]'));
+  if (opts['output-format'] !== 'json') throw new SimError('pvesh (simulator): only --output-format json is simulated');
+  if (opts.type !== undefined && !['bridge', 'any_bridge', 'any_local_bridge'].includes(opts.type)) throw new SimError('pvesh (simulator): only bridges are simulated on /nodes/NODE/network');
+  const rows = [...ctx.host.bridges].sort().map((b) => ({ iface: b, type: 'bridge', active: 1, autostart: 1, exists: 1, families: ['inet'], method: 'manual', method6: 'manual', priority: 1 }));
+  io.out(`${JSON.stringify(rows)}\n`);
+}
+
+/** GET /nodes/{node}/status: the node's memory (total; used = 2 GiB for the host plus each running guest's memory). */
+// PVE: guess (pve-manager PVE/API2/Nodes.pm:status is not in the oracle's sources; fields from apidata-pve9.1.js)
+function nodeStatus(ctx: StorageCtx, opts: Record<string, string>, io: Io): void {
+  const errors = unknownKeys(opts, ['output-format']);
+  if (errors.length) throw new SimError(formatParamError(errors, 'pvesh get /nodes/{node}/status [FORMAT_OPTIONS]'));
+  if (opts['output-format'] !== 'json') throw new SimError('pvesh (simulator): only --output-format json is simulated');
+  const total = ctx.host.memory ?? 64 * 1024 ** 3;
+  let used = 2 * 1024 ** 3;
+  for (const kind of ['lxc', 'qemu'] as const) {
+    for (const vmid of listVmids(ctx.paths, ctx.host, kind)) {
+      if (readRuntime(ctx.paths, vmid).status !== 'running') continue;
+      try {
+        const o = readConf({ kind, node: ctx.host.node, vmid, path: confPath(ctx.paths, ctx.host.node, kind, vmid) }).options;
+        used += Number(o.memory ?? (kind === 'lxc' ? 512 : 2048)) * 1024 ** 2;
+      } catch {
+        /* destroyed while we listed */
+      }
+    }
+  }
+  used = Math.min(used, total);
+  io.out(`${JSON.stringify({ memory: { total, used, free: total - used, available: total - used }, pveversion: `pve-manager/${ctx.host.pve ?? '9.1'}` })}\n`);
+}
+
 /** POST /nodes/{node}/storage/{storage}/download-url */
 async function downloadUrl(ctx: StorageCtx, storage: string, opts: Record<string, string>, io: Io): Promise<void> {
   const usage = 'pvesh create /nodes/{node}/storage/{storage}/download-url --content <iso|vztmpl|import> --filename <string> --url <string> [OPTIONS]';
@@ -164,6 +224,15 @@ export async function runPvesh(ctx: StorageCtx, args: string[], io: Io): Promise
   const [verb, path, ...rest] = args;
   if (verb === 'get' && /^\/?cluster\/resources\/?$/.test(path ?? '')) {
     clusterResources(ctx, options(rest, `pvesh get ${path}`), io);
+    return;
+  }
+  const node = /^\/?nodes\/([^/]+)\/(storage|network|status)\/?$/.exec(path ?? '');
+  if (verb === 'get' && node) {
+    if (node[1] !== ctx.host.node && node[1] !== 'localhost') throw new SimError(`hostname lookup '${node[1]}' failed - failed to get address info for: ${node[1]}: Name or service not known`);
+    const o = options(rest, `pvesh get ${path}`);
+    if (node[2] === 'storage') storageIndex(ctx, o, io);
+    else if (node[2] === 'network') networkIndex(ctx, o, io);
+    else nodeStatus(ctx, o, io);
     return;
   }
   const m = /^\/?nodes\/([^/]+)\/storage\/([^/]+)\/(content|download-url)\/?$/.exec(path ?? '');

@@ -17,6 +17,8 @@ export interface StorageDef {
   shared?: boolean;
   /** zfspool `sparse 1`: zvols without a reservation (thin), as Proxmox's `zfs create -s`. */
   sparse?: boolean;
+  /** storage.cfg `disable`: configured but not usable. */
+  disable?: boolean;
 }
 
 export interface HostState {
@@ -30,6 +32,8 @@ export interface HostState {
   seed: string;
   /** Host files (absolute paths) that exist for the simulator, e.g. a downloaded cloud image. */
   hostFiles: Record<string, number>;
+  /** The node's memory in bytes (absent: 64 GiB). */
+  memory?: number;
   /** The Proxmox VE release simulated (absent: 9.1). */
   pve?: '8.4' | '9.1';
 }
