@@ -25,6 +25,8 @@ export interface GlobalOptions {
   color: boolean;
   /** --no-wait: fail (exit 2) instead of waiting when another run holds a guest. */
   noWait?: boolean;
+  /** --api-url, --api-fingerprint, --api-insecure, --api-node, --node-ssh (for --driver api). */
+  api?: { url?: string; fingerprint?: string; insecure?: boolean; node?: string; nodeSsh?: string };
 }
 
 export interface CommandContext {

@@ -168,6 +168,11 @@ function buildProgram(io: CliIO, version: string, onRun: (spec: VerbSpec, args: 
     .version(version, '-V, --version')
     .option('-c, --config <path>', 'config directory or file (default: $PHOENIX_CONFIG, ., /usr/local/phoenix_hypervisor/etc)')
     .addOption(new Option('--driver <driver>', 'how to reach Proxmox').choices(['auto', 'pve-cli', 'api', 'sim']).default('auto'))
+    .option('--api-url <url>', '--driver api: https://HOST:8006 (or $PHOENIX_API_URL); the token only from $PHOENIX_API_TOKEN or a 0600 $PHOENIX_API_TOKEN_FILE')
+    .option('--api-fingerprint <sha256>', "--driver api: pin the node's certificate (pvenode cert info)")
+    .option('--api-insecure', '--driver api: do NOT verify the certificate (anyone on the path can read the token)')
+    .option('--api-node <name>', '--driver api: the node (default: the only one)')
+    .option('--node-ssh <dest>', '--driver api: [user@]host for what the API cannot do (container exec/push, raw lxc lines)')
     .option('-n, --dry-run', 'print what would happen; change nothing', false)
     .option('--json', 'machine-readable output', false)
     .option('-j, --concurrency <n>', 'guests worked on at once', parseConcurrency)
@@ -208,6 +213,13 @@ function buildProgram(io: CliIO, version: string, onRun: (spec: VerbSpec, args: 
         yes: Boolean(g.yes) || io.env.PHOENIX_AUTO_APPROVE === '1',
         color: g.color !== false && !io.env.NO_COLOR,
         noWait: g.wait === false,
+        api: {
+          url: g.apiUrl as string | undefined,
+          fingerprint: g.apiFingerprint as string | undefined,
+          insecure: g.apiInsecure === true ? true : undefined,
+          node: g.apiNode as string | undefined,
+          nodeSsh: g.nodeSsh as string | undefined,
+        },
       };
       const positional = self.args.flatMap((a) => (Array.isArray(a) ? a : [a]));
       onRun(spec, positional, self.opts(), globals);

@@ -131,6 +131,12 @@ test('a certificate that does not match the pinned fingerprint is refused before
   const noPin = await api(viaApi, { ...f.env, PHOENIX_API_FINGERPRINT: undefined }, 'status');
   assert.equal(noPin.code, 2);
   assert.match(noPin.stderr, /is not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT\); pin it with PHOENIX_API_FINGERPRINT/);
+  // The pin as a flag is refused the same way.
+  const flag = await api(viaApi, { ...f.env, PHOENIX_API_FINGERPRINT: undefined }, 'status', '--api-fingerprint', wrong);
+  assert.equal(flag.code, 2, flag.stderr);
+  assert.match(flag.stderr, /does not match the pinned fingerprint AB:AB/);
+  const flagOk = await api(viaApi, { ...f.env, PHOENIX_API_FINGERPRINT: undefined, PHOENIX_API_URL: undefined }, 'status', '--api-url', f.api.url, '--api-fingerprint', f.api.fingerprint);
+  assert.equal(flagOk.code, 0, flagOk.stderr);
   // PHOENIX_API_INSECURE=1 works, and says loudly what it costs.
   const insecure = await api(viaApi, { ...f.env, PHOENIX_API_FINGERPRINT: undefined, PHOENIX_API_INSECURE: '1' }, 'status');
   assert.equal(insecure.code, 0, insecure.stderr);

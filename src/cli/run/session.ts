@@ -17,6 +17,7 @@ export async function openCliSession(ctx: CommandContext, opts: { readOnly: bool
   return openSession({
     config,
     driver: ctx.globals.driver,
+    api: ctx.globals.api,
     env: ctx.io.env,
     readOnly: opts.readOnly,
     notice: (line) => ctx.io.stderr(`phoenix: ${line}\n`),
