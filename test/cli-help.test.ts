@@ -10,6 +10,15 @@ import { dirname, join, resolve } from 'node:path';
 import { runCliCaptured } from './helpers/cli.js';
 import { VERBS } from '../src/cli/main.js';
 
+const hasZsh = (() => {
+  try {
+    execFileSync('zsh', ['-c', 'true']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
 test("every verb's --help lists its own options and the global options", async () => {
   for (const v of VERBS) {
     const r = await runCliCaptured([v.name, '--help']);
@@ -51,6 +60,15 @@ test('phoenix completion bash completes verbs, options, sim subcommands and gues
   const z = await runCliCaptured(['completion', 'zsh']);
   assert.match(z.stdout, /^#compdef phoenix$/m);
   assert.match(z.stdout, /verbs=\(create converge plan /);
+  if (hasZsh) {
+    // compadd stands in for zsh's: what it would offer.
+    const zscript = join(dir, '_phoenix');
+    writeFileSync(zscript, z.stdout);
+    const zcomplete = (...words: string[]) =>
+      execFileSync('zsh', ['-c', `compdef() { :; }; source "$1"; phoenix() { printf '%s\n' '${list}'; }; compadd() { print -r -- "$*"; }; words=("\${@:2}"); CURRENT=$(($# - 1)); PREFIX="\${words[CURRENT]}"; _phoenix`, 'x', zscript, 'phoenix', ...words], { encoding: 'utf8' }).trim();
+    assert.equal(zcomplete('plan', 'do'), '-- 210 docker-host 9100 apps-vm');
+    assert.equal(zcomplete('sim', 'a'), 'path reset show add-node add-storage add-bridge add-template');
+  }
   const bad = await runCliCaptured(['completion', 'fish']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /no completion for shell "fish"/);
