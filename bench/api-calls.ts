@@ -20,7 +20,7 @@ const api = await startSimApi({ stateDir: state, tlsDir: join(root, 'tls'), env,
 const runEnv = { ...env, PHOENIX_API_URL: api.url, PHOENIX_API_TOKEN: api.token.replace(/^PVEAPIToken=/, ''), PHOENIX_API_FINGERPRINT: api.fingerprint, PHOENIX_API_SIM_STATE: state };
 const guests = (() => {
   const lxc = JSON.parse(readFileSync(join(config, 'phoenix_lxc_configs.json'), 'utf8')).lxc_configs ?? {};
-  const vms = existsSync(join(config, 'phoenix_vm_configs.json')) ? JSON.parse(readFileSync(join(config, 'phoenix_vm_configs.json'), 'utf8')).vms ?? [] : [];
+  const vms = existsSync(join(config, 'phoenix_vm_configs.json')) ? (JSON.parse(readFileSync(join(config, 'phoenix_vm_configs.json'), 'utf8')).vms ?? []) : [];
   return Object.keys(lxc).length + vms.length;
 })();
 const nodeCalls = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0);
@@ -41,7 +41,9 @@ async function measure(verb: string) {
   const mutating = rs.length - polls - reads - inGuest;
   const node = nodeCalls() - n0;
   const per = (n: number) => (n / guests).toFixed(1);
-  console.log(`${verb.padEnd(9)} ${String(rs.length).padStart(5)} requests (${per(rs.length)}/guest): reads ${reads} (${per(reads)}), task polls ${polls} (${per(polls)}), mutating ${mutating} (${per(mutating)}), guest agent ${inGuest} (${per(inGuest)}); node-side pct calls ${node} (${per(node)}); ${Math.round(ms)} ms`);
+  console.log(
+    `${verb.padEnd(9)} ${String(rs.length).padStart(5)} requests (${per(rs.length)}/guest): reads ${reads} (${per(reads)}), task polls ${polls} (${per(polls)}), mutating ${mutating} (${per(mutating)}), guest agent ${inGuest} (${per(inGuest)}); node-side pct calls ${node} (${per(node)}); ${Math.round(ms)} ms`,
+  );
 }
 
 try {

@@ -82,7 +82,10 @@ export function scaled(l: Latency, f: number): Latency {
   return Object.fromEntries(Object.entries(l).map(([k, v]) => [k, Math.round(v * f)]));
 }
 
-export const latencyEnv = (l: Latency): string => Object.entries(l).map(([k, v]) => `${k}=${v}`).join(',');
+export const latencyEnv = (l: Latency): string =>
+  Object.entries(l)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 
 /** What the simulator sleeps before a call (mirrors latencyKey in src/sim/frontend/run.ts). */
 export function modelMs(argv: readonly string[], l: Latency): number {

@@ -12,10 +12,7 @@ import { cpus } from 'node:os';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  attribute, criticalPath, latencyEnv, parseEvents, phasesOf, readCallLog, ROOT, runPhoenix, scaled,
-  type CallCounts, type Latency, type LoggedCall, type Phase,
-} from './lib.js';
+import { attribute, criticalPath, latencyEnv, parseEvents, phasesOf, readCallLog, ROOT, runPhoenix, scaled, type CallCounts, type Latency, type LoggedCall, type Phase } from './lib.js';
 import { countCalls, HOST_MODEL as REAL_HOST, lockChains, modelMs, resourceBound } from './model.js';
 import { runScale } from './scale.js';
 import { TARGETS, type Target } from './targets.js';
@@ -33,7 +30,12 @@ const concurrency = opt('concurrency');
 const outDir = opt('out') ?? join(ROOT, 'bench', 'results');
 // Scale: generated configs (validate, plan on an empty host, plan and no-op converge on a full one).
 const scaleOnly = args.includes('--scale-only');
-const scaleSizes = args.includes('--no-scale') ? [] : (opt('scale-sizes') ?? '50,500,5000').split(',').map(Number).filter((x) => x >= 8);
+const scaleSizes = args.includes('--no-scale')
+  ? []
+  : (opt('scale-sizes') ?? '50,500,5000')
+      .split(',')
+      .map(Number)
+      .filter((x) => x >= 8);
 const scaleExistingMax = Number(opt('scale-existing-max') ?? 500);
 const scaleModelMax = Number(opt('scale-model-max') ?? 500);
 
@@ -256,9 +258,7 @@ async function main(): Promise<void> {
       rmSync(root, { recursive: true, force: true });
     }
   }
-  const scale = scaleSizes.length
-    ? await runScale({ sizes: scaleSizes, existingMax: scaleExistingMax, modelMax: scaleModelMax, concurrency, log: (l) => console.log(l) })
-    : [];
+  const scale = scaleSizes.length ? await runScale({ sizes: scaleSizes, existingMax: scaleExistingMax, modelMax: scaleModelMax, concurrency, log: (l) => console.log(l) }) : [];
   mkdirSync(outDir, { recursive: true });
   const doc = {
     date: new Date().toISOString(),
@@ -300,11 +300,16 @@ function markdown(doc: any): string {
   }
   L.push('', '## Wall time of `up` against its lower bounds', '');
   L.push('Resource-aware bound = max(critical path, modelled work / concurrency, longest lock chain) + start phase; critical-path bound = critical path + start phase.', '');
-  L.push('| config | scale | guests run | `up` wall | resource-aware bound (what binds) | **ratio** | critical-path bound (path) | ratio to it | work / concurrency | longest lock chain | `--concurrency 1` wall | speed-up | converge / observed critical path | gap on the critical path: simulator work / Phoenix between calls / rest |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  L.push(
+    '| config | scale | guests run | `up` wall | resource-aware bound (what binds) | **ratio** | critical-path bound (path) | ratio to it | work / concurrency | longest lock chain | `--concurrency 1` wall | speed-up | converge / observed critical path | gap on the critical path: simulator work / Phoenix between calls / rest |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  );
   for (const r of doc.results) {
     const t = r.timing;
     const chain = t.longestLockChain ? `${t.longestLockChain.what}: ${s(t.longestLockChain.ms)} (${t.longestLockChain.calls} calls)` : '-';
-    L.push(`| ${r.name} | ${t.scale} | ${t.guestsRun} | ${s(t.wallMs)} | ${s(t.boundMs)} (${t.binding}) | **${t.ratio}** | ${s(t.criticalPathBoundMs)} (${t.criticalPath.join('→')}) | ${t.ratioCriticalPath} | ${s(t.modelWorkMs)} / ${t.concurrency} = ${s(t.workPerSlotMs)} | ${chain} | ${t.serialWallMs ? s(t.serialWallMs) : '-'} | ${t.speedup ?? '-'}× | ${t.schedulerRatio} | ${s(t.gapOnCriticalPath.simulatorWorkMs)} / ${s(t.gapOnCriticalPath.phoenixBetweenCallsMs)} / ${s(t.gapOnCriticalPath.rest)} |`);
+    L.push(
+      `| ${r.name} | ${t.scale} | ${t.guestsRun} | ${s(t.wallMs)} | ${s(t.boundMs)} (${t.binding}) | **${t.ratio}** | ${s(t.criticalPathBoundMs)} (${t.criticalPath.join('→')}) | ${t.ratioCriticalPath} | ${s(t.modelWorkMs)} / ${t.concurrency} = ${s(t.workPerSlotMs)} | ${chain} | ${t.serialWallMs ? s(t.serialWallMs) : '-'} | ${t.speedup ?? '-'}× | ${t.schedulerRatio} | ${s(t.gapOnCriticalPath.simulatorWorkMs)} / ${s(t.gapOnCriticalPath.phoenixBetweenCallsMs)} / ${s(t.gapOnCriticalPath.rest)} |`,
+    );
   }
   const extra = doc.results.filter((r: any) => r.timing.alsoAt);
   if (extra.length) {
@@ -312,7 +317,7 @@ function markdown(doc: any): string {
     for (const r of extra) for (const a of r.timing.alsoAt) L.push(`| ${r.name} | ${a.concurrency} | ${s(a.wallMs)} | ${s(a.boundMs)} (${a.binding}) | ${a.ratio} | ${s(a.criticalPathBoundMs)} | ${a.ratioCriticalPath} |`);
   }
   if (doc.scale?.length) {
-    L.push('', '## Scale: generated configs (no latency unless said; peak = the child\'s max RSS)', '');
+    L.push('', "## Scale: generated configs (no latency unless said; peak = the child's max RSS)", '');
     L.push('| guests | `validate` | `plan`, empty host | `plan`, all exist | no-op `converge` | no-op `converge` calls: read / exec / mutating (per guest) | under the host model: no-op `converge` / `validate` |', '| --- | --- | --- | --- | --- | --- | --- |');
     const cell = (m: any) => (m ? `${s(m.wallMs)}, ${m.peakMb ?? '?'} MB, ${m.calls.total} calls${m.exit ? ` (exit ${m.exit})` : ''}` : 'not run');
     for (const r of doc.scale.filter((x: any) => x.guests)) {

@@ -84,7 +84,7 @@ export const TARGETS: Target[] = [
   },
   {
     name: 'original',
-    about: 'the original project\'s config as shipped (15 guests); guests whose features or scripts do not exist fail, their dependents are skipped',
+    about: "the original project's config as shipped (15 guests); guests whose features or scripts do not exist fail, their dependents are skipped",
     scale: 1,
     write: (dir) => copyConfig(ORIGINAL, dir),
     setupState: originalStorages,

@@ -5,7 +5,6 @@ import { readFileSync, chmodSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
-
 await build({
   entryPoints: { cli: 'src/cli/bin.ts', 'sim-cli': 'src/sim/frontend/main.ts' },
   outdir: 'dist',

@@ -18,7 +18,10 @@ const filters = args.filter((a) => !a.startsWith('-'));
 const flags = args.filter((a) => a.startsWith('-'));
 // The conformance check runs last, over the calls the simulator accepted during the main run.
 const FINAL = join('test', 'conformance-final.test.ts');
-let files = ['src', 'test'].flatMap((d) => walk(d)).sort().filter((f) => f !== FINAL);
+let files = ['src', 'test']
+  .flatMap((d) => walk(d))
+  .sort()
+  .filter((f) => f !== FINAL);
 if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
 const conc = process.env.PHOENIX_TEST_CONCURRENCY ?? '2';
 // PHOENIX_CONFORMANCE_DIR set by the caller keeps the log (to re-run the oracle on it by hand).

@@ -19,7 +19,11 @@ test('modelMs: verbs map to the simulator latency keys', () => {
 });
 
 test('criticalPath: longest path through what each guest needs', () => {
-  const needs = new Map([[210, [200]], [220, [200]], [9100, [9000, 210]]]);
+  const needs = new Map([
+    [210, [200]],
+    [220, [200]],
+    [9100, [9000, 210]],
+  ]);
   const cost = (n: number) => ({ 200: 5, 9000: 20, 210: 7, 220: 9, 9100: 3 })[n] ?? 0;
   assert.deepEqual(criticalPath([200, 9000, 210, 220, 9100], needs, cost), { length: 23, path: [9000, 9100] });
   const cost2 = (n: number) => ({ 200: 5, 9000: 1, 210: 7, 220: 9, 9100: 3 })[n] ?? 0;
@@ -38,11 +42,27 @@ test('attribute: a call belongs to the running guest it names, else to a running
   };
   const c = (argv: string[], start: number): LoggedCall => ({ argv, start, end: start + 1, exit: 0 });
   const calls = [c(['pct', 'create', '200', 't'], 1), c(['pct', 'status', '200'], 40), c(['pct', 'status', '200'], 41), c(['pct', 'clone', '200', '210'], 42), c(['pct', 'list'], 200)];
-  const { byGuest, unattributed } = attribute(calls, phase, new Map([[210, [200]], [220, [200]]]));
-  assert.deepEqual(byGuest.get(200)?.map((x) => x.start), [1]);
+  const { byGuest, unattributed } = attribute(
+    calls,
+    phase,
+    new Map([
+      [210, [200]],
+      [220, [200]],
+    ]),
+  );
+  assert.deepEqual(
+    byGuest.get(200)?.map((x) => x.start),
+    [1],
+  );
   // The two reads of the source are spread over its two running clones; the clone goes to 210.
-  assert.deepEqual(byGuest.get(210)?.map((x) => x.start), [40, 42]);
-  assert.deepEqual(byGuest.get(220)?.map((x) => x.start), [41]);
+  assert.deepEqual(
+    byGuest.get(210)?.map((x) => x.start),
+    [40, 42],
+  );
+  assert.deepEqual(
+    byGuest.get(220)?.map((x) => x.start),
+    [41],
+  );
   assert.equal(unattributed.length, 0, 'calls outside the phase are not counted at all');
 });
 
@@ -56,7 +76,7 @@ test('modelMs: the front-end start-up (cli), pvesh requests and /etc/pve file re
   assert.deepEqual([callClass(['hostfile', 'readDir', 'x']), callClass(['hostfile', 'write', 'x']), callClass(['pvesh', 'get', '/x']), callClass(['pct', 'exec', '1'])], ['read', 'mutating', 'read', 'exec']);
 });
 
-test('lockChains: clones of one source CT queue; allocations per storage cost the model\'s alloc', () => {
+test("lockChains: clones of one source CT queue; allocations per storage cost the model's alloc", () => {
   const c = (argv: string[]): LoggedCall => ({ argv, start: 0, end: 1, exit: 0 });
   const calls = [
     c(['pct', 'clone', '200', '210', '--snapname', 'base']),
@@ -66,11 +86,14 @@ test('lockChains: clones of one source CT queue; allocations per storage cost th
     c(['pct', 'create', '200', 'local:vztmpl/x.tar.zst', '--rootfs', 'local-lvm:4']),
     c(['qm', 'clone', '9000', '9101', '--full', '1', '--storage', 'local-lvm']),
   ];
-  assert.deepEqual(lockChains(calls, { clone: 6000, alloc: 100 }).map((x) => [x.what, x.ms, x.calls]), [
-    ['clones of CT 200', 12000, 2],
-    ['clones of CT 201', 6000, 1],
-    ['allocations on local-lvm', 200, 2],
-  ]);
+  assert.deepEqual(
+    lockChains(calls, { clone: 6000, alloc: 100 }).map((x) => [x.what, x.ms, x.calls]),
+    [
+      ['clones of CT 200', 12000, 2],
+      ['clones of CT 201', 6000, 1],
+      ['allocations on local-lvm', 200, 2],
+    ],
+  );
   assert.equal(allocStorageOf(['qm', 'disk', 'import', '9000', '/x.qcow2', 'local-lvm']), 'local-lvm');
   assert.equal(allocStorageOf(['pct', 'set', '200', '--mp0', 'data:8,mp=/srv']), 'data');
   assert.equal(allocStorageOf(['pct', 'set', '200', '--mp0', 'data:vm-200-disk-1,mp=/srv']), undefined);

@@ -23,7 +23,7 @@ test("every verb's --help lists its own options and the global options", async (
   for (const v of VERBS) {
     const r = await runCliCaptured([v.name, '--help']);
     assert.equal(r.code, 0, v.name);
-    assert.match(r.stdout, new RegExp(`^Usage: phoenix ${v.name}[| ]`, "m"));
+    assert.match(r.stdout, new RegExp(`^Usage: phoenix ${v.name}[| ]`, 'm'));
     assert.match(r.stdout, /^Global Options:\n(.*\n)*\s+-c, --config <path>/m, v.name);
     assert.match(r.stdout, /--dry-run/, v.name);
   }
@@ -46,7 +46,14 @@ test('phoenix completion bash completes verbs, options, sim subcommands and gues
   const script = join(dir, 'phoenix.bash');
   writeFileSync(script, r.stdout);
   // `phoenix` stands in for the real one: what `phoenix --json list` prints.
-  const list = JSON.stringify([{ id: 210, kind: 'lxc', name: 'docker-host' }, { id: 9100, kind: 'vm', name: 'apps-vm' }], null, 2);
+  const list = JSON.stringify(
+    [
+      { id: 210, kind: 'lxc', name: 'docker-host' },
+      { id: 9100, kind: 'vm', name: 'apps-vm' },
+    ],
+    null,
+    2,
+  );
   const complete = (...words: string[]) =>
     execFileSync('bash', ['-c', `source "$1"; phoenix() { printf '%s\\n' '${list}'; }; COMP_WORDS=("\${@:2}"); COMP_CWORD=$(($# - 2)); _phoenix; printf '%s\\n' "\${COMPREPLY[@]}"`, 'x', script, 'phoenix', ...words], { encoding: 'utf8' })
       .split('\n')

@@ -62,9 +62,15 @@ test('the original config with the scripts and features it kept elsewhere valida
 test('the original config: 102 and 103 are told, before anything runs, that their lifecycle snapshots cannot be taken (bind mounts)', { skip }, async () => {
   const r = await validate(ORIGINAL);
   const hits = r.stdout.split('\n').filter((l) => l.includes('is a bind mount'));
-  assert.deepEqual(hits.map((l) => /lxc_configs\."(\d+)"/.exec(l)?.[1]), ['103', '102']);
+  assert.deepEqual(
+    hits.map((l) => /lxc_configs\."(\d+)"/.exec(l)?.[1]),
+    ['103', '102'],
+  );
   for (const l of hits) {
-    assert.match(l, /^warning: phoenix_lxc_configs\.json:\d+:\d+: lxc_configs\."10[23]"\.enable_lifecycle_snapshots: mount_points\[0\] \(\/mnt\/pve\/quickOS\/lxc-persistent-data\/10[23]\/\w+\) is a bind mount: Proxmox cannot snapshot this container \("snapshot feature is not available"\); Phoenix will not take pre-configured, final-form$/);
+    assert.match(
+      l,
+      /^warning: phoenix_lxc_configs\.json:\d+:\d+: lxc_configs\."10[23]"\.enable_lifecycle_snapshots: mount_points\[0\] \(\/mnt\/pve\/quickOS\/lxc-persistent-data\/10[23]\/\w+\) is a bind mount: Proxmox cannot snapshot this container \("snapshot feature is not available"\); Phoenix will not take pre-configured, final-form$/,
+    );
   }
 });
 
@@ -79,7 +85,10 @@ test('--quiet keeps only errors and the summary', { skip }, async () => {
   assert.equal(r.code, 2);
   const out = r.stdout.trimEnd().split('\n');
   assert.equal(out.length, 13);
-  assert.ok(out.slice(0, -1).every((l) => l.startsWith('error: ')), r.stdout);
+  assert.ok(
+    out.slice(0, -1).every((l) => l.startsWith('error: ')),
+    r.stdout,
+  );
 });
 
 test('--json prints [{severity, file, path, message}] and nothing else', { skip }, async () => {
@@ -133,7 +142,11 @@ test('golden: the self-contained subsets validate; the others fail only on guest
     const errors = (JSON.parse(r.stdout) as Array<{ severity: string; message: string }>).filter((d) => d.severity === 'error');
     assert.ok(errors.length > 0 && errors.every((d) => /^(application_script|feature) "[\w.]+" not found/.test(d.message)), `${f}: ${JSON.stringify(errors)}`);
   }
-  for (const [f, missing] of [['lxc-801-clone-zfs-volume.json', ['901', '1002']], ['lxc-901-clone-gpu-crossdep.json', ['1002']], ['vm-1001-clone-of-9000.json', ['102']]] as const) {
+  for (const [f, missing] of [
+    ['lxc-801-clone-zfs-volume.json', ['901', '1002']],
+    ['lxc-901-clone-gpu-crossdep.json', ['1002']],
+    ['vm-1001-clone-of-9000.json', ['102']],
+  ] as const) {
     const r = await validate(join(GOLDEN, f), '--json');
     assert.equal(r.code, 2);
     const errors = (JSON.parse(r.stdout) as Array<{ severity: string; message: string }>).filter((d) => d.severity === 'error');

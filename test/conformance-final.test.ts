@@ -142,7 +142,11 @@ test("Proxmox's own code (pve-oracle) accepts every call the simulator accepted 
   // Group: per environment, configs packed so that a vmid occurs once per oracle run; the
   // environment's calls go with its first group. One oracle run costs ~0.7 s of start-up.
   const work = mkdtempSync(join(tmpdir(), 'phoenix-oracle-'));
-  interface Group { dir: string; calls: Array<[string, Set<string>]>; confs: Map<string, { text: string; origins: Set<string> }> }
+  interface Group {
+    dir: string;
+    calls: Array<[string, Set<string>]>;
+    confs: Map<string, { text: string; origins: Set<string> }>;
+  }
   const groups: Group[] = [];
   let g = 0;
   for (const env of envs.values()) {

@@ -11,9 +11,14 @@ const dir = join(import.meta.dirname, '../../shared/reference/original-config');
 const skip = !existsSync(dir) && 'needs ../shared/reference/original-config (absent)';
 
 test('original config: features resolve or fail per guest with a clear message', { skip }, () => {
-  const lxc = JSON.parse(readFileSync(join(dir, 'phoenix_lxc_configs.json'), 'utf8')).lxc_configs as Record<string, {
-    features?: string[]; application_script?: string; clone_from_ctid?: string;
-  }>;
+  const lxc = JSON.parse(readFileSync(join(dir, 'phoenix_lxc_configs.json'), 'utf8')).lxc_configs as Record<
+    string,
+    {
+      features?: string[];
+      application_script?: string;
+      clone_from_ctid?: string;
+    }
+  >;
   const vms = JSON.parse(readFileSync(join(dir, 'phoenix_vm_configs.json'), 'utf8')).vms as Array<{ vmid: number; features?: string[] }>;
   const reg = new FeatureRegistry({ configDir: dir });
   const inherited = (id: string): string[] => {
@@ -43,5 +48,8 @@ test('original config: features resolve or fail per guest with a clear message',
     'container 914: application_script "phoenix_hypervisor_lxc_955.sh" not found',
     'container 917: application_script "phoenix_hypervisor_lxc_957.sh" not found',
   ]);
-  assert.ok(problems.every((p) => / \(looked in \/.+\)$/.test(p)), 'each message says where it looked');
+  assert.ok(
+    problems.every((p) => / \(looked in \/.+\)$/.test(p)),
+    'each message says where it looked',
+  );
 });

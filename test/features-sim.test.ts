@@ -24,7 +24,7 @@ const CT = { type: 'lxc' as const, vmid: VMID };
 const TEMPLATE = 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst';
 
 const bwrap = spawnSync('sh', ['-c', 'command -v bwrap'], { encoding: 'utf8' }).status === 0;
-let why: string | false = bwrap ? false : 'needs bubblewrap (bwrap) for the simulator\'s guest exec';
+let why: string | false = bwrap ? false : "needs bubblewrap (bwrap) for the simulator's guest exec";
 let dir = '';
 let driver: ProxmoxDriver;
 let registry: FeatureRegistry;
@@ -35,7 +35,10 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'phoenix-feat-sim-'));
   chmodSync(dir, 0o755); // the guest's mapped root must be able to reach its root directory
   const sel = await selectDriver({
-    driver: 'sim', env: { PHOENIX_SIM_STATE: join(dir, 'sim'), PATH: process.env.PATH }, configDir: dir, readOnly: false,
+    driver: 'sim',
+    env: { PHOENIX_SIM_STATE: join(dir, 'sim'), PATH: process.env.PATH },
+    configDir: dir,
+    readOnly: false,
     onCall: (r) => calls.push(r.argv),
   });
   driver = sel.driver;
@@ -68,7 +71,14 @@ test('base_setup and docker install in a simulated container; a re-run only read
   if (why) return t.skip(why);
   const log = join(dir, '.phoenix/logs/run1', `${VMID}.log`);
   const first = await applyAll(['base_setup', 'docker'], guestInputs, log);
-  assert.deepEqual(first.results.map((r) => [r.feature, r.status, r.exitCode]), [['base_setup', 'applied', 0], ['docker', 'applied', 0]], readFileSync(log, 'utf8'));
+  assert.deepEqual(
+    first.results.map((r) => [r.feature, r.status, r.exitCode]),
+    [
+      ['base_setup', 'applied', 0],
+      ['docker', 'applied', 0],
+    ],
+    readFileSync(log, 'utf8'),
+  );
 
   const text = readFileSync(log, 'utf8');
   assert.match(text, /installing: .*sudo.*htop/);
@@ -81,11 +91,17 @@ test('base_setup and docker install in a simulated container; a re-run only read
   assert.equal(leftovers.stdout, '', 'no inputs or scripts left in the guest');
 
   const health = await runHealthChecks(driver, CT, featureHealthChecks(first.features), { sleep: async () => {} });
-  assert.deepEqual(health.results.map((r) => [r.name, r.ok]), [['feature docker', true]]);
+  assert.deepEqual(
+    health.results.map((r) => [r.name, r.ok]),
+    [['feature docker', true]],
+  );
 
   calls.length = 0;
   const second = await applyAll(['base_setup', 'docker'], guestInputs, join(dir, '.phoenix/logs/run2', `${VMID}.log`));
-  assert.deepEqual(second.results.map((r) => r.status), ['skipped', 'skipped']);
+  assert.deepEqual(
+    second.results.map((r) => r.status),
+    ['skipped', 'skipped'],
+  );
   assert.deepEqual(calls, [
     ['pct', 'exec', String(VMID), '--', 'cat', '/var/lib/phoenix/features/base_setup.json'],
     ['pct', 'exec', String(VMID), '--', 'cat', '/var/lib/phoenix/features/docker.json'],
@@ -96,7 +112,10 @@ test('a changed input re-runs the feature, and the script itself changes only wh
   if (why) return t.skip(why);
   const log = join(dir, '.phoenix/logs/run3', `${VMID}.log`);
   const r = await applyAll(['base_setup'], { ...guestInputs, base_packages: ['htop', 'jq'] }, log);
-  assert.deepEqual(r.results.map((x) => [x.status, x.reason]), [['applied', 'inputs changed']]);
+  assert.deepEqual(
+    r.results.map((x) => [x.status, x.reason]),
+    [['applied', 'inputs changed']],
+  );
   const text = readFileSync(log, 'utf8');
   assert.match(text, /installing: jq\n/, 'only the new package is installed');
   assert.doesNotMatch(text, /time zone set/, 'the time zone was already right');
@@ -123,7 +142,10 @@ test('in a simulated VM the same feature runs through the guest agent, and a re-
   if (why) return t.skip(why);
   const vm = { type: 'qemu' as const, vmid: 654 };
   await driver.create('qemu', vm.vmid, {
-    name: 'feat-vm', memory: 1024, agent: 1, net0: 'virtio,bridge=vmbr0',
+    name: 'feat-vm',
+    memory: 1024,
+    agent: 1,
+    net0: 'virtio,bridge=vmbr0',
     scsi0: 'local-lvm:0,import-from=local:import/debian-12-genericcloud-amd64.qcow2',
   });
   await driver.start('qemu', vm.vmid);
@@ -148,13 +170,17 @@ test('trusted_ca installs a root given as a file reference only when its fingerp
   const log = join(dir, '.phoenix/logs/run6', `${VMID}.log`);
   const secrets = { env: {}, scrubber: new SecretScrubber(), baseDir: dir };
   const wrong = await applyFeature(driver, CT, ca.feature, {
-    inputs: { trusted_ca_pem: { file: pemFile }, bootstrap_ca_fingerprint: '00'.repeat(32) }, logFile: log, secrets,
+    inputs: { trusted_ca_pem: { file: pemFile }, bootstrap_ca_fingerprint: '00'.repeat(32) },
+    logFile: log,
+    secrets,
   });
   assert.equal(wrong.status, 'failed');
   assert.match(wrong.logTail!.join('\n'), /does not match bootstrap_ca_fingerprint 0000/);
 
   const right = await applyFeature(driver, CT, ca.feature, {
-    inputs: { trusted_ca_pem: { file: pemFile }, bootstrap_ca_fingerprint: fingerprint }, logFile: log, secrets,
+    inputs: { trusted_ca_pem: { file: pemFile }, bootstrap_ca_fingerprint: fingerprint },
+    logFile: log,
+    secrets,
   });
   assert.equal(right.status, 'applied', readFileSync(log, 'utf8'));
   const installed = await driver.exec('lxc', VMID, ['cat', '/usr/local/share/ca-certificates/phoenix-root-ca.crt']);

@@ -31,16 +31,28 @@ const assertAfterNeeds = (order: number[], edges: [number, number][]) => {
 
 // 801's chain in the original config, as the issue states it: "from needs to".
 const chain801: [number, number][] = [
-  [801, 911], [911, 901], [901, 900], [901, 1002], [801, 1002],
-  [1002, 1001], [1001, 102], [102, 103], [103, 900], [102, 900],
-  [1001, 9000], [1002, 9000],
+  [801, 911],
+  [911, 901],
+  [901, 900],
+  [901, 1002],
+  [801, 1002],
+  [1002, 1001],
+  [1001, 102],
+  [102, 103],
+  [103, 900],
+  [102, 900],
+  [1001, 9000],
+  [1002, 9000],
 ];
 
 test('graph 801 on the original config prints its whole chain, each guest after what it needs', { skip: noOriginal }, async () => {
   const r = await runCliCaptured(['graph', '801', '--config', original]);
   assert.equal(r.code, 0, r.stderr);
   const order = listed(r.stdout);
-  assert.deepEqual([...order].sort((a, b) => a - b), [102, 103, 801, 900, 901, 911, 1001, 1002, 9000]);
+  assert.deepEqual(
+    [...order].sort((a, b) => a - b),
+    [102, 103, 801, 900, 901, 911, 1001, 1002, 9000],
+  );
   assertAfterNeeds(order, chain801);
   assert.match(r.stdout, /^ {2}801\s+lxc\s+granite-embedding\s+target$/m);
   assert.match(r.stdout, /^ {2}1002\s+vm\s+drphoenix\s+dependency of 801, 901$/m);
@@ -53,8 +65,15 @@ test('graph 801 --json on the original config has the documented shape', { skip:
   const j = JSON.parse(r.stdout);
   assert.deepEqual(Object.keys(j), ['nodes', 'edges', 'order']);
   for (const n of j.nodes) assert.deepEqual(Object.keys(n), ['id', 'kind', 'level']);
-  assert.deepEqual(j.nodes.find((n: { id: number }) => n.id === 1001), { id: 1001, kind: 'vm', level: 3 });
-  for (const e of chain801) assert.ok(j.edges.some((x: number[]) => x[0] === e[0] && x[1] === e[1]), `edge ${e}`);
+  assert.deepEqual(
+    j.nodes.find((n: { id: number }) => n.id === 1001),
+    { id: 1001, kind: 'vm', level: 3 },
+  );
+  for (const e of chain801)
+    assert.ok(
+      j.edges.some((x: number[]) => x[0] === e[0] && x[1] === e[1]),
+      `edge ${e}`,
+    );
   assert.equal(j.edges.length, chain801.length);
   assertAfterNeeds(j.order, j.edges);
 });
@@ -79,7 +98,11 @@ test('graph 9100 --json on the homelab: a VM chain through a container', async (
       { id: 9000, kind: 'vm', level: 0 },
       { id: 9100, kind: 'vm', level: 2 },
     ],
-    edges: [[210, 200], [9100, 210], [9100, 9000]],
+    edges: [
+      [210, 200],
+      [9100, 210],
+      [9100, 9000],
+    ],
     order: [200, 9000, 210, 9100],
   });
 });

@@ -26,7 +26,6 @@ const SEED = Number(process.env.PHOENIX_PROPERTY_SEED ?? 20261202);
 const LXC = 'phoenix_lxc_configs.json';
 const VM = 'phoenix_vm_configs.json';
 
-
 const json = (stdout: string): { plans: GuestPlan[]; failures: unknown[] } => {
   const at = stdout.startsWith('{\n') ? 0 : stdout.lastIndexOf('\n{\n') + 1;
   return JSON.parse(stdout.slice(at));
@@ -36,18 +35,30 @@ const json = (stdout: string): { plans: GuestPlan[]; failures: unknown[] } => {
 function callsOf(a: Action, outcome: string | undefined): string[] {
   if (!outcome || outcome.startsWith('skipped')) return [];
   switch (a.kind) {
-    case 'create': return [`create ${a.vmid}`];
-    case 'clone': return [`clone ${a.vmid}`];
-    case 'set': return [`set ${a.vmid}`];
-    case 'resize': return [`resize ${a.vmid}`];
-    case 'cloudinit': return [`cloudinit update ${a.vmid}`];
-    case 'restart': return [`reboot ${a.vmid}`];
-    case 'start': return [`start ${a.vmid}`];
-    case 'snapshot': return a.retake ? [`delsnapshot ${a.vmid}`, `snapshot ${a.vmid}`] : [`snapshot ${a.vmid}`];
-    case 'template': return [`shutdown ${a.vmid}`, `template ${a.vmid}`];
-    case 'recover': return [...(a.unlock ? [`unlock ${a.vmid}`] : []), ...(a.stop ? [`stop ${a.vmid}`] : []), ...(a.destroy ? [`destroy ${a.vmid}`] : []), ...(a.delsnapshot ? [`delsnapshot ${a.vmid}`] : [])];
-    case 'unlock-source': return [`unlock ${a.source}`];
-    default: return []; // in-guest (exec/push), host files (firewall, raw lines), downloads: checked apart
+    case 'create':
+      return [`create ${a.vmid}`];
+    case 'clone':
+      return [`clone ${a.vmid}`];
+    case 'set':
+      return [`set ${a.vmid}`];
+    case 'resize':
+      return [`resize ${a.vmid}`];
+    case 'cloudinit':
+      return [`cloudinit update ${a.vmid}`];
+    case 'restart':
+      return [`reboot ${a.vmid}`];
+    case 'start':
+      return [`start ${a.vmid}`];
+    case 'snapshot':
+      return a.retake ? [`delsnapshot ${a.vmid}`, `snapshot ${a.vmid}`] : [`snapshot ${a.vmid}`];
+    case 'template':
+      return [`shutdown ${a.vmid}`, `template ${a.vmid}`];
+    case 'recover':
+      return [...(a.unlock ? [`unlock ${a.vmid}`] : []), ...(a.stop ? [`stop ${a.vmid}`] : []), ...(a.destroy ? [`destroy ${a.vmid}`] : []), ...(a.delsnapshot ? [`delsnapshot ${a.vmid}`] : [])];
+    case 'unlock-source':
+      return [`unlock ${a.source}`];
+    default:
+      return []; // in-guest (exec/push), host files (firewall, raw lines), downloads: checked apart
   }
 }
 
@@ -56,9 +67,7 @@ const READS = new Set(['status', 'config', 'list', 'listsnapshot', 'pending']);
 const mutating = (c: SimCall) => (c.argv[0] === 'pct' || c.argv[0] === 'qm') && !READS.has(verbOf(c.argv)) && !IN_GUEST.has(verbOf(c.argv));
 const sorted = (xs: string[]) => [...xs].sort();
 /** The feature scripts a converge ran in guests (pct exec / qm guest exec of install.sh), as `vmid feature`. */
-const featureRuns = (calls: SimCall[]) =>
-  calls.filter((c) => ['exec', 'guest exec'].includes(verbOf(c.argv)) && c.argv.includes('exec "$0" "$1" 2>&1'))
-    .flatMap((c) => c.argv.filter((a) => /^\/var\/lib\/phoenix\/run\/[\w-]+\/install\.sh$/.test(a)).map((a) => `${vmidOf(c)} ${a.split('/')[5]}`));
+const featureRuns = (calls: SimCall[]) => calls.filter((c) => ['exec', 'guest exec'].includes(verbOf(c.argv)) && c.argv.includes('exec "$0" "$1" 2>&1')).flatMap((c) => c.argv.filter((a) => /^\/var\/lib\/phoenix\/run\/[\w-]+\/install\.sh$/.test(a)).map((a) => `${vmidOf(c)} ${a.split('/')[5]}`));
 
 type Edit = (w: Workspace, r: () => number, ctx: { next: () => number; roles: ReturnType<typeof genConfig>['roles'] }) => Promise<string>;
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
@@ -129,7 +138,18 @@ const EDITS: Record<string, Edit> = {
     const src = pick(r, [...roles.bases, ...roles.mids]);
     const id = next();
     w.edit(LXC, (d) => {
-      d.lxc_configs[id] = { name: `new-${id}`, clone_from_ctid: String(src), memory_mb: 512, cores: 1, storage_pool: 'local-lvm', storage_size_gb: 4 + Math.floor(r() * 3), network_config: { name: 'eth0', bridge: 'vmbr0', ip: `10.20.9.${id % 250}/16`, gw: '10.20.0.1', nameservers: '10.20.0.1' }, unprivileged: true, features: ['bench_app'], ...(r() < 0.5 ? { enable_lifecycle_snapshots: true } : {}) };
+      d.lxc_configs[id] = {
+        name: `new-${id}`,
+        clone_from_ctid: String(src),
+        memory_mb: 512,
+        cores: 1,
+        storage_pool: 'local-lvm',
+        storage_size_gb: 4 + Math.floor(r() * 3),
+        network_config: { name: 'eth0', bridge: 'vmbr0', ip: `10.20.9.${id % 250}/16`, gw: '10.20.0.1', nameservers: '10.20.0.1' },
+        unprivileged: true,
+        features: ['bench_app'],
+        ...(r() < 0.5 ? { enable_lifecycle_snapshots: true } : {}),
+      };
     });
     return `new clone ${id} of ${src}`;
   },
@@ -219,12 +239,25 @@ test(`plan = apply: ${RUNS} generated edit sequences (seed ${SEED})`, { timeout:
         const got = calls.filter(mutating).map((c) => `${verbOf(c.argv)} ${verbOf(c.argv) === 'clone' ? c.argv[3] : c.argv[verbOf(c.argv).includes(' ') ? 3 : 2]}`);
         assert.deepEqual(sorted(got), sorted(expected), `${what}: the host received other calls than the executed actions`);
         const ran = steps.filter((s) => s.action!.kind === 'feature' && s.outcome!.startsWith('done')).map((s) => `${(s.action as { vmid: number }).vmid} ${(s.action as { feature: string }).feature}`);
-        const detail = applied.filter((p) => p.symbol !== '=').map((p) => `  ${p.id}: ${p.steps.map((s) => `${s.summary} [${s.outcome ?? '-'}]`).join('; ')}`).join('\n');
+        const detail = applied
+          .filter((p) => p.symbol !== '=')
+          .map((p) => `  ${p.id}: ${p.steps.map((s) => `${s.summary} [${s.outcome ?? '-'}]`).join('; ')}`)
+          .join('\n');
         assert.deepEqual(sorted(featureRuns(calls)), sorted(ran), `${what}: other features ran than the plan's\n${detail}`);
         // 4. converged: nothing left to do.
         const again = await w.run('--json', 'plan');
         const left = json(again.stdout).plans.filter((p) => p.symbol !== '=');
-        assert.deepEqual(left.map((p) => `${p.id}: ${p.steps.filter((s) => s.symbol !== '=').map((s) => s.summary).join(', ')}`), [], `${what}: a plan after converge still has changes`);
+        assert.deepEqual(
+          left.map(
+            (p) =>
+              `${p.id}: ${p.steps
+                .filter((s) => s.symbol !== '=')
+                .map((s) => s.summary)
+                .join(', ')}`,
+          ),
+          [],
+          `${what}: a plan after converge still has changes`,
+        );
       } finally {
         w.cleanup();
       }
@@ -250,12 +283,21 @@ test('the homelab walk: on an empty host, every action converge executes is in t
     assert.deepEqual(actions(applied), actions(planned));
     const steps = applied.flatMap((p) => p.steps.filter((s) => s.action));
     const expected = steps.flatMap((s) => callsOf(s.action!, s.outcome));
-    const got = w.since().filter(mutating).map((c) => `${verbOf(c.argv)} ${verbOf(c.argv) === 'clone' ? c.argv[3] : c.argv[verbOf(c.argv).includes(' ') ? 3 : 2]}`);
+    const got = w
+      .since()
+      .filter(mutating)
+      .map((c) => `${verbOf(c.argv)} ${verbOf(c.argv) === 'clone' ? c.argv[3] : c.argv[verbOf(c.argv).includes(' ') ? 3 : 2]}`);
     assert.deepEqual(sorted(got), sorted(expected));
     // The resizes the issue saw unplanned (VM 9000's scsi0 after import, CT 210's rootfs after its clone) are in the plan.
     const summaries = planned.flatMap((p) => p.steps.map((s) => `${p.id} ${s.summary}`));
-    assert.ok(summaries.some((s) => /^9000 resize scsi0/.test(s)), summaries.join('\n'));
-    assert.ok(summaries.some((s) => /^210 resize rootfs/.test(s)), summaries.join('\n'));
+    assert.ok(
+      summaries.some((s) => /^9000 resize scsi0/.test(s)),
+      summaries.join('\n'),
+    );
+    assert.ok(
+      summaries.some((s) => /^210 resize rootfs/.test(s)),
+      summaries.join('\n'),
+    );
   } finally {
     w.cleanup();
   }

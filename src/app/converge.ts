@@ -94,9 +94,19 @@ function closureOf(s: Session, verb: Verb, targetArgs: string[]) {
 
 function planContext(s: Session, world: World, signal: AbortSignal, req: Pick<ConvergeRequest, 'noReboot' | 'replace' | 'adopt'>): PlanContext {
   return {
-    reader: world.reader(), world, config: s.config, registry: s.registry, secrets: s.secrets,
-    pending: s.pending, unconfigured: s.unconfigured, inflight: s.inflight, createdThisRun: new Set(),
-    noReboot: req.noReboot, replace: new Set(req.replace ?? []), adopt: req.adopt === 'all' ? 'all' : new Set(req.adopt ?? []), signal,
+    reader: world.reader(),
+    world,
+    config: s.config,
+    registry: s.registry,
+    secrets: s.secrets,
+    pending: s.pending,
+    unconfigured: s.unconfigured,
+    inflight: s.inflight,
+    createdThisRun: new Set(),
+    noReboot: req.noReboot,
+    replace: new Set(req.replace ?? []),
+    adopt: req.adopt === 'all' ? 'all' : new Set(req.adopt ?? []),
+    signal,
   };
 }
 
@@ -127,9 +137,7 @@ async function planGuest(g: Guest, mode: GuestMode, ctx: PlanContext): Promise<G
 /** Phoenix-tagged guests on the host that the config does not name (from the bulk read, else one read each). */
 export async function findOrphans(s: Session): Promise<Orphan[]> {
   const inv = await s.driver.inventory();
-  const rows = inv
-    ? inv.guests.map((x) => ({ vmid: x.vmid, type: x.type, options: x.config.options }))
-    : await Promise.all((await s.driver.list()).filter((e) => !s.config.guests.has(e.vmid)).map(async (e) => ({ vmid: e.vmid, type: e.type, options: (await s.driver.config(e.type, e.vmid))?.options ?? {} })));
+  const rows = inv ? inv.guests.map((x) => ({ vmid: x.vmid, type: x.type, options: x.config.options })) : await Promise.all((await s.driver.list()).filter((e) => !s.config.guests.has(e.vmid)).map(async (e) => ({ vmid: e.vmid, type: e.type, options: (await s.driver.config(e.type, e.vmid))?.options ?? {} })));
   return rows
     .filter((r) => !s.config.guests.has(r.vmid) && isManaged(r.options))
     .map((r) => ({ vmid: r.vmid, type: r.type, name: (r.type === 'lxc' ? r.options.hostname : r.options.name) ?? '' }))
@@ -215,10 +223,20 @@ export async function applyConverge(s: Session, run: RunPlan, req: ConvergeReque
         plan = { ...plan, notes: [...plan.notes, `re-planned after a failed attempt (attempt ${nctx.attempt})`] };
       }
       const actx: ApplyContext = {
-        driver: s.driver, config: s.config, registry: s.registry, secrets: s.secrets, logDir: s.logDir,
-        pending: s.pending, inflight: s.inflight, unconfigured: s.unconfigured, signal: nctx.signal,
+        driver: s.driver,
+        config: s.config,
+        registry: s.registry,
+        secrets: s.secrets,
+        logDir: s.logDir,
+        pending: s.pending,
+        inflight: s.inflight,
+        unconfigured: s.unconfigured,
+        signal: nctx.signal,
         emit: (step, detail) => nctx.emit({ kind: 'step', step, status: 'started', detail }),
-        health: req.health, pollMs: req.pollMs, downloads, featuresRan,
+        health: req.health,
+        pollMs: req.pollMs,
+        downloads,
+        featuresRan,
       };
       const steps: GuestPlan['steps'] = [];
       try {
@@ -253,11 +271,7 @@ export function planResult(s: Session, run: RunPlan): ConvergeResult {
   for (const id of run.order) {
     const f = run.failures.get(id);
     const b = run.blocked.get(id);
-    const result: NodeResult<GuestId> = f
-      ? { status: 'failed', attempts: 1, elapsedMs: 0, error: f, errorClass: 'terminal' }
-      : b !== undefined
-        ? { status: 'skipped', rootCauses: [b] }
-        : { status: 'ok', attempts: 1, elapsedMs: 0, note: run.plans.get(id)!.symbol === '=' ? 'unchanged' : 'changed' };
+    const result: NodeResult<GuestId> = f ? { status: 'failed', attempts: 1, elapsedMs: 0, error: f, errorClass: 'terminal' } : b !== undefined ? { status: 'skipped', rootCauses: [b] } : { status: 'ok', attempts: 1, elapsedMs: 0, note: run.plans.get(id)!.symbol === '=' ? 'unchanged' : 'changed' };
     const message = f ? (f instanceof GuestFailure ? f.message : s.secrets.scrubber.scrub(errorText(f))) : b !== undefined ? `not planned: ${b} could not be planned` : undefined;
     outcomes.set(id, { id, result, plan: run.plans.get(id), message, detail: f instanceof GuestFailure ? f.detail : undefined });
   }

@@ -110,7 +110,8 @@ export async function preflight(config: PhoenixConfig, ids: readonly GuestId[], 
       if (g.cloneFrom === undefined && g.image) {
         const a = { guest: g, field: 'template_image' };
         const src = imageSource(g.image, g.imageFile);
-        if (src.kind === 'url') usable(a, src.storage, 'import'); // downloaded by the run
+        if (src.kind === 'url')
+          usable(a, src.storage, 'import'); // downloaded by the run
         else if (src.kind === 'volume') await present(a, src.volid, src.volid.includes(':import/') ? 'import' : 'images', 'image');
       }
     }

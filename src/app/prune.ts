@@ -16,16 +16,12 @@ export interface PrunePlan {
 export async function planPrune(s: Session): Promise<PrunePlan> {
   const orphans = await findOrphans(s);
   const inv = await s.driver.inventory();
-  const hostConfigs = inv
-    ? inv.guests.map((g) => ({ vmid: g.vmid, options: g.config.options }))
-    : await Promise.all((await s.driver.list()).map(async (e) => ({ vmid: e.vmid, options: (await s.driver.config(e.type, e.vmid))?.options ?? {} })));
+  const hostConfigs = inv ? inv.guests.map((g) => ({ vmid: g.vmid, options: g.config.options })) : await Promise.all((await s.driver.list()).map(async (e) => ({ vmid: e.vmid, options: (await s.driver.config(e.type, e.vmid))?.options ?? {} })));
   const remove: Orphan[] = [];
   const kept: PrunePlan['kept'] = [];
   for (const o of orphans) {
     const needers = [...s.config.guests.values()].filter((g) => g.cloneFrom === o.vmid || (g.dependencies ?? []).includes(o.vmid)).map((g) => g.id);
-    const linked = hostConfigs
-      .filter((h) => h.vmid !== o.vmid && Object.values(h.options).some((v) => new RegExp(`(^|[:/])base-${o.vmid}-disk-`).test(v)))
-      .map((h) => h.vmid);
+    const linked = hostConfigs.filter((h) => h.vmid !== o.vmid && Object.values(h.options).some((v) => new RegExp(`(^|[:/])base-${o.vmid}-disk-`).test(v))).map((h) => h.vmid);
     if (needers.length) kept.push({ orphan: o, why: `configured guest(s) ${needers.join(', ')} need it` });
     else if (linked.length) kept.push({ orphan: o, why: `guest(s) ${linked.join(', ')} are linked clones of it` });
     else remove.push(o);

@@ -30,7 +30,11 @@ export interface SavedPlan {
   failures: Array<{ id: GuestId; message: string }>;
 }
 
-const h = (v: unknown): string => createHash('sha256').update(JSON.stringify(v ?? null, (_k, x) => (x instanceof Map ? Object.fromEntries(x) : x instanceof Set ? [...x] : x))).digest('hex').slice(0, 16);
+const h = (v: unknown): string =>
+  createHash('sha256')
+    .update(JSON.stringify(v ?? null, (_k, x) => (x instanceof Map ? Object.fromEntries(x) : x instanceof Set ? [...x] : x)))
+    .digest('hex')
+    .slice(0, 16);
 
 /** Each top-level field of the normalised guest, hashed (so an edit names its field). */
 export function desiredFingerprint(config: PhoenixConfig, id: GuestId): Record<string, string> {
@@ -46,8 +50,14 @@ export function desiredFingerprint(config: PhoenixConfig, id: GuestId): Record<s
 export function observedFingerprint(g: WorldGuest | undefined): Record<string, string> {
   if (!g) return { exists: h(false) };
   const out: Record<string, string> = {
-    exists: h(true), status: h(g.status.status), lock: h(g.status.lock ?? null), template: h(g.status.template),
-    pending: h(g.pending), snapshots: h([...g.snapshots].sort()), firewall: h(g.firewall), 'lxc.* lines': h(g.config.rawLxc),
+    exists: h(true),
+    status: h(g.status.status),
+    lock: h(g.status.lock ?? null),
+    template: h(g.status.template),
+    pending: h(g.pending),
+    snapshots: h([...g.snapshots].sort()),
+    firewall: h(g.firewall),
+    'lxc.* lines': h(g.config.rawLxc),
     'feature markers': h(g.markers.known ? [...g.markers.value.entries()].sort() : 'unknown'),
   };
   for (const [k, v] of Object.entries(g.config.options)) if (k !== 'digest') out[`config ${k}`] = h(v);
@@ -62,8 +72,15 @@ export function savePlan(run: RunPlan, config: PhoenixConfig, targets: string[],
     observed[id] = observedFingerprint(run.observed.get(id));
   }
   return {
-    format: PLAN_FORMAT, version: PLAN_VERSION, createdAt: new Date().toISOString(), verb: run.verb, targets, node: run.observed.node,
-    desired, observed, plans: run.order.map((id) => run.plans.get(id)).filter((p): p is GuestPlan => p !== undefined),
+    format: PLAN_FORMAT,
+    version: PLAN_VERSION,
+    createdAt: new Date().toISOString(),
+    verb: run.verb,
+    targets,
+    node: run.observed.node,
+    desired,
+    observed,
+    plans: run.order.map((id) => run.plans.get(id)).filter((p): p is GuestPlan => p !== undefined),
     failures: [...run.failures].map(([id, e]) => ({ id, message: messageOf(e) })),
   };
 }
@@ -72,8 +89,7 @@ export function savePlan(run: RunPlan, config: PhoenixConfig, targets: string[],
 export function staleReasons(saved: SavedPlan, now: { config: PhoenixConfig; observed: World; order: GuestId[] }): string[] {
   const out: string[] = [];
   const ids = new Set([...Object.keys(saved.desired).map(Number), ...now.order]);
-  const diff = (a: Record<string, string> | undefined, b: Record<string, string>) =>
-    [...new Set([...Object.keys(a ?? {}), ...Object.keys(b)])].filter((k) => (a ?? {})[k] !== b[k]).sort();
+  const diff = (a: Record<string, string> | undefined, b: Record<string, string>) => [...new Set([...Object.keys(a ?? {}), ...Object.keys(b)])].filter((k) => (a ?? {})[k] !== b[k]).sort();
   for (const id of [...ids].sort((x, y) => x - y)) {
     const d = diff(saved.desired[id], desiredFingerprint(now.config, id));
     if (d.length) out.push(`guest ${id}: the config changed since the plan (${d.join(', ')})`);

@@ -32,8 +32,20 @@ test('what matches nothing is a usage error naming it, with the nearest id, name
     }
     assert.fail('no error');
   };
-  assert.equal(err(() => resolveTargets(['dokcer-host'], guests)), 'no guest with id, name or tag "dokcer-host" in the config | did you mean "docker-host" for "dokcer-host"?');
-  assert.equal(err(() => resolveTargets(['4242'], guests)), 'no guest with id 4242 in the config | configured guests: 200 base-debian, 210 docker-host, 801 ollama, 802 vllm, 9100 apps-vm');
-  assert.equal(err(() => resolveTargets([], guests, { tags: ['gpus'] })), '--tag: no guest with tag "gpus" in the config | did you mean "gpu" for "gpus"?');
-  assert.equal(err(() => resolveTargets([], guests, { exclude: ['9101'], whenEmpty: 'all' })), '--exclude: no guest with id 9101 in the config | did you mean "9100" for "9101"?');
+  assert.equal(
+    err(() => resolveTargets(['dokcer-host'], guests)),
+    'no guest with id, name or tag "dokcer-host" in the config | did you mean "docker-host" for "dokcer-host"?',
+  );
+  assert.equal(
+    err(() => resolveTargets(['4242'], guests)),
+    'no guest with id 4242 in the config | configured guests: 200 base-debian, 210 docker-host, 801 ollama, 802 vllm, 9100 apps-vm',
+  );
+  assert.equal(
+    err(() => resolveTargets([], guests, { tags: ['gpus'] })),
+    '--tag: no guest with tag "gpus" in the config | did you mean "gpu" for "gpus"?',
+  );
+  assert.equal(
+    err(() => resolveTargets([], guests, { exclude: ['9101'], whenEmpty: 'all' })),
+    '--exclude: no guest with id 9101 in the config | did you mean "9100" for "9101"?',
+  );
 });

@@ -27,7 +27,10 @@ function match(sel: string, guests: Map<GuestId, Guest>): GuestId[] {
 }
 
 function tagged(tag: string, guests: Map<GuestId, Guest>): GuestId[] {
-  return [...guests.values()].filter((g) => g.tags?.includes(tag)).map((g) => g.id).sort(byId);
+  return [...guests.values()]
+    .filter((g) => g.tags?.includes(tag))
+    .map((g) => g.id)
+    .sort(byId);
 }
 
 function unknown(what: 'guest' | '--tag' | '--exclude', sels: string[], guests: Map<GuestId, Guest>, kinds: 'any' | 'tag'): UsageError {
@@ -37,12 +40,7 @@ function unknown(what: 'guest' | '--tag' | '--exclude', sels: string[], guests: 
   const hints = sels.map((s) => [s, suggest(s, known)] as const).filter(([, n]) => n);
   const list = sels.map((s) => `"${s}"`).join(', ');
   const numeric = sels.every((x) => /^\d+$/.test(x));
-  const message =
-    kinds === 'tag'
-      ? `${what}: no guest with tag ${list} in the config`
-      : numeric
-        ? `${what === 'guest' ? '' : `${what}: `}no guest with id ${sels.join(', ')} in the config`
-        : `${what === 'guest' ? '' : `${what}: `}no guest with id, name or tag ${list} in the config`;
+  const message = kinds === 'tag' ? `${what}: no guest with tag ${list} in the config` : numeric ? `${what === 'guest' ? '' : `${what}: `}no guest with id ${sels.join(', ')} in the config` : `${what === 'guest' ? '' : `${what}: `}no guest with id, name or tag ${list} in the config`;
   const hint = hints.length
     ? hints.map(([s, n]) => `did you mean "${n}" for "${s}"?`).join(' ')
     : kinds === 'tag'
@@ -85,5 +83,8 @@ export function resolveTargets(args: readonly string[], guests: Map<GuestId, Gue
 /** `--tag`/`--exclude` as commander collected them (repeatable, comma-separated allowed). */
 export function listOption(v: unknown): string[] {
   const arr = Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
-  return arr.flatMap((x) => String(x).split(',')).map((x) => x.trim()).filter(Boolean);
+  return arr
+    .flatMap((x) => String(x).split(','))
+    .map((x) => x.trim())
+    .filter(Boolean);
 }

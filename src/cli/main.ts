@@ -21,10 +21,7 @@ const ids = '[ids...]';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 /** --tag/--exclude for verbs that take guests (named by id, name or tag: app/targets.ts). */
-const targeting = (c: Command) =>
-  c
-    .option('-t, --tag <tag>', 'also every guest with this tag (repeatable)', collect)
-    .option('-x, --exclude <guest>', 'leave out this guest: an id, name or tag (repeatable)', collect);
+const targeting = (c: Command) => c.option('-t, --tag <tag>', 'also every guest with this tag (repeatable)', collect).option('-x, --exclude <guest>', 'leave out this guest: an id, name or tag (repeatable)', collect);
 const TARGET_HELP = '\nGuests are named by id (210), name (docker-host) or tag (gpu).';
 
 /** Options of the verbs that apply a plan. */
@@ -39,12 +36,18 @@ function applyOptions(c: Command): Command {
 /** Every verb, documented now; each module says what it implements. */
 export const VERBS: VerbSpec[] = [
   {
-    name: 'create', summary: 'converge the named guests; create what they depend on (shows the plan, asks unless --yes)', args: '[ids...]',
-    load: () => import('./commands/create.js'), options: (c) => applyOptions(c),
+    name: 'create',
+    summary: 'converge the named guests; create what they depend on (shows the plan, asks unless --yes)',
+    args: '[ids...]',
+    load: () => import('./commands/create.js'),
+    options: (c) => applyOptions(c),
   },
   {
-    name: 'converge', summary: 'converge the named guests and their whole dependency chain (shows the plan, asks unless --yes)', args: ids,
-    load: () => import('./commands/converge.js'), options: (c) => applyOptions(c),
+    name: 'converge',
+    summary: 'converge the named guests and their whole dependency chain (shows the plan, asks unless --yes)',
+    args: ids,
+    load: () => import('./commands/converge.js'),
+    options: (c) => applyOptions(c),
   },
   {
     name: 'plan',
@@ -80,7 +83,7 @@ export const VERBS: VerbSpec[] = [
   },
   {
     name: 'prune',
-    summary: "delete Phoenix-managed guests the config no longer names (asks unless --yes; refuses while something depends on one)",
+    summary: 'delete Phoenix-managed guests the config no longer names (asks unless --yes; refuses while something depends on one)',
     load: () => import('./commands/prune.js'),
   },
   { name: 'start', summary: 'start guests, dependencies first', args: '[ids...]', load: () => import('./commands/start.js') },
@@ -89,10 +92,7 @@ export const VERBS: VerbSpec[] = [
     summary: 'stop guests (graceful shutdown, then hard stop)',
     args: '[ids...]',
     load: () => import('./commands/stop.js'),
-    options: (c) =>
-      c
-        .option('--with-deps', 'also stop the guests that depend on these, dependents first')
-        .option('--timeout <seconds>', 'graceful shutdown timeout before a hard stop', '60'),
+    options: (c) => c.option('--with-deps', 'also stop the guests that depend on these, dependents first').option('--timeout <seconds>', 'graceful shutdown timeout before a hard stop', '60'),
   },
   { name: 'restart', summary: 'stop then start guests', args: '[ids...]', load: () => import('./commands/restart.js') },
   { name: 'status', summary: 'one table: exists, running, drift, health', args: ids, load: () => import('./commands/status.js') },
@@ -114,11 +114,7 @@ export const VERBS: VerbSpec[] = [
     options: (c) =>
       c
         .addOption(new Option('--format <format>', 'output format').choices(['text', 'mermaid', 'dot']).default('text'))
-        .addHelpText(
-          'after',
-          '\nWith no ids: every guest. Edges point from a guest to what it needs first (its clone source or a\n' +
-            'declared dependency); --json prints {"nodes":[{"id","kind","level"}],"edges":[[from,to]],"order":[...]}.',
-        ),
+        .addHelpText('after', '\nWith no ids: every guest. Edges point from a guest to what it needs first (its clone source or a\n' + 'declared dependency); --json prints {"nodes":[{"id","kind","level"}],"edges":[[from,to]],"order":[...]}.'),
   },
   { name: 'init', summary: 'write a starter config (one container, one VM) with $schema references', args: '[dir]', load: () => import('./commands/init.js') },
   {
@@ -134,24 +130,26 @@ export const VERBS: VerbSpec[] = [
     args: '[subcommand] [args...]',
     load: () => import('./commands/sim.js'),
     options: (c) =>
-      c.allowUnknownOption().addHelpText(
-        'after',
-        [
-          '',
-          'Subcommands:',
-          '  path                      print a directory with pct, qm, pveversion and pvesh backed by the simulator',
-          '                            (PATH=$(phoenix sim path):$PATH)',
-          '  reset [--pve 8.4|9.1]     start a fresh simulated host running that release (default 9.1)',
-          '  show                      the simulated host: nodes, storages, bridges, templates, guests (--json)',
-          '  add-node NAME             add a cluster node',
-          '  add-storage ID --type dir|lvmthin|zfspool --content a,b [--size 500G]',
-          '                            add a storage (content: rootdir, images, vztmpl, iso, import, ...)',
-          '  add-bridge NAME           add a network bridge',
-          '  add-template VOLID        add a container template (STORAGE:vztmpl/NAME.tar.zst)',
-          '',
-          'The state lives in <config dir>/.phoenix/sim (or $PHOENIX_SIM_STATE).',
-        ].join('\n'),
-      ),
+      c
+        .allowUnknownOption()
+        .addHelpText(
+          'after',
+          [
+            '',
+            'Subcommands:',
+            '  path                      print a directory with pct, qm, pveversion and pvesh backed by the simulator',
+            '                            (PATH=$(phoenix sim path):$PATH)',
+            '  reset [--pve 8.4|9.1]     start a fresh simulated host running that release (default 9.1)',
+            '  show                      the simulated host: nodes, storages, bridges, templates, guests (--json)',
+            '  add-node NAME             add a cluster node',
+            '  add-storage ID --type dir|lvmthin|zfspool --content a,b [--size 500G]',
+            '                            add a storage (content: rootdir, images, vztmpl, iso, import, ...)',
+            '  add-bridge NAME           add a network bridge',
+            '  add-template VOLID        add a container template (STORAGE:vztmpl/NAME.tar.zst)',
+            '',
+            'The state lives in <config dir>/.phoenix/sim (or $PHOENIX_SIM_STATE).',
+          ].join('\n'),
+        ),
   },
 ];
 
@@ -225,10 +223,7 @@ function buildProgram(io: CliIO, version: string, onRun: (spec: VerbSpec, args: 
       onRun(spec, positional, self.opts(), globals);
     });
   }
-  program.addHelpText(
-    'after',
-    '\nExit codes: 0 success, 1 a guest operation failed, 2 usage or configuration error, 130 interrupted.',
-  );
+  program.addHelpText('after', '\nExit codes: 0 success, 1 a guest operation failed, 2 usage or configuration error, 130 interrupted.');
   return program;
 }
 

@@ -8,8 +8,7 @@ import type { Colors } from './views/colors.js';
 import type { FieldChange, GuestPlan, Orphan, PlannedStep } from '../plan/types.js';
 import { oneLine as esc } from '../util/terminal.js';
 
-const paint = (c: Colors, sym: string, s: string) =>
-  sym === '+' ? c.green(s) : sym === '~' ? c.yellow(s) : sym === '!' ? c.magenta(s) : sym === '-' ? c.red(s) : c.dim(s);
+const paint = (c: Colors, sym: string, s: string) => (sym === '+' ? c.green(s) : sym === '~' ? c.yellow(s) : sym === '!' ? c.magenta(s) : sym === '-' ? c.red(s) : c.dim(s));
 
 /** `a=1,b=2` (with a leading positional item such as a volume) as ordered pairs; undefined when not a property string. */
 function pairs(v: string | undefined): Array<[string, string]> | undefined {
@@ -63,11 +62,7 @@ export function renderPlans(plans: readonly GuestPlan[], c: Colors, opts: { verb
   }
   const managed = plans.filter((p) => !p.unmanaged);
   const count = (sym: string) => managed.filter((p) => p.symbol === sym).length;
-  const extra = [
-    ...(count('-/+') ? [`${count('-/+')} to re-create`] : []),
-    ...(plans.length - managed.length ? [`${plans.length - managed.length} not managed`] : []),
-    ...(opts.orphans?.length ? [`${opts.orphans.length} not in the config`] : []),
-  ];
+  const extra = [...(count('-/+') ? [`${count('-/+')} to re-create`] : []), ...(plans.length - managed.length ? [`${plans.length - managed.length} not managed`] : []), ...(opts.orphans?.length ? [`${opts.orphans.length} not in the config`] : [])];
   lines.push('', `Plan: ${count('+')} to create, ${count('~') + count('!')} to change (${count('!')} with a restart), ${count('=')} unchanged${extra.length ? `; ${extra.join(', ')}` : ''}.`);
   return `${lines.join('\n')}\n`;
 }

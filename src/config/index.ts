@@ -39,11 +39,7 @@ export async function loadPhoenixConfig(opts: LoadOptions): Promise<LoadResult> 
  * The pure core of loading: parsed files in, model and diagnostics out (no file system).
  * `dir` is recorded in the model as the directory holding the files.
  */
-export function validateSources(
-  sources: Partial<Record<FileRole, SourceFile>>,
-  dir: string,
-  env?: Record<string, string | undefined>,
-): LoadResult {
+export function validateSources(sources: Partial<Record<FileRole, SourceFile>>, dir: string, env?: Record<string, string | undefined>): LoadResult {
   const { parsed, diagnostics: parseDiags } = parseConfig(sources);
   const normalized = normalizeConfig(parsed, dir);
   const all: Diagnostic[] = [...parseDiags, ...normalized.diagnostics];

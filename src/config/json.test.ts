@@ -24,7 +24,7 @@ const syntaxCases: Array<[string, string, RegExp, number, number]> = [
   ['trailing comma in a list', '[1,\n 2,\n]', /trailing comma before ']'/, 3, 1],
   ['missing comma', '{\n  "a": 1\n  "b": 2\n}', /expected ',' or '}' after the value of "a"/, 3, 3],
   ['unquoted key', '{ a: 1 }', /expected a "quoted" property name, got unquoted text$/, 1, 3],
-  ['single quotes', "{ \"a\": 'x' }", /double quotes/, 1, 8],
+  ['single quotes', '{ "a": \'x\' }', /double quotes/, 1, 8],
   ['comment', '{\n  // note\n  "a": 1 }', /comments are not allowed/, 2, 3],
   ['unterminated string', '{ "a": "abc\n}', /unterminated string \(line break/, 1, 12],
   ['truncated file', '{ "a": [1, 2', /unexpected end of file/, 1, 13],

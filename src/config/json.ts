@@ -26,7 +26,10 @@ export interface JsonDocument {
 export type JsonParseResult = ({ ok: true } & JsonDocument) | { ok: false; message: string; at: JsonLocation };
 
 class JsonSyntaxError extends Error {
-  constructor(message: string, readonly index: number) {
+  constructor(
+    message: string,
+    readonly index: number,
+  ) {
     super(message);
   }
 }
@@ -127,7 +130,11 @@ export function parseJson(text: string): JsonParseResult {
       i += m![0].length;
       return { value: Number(m![0]), node };
     }
-    for (const [word, value] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, value] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (text.startsWith(word, i) && !/[\w]/.test(text[i + word.length] ?? '')) {
         i += word.length;
         return { value, node };

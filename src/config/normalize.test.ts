@@ -46,7 +46,10 @@ test('original config: every guest loads, fields mapped as the original used the
 
   const g101 = c.guests.get(101) as LxcGuest;
   assert.deepEqual(g101.pveFeatures, { nesting: '1' });
-  assert.deepEqual(g101.rawLxc, [['lxc.mount.auto', 'sys:rw'], ['lxc.apparmor.profile', 'unconfined']]);
+  assert.deepEqual(g101.rawLxc, [
+    ['lxc.mount.auto', 'sys:rw'],
+    ['lxc.apparmor.profile', 'unconfined'],
+  ]);
   assert.deepEqual(g101.idMaps, [{ type: 'gid', containerId: 33, hostId: 33, size: 1 }]);
   assert.deepEqual(g101.mounts[0], { kind: 'bind', hostPath: '/mnt/pve/quickOS/lxc-persistent-data/101/logs', containerPath: '/var/log/nginx', ownerUid: 33, ownerGid: 33 });
   assert.equal(g101.swapMb, 512);
@@ -61,9 +64,7 @@ test('original config: every guest loads, fields mapped as the original used the
   assert.equal(g801.startAtBoot, true);
 
   const g103 = c.guests.get(103) as LxcGuest;
-  assert.deepEqual(g103.healthChecks, [
-    { kind: 'command', name: 'health_check', command: '/usr/local/phoenix_hypervisor/bin/health_checks/check_step_ca.sh', retries: 5, intervalSec: 10, timeoutSec: 10 },
-  ]);
+  assert.deepEqual(g103.healthChecks, [{ kind: 'command', name: 'health_check', command: '/usr/local/phoenix_hypervisor/bin/health_checks/check_step_ca.sh', retries: 5, intervalSec: 10, timeoutSec: 10 }]);
 
   const g9000 = c.guests.get(9000) as VmGuest;
   assert.equal(g9000.isTemplate, true);
@@ -96,7 +97,10 @@ test('nameservers: a string with spaces or commas, or a list', () => {
 
 test('gpu_assignment: "none", "0, 1", "1" and lists', () => {
   const c = lxcOf({ '200': ct({ gpu_assignment: 'none' }), '201': ct({ gpu_assignment: '0, 1' }), '202': ct({ gpu_assignment: '1' }), '203': ct({ gpu_assignment: [2, 3] }), '204': ct() });
-  assert.deepEqual([200, 201, 202, 203, 204].map((id) => (c.guests.get(id) as LxcGuest).gpus), [[], [0, 1], [1], [2, 3], []]);
+  assert.deepEqual(
+    [200, 201, 202, 203, 204].map((id) => (c.guests.get(id) as LxcGuest).gpus),
+    [[], [0, 1], [1], [2, 3], []],
+  );
 });
 
 test('lxc_options in both "=" and ":" forms, duplicates dropped; pct_options become Proxmox features', () => {
@@ -170,6 +174,9 @@ test('a secret reference is kept as written, never resolved at load time', () =>
   const r = validate({ vm: vmFile([vm(9000, { user_config: { username: 'ops', password: { file } } })]) });
   assert.deepEqual((r.config!.guests.get(9000) as VmGuest).cloudInit.password, { file });
   // References are the recommended form: no plaintext warning (only that Phoenix does not apply it).
-  assert.deepEqual(lines(r, 'warning').filter((l) => /plaintext/.test(l)), []);
+  assert.deepEqual(
+    lines(r, 'warning').filter((l) => /plaintext/.test(l)),
+    [],
+  );
   assert.ok(lines(r, 'warning').some((l) => /user_config.password: not applied by Phoenix/.test(l)));
 });

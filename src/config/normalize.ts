@@ -35,15 +35,10 @@ export function normalizeConfig(parsed: ParsedConfig, dir: string): Normalized {
 
   const guests: Guest[] = [];
   const lxcSrc = sources.lxc;
-  if (lxcSrc)
-    for (const e of parsed.lxc)
-      if (e.id !== undefined && e.data)
-        guests.push(normalizeLxc(e.id, e.data, e.raw, originOf(lxcSrc.file, e.path), e.path, reporter(lxcSrc)));
+  if (lxcSrc) for (const e of parsed.lxc) if (e.id !== undefined && e.data) guests.push(normalizeLxc(e.id, e.data, e.raw, originOf(lxcSrc.file, e.path), e.path, reporter(lxcSrc)));
   const vmSrc = sources.vm;
   const rawDefaults = (vmSrc?.doc.value as { vm_defaults?: unknown } | undefined)?.vm_defaults;
-  if (vmSrc)
-    for (const e of parsed.vm)
-      if (e.data) guests.push(normalizeVm(mergeVmDefaults(parsed.vmDefaults, e.data), e.raw, rawDefaults, originOf(vmSrc.file, e.path), host.domainName));
+  if (vmSrc) for (const e of parsed.vm) if (e.data) guests.push(normalizeVm(mergeVmDefaults(parsed.vmDefaults, e.data), e.raw, rawDefaults, originOf(vmSrc.file, e.path), host.domainName));
 
   const map = new Map<GuestId, Guest>();
   for (const g of [...guests].sort((a, b) => a.id - b.id)) if (!map.has(g.id)) map.set(g.id, g);

@@ -74,8 +74,7 @@ export function parseConfig(sources: Partial<Record<FileRole, SourceFile>>): { p
   if (vm) {
     const root = run<{ vm_defaults?: unknown; vms: unknown[] }>(VmFileEnvelope, vm, [], vm.doc.value);
     if (root) {
-      if (root.vm_defaults !== undefined)
-        parsed.vmDefaults = run<VmDefaultsInput>(VmDefaultsSchema, vm, ['vm_defaults'], root.vm_defaults) ?? {};
+      if (root.vm_defaults !== undefined) parsed.vmDefaults = run<VmDefaultsInput>(VmDefaultsSchema, vm, ['vm_defaults'], root.vm_defaults) ?? {};
       root.vms.forEach((raw, i) => {
         const path = ['vms', i];
         const vmid = isObject(raw) ? raw.vmid : undefined;

@@ -10,8 +10,7 @@ const lxc = lxcFile({ '200': ct({ name: 'base' }) });
 const vms = vmFile([vm(9000)]);
 const hyp = (core: Record<string, string> = {}) => ({ domain_name: 'lab.example', core_paths: core });
 const nowhere = join(tmpdir(), 'phoenix-no-such-default-dir');
-const load = (o: { config?: string; env?: Record<string, string>; cwd?: string; defaultDir?: string }) =>
-  loadPhoenixConfig({ env: {}, cwd: tmpdir(), defaultDir: nowhere, ...o } as Parameters<typeof loadPhoenixConfig>[0]);
+const load = (o: { config?: string; env?: Record<string, string>; cwd?: string; defaultDir?: string }) => loadPhoenixConfig({ env: {}, cwd: tmpdir(), defaultDir: nowhere, ...o } as Parameters<typeof loadPhoenixConfig>[0]);
 const ids = (r: Awaited<ReturnType<typeof load>>) => [...(r.config?.guests.keys() ?? [])];
 
 test('--config DIR loads the three files of the original layout', async () => {

@@ -105,8 +105,7 @@ export async function readConfigFiles(opts: ReadOptions): Promise<ReadResult> {
       return undefined;
     }
     const src: SourceFile = { role: r, file, path, doc };
-    for (const d of doc.duplicates)
-      diagnostics.add(diagAt(src, 'error', d.path, `duplicate key: also defined at line ${d.first.line}; JSON would silently keep only the last one`));
+    for (const d of doc.duplicates) diagnostics.add(diagAt(src, 'error', d.path, `duplicate key: also defined at line ${d.first.line}; JSON would silently keep only the last one`));
     return src;
   };
 
@@ -190,7 +189,6 @@ export async function readConfigFiles(opts: ReadOptions): Promise<ReadResult> {
     if (src) sources[role] = src;
   }
 
-  if (!sources.hypervisor && !sources.lxc && !sources.vm && !diagnostics.hasErrors())
-    diagnostics.error('', '', `no Phoenix config files in ${dir} (expected ${Object.values(FILE_NAMES).join(', ')})`);
+  if (!sources.hypervisor && !sources.lxc && !sources.vm && !diagnostics.hasErrors()) diagnostics.error('', '', `no Phoenix config files in ${dir} (expected ${Object.values(FILE_NAMES).join(', ')})`);
   return { dir, sources, diagnostics };
 }

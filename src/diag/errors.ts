@@ -6,7 +6,10 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 /** Bad input: usage or configuration. Exit 2, nothing executed. */
 export class UsageError extends Error {
   readonly exitCode = EXIT.usage;
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }

@@ -87,16 +87,7 @@ export interface RunEndEvent extends At {
   stopped: boolean;
 }
 
-export type EngineEvent<K = string | number> =
-  | RunStartEvent<K>
-  | NodeStartEvent<K>
-  | NodeBlockedEvent<K>
-  | NodeRetryEvent<K>
-  | NodeWaitEvent<K>
-  | StepEvent<K>
-  | LogEvent<K>
-  | NodeEndEvent<K>
-  | RunEndEvent;
+export type EngineEvent<K = string | number> = RunStartEvent<K> | NodeStartEvent<K> | NodeBlockedEvent<K> | NodeRetryEvent<K> | NodeWaitEvent<K> | StepEvent<K> | LogEvent<K> | NodeEndEvent<K> | RunEndEvent;
 
 export type EventKind = EngineEvent['kind'];
 
@@ -117,5 +108,5 @@ export type NodeEmit = { kind: 'step'; step: string; status?: StepStatus; detail
 /** One line for an error, for events (the error object itself stays in the result). */
 export function errorText(e: unknown): string {
   if (e instanceof Error) return e.message;
-  return typeof e === 'string' ? e : JSON.stringify(e) ?? String(e);
+  return typeof e === 'string' ? e : (JSON.stringify(e) ?? String(e));
 }

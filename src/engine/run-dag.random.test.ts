@@ -43,7 +43,11 @@ async function randomRun(seed: number, abortAt?: number) {
     concurrency,
     resources: (k) => keyOf.get(k)!,
     resourceLimits: { 'storage:s0': 1, 'storage:s1': 2 },
-    retry: policy({ maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 200, maxElapsedMs: 10_000 }, retryWhen((e) => e instanceof Transient), rnd),
+    retry: policy(
+      { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 200, maxElapsedMs: 10_000 },
+      retryWhen((e) => e instanceof Transient),
+      rnd,
+    ),
     clock,
     signal: ac.signal,
     onEvent: (e) => {
@@ -110,7 +114,11 @@ test('random graphs, interrupted at a random moment: nothing starts afterwards, 
     assert.deepEqual(r.violations, [], at);
     const cut = r.events.findIndex((e) => e.kind === 'log' && e.message === 'ABORT');
     const after = cut < 0 ? [] : r.events.slice(cut);
-    assert.deepEqual(after.filter((e) => e.kind === 'node-start'), [], `${at}: no start after the interrupt`);
+    assert.deepEqual(
+      after.filter((e) => e.kind === 'node-start'),
+      [],
+      `${at}: no start after the interrupt`,
+    );
     const ends = r.events.filter((e) => e.kind === 'node-end').map((e) => (e as { node: number }).node);
     assert.deepEqual([...ends].sort(), [...r.nodes].sort(), `${at}: one node-end per node`);
     const last = r.events.at(-1)!;

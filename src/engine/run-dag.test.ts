@@ -10,14 +10,13 @@ class Transient extends Error {}
 const isTransient = (e: unknown) => e instanceof Transient;
 
 type Work = (ctx: NodeContext, clock: ManualClock) => Promise<StepOutcome | void>;
-const takes = (ms: number): Work => (_ctx, clock) => clock.sleep(ms);
+const takes =
+  (ms: number): Work =>
+  (_ctx, clock) =>
+    clock.sleep(ms);
 
 /** Runs a graph on virtual time, recording events and when each node ran. */
-async function walk(
-  edges: Record<string, string[]>,
-  work: Record<string, Work> = {},
-  opts: Partial<RunDagOptions<string>> = {},
-) {
+async function walk(edges: Record<string, string[]>, work: Record<string, Work> = {}, opts: Partial<RunDagOptions<string>> = {}) {
   const clock = new ManualClock(0).autoAdvance();
   const events: EngineEvent<string>[] = [];
   const spans: Record<string, { from: number; to: number }> = {};
@@ -68,10 +67,14 @@ test('a diamond runs the middle in parallel and the bottom only after both middl
 
 test('a resource limit of 1 serialises two nodes sharing the key while others run', async () => {
   const resources: Record<string, string[]> = { x: ['clone-source:900'], y: ['clone-source:900', 'storage:local-lvm'], z: ['storage:local-lvm'] };
-  const r = await walk({ x: [], y: [], z: [] }, {}, {
-    resources: (k) => resources[k],
-    resourceLimits: (key) => (key.startsWith('clone-source:') ? 1 : 4),
-  });
+  const r = await walk(
+    { x: [], y: [], z: [] },
+    {},
+    {
+      resources: (k) => resources[k],
+      resourceLimits: (key) => (key.startsWith('clone-source:') ? 1 : 4),
+    },
+  );
   assert.ok(!overlap(r.spans.x, r.spans.y), 'x and y share clone-source:900');
   assert.ok(overlap(r.spans.x, r.spans.z), 'z shares nothing limited with x');
   assert.deepEqual(
@@ -83,13 +86,17 @@ test('a resource limit of 1 serialises two nodes sharing the key while others ru
 
 test('a retryable error is retried with backoff, then succeeds; each retry is an event', async () => {
   const attempts: number[] = [];
-  const r = await walk({ a: [], b: ['a'] }, {
-    a: async (ctx, clock) => {
-      attempts.push(ctx.attempt);
-      await clock.sleep(10);
-      if (ctx.attempt < 3) throw new Transient(`CT 901 is locked (attempt ${ctx.attempt})`);
+  const r = await walk(
+    { a: [], b: ['a'] },
+    {
+      a: async (ctx, clock) => {
+        attempts.push(ctx.attempt);
+        await clock.sleep(10);
+        if (ctx.attempt < 3) throw new Transient(`CT 901 is locked (attempt ${ctx.attempt})`);
+      },
     },
-  }, { retry: policy({ maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 8000, maxElapsedMs: 60_000 }, retryWhen(isTransient), () => 0.5) });
+    { retry: policy({ maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 8000, maxElapsedMs: 60_000 }, retryWhen(isTransient), () => 0.5) },
+  );
   assert.deepEqual(attempts, [1, 2, 3]);
   assert.deepEqual(r.results.get('a'), { status: 'ok', attempts: 3, elapsedMs: 10 + 500 + 10 + 1000 + 10 });
   const retries = r.events.filter((e) => e.kind === 'node-retry');
@@ -102,19 +109,27 @@ test('a retryable error is retried with backoff, then succeeds; each retry is an
   );
   assert.deepEqual(
     r.events.filter((e) => e.kind === 'node-start' && e.node === 'a').map((e) => e.kind === 'node-start' && [e.ts, e.attempt]),
-    [[0, 1], [510, 2], [1520, 3]],
+    [
+      [0, 1],
+      [510, 2],
+      [1520, 3],
+    ],
   );
   assert.equal(r.status.b, 'ok');
 });
 
 test('retries are bounded: a node that stays locked fails with its last error', async () => {
   let n = 0;
-  const r = await walk({ a: [] }, {
-    a: async () => {
-      n++;
-      throw new Transient('VM 902 is locked');
+  const r = await walk(
+    { a: [] },
+    {
+      a: async () => {
+        n++;
+        throw new Transient('VM 902 is locked');
+      },
     },
-  }, { retry: policy({ maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 10, maxElapsedMs: 60_000 }, retryWhen(isTransient), () => 0) });
+    { retry: policy({ maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 10, maxElapsedMs: 60_000 }, retryWhen(isTransient), () => 0) },
+  );
   assert.equal(n, 3);
   const a = r.results.get('a')!;
   assert.equal(a.status, 'failed');
@@ -124,29 +139,43 @@ test('retries are bounded: a node that stays locked fails with its last error', 
 
 test('the total-time bound stops retries before the attempt bound', async () => {
   let n = 0;
-  const r = await walk({ a: [] }, {
-    a: async () => {
-      n++;
-      throw new Transient('busy');
+  const r = await walk(
+    { a: [] },
+    {
+      a: async () => {
+        n++;
+        throw new Transient('busy');
+      },
     },
-  }, { retry: policy({ maxAttempts: 100, baseDelayMs: 1000, maxDelayMs: 1000, maxElapsedMs: 2500 }, retryWhen(isTransient), () => 0.999) });
+    { retry: policy({ maxAttempts: 100, baseDelayMs: 1000, maxDelayMs: 1000, maxElapsedMs: 2500 }, retryWhen(isTransient), () => 0.999) },
+  );
   assert.equal(n, 3); // waits of 999 ms: a 3rd wait would end past 2.5 s
   assert.equal(r.status.a, 'failed');
 });
 
 test('a terminal failure skips its dependents naming the root cause; independent branches complete', async () => {
   let retried = 0;
-  const r = await walk({ a: [], b: ['a'], c: ['b'], d: [], e: ['d'] }, {
-    a: async (ctx) => {
-      if (ctx.attempt > 1) retried++;
-      throw new Error('storage "nvme" does not exist');
+  const r = await walk(
+    { a: [], b: ['a'], c: ['b'], d: [], e: ['d'] },
+    {
+      a: async (ctx) => {
+        if (ctx.attempt > 1) retried++;
+        throw new Error('storage "nvme" does not exist');
+      },
     },
-  }, { retry: policy({ maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 1, maxElapsedMs: 1000 }, retryWhen(isTransient)) });
+    { retry: policy({ maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 1, maxElapsedMs: 1000 }, retryWhen(isTransient)) },
+  );
   assert.equal(retried, 0, 'terminal errors are not retried');
   assert.deepEqual(r.status, { a: 'failed', b: 'skipped', c: 'skipped', d: 'ok', e: 'ok' });
   assert.deepEqual(r.results.get('c'), { status: 'skipped', rootCauses: ['a'] });
   const ends = r.events.filter((e) => e.kind === 'node-end' && e.status === 'skipped');
-  assert.deepEqual(ends.map((e) => e.kind === 'node-end' && [e.node, e.rootCauses]), [['b', ['a']], ['c', ['a']]]);
+  assert.deepEqual(
+    ends.map((e) => e.kind === 'node-end' && [e.node, e.rootCauses]),
+    [
+      ['b', ['a']],
+      ['c', ['a']],
+    ],
+  );
 });
 
 test('a node below two failed branches names both root causes, after both settled', async () => {
@@ -159,12 +188,16 @@ test('a node below two failed branches names both root causes, after both settle
 });
 
 test('failFast: the first terminal failure cancels what has not started; running nodes finish', async () => {
-  const r = await walk({ a: [], b: [], c: [], d: ['b'] }, {
-    a: async (_c, clock) => {
-      await clock.sleep(10);
-      throw new Error('permission denied');
+  const r = await walk(
+    { a: [], b: [], c: [], d: ['b'] },
+    {
+      a: async (_c, clock) => {
+        await clock.sleep(10);
+        throw new Error('permission denied');
+      },
     },
-  }, { concurrency: 2, failFast: true });
+    { concurrency: 2, failFast: true },
+  );
   assert.deepEqual(r.status, { a: 'failed', b: 'ok', c: 'cancelled', d: 'cancelled' });
   assert.deepEqual(r.results.get('c'), { status: 'cancelled', attempts: 0, elapsedMs: 0, reason: 'fail-fast' });
   const end = r.events.at(-1)!;
@@ -175,17 +208,21 @@ test('failFast: the first terminal failure cancels what has not started; running
 test('abort stops scheduling, running nodes see the signal and finish, the rest are cancelled', async () => {
   const ac = new AbortController();
   const seen: string[] = [];
-  const r = await walk({ a: [], b: [], c: [], d: ['a'] }, {
-    // a ignores the signal and completes its step; b cooperates and stops at once.
-    a: async (ctx, clock) => {
-      await clock.sleep(100);
-      seen.push(`a saw aborted=${ctx.signal.aborted}`);
+  const r = await walk(
+    { a: [], b: [], c: [], d: ['a'] },
+    {
+      // a ignores the signal and completes its step; b cooperates and stops at once.
+      a: async (ctx, clock) => {
+        await clock.sleep(100);
+        seen.push(`a saw aborted=${ctx.signal.aborted}`);
+      },
+      b: async (ctx, clock) => {
+        void clock.sleep(50).then(() => ac.abort()); // the user presses Ctrl-C while a and b run
+        await clock.sleep(1000, ctx.signal);
+      },
     },
-    b: async (ctx, clock) => {
-      void clock.sleep(50).then(() => ac.abort()); // the user presses Ctrl-C while a and b run
-      await clock.sleep(1000, ctx.signal);
-    },
-  }, { concurrency: 2, signal: ac.signal });
+    { concurrency: 2, signal: ac.signal },
+  );
   assert.deepEqual(seen, ['a saw aborted=true']);
   assert.deepEqual(r.status, { a: 'ok', b: 'cancelled', c: 'cancelled', d: 'cancelled' });
   assert.deepEqual(r.results.get('c'), { status: 'cancelled', attempts: 0, elapsedMs: 0, reason: 'aborted' });
@@ -197,12 +234,16 @@ test('abort stops scheduling, running nodes see the signal and finish, the rest 
 
 test('abort during a retry wait cancels that node at once, keeping its last error', async () => {
   const ac = new AbortController();
-  const r = await walk({ a: [] }, {
-    a: async (_ctx, clock) => {
-      void clock.sleep(10).then(() => ac.abort());
-      throw new Transient('CT 901 is locked');
+  const r = await walk(
+    { a: [] },
+    {
+      a: async (_ctx, clock) => {
+        void clock.sleep(10).then(() => ac.abort());
+        throw new Transient('CT 901 is locked');
+      },
     },
-  }, { signal: ac.signal, retry: policy({ maxAttempts: 5, baseDelayMs: 60_000, maxDelayMs: 60_000, maxElapsedMs: 600_000 }, retryWhen(isTransient), () => 0.5) });
+    { signal: ac.signal, retry: policy({ maxAttempts: 5, baseDelayMs: 60_000, maxDelayMs: 60_000, maxElapsedMs: 600_000 }, retryWhen(isTransient), () => 0.5) },
+  );
   const a = r.results.get('a')!;
   assert.ok(a.status === 'cancelled' && a.attempts === 2 && (a.error as Error).message === 'CT 901 is locked');
   assert.ok(r.clock.now() < 30_000, 'did not sit out the 30 s backoff');
@@ -219,13 +260,19 @@ test('an already-aborted signal runs nothing', async () => {
 
 test('"not yet" re-runs the node after the interval it asked for, without counting an attempt', async () => {
   let checks = 0;
-  const r = await walk({ a: [], b: ['a'] }, {
-    a: async () => (++checks < 3 ? { kind: 'not-yet', afterMs: 2000, reason: 'guest booting' } : { kind: 'ok', note: 'healthy' }),
-  });
+  const r = await walk(
+    { a: [], b: ['a'] },
+    {
+      a: async () => (++checks < 3 ? { kind: 'not-yet', afterMs: 2000, reason: 'guest booting' } : { kind: 'ok', note: 'healthy' }),
+    },
+  );
   assert.deepEqual(r.results.get('a'), { status: 'ok', attempts: 1, elapsedMs: 4000, note: 'healthy' });
   assert.deepEqual(
     r.events.filter((e) => e.kind === 'node-wait').map((e) => e.kind === 'node-wait' && [e.ts, e.reason, e.delayMs]),
-    [[0, 'guest booting', 2000], [2000, 'guest booting', 2000]],
+    [
+      [0, 'guest booting', 2000],
+      [2000, 'guest booting', 2000],
+    ],
   );
   assert.equal(r.spans.b.from, 4000);
 });
@@ -238,15 +285,18 @@ test('"not yet" for longer than notYetTimeoutMs fails the node with the reason',
 });
 
 test('the event stream: run-start, per-node start/steps/end in order, run-end last', async () => {
-  const r = await walk({ '900': [], '901': ['900'] }, {
-    '901': async (ctx, clock) => {
-      ctx.emit({ kind: 'step', step: 'clone' });
-      await clock.sleep(50);
-      ctx.emit({ kind: 'step', step: 'clone', status: 'done' });
-      ctx.emit({ kind: 'log', level: 'warn', message: 'task ended with warnings' });
-      return { kind: 'ok', note: 'created' };
+  const r = await walk(
+    { '900': [], '901': ['900'] },
+    {
+      '901': async (ctx, clock) => {
+        ctx.emit({ kind: 'step', step: 'clone' });
+        await clock.sleep(50);
+        ctx.emit({ kind: 'step', step: 'clone', status: 'done' });
+        ctx.emit({ kind: 'log', level: 'warn', message: 'task ended with warnings' });
+        return { kind: 'ok', note: 'created' };
+      },
     },
-  });
+  );
   assert.deepEqual(r.events, [
     { kind: 'run-start', ts: 0, nodes: ['900', '901'] },
     { kind: 'node-start', ts: 0, node: '900', attempt: 1 },
@@ -261,13 +311,17 @@ test('the event stream: run-start, per-node start/steps/end in order, run-end la
 });
 
 test('a slot is free while a node waits to retry, so others run meanwhile', async () => {
-  const r = await walk({ a: [], b: [] }, {
-    a: async (ctx) => {
-      if (ctx.attempt === 1) throw new Transient('locked');
+  const r = await walk(
+    { a: [], b: [] },
+    {
+      a: async (ctx) => {
+        if (ctx.attempt === 1) throw new Transient('locked');
+      },
     },
-  }, { concurrency: 1, retry: policy({ maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 1000, maxElapsedMs: 10_000 }, retryWhen(isTransient), () => 0.5) });
+    { concurrency: 1, retry: policy({ maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 1000, maxElapsedMs: 10_000 }, retryWhen(isTransient), () => 0.5) },
+  );
   assert.deepEqual(r.status, { a: 'ok', b: 'ok' });
-  assert.ok(r.spans.b.from < 500, 'b ran during a\'s backoff');
+  assert.ok(r.spans.b.from < 500, "b ran during a's backoff");
 });
 
 test('rejects bad input: cycle, unknown dependency, duplicate node, concurrency 0', () => {

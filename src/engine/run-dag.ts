@@ -25,7 +25,10 @@ interface NodeState {
 
 /** Thrown into a node's result when it kept saying "not yet" past notYetTimeoutMs. */
 export class NotReadyInTimeError extends Error {
-  constructor(readonly reason: string, readonly waitedMs: number) {
+  constructor(
+    readonly reason: string,
+    readonly waitedMs: number,
+  ) {
     super(`still not ready after ${Math.round(waitedMs / 1000)} s: ${reason}`);
     this.name = 'NotReadyInTimeError';
   }
@@ -143,8 +146,7 @@ export function runDag<K>(opts: RunDagOptions<K>): Promise<RunResults<K>> {
       emit({ kind: 'node-start', ts: clock.now(), node: nodes[i], attempt: s.attempt });
     }
     const node = nodes[i];
-    const nodeEmit = (e: NodeEmit): void =>
-      emit(e.kind === 'step' ? { ...e, status: e.status ?? 'started', ts: clock.now(), node } : { ...e, ts: clock.now(), node });
+    const nodeEmit = (e: NodeEmit): void => emit(e.kind === 'step' ? { ...e, status: e.status ?? 'started', ts: clock.now(), node } : { ...e, ts: clock.now(), node });
     Promise.resolve()
       .then(() => opts.run(node, { signal: userSignal, attempt: s.attempt, emit: nodeEmit }))
       .then(

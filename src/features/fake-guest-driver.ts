@@ -12,9 +12,7 @@ export interface GuestFile {
   perms: string;
 }
 
-export type Call =
-  | { op: 'exec'; type: GuestType; vmid: number; argv: string[]; opts?: ExecInGuestOptions }
-  | { op: 'push'; type: GuestType; vmid: number; guestPath: string; perms?: string; content: string };
+export type Call = { op: 'exec'; type: GuestType; vmid: number; argv: string[]; opts?: ExecInGuestOptions } | { op: 'push'; type: GuestType; vmid: number; guestPath: string; perms?: string; content: string };
 
 /** Runs "the script": gets argv and the guest files, returns its outcome. */
 export type ScriptHandler = (argv: string[], files: Map<string, GuestFile>) => ExecOutcome | Promise<ExecOutcome>;
@@ -38,10 +36,37 @@ export class FakeGuestDriver {
       push: (type, vmid, localFile, guestPath, opts) => this.push(type, vmid, localFile, guestPath, opts),
     };
     for (const op of [
-      'list', 'status', 'config', 'pending', 'listSnapshots', 'inventory', 'readFirewall', 'agentPing', 'hostVersion', 'storageContent', 'storages', 'bridges', 'nodeMemory',
-      'create', 'clone', 'set', 'resize',
-      'start', 'stop', 'shutdown', 'reboot', 'destroy', 'template', 'snapshot', 'delsnapshot', 'rollback',
-      'importDisk', 'cloudinitUpdate', 'setRawLxc', 'writeFirewall', 'downloadUrl',
+      'list',
+      'status',
+      'config',
+      'pending',
+      'listSnapshots',
+      'inventory',
+      'readFirewall',
+      'agentPing',
+      'hostVersion',
+      'storageContent',
+      'storages',
+      'bridges',
+      'nodeMemory',
+      'create',
+      'clone',
+      'set',
+      'resize',
+      'start',
+      'stop',
+      'shutdown',
+      'reboot',
+      'destroy',
+      'template',
+      'snapshot',
+      'delsnapshot',
+      'rollback',
+      'importDisk',
+      'cloudinitUpdate',
+      'setRawLxc',
+      'writeFirewall',
+      'downloadUrl',
     ] as const) {
       (d as Record<string, unknown>)[op] = refuse(op);
     }

@@ -36,13 +36,16 @@ test('the inputs file is valid JSON, one key per line', () => {
 test('phx_input reads back strings exactly: quotes, backslashes, newlines, unicode, a PEM', { skip }, () => {
   const pem = '-----BEGIN CERTIFICATE-----\nMIIB+zCCAaGgAwIBAgIQ\n-----END CERTIFICATE-----';
   const tricky = 'say "hi" \\ back\ttab é € 😀 $HOME `id` $(id) \'q\'';
-  const r = runScript({ pem, tricky, n: 42, flag: true, nothing: null }, [
-    'printf "%s" "$(phx_input pem)" > "$(dirname "$0")/pem.out"',
-    'printf "%s" "$(phx_input tricky)" > "$(dirname "$0")/tricky.out"',
-    'echo "n=$(phx_input n) flag=$(phx_input flag) nothing=[$(phx_input nothing dflt)] missing=[$(phx_input missing)]"',
-    'phx_bool flag && echo "flag is true"',
-    'phx_has_input nothing || echo "nothing is absent"',
-  ].join('\n'));
+  const r = runScript(
+    { pem, tricky, n: 42, flag: true, nothing: null },
+    [
+      'printf "%s" "$(phx_input pem)" > "$(dirname "$0")/pem.out"',
+      'printf "%s" "$(phx_input tricky)" > "$(dirname "$0")/tricky.out"',
+      'echo "n=$(phx_input n) flag=$(phx_input flag) nothing=[$(phx_input nothing dflt)] missing=[$(phx_input missing)]"',
+      'phx_bool flag && echo "flag is true"',
+      'phx_has_input nothing || echo "nothing is absent"',
+    ].join('\n'),
+  );
   try {
     assert.equal(r.code, 0, r.err);
     assert.equal(readFileSync(join(r.dir, 'demo/pem.out'), 'utf8'), pem);
@@ -54,12 +57,7 @@ test('phx_input reads back strings exactly: quotes, backslashes, newlines, unico
 });
 
 test('phx_input_list yields list elements; objects come back as compact JSON', { skip }, () => {
-  const r = runScript({ ports: ['8000:8000', '11434:11434'], one: 'solo', cfg: { a: [1, 2], b: 'c' } }, [
-    'ports=$(phx_input_list ports)',
-    'for p in $ports; do echo "port $p"; done',
-    'echo "one: $(phx_input_list one)"',
-    'echo "cfg: $(phx_input cfg)"',
-  ].join('\n'));
+  const r = runScript({ ports: ['8000:8000', '11434:11434'], one: 'solo', cfg: { a: [1, 2], b: 'c' } }, ['ports=$(phx_input_list ports)', 'for p in $ports; do echo "port $p"; done', 'echo "one: $(phx_input_list one)"', 'echo "cfg: $(phx_input cfg)"'].join('\n'));
   try {
     assert.equal(r.code, 0, r.err);
     assert.equal(r.out, 'port 8000:8000\nport 11434:11434\none: solo\ncfg: {"a":[1,2],"b":"c"}\n');
@@ -80,13 +78,10 @@ test('a list of objects is refused with the key named; the script stops (set -e)
 });
 
 test('phx_write_file writes only on change and reports it', { skip }, () => {
-  const r = runScript({}, [
-    'f="$(dirname "$0")/sub/conf"',
-    'phx_write_file "$f" 0640 one; echo "first $PHX_CHANGED"',
-    'phx_write_file "$f" 0640 one; echo "second $PHX_CHANGED"',
-    'phx_write_file "$f" 0640 <<EOF\ntwo\nEOF\necho "third $PHX_CHANGED"',
-    'phx_write_file "$f" 0640 <<EOF\ntwo\nEOF\necho "fourth $PHX_CHANGED"',
-  ].join('\n'));
+  const r = runScript(
+    {},
+    ['f="$(dirname "$0")/sub/conf"', 'phx_write_file "$f" 0640 one; echo "first $PHX_CHANGED"', 'phx_write_file "$f" 0640 one; echo "second $PHX_CHANGED"', 'phx_write_file "$f" 0640 <<EOF\ntwo\nEOF\necho "third $PHX_CHANGED"', 'phx_write_file "$f" 0640 <<EOF\ntwo\nEOF\necho "fourth $PHX_CHANGED"'].join('\n'),
+  );
   try {
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /first 1\n/);

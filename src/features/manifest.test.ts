@@ -9,7 +9,9 @@ const BUILTINS = ['base_setup', 'docker', 'nvidia', 'ollama', 'vllm', 'python_ap
 
 test('every shipped feature has a valid manifest matching its directory, and an executable install.sh', () => {
   const dir = builtinFeaturesDir();
-  const names = readdirSync(dir).filter((n) => !n.startsWith('_') && statSync(join(dir, n)).isDirectory()).sort();
+  const names = readdirSync(dir)
+    .filter((n) => !n.startsWith('_') && statSync(join(dir, n)).isDirectory())
+    .sort();
   assert.deepEqual(names, [...BUILTINS].sort());
   for (const name of names) {
     const r = parseManifest(JSON.parse(readFileSync(join(dir, name, 'manifest.json'), 'utf8')), name);

@@ -33,7 +33,10 @@ export const manifestSchema = z.strictObject({
    * a `host:guest` mapping, the guest side is used) or DEFAULT.
    */
   url: z.string().min(1).optional(),
-  timeoutSec: z.int().positive().max(24 * 3600),
+  timeoutSec: z
+    .int()
+    .positive()
+    .max(24 * 3600),
   healthCheck: healthCheckSchema.optional(),
 });
 

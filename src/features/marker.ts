@@ -77,15 +77,7 @@ export function compareMarker(marker: FeatureMarker | null | 'unreadable', d: Fe
  * before they are sent). For each name it prints `<tag> present <name>` and the marker file, or
  * `<tag> absent <name>`; then `<tag> end`. Nothing from a config is ever part of the script.
  */
-const READ_MARKERS_SCRIPT = [
-  'tag=$1; shift',
-  'for n do',
-  `  f=${MARKER_DIR}/$n.json`,
-  '  if [ -f "$f" ] && c=$(cat -- "$f" 2>/dev/null); then printf \'%s present %s\\n%s\\n\' "$tag" "$n" "$c"',
-  '  else printf \'%s absent %s\\n\' "$tag" "$n"; fi',
-  'done',
-  'printf \'%s end\\n\' "$tag"',
-].join('\n');
+const READ_MARKERS_SCRIPT = ['tag=$1; shift', 'for n do', `  f=${MARKER_DIR}/$n.json`, '  if [ -f "$f" ] && c=$(cat -- "$f" 2>/dev/null); then printf \'%s present %s\\n%s\\n\' "$tag" "$n" "$c"', '  else printf \'%s absent %s\\n\' "$tag" "$n"; fi', 'done', 'printf \'%s end\\n\' "$tag"'].join('\n');
 
 export type MarkerReading = FeatureMarker | null | 'unreadable';
 
@@ -94,12 +86,7 @@ export type MarkerReading = FeatureMarker | null | 'unreadable';
  * when absent (or not readable), 'unreadable' when present but not a marker for that name.
  * Throws what exec throws (guest not running, agent silent), and when the output is cut short.
  */
-export async function readMarkers(
-  reader: ProxmoxReader,
-  g: { type: GuestType; vmid: number },
-  names: readonly string[],
-  opts: { signal?: AbortSignal; timeoutMs?: number } = {},
-): Promise<Map<string, MarkerReading>> {
+export async function readMarkers(reader: ProxmoxReader, g: { type: GuestType; vmid: number }, names: readonly string[], opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Map<string, MarkerReading>> {
   const out = new Map<string, MarkerReading>();
   if (names.length === 0) return out;
   for (const n of names) if (!FEATURE_NAME.test(n)) throw new TypeError(`not a feature name: ${JSON.stringify(n)}`);
@@ -123,15 +110,10 @@ export async function readMarkers(
  * an interrupted run left in the feature run area. The same fixed script, with the run area
  * listed after the markers; names are checked and passed as arguments.
  */
-export async function readGuestState(
-  reader: ProxmoxReader,
-  g: { type: GuestType; vmid: number },
-  names: readonly string[],
-  opts: { signal?: AbortSignal; timeoutMs?: number } = {},
-): Promise<{ markers: Map<string, MarkerReading>; runArea: string[] }> {
+export async function readGuestState(reader: ProxmoxReader, g: { type: GuestType; vmid: number }, names: readonly string[], opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<{ markers: Map<string, MarkerReading>; runArea: string[] }> {
   for (const n of names) if (!FEATURE_NAME.test(n)) throw new TypeError(`not a feature name: ${JSON.stringify(n)}`);
   const tag = `phoenix-state-${randomBytes(8).toString('hex')}`;
-  const script = READ_MARKERS_SCRIPT.replace("printf '%s end\\n' \"$tag\"", `printf '%s runarea\\n' "$tag"; ls -A ${RUN_DIR} 2>/dev/null; printf '%s end\\n' "$tag"`);
+  const script = READ_MARKERS_SCRIPT.replace('printf \'%s end\\n\' "$tag"', `printf '%s runarea\\n' "$tag"; ls -A ${RUN_DIR} 2>/dev/null; printf '%s end\\n' "$tag"`);
   const r = await reader.exec(g.type, g.vmid, ['sh', '-c', script, 'sh', tag, ...names], { signal: opts.signal, timeoutMs: opts.timeoutMs ?? 30_000 });
   const parts = r.stdout.split(`${tag} `);
   if (r.exitCode !== 0 || parts.at(-1)?.trim() !== 'end') {

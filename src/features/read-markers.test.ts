@@ -34,7 +34,15 @@ test('readMarkers: present, absent, unreadable and wrong-name markers in one exe
   const { d, calls, good } = await guestWithMarkers('a');
   calls.length = 0;
   const got = await readMarkers(d, { type: 'lxc', vmid: 101 }, ['base', 'missing', 'other', 'garbage']);
-  assert.deepEqual([...got], [['base', good], ['missing', null], ['other', 'unreadable'], ['garbage', 'unreadable']]);
+  assert.deepEqual(
+    [...got],
+    [
+      ['base', good],
+      ['missing', null],
+      ['other', 'unreadable'],
+      ['garbage', 'unreadable'],
+    ],
+  );
   assert.equal(calls.length, 1);
   const argv = calls[0].argv;
   // The script is fixed; the names are its arguments, after a per-call tag.
@@ -71,6 +79,12 @@ test('readMarkers: a VM through the guest agent, one guest exec', async () => {
   await d.create('qemu', 200, { name: 'vm', memory: 512, agent: 1 });
   await d.start('qemu', 200);
   calls.length = 0;
-  assert.deepEqual([...(await readMarkers(d, { type: 'qemu', vmid: 200 }, ['base', 'x']))], [['base', null], ['x', null]]);
+  assert.deepEqual(
+    [...(await readMarkers(d, { type: 'qemu', vmid: 200 }, ['base', 'x']))],
+    [
+      ['base', null],
+      ['x', null],
+    ],
+  );
   assert.deepEqual(calls.filter((c) => c.argv[2] === 'exec').length, 1);
 });

@@ -14,8 +14,7 @@ function configDir(files: Record<string, string>): string {
   return dir;
 }
 
-const manifest = (name: string, extra: object = {}) =>
-  JSON.stringify({ name, description: `user ${name}`, kinds: ['lxc', 'vm'], timeoutSec: 60, ...extra });
+const manifest = (name: string, extra: object = {}) => JSON.stringify({ name, description: `user ${name}`, kinds: ['lxc', 'vm'], timeoutSec: 60, ...extra });
 
 test('the package root is found by walking up to package.json named phoenix-pve', () => {
   assert.ok(builtinFeaturesDir().startsWith(packageRoot()));
@@ -44,15 +43,16 @@ test('built-in features are found; a user feature beside the config overrides th
   }
 });
 
-test('the original config\'s unknown features fail per guest with the directories searched', () => {
+test("the original config's unknown features fail per guest with the directories searched", () => {
   const dir = configDir({});
   try {
     const reg = new FeatureRegistry({ configDir: dir });
     const r = resolveGuestFeatures(reg, { id: 102, kind: 'lxc', features: ['base_setup', 'trusted_ca', 'step_cli', 'traefik'] });
-    assert.deepEqual(r.problems, [
-      `container 102: feature "traefik" not found (looked in ${join(dir, 'features')}, ${builtinFeaturesDir()})`,
-    ]);
-    assert.deepEqual(r.features.map((f) => f.name), ['base_setup', 'trusted_ca', 'step_cli']);
+    assert.deepEqual(r.problems, [`container 102: feature "traefik" not found (looked in ${join(dir, 'features')}, ${builtinFeaturesDir()})`]);
+    assert.deepEqual(
+      r.features.map((f) => f.name),
+      ['base_setup', 'trusted_ca', 'step_cli'],
+    );
     const ca = resolveGuestFeatures(reg, { id: 103, kind: 'lxc', features: ['base_setup', 'step_ca'] });
     assert.match(ca.problems[0]!, /^container 103: feature "step_ca" not found \(looked in /);
   } finally {
@@ -101,15 +101,16 @@ test('application_script: found in <configDir>/scripts, then <configDir>; runs l
     const reg = new FeatureRegistry({ configDir: dir });
     const r = resolveGuestFeatures(reg, { id: 101, kind: 'lxc', features: ['base_setup'], applicationScript: 'app.sh' });
     assert.deepEqual(r.problems, []);
-    assert.deepEqual(r.features.map((f) => f.name), ['base_setup', 'application_script']);
+    assert.deepEqual(
+      r.features.map((f) => f.name),
+      ['base_setup', 'application_script'],
+    );
     assert.equal(r.features[1]!.scriptPath, join(dir, 'scripts/app.sh'));
     assert.equal(r.features[1]!.receivesAllGuestInputs, true);
     const top = reg.findApplicationScript('top.sh');
     assert.equal(top.ok && top.feature.scriptPath, join(dir, 'top.sh'));
     const missing = resolveGuestFeatures(reg, { id: 910, kind: 'lxc', features: [], applicationScript: 'phoenix_hypervisor_lxc_vllm.sh' });
-    assert.deepEqual(missing.problems, [
-      `container 910: application_script "phoenix_hypervisor_lxc_vllm.sh" not found (looked in ${join(dir, 'scripts/phoenix_hypervisor_lxc_vllm.sh')}, ${join(dir, 'phoenix_hypervisor_lxc_vllm.sh')})`,
-    ]);
+    assert.deepEqual(missing.problems, [`container 910: application_script "phoenix_hypervisor_lxc_vllm.sh" not found (looked in ${join(dir, 'scripts/phoenix_hypervisor_lxc_vllm.sh')}, ${join(dir, 'phoenix_hypervisor_lxc_vllm.sh')})`]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

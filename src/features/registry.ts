@@ -106,7 +106,10 @@ export class FeatureRegistry {
 
   private load(name: string): Lookup {
     if (!FEATURE_NAME.test(name)) return { ok: false, problem: `feature name ${JSON.stringify(name)} is not valid` };
-    for (const [root, source] of [[this.userDir, 'user'], [this.builtinDir, 'builtin']] as const) {
+    for (const [root, source] of [
+      [this.userDir, 'user'],
+      [this.builtinDir, 'builtin'],
+    ] as const) {
       const dir = join(root, name);
       if (!isDir(dir)) continue;
       const manifestPath = join(dir, 'manifest.json');
@@ -201,10 +204,7 @@ export interface GuestFeatureRequest {
  * The guest's features in run order (listed order, then the application script), or every problem
  * found: unknown features, bad manifests, unsupported guest kind, requirements not met.
  */
-export function resolveGuestFeatures(
-  registry: FeatureRegistry,
-  guest: GuestFeatureRequest,
-): { features: ResolvedFeature[]; problems: string[] } {
+export function resolveGuestFeatures(registry: FeatureRegistry, guest: GuestFeatureRequest): { features: ResolvedFeature[]; problems: string[] } {
   const label = `${guest.kind === 'vm' ? 'VM' : 'container'} ${guest.id}`;
   const features: ResolvedFeature[] = [];
   const problems: string[] = [];

@@ -18,16 +18,22 @@ const RUN = '/var/lib/phoenix/run/greeter';
 function setup(script = '#!/bin/sh\nset -eu\necho hello\n') {
   const dir = mkdtempSync(join(tmpdir(), 'phoenix-run-'));
   mkdirSync(join(dir, 'features/greeter'), { recursive: true });
-  writeFileSync(join(dir, 'features/greeter/manifest.json'), JSON.stringify({
-    name: 'greeter', description: 'test', kinds: ['lxc', 'vm'], inputs: ['greeting', 'token'], timeoutSec: 42,
-  }));
+  writeFileSync(
+    join(dir, 'features/greeter/manifest.json'),
+    JSON.stringify({
+      name: 'greeter',
+      description: 'test',
+      kinds: ['lxc', 'vm'],
+      inputs: ['greeting', 'token'],
+      timeoutSec: 42,
+    }),
+  );
   writeFileSync(join(dir, 'features/greeter/install.sh'), script);
   const reg = new FeatureRegistry({ configDir: dir });
   const hit = reg.find('greeter');
   assert.ok(hit.ok);
   return { dir, feature: hit.feature as ResolvedFeature, log: join(dir, '.phoenix/logs/run1/101.log'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
-
 
 /** What a person reads of a feature plan (the digest and the reason it is unreadable aside). */
 const brief = (p: { feature: string; willRun: boolean; reason: string }) => ({ feature: p.feature, willRun: p.willRun, reason: p.reason });
@@ -50,7 +56,10 @@ test('first run: inputs pushed 0600 and removed afterwards, script run with them
     assert.deepEqual(fake.execs()[2], ['mkdir', '-p', '-m', '0700', RUN, '/var/lib/phoenix/features']);
     const pushes = fake.pushes().map((p) => [p.guestPath, p.perms]);
     assert.deepEqual(pushes, [
-      [`${RUN}/phoenix-lib.sh`, '0600'], [`${RUN}/install.sh`, '0700'], [`${RUN}/inputs.json`, '0600'], [MARKER, '0600'],
+      [`${RUN}/phoenix-lib.sh`, '0600'],
+      [`${RUN}/install.sh`, '0700'],
+      [`${RUN}/inputs.json`, '0600'],
+      [MARKER, '0600'],
     ]);
     assert.deepEqual(seenAtRun.inputs, { content: '{\n"greeting": "hi"\n}\n', perms: '0600' });
     assert.equal(seenAtRun.script, '0700');
@@ -79,7 +88,10 @@ test('second run with the same script and inputs only reads the marker', async (
     fake.clearCalls();
     const r = await applyFeature(fake.asDriver(), CT, s.feature, { inputs: { greeting: 'hi' }, logFile: s.log });
     assert.deepEqual(r, { feature: 'greeter', status: 'skipped' });
-    assert.deepEqual(fake.calls.map((c) => (c.op === 'exec' ? c.argv : c.op)), [['cat', MARKER]]);
+    assert.deepEqual(
+      fake.calls.map((c) => (c.op === 'exec' ? c.argv : c.op)),
+      [['cat', MARKER]],
+    );
     assert.equal(runs, 1);
   } finally {
     s.cleanup();
@@ -125,10 +137,16 @@ test('a failing script gives exit code, the last 20 lines of its log, no marker,
     const r = await applyFeature(fake.asDriver(), CT, s.feature, { inputs: {}, logFile: s.log });
     assert.equal(r.status, 'failed');
     assert.equal(r.exitCode, 100);
-    assert.deepEqual(r.logTail, Array.from({ length: 20 }, (_, i) => `line ${i + 11}`));
+    assert.deepEqual(
+      r.logTail,
+      Array.from({ length: 20 }, (_, i) => `line ${i + 11}`),
+    );
     assert.equal(r.message, `feature "greeter" failed on container 101: exited with code 100; log: ${s.log}`);
     assert.equal(fake.files.has(MARKER), false);
-    assert.equal([...fake.files.keys()].some((k) => k.startsWith(RUN)), false);
+    assert.equal(
+      [...fake.files.keys()].some((k) => k.startsWith(RUN)),
+      false,
+    );
     const log = readFileSync(s.log, 'utf8');
     assert.match(log, /line 1\n[\s\S]*line 30\n/);
     assert.match(log, /FAILED: exited with code 100/);
@@ -180,7 +198,9 @@ test('secret inputs reach the guest (0600) but never the log, the tail, the mess
     // success path: marker holds hashes only
     fake.onScript = () => ({ exitCode: 0, stdout: `ok ${secret}\n`, stderr: '' });
     await applyFeature(fake.asDriver(), CT, s.feature, {
-      inputs: { token: { env: 'GREETER_TOKEN' } }, logFile: s.log, secrets: { env: { GREETER_TOKEN: secret }, scrubber },
+      inputs: { token: { env: 'GREETER_TOKEN' } },
+      logFile: s.log,
+      secrets: { env: { GREETER_TOKEN: secret }, scrubber },
     });
     assert.doesNotMatch(fake.files.get(MARKER)!.content, new RegExp(secret));
     assert.doesNotMatch(readFileSync(s.log, 'utf8'), new RegExp(secret));
@@ -194,10 +214,14 @@ test('an unresolvable secret fails before anything is pushed, naming the variabl
   try {
     const fake = new FakeGuestDriver();
     const r = await applyFeature(fake.asDriver(), CT, s.feature, {
-      inputs: { token: { env: 'NOPE' } }, secrets: { env: {}, scrubber: new SecretScrubber() }, logFile: s.log,
+      inputs: { token: { env: 'NOPE' } },
+      secrets: { env: {}, scrubber: new SecretScrubber() },
+      logFile: s.log,
     });
     assert.deepEqual(r, {
-      feature: 'greeter', status: 'failed', message: 'feature "greeter" cannot run on container 101: secret from environment variable NOPE is not set',
+      feature: 'greeter',
+      status: 'failed',
+      message: 'feature "greeter" cannot run on container 101: secret from environment variable NOPE is not set',
     });
     assert.deepEqual(fake.calls, []);
     assert.match(readFileSync(s.log, 'utf8'), /secret from environment variable NOPE is not set/);
@@ -226,7 +250,7 @@ test('plan on a guest that cannot run commands says so instead of throwing', asy
     const fake = new FakeGuestDriver();
     const driver = fake.asDriver();
     driver.exec = async () => {
-      throw new Error("CT 101 not running");
+      throw new Error('CT 101 not running');
     };
     assert.deepEqual(brief(await planFeature(driver, CT, s.feature, { inputs: {} })), { feature: 'greeter', willRun: true, reason: 'guest not reachable' });
   } finally {
@@ -257,7 +281,9 @@ test('a driver error message holding a secret is scrubbed from the result', asyn
       throw new Error(`agent said: bad token ${secret}`);
     });
     const r = await applyFeature(fake.asDriver(), CT, s.feature, {
-      inputs: { token: { env: 'T' } }, logFile: s.log, secrets: { env: { T: secret }, scrubber: new SecretScrubber() },
+      inputs: { token: { env: 'T' } },
+      logFile: s.log,
+      secrets: { env: { T: secret }, scrubber: new SecretScrubber() },
     });
     assert.equal(r.message, `feature "greeter" failed on container 101: agent said: bad token ***; log: ${s.log}`);
     assert.doesNotMatch(readFileSync(s.log, 'utf8'), new RegExp(secret));

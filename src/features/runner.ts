@@ -21,10 +21,7 @@ import { SecretScrubber } from '../util/redact.js';
 import { containsSecretRef, resolveSecretsDeep, type SecretContext } from '../util/secrets.js';
 import { renderInputsFile, type Inputs } from './inputs.js';
 import { FeatureLog, tailLines } from './log.js';
-import {
-  buildMarker, compareMarker, digestOf, markerPath, MARKER_DIR, parseMarker, RUN_DIR,
-  type ChangeReason, type FeatureDigest, type FeatureMarker,
-} from './marker.js';
+import { buildMarker, compareMarker, digestOf, markerPath, MARKER_DIR, parseMarker, RUN_DIR, type ChangeReason, type FeatureDigest, type FeatureMarker } from './marker.js';
 import type { ResolvedFeature } from './registry.js';
 
 export interface GuestRef {
@@ -101,12 +98,7 @@ export interface FeaturePlan {
  * Would the feature run, and why. Read-only: one exec of `cat` on the marker. A guest that cannot
  * run commands (stopped) is answered "would run, guest not reachable" rather than an error.
  */
-export async function planFeature(
-  reader: ProxmoxReader,
-  g: GuestRef,
-  feature: ResolvedFeature,
-  opts: Pick<FeatureRunOptions, 'inputs' | 'secrets' | 'signal'>,
-): Promise<FeaturePlan> {
+export async function planFeature(reader: ProxmoxReader, g: GuestRef, feature: ResolvedFeature, opts: Pick<FeatureRunOptions, 'inputs' | 'secrets' | 'signal'>): Promise<FeaturePlan> {
   const p = await prepare(feature, opts);
   let marker: Awaited<ReturnType<typeof readMarker>>;
   try {
@@ -119,12 +111,7 @@ export async function planFeature(
   return { feature: feature.name, willRun: reason !== null, reason: reason ?? 'unchanged', digest: p.digest };
 }
 
-export async function applyFeature(
-  driver: ProxmoxDriver,
-  g: GuestRef,
-  feature: ResolvedFeature,
-  opts: FeatureRunOptions & { force?: boolean },
-): Promise<FeatureResult> {
+export async function applyFeature(driver: ProxmoxDriver, g: GuestRef, feature: ResolvedFeature, opts: FeatureRunOptions & { force?: boolean }): Promise<FeatureResult> {
   opts.signal?.throwIfAborted();
   const name = feature.name;
   let p: Prepared;
@@ -229,10 +216,7 @@ async function removeRunDir(driver: ProxmoxDriver, g: GuestRef, runDir: string, 
   return false;
 }
 
-async function fail(
-  log: FeatureLog, g: GuestRef, name: string, reason: ChangeReason,
-  exitCode: number | undefined, output: string, what?: string,
-): Promise<FeatureResult> {
+async function fail(log: FeatureLog, g: GuestRef, name: string, reason: ChangeReason, exitCode: number | undefined, output: string, what?: string): Promise<FeatureResult> {
   const tail = tailLines(output, (t) => log.scrub(t));
   const how = log.scrub(what ?? (exitCode === undefined ? 'did not complete' : `exited with code ${exitCode}`));
   const where = log.path ? `; log: ${log.path}` : '';

@@ -11,10 +11,7 @@ import { stronglyConnected } from './tarjan.js';
  * follow), and every self-loop as the one-element cycle [k].
  * `successors` must yield the keys a node depends on.
  */
-export function findCyclesIn<K extends string | number>(
-  nodes: readonly K[],
-  successors: (k: K) => readonly K[],
-): K[][] {
+export function findCyclesIn<K extends string | number>(nodes: readonly K[], successors: (k: K) => readonly K[]): K[][] {
   const cycles: K[][] = [];
   for (const k of nodes) if (successors(k).includes(k)) cycles.push([k]);
   for (const component of stronglyConnected(nodes, successors)) {
@@ -26,10 +23,7 @@ export function findCyclesIn<K extends string | number>(
 
 // Breadth-first search from the smallest key back to itself, inside the component, visiting
 // successors in ascending order so ties resolve the same way every time.
-function shortestCycleThroughMin<K extends string | number>(
-  component: Set<K>,
-  successors: (k: K) => readonly K[],
-): K[] {
+function shortestCycleThroughMin<K extends string | number>(component: Set<K>, successors: (k: K) => readonly K[]): K[] {
   const start = [...component].sort(compareKeys)[0];
   const parent = new Map<K, K>();
   const queue: K[] = [start];

@@ -7,8 +7,7 @@ import { guestMap, lxc, originalShape, vm } from '../../test/helpers/fake-guests
 /** Asserts every guest in `order` comes after everything it directly needs. */
 const assertValidOrder = (g: GuestGraph, order: number[]) => {
   const pos = new Map(order.map((id, i) => [id, i]));
-  for (const id of order)
-    for (const d of g.dag.dependenciesOf(id)) assert.ok(pos.get(d)! < pos.get(id)!, `${d} must come before ${id}`);
+  for (const id of order) for (const d of g.dag.dependenciesOf(id)) assert.ok(pos.get(d)! < pos.get(id)!, `${d} must come before ${id}`);
 };
 
 test('edges come from cloneFrom and dependencies, LXC and VM in one graph', () => {
@@ -23,7 +22,10 @@ test('edges come from cloneFrom and dependencies, LXC and VM in one graph', () =
 test("801's closure is its whole mixed LXC/VM chain, in a valid order", () => {
   const g = new GuestGraph(originalShape());
   const c = g.closure([801]);
-  assert.deepEqual(c.nodes.map((n) => n.id), [102, 103, 801, 900, 901, 911, 1001, 1002, 9000]);
+  assert.deepEqual(
+    c.nodes.map((n) => n.id),
+    [102, 103, 801, 900, 901, 911, 1001, 1002, 9000],
+  );
   assert.deepEqual(c.levels, [[900, 9000], [103], [102], [1001], [1002], [901], [911], [801]]);
   assert.deepEqual(c.order, c.levels.flat());
   assertValidOrder(g, c.order);
@@ -38,7 +40,10 @@ test('closure gives each guest every reason it is there', () => {
   const reasons = (id: number) => c.nodes.find((n) => n.id === id)!.reasons;
   assert.deepEqual(reasons(801), [{ kind: 'target' }]);
   assert.deepEqual(reasons(911), [{ kind: 'clone-source', of: 801 }]);
-  assert.deepEqual(reasons(1002), [{ kind: 'dependency', of: 801 }, { kind: 'dependency', of: 901 }]);
+  assert.deepEqual(reasons(1002), [
+    { kind: 'dependency', of: 801 },
+    { kind: 'dependency', of: 901 },
+  ]);
   assert.deepEqual(reasons(900), [
     { kind: 'clone-source', of: 102 },
     { kind: 'clone-source', of: 103 },
@@ -59,16 +64,25 @@ test('clone source that is also a declared dependency lists both, clone first', 
   assert.deepEqual(g.edgeKinds(200, 100), ['clone', 'dependency']);
   const c = g.closure([200]);
   assert.deepEqual(c.edges, [{ from: 200, to: 100, kinds: ['clone', 'dependency'] }]);
-  assert.deepEqual(c.nodes[0].reasons, [{ kind: 'clone-source', of: 200 }, { kind: 'dependency', of: 200 }]);
+  assert.deepEqual(c.nodes[0].reasons, [
+    { kind: 'clone-source', of: 200 },
+    { kind: 'dependency', of: 200 },
+  ]);
 });
 
 test('diamond of guests: the shared base is listed once, at level 0', () => {
-  const g = new GuestGraph(
-    guestMap(lxc(100), lxc(110, { cloneFrom: 100 }), vm(120, { dependencies: [100] }), lxc(130, { cloneFrom: 110, dependencies: [120] })),
-  );
+  const g = new GuestGraph(guestMap(lxc(100), lxc(110, { cloneFrom: 100 }), vm(120, { dependencies: [100] }), lxc(130, { cloneFrom: 110, dependencies: [120] })));
   const c = g.closure([130]);
   assert.deepEqual(c.levels, [[100], [110, 120], [130]]);
-  assert.deepEqual(c.nodes.map((n) => [n.id, n.kind, n.level]), [[100, 'lxc', 0], [110, 'lxc', 1], [120, 'vm', 1], [130, 'lxc', 2]]);
+  assert.deepEqual(
+    c.nodes.map((n) => [n.id, n.kind, n.level]),
+    [
+      [100, 'lxc', 0],
+      [110, 'lxc', 1],
+      [120, 'vm', 1],
+      [130, 'lxc', 2],
+    ],
+  );
 });
 
 test('roots are the guests nothing needs; their closure is the whole graph', () => {
@@ -87,7 +101,10 @@ test('closure is the same whatever order the guests and targets come in', () => 
 
 test('unknown target ids are an error naming them', () => {
   const g = new GuestGraph(originalShape());
-  assert.throws(() => g.closure([801, 7, 5]), (e: unknown) => e instanceof UnknownGuestError && e.ids.join() === '5,7');
+  assert.throws(
+    () => g.closure([801, 7, 5]),
+    (e: unknown) => e instanceof UnknownGuestError && e.ids.join() === '5,7',
+  );
 });
 
 test('references to unconfigured guests are left to validation, not invented as nodes', () => {

@@ -11,10 +11,7 @@ import { Dag } from './dag.js';
 export type EdgeKind = 'clone' | 'dependency';
 
 /** Why a guest is in a closure: it was asked for, or a guest in the closure needs it. */
-export type Reason =
-  | { kind: 'target' }
-  | { kind: 'clone-source'; of: GuestId }
-  | { kind: 'dependency'; of: GuestId };
+export type Reason = { kind: 'target' } | { kind: 'clone-source'; of: GuestId } | { kind: 'dependency'; of: GuestId };
 
 export interface GuestNode {
   id: GuestId;
@@ -98,9 +95,7 @@ export class GuestGraph {
     const nodes = sub.nodes().map((id): GuestNode => {
       const g = this.guests.get(id)!;
       const reasons: Reason[] = wanted.has(id) ? [{ kind: 'target' }] : [];
-      for (const user of sub.dependentsOf(id))
-        for (const k of this.edgeKinds(user, id))
-          reasons.push(k === 'clone' ? { kind: 'clone-source', of: user } : { kind: 'dependency', of: user });
+      for (const user of sub.dependentsOf(id)) for (const k of this.edgeKinds(user, id)) reasons.push(k === 'clone' ? { kind: 'clone-source', of: user } : { kind: 'dependency', of: user });
       return { id, kind: g.kind, name: g.name, level: levelOf.get(id)!, reasons };
     });
     const edges = sub.edges().map(([from, to]): GuestEdge => ({ from, to, kinds: this.edgeKinds(from, to) }));

@@ -14,10 +14,7 @@ interface Timing {
 }
 
 /** A model HealthCheckSpec, widened: a command may also be an argv (feature manifests). */
-export type HealthCheck =
-  | (Timing & { kind: 'command'; name: string; command: string | readonly string[] })
-  | (Timing & { kind: 'tcp'; name: string; host?: string; port: number })
-  | (Timing & { kind: 'http'; name: string; url: string; expectStatus: number });
+export type HealthCheck = (Timing & { kind: 'command'; name: string; command: string | readonly string[] }) | (Timing & { kind: 'tcp'; name: string; host?: string; port: number }) | (Timing & { kind: 'http'; name: string; url: string; expectStatus: number });
 
 // Compile-time proof that every model spec is a HealthCheck the runner accepts.
 const _modelFits: (s: HealthCheckSpec) => HealthCheck = (s) => s;

@@ -18,13 +18,7 @@ export type ConnectFn = (host: string, port: number, timeoutMs: number, signal?:
 /** GET url; resolves with the status code (any status), rejects on network errors and timeouts. */
 export type HttpGetFn = (url: string, timeoutMs: number, signal?: AbortSignal) => Promise<{ status: number }>;
 
-export async function probeCommand(
-  reader: ProxmoxReader,
-  guest: { type: GuestType; vmid: number },
-  command: string | readonly string[],
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<ProbeOutcome> {
+export async function probeCommand(reader: ProxmoxReader, guest: { type: GuestType; vmid: number }, command: string | readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<ProbeOutcome> {
   // A string is a command line as the user wrote it (the original's health_check.command), run by
   // the guest's shell; an array (feature manifests) is an argv.
   // `--` ends sh's options: a command line starting with `-` is the command, not an option of sh.
@@ -48,21 +42,20 @@ export async function probeTcp(connect: ConnectFn, host: string, port: number, t
   }
 }
 
-export async function probeHttp(
-  httpGet: HttpGetFn, url: string, expectStatus: number, timeoutMs: number, signal?: AbortSignal,
-): Promise<ProbeOutcome> {
+export async function probeHttp(httpGet: HttpGetFn, url: string, expectStatus: number, timeoutMs: number, signal?: AbortSignal): Promise<ProbeOutcome> {
   try {
     const { status } = await httpGet(url, timeoutMs, signal);
-    return status === expectStatus
-      ? { ok: true, detail: `HTTP ${status}` }
-      : { ok: false, detail: `HTTP ${status} (expected ${expectStatus})` };
+    return status === expectStatus ? { ok: true, detail: `HTTP ${status}` } : { ok: false, detail: `HTTP ${status} (expected ${expectStatus})` };
   } catch (e) {
     return { ok: false, detail: `${url}: ${(e as Error).message}` };
   }
 }
 
 function lastLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const l = lines[lines.length - 1] ?? '';
   return l.length > 200 ? `${l.slice(0, 200)}…` : l;
 }

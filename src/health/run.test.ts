@@ -116,10 +116,7 @@ test('an injected connect sees the guest host and the timeout; details are scrub
 test('cancellation throws instead of reporting', async () => {
   const ac = new AbortController();
   const fake = new FakeGuestDriver(() => (ac.abort(), { exitCode: 1, stdout: '', stderr: '' }));
-  await assert.rejects(
-    runHealthChecks(fake.asDriver(), CT, [{ kind: 'command', name: 'c', command: 'x', ...timing }], { signal: ac.signal, sleep: async () => {} }),
-    { name: 'AbortError' },
-  );
+  await assert.rejects(runHealthChecks(fake.asDriver(), CT, [{ kind: 'command', name: 'c', command: 'x', ...timing }], { signal: ac.signal, sleep: async () => {} }), { name: 'AbortError' });
 });
 
 test('feature default checks come from manifests; hostOfIp strips the prefix length', () => {
@@ -127,9 +124,7 @@ test('feature default checks come from manifests; hostOfIp strips the prefix len
     { name: 'base_setup', manifest: {} },
     { name: 'docker', manifest: { healthCheck: { command: ['systemctl', 'is-active', '--quiet', 'docker'], retries: 5, intervalSec: 3, timeoutSec: 15 } } },
   ]);
-  assert.deepEqual(checks, [
-    { kind: 'command', name: 'feature docker', command: ['systemctl', 'is-active', '--quiet', 'docker'], retries: 5, intervalSec: 3, timeoutSec: 15 },
-  ]);
+  assert.deepEqual(checks, [{ kind: 'command', name: 'feature docker', command: ['systemctl', 'is-active', '--quiet', 'docker'], retries: 5, intervalSec: 3, timeoutSec: 15 }]);
   assert.equal(hostOfIp('10.0.0.10/24'), '10.0.0.10');
   assert.equal(hostOfIp('dhcp'), undefined);
   assert.equal(hostOfIp(undefined), undefined);

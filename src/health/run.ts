@@ -7,9 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { ProxmoxReader } from '../proxmox/driver.js';
 import type { GuestType } from '../proxmox/types.js';
 import type { HealthCheck } from './checks.js';
-import {
-  type ConnectFn, defaultConnect, defaultHttpGet, type HttpGetFn, probeCommand, probeHttp, probeTcp, type ProbeOutcome,
-} from './probes.js';
+import { type ConnectFn, defaultConnect, defaultHttpGet, type HttpGetFn, probeCommand, probeHttp, probeTcp, type ProbeOutcome } from './probes.js';
 
 export type SleepFn = (ms: number, signal?: AbortSignal) => Promise<void>;
 
@@ -42,19 +40,12 @@ const defaultSleep: SleepFn = async (ms, signal) => {
   await delay(ms, undefined, { signal });
 };
 
-export async function runHealthChecks(
-  reader: ProxmoxReader,
-  guest: { type: GuestType; vmid: number },
-  checks: readonly HealthCheck[],
-  opts: HealthRunOptions = {},
-): Promise<HealthReport> {
+export async function runHealthChecks(reader: ProxmoxReader, guest: { type: GuestType; vmid: number }, checks: readonly HealthCheck[], opts: HealthRunOptions = {}): Promise<HealthReport> {
   const results = await Promise.all(checks.map((c) => runOne(reader, guest, c, opts)));
   return { healthy: results.every((r) => r.ok), results };
 }
 
-async function runOne(
-  reader: ProxmoxReader, guest: { type: GuestType; vmid: number }, check: HealthCheck, opts: HealthRunOptions,
-): Promise<HealthCheckResult> {
+async function runOne(reader: ProxmoxReader, guest: { type: GuestType; vmid: number }, check: HealthCheck, opts: HealthRunOptions): Promise<HealthCheckResult> {
   const sleep = opts.sleep ?? defaultSleep;
   const scrub = opts.scrub ?? ((t: string) => t);
   const maxAttempts = Math.max(1, Math.floor(check.retries));
@@ -78,9 +69,7 @@ async function runOne(
 }
 
 /** The attempt function for a check, or why it cannot be attempted. */
-function probeFor(
-  reader: ProxmoxReader, guest: { type: GuestType; vmid: number }, check: HealthCheck, opts: HealthRunOptions, timeoutMs: number,
-): (() => Promise<ProbeOutcome>) | string {
+function probeFor(reader: ProxmoxReader, guest: { type: GuestType; vmid: number }, check: HealthCheck, opts: HealthRunOptions, timeoutMs: number): (() => Promise<ProbeOutcome>) | string {
   switch (check.kind) {
     case 'command':
       return () => probeCommand(reader, guest, check.command, timeoutMs, opts.signal);

@@ -61,7 +61,11 @@ export interface ApplyContext {
 
 /** A guest failed for a reason a person must fix (not retried by the engine). */
 export class GuestFailure extends Error {
-  constructor(readonly guest: number, message: string, readonly detail: string[] = []) {
+  constructor(
+    readonly guest: number,
+    message: string,
+    readonly detail: string[] = [],
+  ) {
     super(message);
     this.name = 'GuestFailure';
   }

@@ -64,12 +64,17 @@ export async function executeAction(a: Action, g: Guest | undefined, ctx: ApplyC
       return 'done';
     }
     case 'unlock-source':
-      return withCloneSource(ctx.config, a.source, async () => {
-        // Under the source's clone queue: a clone of ours running now is never unlocked.
-        if ((await driver.status('lxc', a.source))?.lock !== 'disk') return 'skipped: no longer locked';
-        await driver.unlock('lxc', a.source);
-        return 'done';
-      }, ctx.signal);
+      return withCloneSource(
+        ctx.config,
+        a.source,
+        async () => {
+          // Under the source's clone queue: a clone of ours running now is never unlocked.
+          if ((await driver.status('lxc', a.source))?.lock !== 'disk') return 'skipped: no longer locked';
+          await driver.unlock('lxc', a.source);
+          return 'done';
+        },
+        ctx.signal,
+      );
     case 'download': {
       const p = driver.downloadUrl(a.request);
       ctx.downloads.set(a.volid, p);

@@ -57,8 +57,11 @@ export function fileInFlight(stateDir: string): InFlight {
     get,
     begin: (id, op, name, guestName, source) => {
       privateDir(dir, stateDir);
-      writePrivate(path(id), `${JSON.stringify(step(op, name, guestName, source))}
-`);
+      writePrivate(
+        path(id),
+        `${JSON.stringify(step(op, name, guestName, source))}
+`,
+      );
     },
     end: (id) => rmSync(path(id), { force: true }),
     entries: () => {

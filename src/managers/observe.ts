@@ -24,27 +24,26 @@ async function inGuest<T>(running: boolean, read: () => Promise<T>): Promise<Kno
 }
 
 /** One guest's values (null: it does not exist). `g` absent: a guest outside the config (a clone source's journal). */
-export async function observeGuest(
-  reader: ProxmoxReader, type: GuestType, vmid: number, g: Guest | undefined, ctx: Pick<PlanContext, 'config' | 'registry' | 'signal'>,
-  opts: { status?: GuestStatus | null; cloned?: boolean; bulk?: InventoryGuest } = {},
-): Promise<WorldGuest | null> {
+export async function observeGuest(reader: ProxmoxReader, type: GuestType, vmid: number, g: Guest | undefined, ctx: Pick<PlanContext, 'config' | 'registry' | 'signal'>, opts: { status?: GuestStatus | null; cloned?: boolean; bulk?: InventoryGuest } = {}): Promise<WorldGuest | null> {
   const status = opts.status !== undefined ? opts.status : await reader.status(type, vmid);
   if (!status) return null;
   if (status.template && !opts.cloned) {
     // A template is only verified: its details matter only to a clone this run makes of it.
     return {
-      type, status, config: { options: {}, rawLxc: [] }, pending: [], snapshots: [], firewall: null,
-      markers: { known: true, value: new Map() }, runArea: { known: true, value: [] }, fstab: unknown('not read (a template)'),
+      type,
+      status,
+      config: { options: {}, rawLxc: [] },
+      pending: [],
+      snapshots: [],
+      firewall: null,
+      markers: { known: true, value: new Map() },
+      runArea: { known: true, value: [] },
+      fstab: unknown('not read (a template)'),
     };
   }
   // From the bulk read when there is one (the node's config files), else one read each.
   const b = opts.bulk;
-  const [config, pending, snapshots, firewall] = await Promise.all([
-    b ? b.config : reader.config(type, vmid),
-    b ? b.pending : reader.pending(type, vmid),
-    b ? b.snapshots : reader.listSnapshots(type, vmid),
-    g?.firewall ? reader.readFirewall(vmid) : Promise.resolve(null),
-  ]);
+  const [config, pending, snapshots, firewall] = await Promise.all([b ? b.config : reader.config(type, vmid), b ? b.pending : reader.pending(type, vmid), b ? b.snapshots : reader.listSnapshots(type, vmid), g?.firewall ? reader.readFirewall(vmid) : Promise.resolve(null)]);
   const running = status.status === 'running';
   let names: string[] = [];
   try {
@@ -55,29 +54,30 @@ export async function observeGuest(
   const exec = (argv: string[]) => reader.exec(type, vmid, argv, { signal: ctx.signal, timeoutMs: 30_000 });
   // One exec: every marker and the feature run area.
   const state = await inGuest(running && names.length > 0, () => readGuestState(reader, { type, vmid }, names, { signal: ctx.signal }));
-  const markers: Known<Map<string, string | null>> = state.known
-    ? { known: true, value: new Map([...state.value.markers].map(([n, m]) => [n, m === null ? null : m === 'unreadable' ? 'unreadable' : JSON.stringify(m)])) }
-    : state;
+  const markers: Known<Map<string, string | null>> = state.known ? { known: true, value: new Map([...state.value.markers].map(([n, m]) => [n, m === null ? null : m === 'unreadable' ? 'unreadable' : JSON.stringify(m)])) } : state;
   const runArea: Known<string[]> = state.known ? { known: true, value: state.value.runArea } : names.length ? state : { known: true, value: [] };
-  const fstab = g?.kind === 'vm' && g.volumes.length
-    ? await inGuest(running, async () => {
-        const r = await exec(['cat', '/etc/fstab']);
-        return r.exitCode === 0 ? r.stdout : null;
-      })
-    : unknown<string | null>('not read (no NFS volumes)');
+  const fstab =
+    g?.kind === 'vm' && g.volumes.length
+      ? await inGuest(running, async () => {
+          const r = await exec(['cat', '/etc/fstab']);
+          return r.exitCode === 0 ? r.stdout : null;
+        })
+      : unknown<string | null>('not read (no NFS volumes)');
   return {
-    type, status, config: config ?? { options: {}, rawLxc: [] }, pending, snapshots: snapshots.map((s) => s.name).filter((n) => n !== 'current'),
-    firewall, markers: names.length ? markers : { known: true, value: new Map() }, runArea, fstab,
+    type,
+    status,
+    config: config ?? { options: {}, rawLxc: [] },
+    pending,
+    snapshots: snapshots.map((s) => s.name).filter((n) => n !== 'current'),
+    firewall,
+    markers: names.length ? markers : { known: true, value: new Map() },
+    runArea,
+    fstab,
   };
 }
 
 /** The world a run's plans are made against: the guests of the run, and what their plans read besides. */
-export async function observeWorld(
-  reader: ProxmoxReader,
-  guests: readonly Guest[],
-  ctx: Pick<PlanContext, 'config' | 'registry' | 'signal' | 'inflight'>,
-  concurrency = 8,
-): Promise<World> {
+export async function observeWorld(reader: ProxmoxReader, guests: readonly Guest[], ctx: Pick<PlanContext, 'config' | 'registry' | 'signal' | 'inflight'>, concurrency = 8): Promise<World> {
   const world = new World(reader.node);
   // First every status (one read each), then the details of what exists: a template's only when
   // this run clones it into a guest that is not there yet.
@@ -93,26 +93,32 @@ export async function observeWorld(
   const bulk = new Map((inventory?.guests ?? []).map((x) => [x.vmid, x]));
   if (inventory) for (const [vmid, w] of wanted) statuses.set(vmid, bulk.get(vmid)?.type === w.type ? bulk.get(vmid)!.status : null);
   else {
-    await pool([...wanted].map(([vmid, w]) => async () => {
-      try {
-        statuses.set(vmid, await reader.status(w.type, vmid));
-      } catch (e) {
-        world.readErrors.set(vmid, e as Error);
-      }
-    }), concurrency, ctx.signal);
+    await pool(
+      [...wanted].map(([vmid, w]) => async () => {
+        try {
+          statuses.set(vmid, await reader.status(w.type, vmid));
+        } catch (e) {
+          world.readErrors.set(vmid, e as Error);
+        }
+      }),
+      concurrency,
+      ctx.signal,
+    );
   }
   const cloned = new Set(guests.filter((g) => g.cloneFrom !== undefined && !statuses.get(g.id)).map((g) => g.cloneFrom!));
-  const jobs = [...wanted].filter(([vmid]) => !world.readErrors.has(vmid)).map(([vmid, w]) => async () => {
-    let o;
-    try {
-      o = await observeGuest(reader, w.type, vmid, w.g, ctx, { status: statuses.get(vmid) ?? null, cloned: cloned.has(vmid), ...(bulk.has(vmid) ? { bulk: bulk.get(vmid)! } : {}) });
-    } catch (e) {
-      if (ctx.signal.aborted) throw e;
-      world.readErrors.set(vmid, e as Error);
-      return;
-    }
-    if (o) world.guests.set(vmid, o);
-  });
+  const jobs = [...wanted]
+    .filter(([vmid]) => !world.readErrors.has(vmid))
+    .map(([vmid, w]) => async () => {
+      let o;
+      try {
+        o = await observeGuest(reader, w.type, vmid, w.g, ctx, { status: statuses.get(vmid) ?? null, cloned: cloned.has(vmid), ...(bulk.has(vmid) ? { bulk: bulk.get(vmid)! } : {}) });
+      } catch (e) {
+        if (ctx.signal.aborted) throw e;
+        world.readErrors.set(vmid, e as Error);
+        return;
+      }
+      if (o) world.guests.set(vmid, o);
+    });
   await pool(jobs, concurrency, ctx.signal);
   // Import storage is read only for images a VM to be created needs.
   const stores = new Set<string>();
@@ -121,7 +127,11 @@ export async function observeWorld(
     const src = imageSource(g.image, g.imageFile);
     if (src.kind === 'url') stores.add(src.storage);
   }
-  await pool([...stores].map((s) => async () => void world.content.set(`${s}\0import`, new Set(await reader.storageContent(s, 'import')))), concurrency, ctx.signal);
+  await pool(
+    [...stores].map((s) => async () => void world.content.set(`${s}\0import`, new Set(await reader.storageContent(s, 'import')))),
+    concurrency,
+    ctx.signal,
+  );
   return world;
 }
 

@@ -26,7 +26,13 @@ function withSize(value: string, size: string): string {
 function fresh(type: 'lxc' | 'qemu', vmid: number, config: GuestConfig): WorldGuest {
   const status: GuestStatus = { vmid, type, status: 'stopped', template: false };
   return {
-    type, status, config, pending: [], snapshots: [], firewall: null, predicted: true,
+    type,
+    status,
+    config,
+    pending: [],
+    snapshots: [],
+    firewall: null,
+    predicted: true,
     markers: { known: true, value: new Map() },
     fstab: unknown('known once the guest runs'),
     runArea: { known: true, value: [] },
@@ -131,4 +137,3 @@ export function predict(world: World, step: PlannedStep, createConfig?: () => Gu
       return;
   }
 }
-

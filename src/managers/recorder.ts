@@ -13,13 +13,7 @@ export class StepRecorder {
   constructor(private readonly world: World) {}
 
   /** Record a step and the action apply will execute for it. */
-  step(
-    kind: StepKind,
-    symbol: ChangeSymbol,
-    summary: string,
-    opts: { reason?: string; changes?: FieldChange[]; createConfig?: () => GuestConfig },
-    action?: Action,
-  ): void {
+  step(kind: StepKind, symbol: ChangeSymbol, summary: string, opts: { reason?: string; changes?: FieldChange[]; createConfig?: () => GuestConfig }, action?: Action): void {
     const s: PlannedStep = { kind, symbol, summary, ...(opts.reason ? { reason: opts.reason } : {}), ...(opts.changes?.length ? { changes: opts.changes } : {}), ...(action ? { action } : {}) };
     this.steps.push(s);
     predict(this.world, s, opts.createConfig);

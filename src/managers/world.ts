@@ -9,9 +9,7 @@
 // UNKNOWN; the actions that depend on them are planned as "decided at apply" and say so.
 
 import type { ProxmoxReader } from '../proxmox/driver.js';
-import type {
-  ExecOutcome, GuestConfig, GuestListEntry, GuestStatus, GuestType, PendingChange, PveVersion, SnapshotInfo,
-} from '../proxmox/types.js';
+import type { ExecOutcome, GuestConfig, GuestListEntry, GuestStatus, GuestType, PendingChange, PveVersion, SnapshotInfo } from '../proxmox/types.js';
 import { MARKER_DIR, RUN_DIR, markerPath } from '../features/marker.js';
 
 /** A guest's in-guest state Phoenix reads through exec: known, or only after it runs. */
@@ -51,7 +49,10 @@ export class World {
   readonly downloads = new Map<string, number>();
   /** Guests whose observation failed (Proxmox could not say): they fail, their dependents wait. */
   readonly readErrors = new Map<number, Error>();
-  constructor(readonly node: string, readonly version?: PveVersion) {}
+  constructor(
+    readonly node: string,
+    readonly version?: PveVersion,
+  ) {}
 
   get(vmid: number): WorldGuest | undefined {
     return this.guests.get(vmid);
@@ -80,7 +81,9 @@ export class World {
       },
       async list(): Promise<GuestListEntry[]> {
         return [...w.guests.entries()].map(([vmid, g]) => ({
-          vmid, type: g.type, status: g.status.status,
+          vmid,
+          type: g.type,
+          status: g.status.status,
           name: (g.type === 'lxc' ? g.config.options.hostname : g.config.options.name) ?? '',
           ...(g.status.lock ? { lock: g.status.lock } : {}),
         }));

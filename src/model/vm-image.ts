@@ -3,10 +3,7 @@
 // into import storage. Names follow pve-storage's rules (Storage.pm $IMPORT_EXT_RE_1,
 // $UPLOAD_IMPORT_EXT_RE_1, Plugin.pm parse_volname, normalize_content_filename).
 
-export type ImageSource =
-  | { kind: 'volume'; volid: string }
-  | { kind: 'path'; path: string }
-  | { kind: 'url'; url: string; storage: string; filename: string; volid: string };
+export type ImageSource = { kind: 'volume'; volid: string } | { kind: 'path'; path: string } | { kind: 'url'; url: string; storage: string; filename: string; volid: string };
 
 /** Where bare names and downloads live. */
 export const IMAGE_STORAGE = 'local';

@@ -18,28 +18,7 @@ export interface FieldChange {
   live: boolean;
 }
 
-export type StepKind =
-  | 'create'
-  | 'clone'
-  | 'import-disk'
-  | 'download'
-  | 'set'
-  | 'resize'
-  | 'raw-lxc'
-  | 'firewall'
-  | 'cloudinit'
-  | 'restart'
-  | 'start'
-  | 'wait-agent'
-  | 'feature'
-  | 'health'
-  | 'snapshot'
-  | 'template'
-  | 'verify'
-  | 'recover'
-  | 'nfs'
-  | 'replace'
-  | 'configured';
+export type StepKind = 'create' | 'clone' | 'import-disk' | 'download' | 'set' | 'resize' | 'raw-lxc' | 'firewall' | 'cloudinit' | 'restart' | 'start' | 'wait-agent' | 'feature' | 'health' | 'snapshot' | 'template' | 'verify' | 'recover' | 'nfs' | 'replace' | 'configured';
 
 /**
  * What apply will do, as data: one entry per Proxmox operation (or in-guest phase) with every

@@ -4,23 +4,7 @@
 // `readOnlyDriver()` turns any driver into one whose mutating calls throw, so a dry run cannot
 // mutate by construction.
 
-import type {
-  DownloadRequest,
-  ExecInGuestOptions,
-  ExecOutcome,
-  GuestConfig,
-  GuestListEntry,
-  GuestStatus,
-  GuestType,
-  HostInventory,
-  NodeMemory,
-  PendingChange,
-  PushOptions,
-  PveParams,
-  PveVersion,
-  SnapshotInfo,
-  StorageStatus,
-} from './types.js';
+import type { DownloadRequest, ExecInGuestOptions, ExecOutcome, GuestConfig, GuestListEntry, GuestStatus, GuestType, HostInventory, NodeMemory, PendingChange, PushOptions, PveParams, PveVersion, SnapshotInfo, StorageStatus } from './types.js';
 
 export interface ProxmoxReader {
   readonly node: string;
@@ -105,15 +89,10 @@ export class MutationRefused extends Error {
  * The one table of which driver calls read and which mutate. Every method is in exactly one list
  * (checked by the compiler below), so a new method cannot slip through a dry run unclassified.
  */
-export const READS = [
-  'list', 'status', 'config', 'pending', 'listSnapshots', 'inventory', 'readFirewall', 'exec', 'agentPing', 'hostVersion', 'storageContent',
-  'storages', 'bridges', 'nodeMemory',
-] as const satisfies ReadonlyArray<keyof ProxmoxReader>;
-export const MUTATING = [
-  'create', 'clone', 'set', 'resize', 'start', 'stop', 'shutdown', 'reboot', 'destroy', 'template',
-  'snapshot', 'delsnapshot', 'rollback', 'importDisk', 'cloudinitUpdate', 'push', 'setRawLxc',
-  'writeFirewall', 'unlock', 'downloadUrl',
-] as const satisfies ReadonlyArray<Exclude<keyof ProxmoxDriver, keyof ProxmoxReader>>;
+export const READS = ['list', 'status', 'config', 'pending', 'listSnapshots', 'inventory', 'readFirewall', 'exec', 'agentPing', 'hostVersion', 'storageContent', 'storages', 'bridges', 'nodeMemory'] as const satisfies ReadonlyArray<keyof ProxmoxReader>;
+export const MUTATING = ['create', 'clone', 'set', 'resize', 'start', 'stop', 'shutdown', 'reboot', 'destroy', 'template', 'snapshot', 'delsnapshot', 'rollback', 'importDisk', 'cloudinitUpdate', 'push', 'setRawLxc', 'writeFirewall', 'unlock', 'downloadUrl'] as const satisfies ReadonlyArray<
+  Exclude<keyof ProxmoxDriver, keyof ProxmoxReader>
+>;
 type Unlisted = Exclude<keyof ProxmoxDriver, 'node' | (typeof READS)[number] | (typeof MUTATING)[number]>;
 const everyMethodListed: [Unlisted] extends [never] ? true : Unlisted = true;
 void everyMethodListed;

@@ -2,36 +2,20 @@
 // quoted there from the sources).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  firstMeaningfulLine,
-  isAgentNotRunning,
-  isAlreadyExists,
-  isAlreadyRunning,
-  isCfsLockTimeout,
-  isLocked,
-  isLockTimeout,
-  isMissing,
-  isNotRunning,
-  isParamError,
-  isSnapshotMissing,
-  isTemplateStart,
-  isTransient,
-  lockReason,
-  PveCommandError,
-  taskWarnings,
-} from './errors.js';
+import { firstMeaningfulLine, isAgentNotRunning, isAlreadyExists, isAlreadyRunning, isCfsLockTimeout, isLocked, isLockTimeout, isMissing, isNotRunning, isParamError, isSnapshotMissing, isTemplateStart, isTransient, lockReason, PveCommandError, taskWarnings } from './errors.js';
 import type { ExecResult } from './exec/types.js';
 
 const result = (stderr: string, exitCode = 255, argv = ['pct', 'create', '100']): ExecResult => ({
-  argv, exitCode, stdout: '', stderr, durationMs: 5, timedOut: false, isCanceled: false,
+  argv,
+  exitCode,
+  stdout: '',
+  stderr,
+  durationMs: 5,
+  timedOut: false,
+  isCanceled: false,
 });
 
-const PARAM_ERROR = [
-  '400 Parameter verification failed.',
-  "storage: storage 'local' does not support container directories",
-  'pct create <vmid> <ostemplate> [OPTIONS]',
-  '',
-].join('\n');
+const PARAM_ERROR = ['400 Parameter verification failed.', "storage: storage 'local' does not support container directories", 'pct create <vmid> <ostemplate> [OPTIONS]', ''].join('\n');
 
 const cases: Array<[string, string, Array<(e: unknown) => boolean>]> = [
   ['CT lock', 'CT is locked (backup)\n', [isLocked, isTransient]],
@@ -81,10 +65,7 @@ test('lockReason names the lock', () => {
 
 test('shortMessage: first meaningful stderr line, the reason of a parameter error', () => {
   assert.equal(new PveCommandError(result('CT is locked (backup)\n')).shortMessage, 'CT is locked (backup)');
-  assert.equal(
-    new PveCommandError(result(PARAM_ERROR)).shortMessage,
-    "400 Parameter verification failed. storage: storage 'local' does not support container directories",
-  );
+  assert.equal(new PveCommandError(result(PARAM_ERROR)).shortMessage, "400 Parameter verification failed. storage: storage 'local' does not support container directories");
   assert.equal(firstMeaningfulLine({ stderr: '', exitCode: 3, timedOut: false, isCanceled: false }), 'exit code 3');
   // PVE::Tools::lock_file_full and pve-cluster cfs_lock print their wait before the reason.
   const lockWait = "trying to acquire lock...\ncan't lock file '/run/lock/lxc/pve-config-100.lock' - got timeout\n";
@@ -105,13 +86,7 @@ test('PveCommandError carries the whole call', () => {
 });
 
 test('taskWarnings: exit 0 with the CLI trailer is success with warnings, lines from the task output', () => {
-  const stdout = [
-    "extracting archive '/var/lib/vz/template/cache/ubuntu-24.04-standard_24.04-2_amd64.tar.zst'",
-    'Total bytes read: 564490240 (539MiB, 46MiB/s)',
-    'Detected container architecture: amd64',
-    'WARN: Systemd 255 detected. You may need to enable nesting.',
-    '',
-  ].join('\n');
+  const stdout = ["extracting archive '/var/lib/vz/template/cache/ubuntu-24.04-standard_24.04-2_amd64.tar.zst'", 'Total bytes read: 564490240 (539MiB, 46MiB/s)', 'Detected container architecture: amd64', 'WARN: Systemd 255 detected. You may need to enable nesting.', ''].join('\n');
   assert.deepEqual(taskWarnings('Task finished with 1 warning(s)!\n', stdout), {
     count: 1,
     lines: ['Systemd 255 detected. You may need to enable nesting.'],

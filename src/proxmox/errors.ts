@@ -35,18 +35,15 @@ export class PveCommandError extends Error {
 // "Task finished with warnings" trailer, and the lock-wait progress PVE::Tools::lock_file_full
 // (`trying to acquire lock...`, then ` OK`) and pve-cluster's cfs_lock (`trying to acquire cfs
 // lock 'storage-X' ...`) print before the line that says why the call failed.
-const NOISE = [
-  /^(pct|qm) \S+.*\[OPTIONS\]\s*$/,
-  /^Task finished with \d+ warning\(s\)!$/,
-  /^trying to acquire lock\.\.\.(?: OK)?$/,
-  /^OK$/,
-  /^trying to acquire cfs lock '[^']*' \.\.\.$/,
-];
+const NOISE = [/^(pct|qm) \S+.*\[OPTIONS\]\s*$/, /^Task finished with \d+ warning\(s\)!$/, /^trying to acquire lock\.\.\.(?: OK)?$/, /^OK$/, /^trying to acquire cfs lock '[^']*' \.\.\.$/];
 
 export function firstMeaningfulLine(r: Pick<ExecResult, 'stderr' | 'timedOut' | 'isCanceled' | 'exitCode'>): string {
   if (r.isCanceled) return 'canceled';
   if (r.timedOut) return 'timed out';
-  const lines = r.stderr.split('\n').map((l) => l.trim()).filter((l) => l && !NOISE.some((re) => re.test(l)));
+  const lines = r.stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !NOISE.some((re) => re.test(l)));
   // A parameter error's reason is on the line after the 400 header.
   if (lines[0] === '400 Parameter verification failed.' && lines[1]) return `${lines[0]} ${lines[1]}`;
   return lines[0] ?? `exit code ${r.exitCode}`;
@@ -104,7 +101,10 @@ export const PVE_ERROR_PATTERNS = {
   taskWarnings: /^Task finished with (\d+) warning\(s\)!$/m,
 } as const;
 
-const test = (re: RegExp) => (e: ErrorLike): boolean => re.test(stderrOf(e));
+const test =
+  (re: RegExp) =>
+  (e: ErrorLike): boolean =>
+    re.test(stderrOf(e));
 
 export const isLocked = test(PVE_ERROR_PATTERNS.locked);
 export const isLockTimeout = test(PVE_ERROR_PATTERNS.lockTimeout);

@@ -63,7 +63,10 @@ for (const [m, args] of MUTATIONS) {
     const ro = readOnlyDriver(inner);
     await assert.rejects((ro[m] as (...a: unknown[]) => Promise<unknown>)(...args), (e) => e instanceof MutationRefused && e.operation === m);
     assert.deepEqual(calls, []);
-    assert.deepEqual(fileOps.filter((o) => !o.startsWith('read')), []);
+    assert.deepEqual(
+      fileOps.filter((o) => !o.startsWith('read')),
+      [],
+    );
   });
 }
 
@@ -78,16 +81,38 @@ test('readOnlyDriver passes reads through', async () => {
   await ro.readFirewall(100);
   await ro.exec('qemu', 100, ['true']);
   assert.equal(await ro.agentPing(100), true);
-  assert.deepEqual(calls.map((a) => a.slice(0, 3)), [
-    ['pct', 'status', '100'], ['qm', 'config', '100'], ['pct', 'list'], ['qm', 'list'], ['pct', 'listsnapshot', '100'], ['qm', 'guest', 'exec'], ['qm', 'guest', 'cmd'],
-  ]);
+  assert.deepEqual(
+    calls.map((a) => a.slice(0, 3)),
+    [
+      ['pct', 'status', '100'],
+      ['qm', 'config', '100'],
+      ['pct', 'list'],
+      ['qm', 'list'],
+      ['pct', 'listsnapshot', '100'],
+      ['qm', 'guest', 'exec'],
+      ['qm', 'guest', 'cmd'],
+    ],
+  );
 });
 
 test('readOnlyDriver passes the bulk read (inventory) through', async () => {
   const { inner, calls, fileOps } = recordingDriver();
   const inv = await readOnlyDriver(inner).inventory();
   // pvesh printed no rows here, so each guest's status is read on its own.
-  assert.deepEqual(inv?.guests.map((g) => [g.type, g.vmid, g.status.status]), [['lxc', 100, 'running'], ['qemu', 100, 'running']]);
-  assert.deepEqual(calls.map((a) => a.slice(0, 3)), [['pvesh', 'get', '/cluster/resources'], ['pct', 'status', '100'], ['qm', 'status', '100']]);
+  assert.deepEqual(
+    inv?.guests.map((g) => [g.type, g.vmid, g.status.status]),
+    [
+      ['lxc', 100, 'running'],
+      ['qemu', 100, 'running'],
+    ],
+  );
+  assert.deepEqual(
+    calls.map((a) => a.slice(0, 3)),
+    [
+      ['pvesh', 'get', '/cluster/resources'],
+      ['pct', 'status', '100'],
+      ['qm', 'status', '100'],
+    ],
+  );
   assert.deepEqual(fileOps.filter((o) => o.startsWith('readDir')).sort(), ['readDir nodes/pve/lxc', 'readDir nodes/pve/qemu-server']);
 });

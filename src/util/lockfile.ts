@@ -96,7 +96,11 @@ export async function acquireKeyLocks(dir: string, keys: readonly (string | numb
   const names = [...new Set(keys.map(String))].sort();
   const held: Release[] = [];
   privateDir(dir, dir); // the per-key directory is Phoenix's own: tightened if it was wider
-  const releaseAll = () => held.splice(0).reverse().forEach((r) => r());
+  const releaseAll = () =>
+    held
+      .splice(0)
+      .reverse()
+      .forEach((r) => r());
   try {
     for (const k of names) held.push(await acquireRunLock(join(dir, `${k.replace(/[^A-Za-z0-9._-]/g, '_')}.lock`), opts));
   } catch (e) {

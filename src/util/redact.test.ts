@@ -19,7 +19,10 @@ test('secretLiterals: strings below secret-looking keys, with their paths; refer
 });
 
 test('the scrubber masks overlapping secrets whole, whatever the order they were registered in', () => {
-  for (const order of [['NewKick2025', 'NewKick2025-Secret-Env-Val'], ['NewKick2025-Secret-Env-Val', 'NewKick2025']]) {
+  for (const order of [
+    ['NewKick2025', 'NewKick2025-Secret-Env-Val'],
+    ['NewKick2025-Secret-Env-Val', 'NewKick2025'],
+  ]) {
     const s = new SecretScrubber();
     for (const v of order) s.add(v);
     assert.equal(s.scrub('a=NewKick2025 b=NewKick2025-Secret-Env-Val'), 'a=*** b=***');

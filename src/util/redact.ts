@@ -15,10 +15,7 @@ const KEY_QUALIFIER = new Set(['api', 'private', 'auth', 'access', 'secret', 'si
 // Words that make the value something else than the secret: public material, where a secret is
 // kept (key_file, token_path, password_url), its name/id (key_id, token_name), or a measure
 // (max_tokens, password_min_length).
-const NOT_SECRET_WORD = new Set([
-  'public', 'pub', 'file', 'files', 'path', 'paths', 'dir', 'url', 'uri', 'name', 'id', 'fingerprint',
-  'type', 'length', 'bits', 'size', 'count', 'ttl', 'expiry', 'expires', 'max', 'min', 'num', 'limit',
-]);
+const NOT_SECRET_WORD = new Set(['public', 'pub', 'file', 'files', 'path', 'paths', 'dir', 'url', 'uri', 'name', 'id', 'fingerprint', 'type', 'length', 'bits', 'size', 'count', 'ttl', 'expiry', 'expires', 'max', 'min', 'num', 'limit']);
 
 const wordsOf = (key: string): string[] =>
   key
@@ -99,7 +96,13 @@ export class SecretScrubber {
   }
   scrub(text: string): string {
     if (!this.values.size) return text;
-    this.pattern ??= new RegExp([...this.values].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
+    this.pattern ??= new RegExp(
+      [...this.values]
+        .sort((a, b) => b.length - a.length)
+        .map(escapeRegExp)
+        .join('|'),
+      'g',
+    );
     return text.replace(this.pattern, REDACTED);
   }
 }

@@ -92,11 +92,7 @@ export interface RetryInfo {
  * retry runs `fn` until it resolves, a terminal error (rethrown as is), or the policy gives up
  * (RetriesExhaustedError). Retry the dispatch of an operation, never the wait for its result.
  */
-export async function retry<T>(
-  fn: (attempt: number) => Promise<T>,
-  p: RetryPolicy,
-  opts: { signal?: AbortSignal; clock?: Clock; onRetry?: (info: RetryInfo) => void } = {},
-): Promise<T> {
+export async function retry<T>(fn: (attempt: number) => Promise<T>, p: RetryPolicy, opts: { signal?: AbortSignal; clock?: Clock; onRetry?: (info: RetryInfo) => void } = {}): Promise<T> {
   const clock = opts.clock ?? systemClock;
   const start = clock.now();
   for (let attempt = 1; ; attempt++) {

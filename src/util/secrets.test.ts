@@ -41,7 +41,8 @@ test('resolveSecretsDeep replaces references anywhere in a value and leaves the 
 test('errors name the variable or file, never a value', () => {
   const scrubber = new SecretScrubber();
   assert.throws(() => resolveSecret({ env: 'MISSING' }, { env: {}, scrubber }), {
-    name: 'SecretError', message: 'secret from environment variable MISSING is not set',
+    name: 'SecretError',
+    message: 'secret from environment variable MISSING is not set',
   });
   assert.throws(() => resolveSecret({ file: '/nonexistent/phoenix/secret' }, { env: {}, scrubber }), {
     message: 'secret file /nonexistent/phoenix/secret cannot be read (ENOENT)',

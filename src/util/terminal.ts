@@ -9,7 +9,7 @@ const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '
 
 /** Escapes control characters; `keep` lists those left as they are (default: newline and tab). */
 export function escapeControl(text: string, keep: string = '\n\t'): string {
-  return text.replace(CONTROL, (c) => (keep.includes(c) ? c : NAMED[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return text.replace(CONTROL, (c) => (keep.includes(c) ? c : (NAMED[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)));
 }
 
 /** One line: every control character escaped, newlines included. */

@@ -20,7 +20,14 @@ const SEED = Number(process.env.PHOENIX_FUZZ_SEED ?? 20261202);
 const ROOT = join(import.meta.dirname, '..', '..');
 const SEEDS = [join(ROOT, 'examples', 'homelab'), join(ROOT, '..', 'shared', 'reference', 'original-config')].filter((d) => existsSync(d));
 const FILES = ['phoenix_hypervisor_config.json', 'phoenix_lxc_configs.json', 'phoenix_vm_configs.json'];
-const KINDS: Array<[string, unknown]> = [['null', null], ['number', 42], ['string', 'x'], ['array', []], ['object', {}], ['bool', true]];
+const KINDS: Array<[string, unknown]> = [
+  ['null', null],
+  ['number', 42],
+  ['string', 'x'],
+  ['array', []],
+  ['object', {}],
+  ['bool', true],
+];
 // Verbs that load the config; the ones that would act run with --dry-run (and --yes where asked).
 const VERBS = [['graph'], ['list'], ['plan'], ['status'], ['up', '--dry-run'], ['create', '200', '--dry-run'], ['converge', '--dry-run'], ['delete', '200', '--dry-run', '--yes'], ['start', '200', '--dry-run'], ['stop', '200', '--dry-run'], ['health-check', '200'], ['graph', '--json']];
 
@@ -112,12 +119,15 @@ test(`config fuzz: ${BUDGET} type mutations (seed ${SEED}); every verb validates
       // An exception out of runCli is what bin.ts prints as "internal error" with a stack trace.
       const r = await runCliCaptured([...verb, '--config', dir, '--driver', 'sim'], { cwd: work, env }).catch((e: Error) => ({ code: 1, stdout: '', stderr: `internal error: ${e.stack ?? e.message}` }));
       const out = `${r.stdout}${r.stderr}`;
-      const bad =
-        /internal error|\n\s+at .*:\d+:\d+/.test(out) ? 'a stack trace / internal error'
-        : r.code === 1 && !valid ? 'exit 1' // a valid config may fail a guest (exit 1); a broken one exits 2
-        : r.code === 2 && !/:\d+:\d+: |^phoenix: .*\.json/m.test(out) && !/^(error|warning): /m.test(out) ? 'exit 2 without a located message'
-        : ![0, 1, 2].includes(r.code) ? `exit ${r.code}`
-        : undefined;
+      const bad = /internal error|\n\s+at .*:\d+:\d+/.test(out)
+        ? 'a stack trace / internal error'
+        : r.code === 1 && !valid
+          ? 'exit 1' // a valid config may fail a guest (exit 1); a broken one exits 2
+          : r.code === 2 && !/:\d+:\d+: |^phoenix: .*\.json/m.test(out) && !/^(error|warning): /m.test(out)
+            ? 'exit 2 without a located message'
+            : ![0, 1, 2].includes(r.code)
+              ? `exit ${r.code}`
+              : undefined;
       if (bad) problems.push(`${describe(m)} · ${verb.join(' ')}: ${bad}\n    ${out.split('\n').slice(0, 3).join('\n    ')}`);
       if (verb[0] === 'validate' && r.code === 0) {
         valid = true;

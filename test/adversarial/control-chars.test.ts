@@ -36,14 +36,11 @@ test('validate refuses a control character in every string that reaches Proxmox,
   const diags = JSON.parse(r.stdout) as Array<{ severity: string; path: string; message: string; line?: number }>;
   const ctl = diags.filter((d) => d.severity === 'error' && /control character/.test(d.message));
   const paths = ctl.map((d) => d.path).sort();
-  assert.deepEqual(paths, [
-    'lxc_configs."300".lxc_options[0]',
-    'lxc_configs."300".mount_points[0].container_path',
-    'lxc_configs."300".pct_options[0]',
-    'lxc_configs."300".tags[0]',
-    'vms[0].name',
-  ].sort(), r.stdout);
-  assert.ok(ctl.every((d) => typeof d.line === 'number'), 'every error has a line');
+  assert.deepEqual(paths, ['lxc_configs."300".lxc_options[0]', 'lxc_configs."300".mount_points[0].container_path', 'lxc_configs."300".pct_options[0]', 'lxc_configs."300".tags[0]', 'vms[0].name'].sort(), r.stdout);
+  assert.ok(
+    ctl.every((d) => typeof d.line === 'number'),
+    'every error has a line',
+  );
   assert.match(ctl.find((d) => d.path.includes('container_path'))!.message, /\\n/);
   // The human output never prints the raw character.
   const human = await w.run(['validate']);

@@ -32,9 +32,17 @@ test('delete: a dependent that exists blocks (exit 2, nothing destroyed); one th
   const refused = await w.run(['delete', '200', '--yes']);
   assert.equal(refused.code, 2, refused.stderr);
   assert.match(refused.stderr, /not deleting: 220 depends on 200/);
-  assert.deepEqual(readGuests(w.state).map((g) => g.vmid).sort(), [200, 220]);
+  assert.deepEqual(
+    readGuests(w.state)
+      .map((g) => g.vmid)
+      .sort(),
+    [200, 220],
+  );
   // 210 is configured as a clone of 200 but was never created: it does not hold 200 back.
   const del = await w.run(['delete', '220', '200', '--yes']);
   assert.equal(del.code, 0, del.stderr);
-  assert.deepEqual(readGuests(w.state).map((g) => g.vmid), []);
+  assert.deepEqual(
+    readGuests(w.state).map((g) => g.vmid),
+    [],
+  );
 });

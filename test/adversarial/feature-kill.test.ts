@@ -14,7 +14,13 @@ const leftovers = (w: Workspace) => (existsSync(runArea(w)) ? readdirSync(runAre
 const hasMarker = (w: Workspace) => existsSync(join(w.state, 'guests', '200', 'root', 'var', 'lib', 'phoenix', 'features', 'probe.json'));
 
 /** The calls the simulator finished so far (its call log). */
-const calls = (log: string): string[][] => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).argv as string[]) : []);
+const calls = (log: string): string[][] =>
+  existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).argv as string[])
+    : [];
 
 // Each moment is "right after this call finished"; exec latency holds the next call back, so the
 // SIGKILL lands before it.

@@ -36,6 +36,10 @@ test('a health-check command starting with "-" is the command, not an option of 
   const r = await w.run(['health-check', '300'], { env: { PHOENIX_SIM_LOG: log } });
   assert.equal(r.code, 0, r.out);
   assert.match(r.stdout, /ok\s+.*exit 0: ran-as-a-command/);
-  const execs = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).argv as string[]).filter((a) => a[1] === 'exec');
+  const execs = readFileSync(log, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l).argv as string[])
+    .filter((a) => a[1] === 'exec');
   assert.deepEqual(execs.at(-1), ['pct', 'exec', '300', '--', '/bin/sh', '-c', '--', cmd]);
 });

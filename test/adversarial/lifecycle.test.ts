@@ -10,7 +10,7 @@ import { crashLines, ctConfig, NO_CLI, workspace } from '../helpers/built-cli.js
 
 const conf = (state: string, id: number) => readFileSync(join(state, 'etc/pve/nodes/pve/lxc', `${id}.conf`), 'utf8');
 
-test('start refuses a clone whose post-clone set failed (it has its source\'s IP) and says to run converge', { skip: NO_CLI }, async (t) => {
+test("start refuses a clone whose post-clone set failed (it has its source's IP) and says to run converge", { skip: NO_CLI }, async (t) => {
   const w = workspace('halfclone', {
     'phoenix_lxc_configs.json': {
       lxc_configs: {
@@ -23,7 +23,7 @@ test('start refuses a clone whose post-clone set failed (it has its source\'s IP
   assert.equal((await w.run(['converge', '300'])).code, 0);
   const r1 = await w.run(['converge', '310'], { env: { PHOENIX_SIM_FAULTS: 'fail=set' } });
   assert.equal(r1.code, 1, r1.out);
-  assert.match(conf(w.state, 310), /ip=192\.168\.10\.50\//, 'the clone still has its source\'s address');
+  assert.match(conf(w.state, 310), /ip=192\.168\.10\.50\//, "the clone still has its source's address");
   for (const verb of ['start', 'restart']) {
     const r = await w.run([verb, '310']);
     assert.deepEqual(crashLines(r.out), [], r.out);

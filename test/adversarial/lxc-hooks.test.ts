@@ -16,7 +16,10 @@ test('lxc.hook.* in lxc_options without allow_lxc_hooks: a located error for eve
   const v = await w.run(['--json', 'validate']);
   assert.equal(v.code, 2, v.out);
   const errs = (JSON.parse(v.stdout) as Array<{ severity: string; path: string; message: string }>).filter((d) => d.severity === 'error');
-  assert.deepEqual(errs.map((d) => d.path), HOOKS.map((_, i) => `lxc_configs."300".lxc_options[${i + 1}]`));
+  assert.deepEqual(
+    errs.map((d) => d.path),
+    HOOKS.map((_, i) => `lxc_configs."300".lxc_options[${i + 1}]`),
+  );
   for (const d of errs) assert.match(d.message, /runs a command on the Proxmox host as root; set "allow_lxc_hooks": true/);
   const log = join(w.root, 'calls.jsonl');
   const up = await w.run(['up'], { env: { PHOENIX_SIM_LOG: log } });
@@ -30,7 +33,10 @@ test('with "allow_lxc_hooks": true the hook lines are written, each with a warni
   const v = await w.run(['--json', 'validate']);
   assert.equal(v.code, 0, v.out);
   const warns = (JSON.parse(v.stdout) as Array<{ severity: string; path: string; message: string }>).filter((d) => d.severity === 'warning' && /on the Proxmox host as root/.test(d.message));
-  assert.deepEqual(warns.map((d) => d.path), ['lxc_configs."300".lxc_options[0]', 'lxc_configs."300".lxc_options[1]']);
+  assert.deepEqual(
+    warns.map((d) => d.path),
+    ['lxc_configs."300".lxc_options[0]', 'lxc_configs."300".lxc_options[1]'],
+  );
   const up = await w.run(['up']);
   assert.equal(up.code, 0, up.out);
   const conf = readFileSync(join(w.state, 'etc/pve/nodes/pve/lxc/300.conf'), 'utf8');

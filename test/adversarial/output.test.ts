@@ -20,7 +20,9 @@ function feature(dir: string, name: string, script: string) {
 /** The guest's log of the converge phase (`up` also makes a run directory for its boot phase). */
 function guestLog(config: string, id: number): string {
   const runs = join(config, '.phoenix', 'logs');
-  const dir = readdirSync(runs).sort().find((d) => existsSync(join(runs, d, `${id}.log`)))!;
+  const dir = readdirSync(runs)
+    .sort()
+    .find((d) => existsSync(join(runs, d, `${id}.log`)))!;
   return join(runs, dir, `${id}.log`);
 }
 
@@ -39,7 +41,7 @@ test('a feature printing 600 MB: no crash, the log keeps the last 1 MiB and says
   assert.match(text, /the-last-line-of-the-script/);
 });
 
-test('control characters in what a guest prints are escaped on the terminal (a failing feature\'s tail, the error)', { skip: NO_CLI }, async (t) => {
+test("control characters in what a guest prints are escaped on the terminal (a failing feature's tail, the error)", { skip: NO_CLI }, async (t) => {
   const w = workspace('escout', { 'phoenix_lxc_configs.json': { lxc_configs: { 300: ctConfig({ features: ['noisy'] }) } } });
   t.after(w.cleanup);
   feature(w.config, 'noisy', "printf 'progress\\r\\033[2J\\033]0;owned\\007 \\302\\233 done\\n'\nexit 3");

@@ -10,7 +10,12 @@ import { crashLines, ctConfig, NO_CLI, workspace } from '../helpers/built-cli.js
 import { isReadCall } from '../../src/app/session.js';
 
 const calls = (log: string): string[][] =>
-  existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).argv as string[]) : [];
+  existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).argv as string[])
+    : [];
 
 test('a container on storage "local" is refused before any call: the config field, not Proxmox\'s 400', { skip: NO_CLI }, async (t) => {
   const w = workspace('pf-local', { 'phoenix_lxc_configs.json': { lxc_configs: { 300: ctConfig({ storage_pool: 'local' }) } } });
@@ -24,7 +29,10 @@ test('a container on storage "local" is refused before any call: the config fiel
     assert.match(r.stderr, verb === 'plan' ? /the host cannot take this config: 1 problem \(listed first\)/ : /the host cannot take this config: 1 problem \(above\); nothing was done/);
     assert.doesNotMatch(r.out, /does not support container directories|400/);
   }
-  assert.deepEqual(calls(log).filter((a) => !isReadCall(a)), []);
+  assert.deepEqual(
+    calls(log).filter((a) => !isReadCall(a)),
+    [],
+  );
 });
 
 test('every host problem of a run at once (template, bridge, storage), located; zero mutating calls', { skip: NO_CLI }, async (t) => {
@@ -43,15 +51,18 @@ test('every host problem of a run at once (template, bridge, storage), located; 
   assert.equal(r.code, 2, r.out);
   const errs = r.stderr.split('\n').filter((l) => l.startsWith('error: '));
   assert.deepEqual(errs, [
-    "error: phoenix_lxc_configs.json: lxc_configs.\"300\".template: template local:vztmpl/debian-13-nonexistent_amd64.tar.zst is not on storage 'local'",
-    "error: phoenix_lxc_configs.json: lxc_configs.\"301\".network_config.bridge: bridge 'vmbr7' does not exist on node pve (bridges: vmbr0)",
-    "error: phoenix_lxc_configs.json: lxc_configs.\"302\".storage_pool: storage 'nosuch' does not exist on node pve (storages: local, local-lvm)",
+    'error: phoenix_lxc_configs.json: lxc_configs."300".template: template local:vztmpl/debian-13-nonexistent_amd64.tar.zst is not on storage \'local\'',
+    'error: phoenix_lxc_configs.json: lxc_configs."301".network_config.bridge: bridge \'vmbr7\' does not exist on node pve (bridges: vmbr0)',
+    'error: phoenix_lxc_configs.json: lxc_configs."302".storage_pool: storage \'nosuch\' does not exist on node pve (storages: local, local-lvm)',
   ]);
   assert.match(r.stderr, /3 problems \(above\); nothing was done/);
-  assert.deepEqual(calls(log).filter((a) => !isReadCall(a)), []);
+  assert.deepEqual(
+    calls(log).filter((a) => !isReadCall(a)),
+    [],
+  );
 });
 
-test('thick storage without the room for the run\'s new disks is an error; an over-committed thin pool a warning', { skip: NO_CLI }, async (t) => {
+test("thick storage without the room for the run's new disks is an error; an over-committed thin pool a warning", { skip: NO_CLI }, async (t) => {
   const w = workspace('pf-space', {
     'phoenix_lxc_configs.json': {
       lxc_configs: {
@@ -70,5 +81,8 @@ test('thick storage without the room for the run\'s new disks is an error; an ov
   assert.match(r.stderr, /^error: phoenix_lxc_configs\.json: lxc_configs\."301"\.storage_pool: storage 'small' \(dir\) has 10\.0 GiB free; the disks this run creates on it need 12\.0 GiB \(guests 300, 301\)$/m);
   assert.match(r.stderr, /^warning: phoenix_lxc_configs\.json: lxc_configs\."302"\.storage_pool: storage 'thin' \(lvmthin\) has 20\.0 GiB free; .*need 30\.0 GiB \(guests 302\): the thin pool would be over-committed/m);
   assert.match(r.stderr, /1 problem \(above\); nothing was done/);
-  assert.deepEqual(calls(log).filter((a) => !isReadCall(a)), []);
+  assert.deepEqual(
+    calls(log).filter((a) => !isReadCall(a)),
+    [],
+  );
 });

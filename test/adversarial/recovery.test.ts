@@ -28,7 +28,13 @@ async function runQm(bin: string, w: { root: string; env: Record<string, string 
   return spawnSync(join(bin, 'qm'), args, { env: { ...process.env, ...w.env }, stdio: 'ignore' }).status ?? -1;
 }
 
-const calls = (log: string) => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l).argv as string[]).join(' ')) : []);
+const calls = (log: string) =>
+  existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l).argv as string[]).join(' '))
+    : [];
 const conf = (state: string) => readFileSync(join(state, 'etc/pve/nodes/pve/qemu-server/9100.conf'), 'utf8');
 
 test('a diskless VM rebuilt by hand (same name) after a crash is not destroyed by the journal: created long after the interrupted create', { skip: NO_CLI }, async (t) => {
@@ -37,7 +43,11 @@ test('a diskless VM rebuilt by hand (same name) after a crash is not destroyed b
   const ctime = /ctime=(\d+)/.exec(conf(w.state))![1];
   const log = join(w.root, 'calls.jsonl');
   const r = await w.run(['converge', '9100', '--verbose'], { env: { PHOENIX_SIM_LOG: log } });
-  assert.deepEqual(calls(log).filter((c) => / destroy /.test(c)), [], `the journal destroyed the rebuilt VM:\n${r.out}`);
+  assert.deepEqual(
+    calls(log).filter((c) => / destroy /.test(c)),
+    [],
+    `the journal destroyed the rebuilt VM:\n${r.out}`,
+  );
   assert.match(r.out, /not destroying it, adopted/);
   assert.match(conf(w.state), new RegExp(`ctime=${ctime}\\b`), 'the VM was replaced');
   assert.ok(!existsSync(join(w.config, '.phoenix', 'in-flight', '9100')), 'the stale journal entry stays');
@@ -48,7 +58,11 @@ test('a VM under the journaled id with another name is not destroyed either', { 
   t.after(w.cleanup);
   const log = join(w.root, 'calls.jsonl');
   const r = await w.run(['converge', '9100', '--verbose'], { env: { PHOENIX_SIM_LOG: log } });
-  assert.deepEqual(calls(log).filter((c) => / destroy /.test(c)), [], r.out);
+  assert.deepEqual(
+    calls(log).filter((c) => / destroy /.test(c)),
+    [],
+    r.out,
+  );
   assert.match(r.out, /named "handmade", the interrupted run was making "apps"; not destroying it/);
 });
 

@@ -28,10 +28,7 @@ test('validate warns, located, at every literal under a secret-looking key, neve
   const warnings = r.stdout.split('\n').filter((l) => /plaintext secret/.test(l));
   assert.deepEqual(
     warnings.map((l) => l.replace(/:\d+:\d+:/, ':L:C:').replace(/; write .*/, '')),
-    [
-      `warning: ${LXC}:L:C: lxc_configs."200".hf_token: a plaintext secret in the config file`,
-      `warning: ${LXC}:L:C: lxc_configs."200".vllm_engine_config.api_key: a plaintext secret in the config file`,
-    ],
+    [`warning: ${LXC}:L:C: lxc_configs."200".hf_token: a plaintext secret in the config file`, `warning: ${LXC}:L:C: lxc_configs."200".vllm_engine_config.api_key: a plaintext secret in the config file`],
   );
   for (const args of [['validate'], ['validate', '--json'], ['validate', '--verbose']]) {
     const o = await w.run(args);
@@ -39,7 +36,10 @@ test('validate warns, located, at every literal under a secret-looking key, neve
   }
   const json = JSON.parse((await w.run(['validate', '--json'])).stdout) as Array<{ path: string; message: string; line?: number }>;
   const located = json.filter((d) => /plaintext secret/.test(d.message));
-  assert.deepEqual(located.map((d) => d.path), ['lxc_configs."200".hf_token', 'lxc_configs."200".vllm_engine_config.api_key']);
+  assert.deepEqual(
+    located.map((d) => d.path),
+    ['lxc_configs."200".hf_token', 'lxc_configs."200".vllm_engine_config.api_key'],
+  );
   assert.ok(located.every((d) => typeof d.line === 'number'));
 });
 
@@ -48,7 +48,11 @@ test('a literal secret a feature prints is masked in stdout, stderr, --json and 
   t.after(w.cleanup);
   const SECRET = 'hf_LiteralTokenValue123';
   withProbeFeature(w, { script: LEAKY, inputs: { hf_token: SECRET } });
-  for (const args of [['create', '200', '--yes'], ['create', '200', '--yes', '--json'], ['create', '200', '--yes', '--verbose']]) {
+  for (const args of [
+    ['create', '200', '--yes'],
+    ['create', '200', '--yes', '--json'],
+    ['create', '200', '--yes', '--verbose'],
+  ]) {
     const r = await w.run(args);
     assert.equal(r.code, 1, everything(r));
     assert.ok(!everything(r).includes(SECRET), `${args.join(' ')} printed the secret:\n${everything(r)}`);

@@ -13,8 +13,7 @@ before(async () => {
 });
 after(() => f?.close());
 
-const client = (fingerprint = f.api.fingerprint) =>
-  new ApiClient({ url: f.api.url, token: parseApiToken(f.api.token, 'test'), tls: { mode: 'pin', fingerprint }, retryDelaysMs: [] });
+const client = (fingerprint = f.api.fingerprint) => new ApiClient({ url: f.api.url, token: parseApiToken(f.api.token, 'test'), tls: { mode: 'pin', fingerprint }, retryDelaysMs: [] });
 
 test('sequential requests share one kept-alive connection; 12 at once are served at most 3 at a time', async () => {
   const c = client();
@@ -46,6 +45,9 @@ test('tokens: only USER@REALM!TOKENID=SECRET; the message never shows the text',
   assert.equal(parseApiToken('PVEAPIToken=root@pam!ci=1234-abcd', 'x').id, 'root@pam!ci');
   assert.equal(parseApiToken('ops@pve!phoenix=1234-abcd\n', 'x').header, 'PVEAPIToken=ops@pve!phoenix=1234-abcd');
   for (const bad of ['root@pam=secret', 'secret-only', 'root@pam!id', 'root@pam!id=']) {
-    assert.throws(() => parseApiToken(bad, '$PHOENIX_API_TOKEN'), (e: Error) => /\$PHOENIX_API_TOKEN does not hold an API token/.test(e.message) && !e.message.includes(bad));
+    assert.throws(
+      () => parseApiToken(bad, '$PHOENIX_API_TOKEN'),
+      (e: Error) => /\$PHOENIX_API_TOKEN does not hold an API token/.test(e.message) && !e.message.includes(bad),
+    );
   }
 });

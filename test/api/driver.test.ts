@@ -40,10 +40,13 @@ test('api: create, start (after two 596 answers), config, snapshots and list, as
   assert.equal((await d.config('lxc', 301))?.options.memory, '640');
   await d.snapshot('lxc', 301, 'pre', 'before: features');
   await d.snapshot('lxc', 301, 'post');
-  assert.deepEqual((await d.listSnapshots('lxc', 301)).map((s) => [s.name, s.parent, s.description]), [
-    ['pre', undefined, 'before: features'],
-    ['post', 'pre', undefined],
-  ]);
+  assert.deepEqual(
+    (await d.listSnapshots('lxc', 301)).map((s) => [s.name, s.parent, s.description]),
+    [
+      ['pre', undefined, 'before: features'],
+      ['post', 'pre', undefined],
+    ],
+  );
   assert.deepEqual(await d.list(), [{ vmid: 301, type: 'lxc', name: 'web', status: 'running' }]);
   assert.equal((await d.hostVersion()).major, 9);
 });
@@ -70,7 +73,10 @@ test('api: a container command and raw lxc lines go to the node; a VM command th
   const vc = await d.config('qemu', 302);
   assert.equal(vc?.options.memory, '1536');
   assert.match(decodeURIComponent(vc?.options.sshkeys ?? ''), /^ssh-ed25519 AAAA\S+ ops@lab/);
-  assert.ok(f.requests.some((r) => r.method === 'POST' && r.path === '/nodes/pve/qemu/302/config'), "a VM's config goes by POST (a task)");
+  assert.ok(
+    f.requests.some((r) => r.method === 'POST' && r.path === '/nodes/pve/qemu/302/config'),
+    "a VM's config goes by POST (a task)",
+  );
   await d.start('qemu', 302);
   assert.equal(await d.agentPing(302), true);
   const v = await d.exec('qemu', 302, ['sh', '-c', 'echo hi; echo oops >&2; exit 4']);
@@ -90,7 +96,13 @@ test('api: a file larger than one agent file-write goes in chunks under the limi
   assert.equal(writes.length, 3, 'three chunks');
   assert.ok(writes.every((w) => String(w.params.content).length <= FILE_WRITE_MAX_CHARS));
   const r = await d.exec('qemu', 302, ['sh', '-c', 'wc -c < /root/big.txt; stat -c %a /root/big.txt; ls /root | grep -c phoenix-part || true']);
-  assert.deepEqual(r.stdout.split('\n').map((l) => l.trim()).filter(Boolean), [String(Buffer.byteLength(text)), '600', '0']);
+  assert.deepEqual(
+    r.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean),
+    [String(Buffer.byteLength(text)), '600', '0'],
+  );
   assert.equal((await d.exec('qemu', 302, ['cat', '/root/big.txt'])).stdout, text);
 });
 

@@ -25,10 +25,7 @@ before(() => {
   log = join(dir, 'log');
   execFileSync('mkdir', ['-p', bin, log]);
   // The fake: every argv to a file (NUL-separated), then the last argument run by sh, as sshd does.
-  writeFileSync(
-    join(bin, 'ssh'),
-    '#!/bin/sh\nf="$FAKE_SSH_LOG/$(date +%s%N).$$"\nfor a in "$@"; do printf \'%s\\0\' "$a" >> "$f"; done\neval "last=\\${$#}"\nexec sh -c "$last"\n',
-  );
+  writeFileSync(join(bin, 'ssh'), '#!/bin/sh\nf="$FAKE_SSH_LOG/$(date +%s%N).$$"\nfor a in "$@"; do printf \'%s\\0\' "$a" >> "$f"; done\neval "last=\\${$#}"\nexec sh -c "$last"\n');
   chmodSync(join(bin, 'ssh'), 0o755);
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -90,7 +87,13 @@ test('the node files over SSH: read (missing → null), atomic write, remove; pa
   assert.deepEqual(readdirSync(join(root, 'firewall')), ['101.fw'], 'no temp file left');
   writeFileSync(join(root, 'firewall', "odd name's $(x).fw"), 'b\n\n');
   writeFileSync(join(root, 'firewall', 'skip.txt'), 'no');
-  assert.deepEqual(await hf.readDir('firewall', '.fw'), new Map([['101.fw', "[OPTIONS]\nenable: 1\n# it's $(id)\n"], ["odd name's $(x).fw", 'b\n\n']]));
+  assert.deepEqual(
+    await hf.readDir('firewall', '.fw'),
+    new Map([
+      ['101.fw', "[OPTIONS]\nenable: 1\n# it's $(id)\n"],
+      ["odd name's $(x).fw", 'b\n\n'],
+    ]),
+  );
   assert.equal(await hf.readDir('nope', '.conf'), null);
   rmSync(join(root, 'firewall', "odd name's $(x).fw"));
   rmSync(join(root, 'firewall', 'skip.txt'));
@@ -119,8 +122,19 @@ test('--driver api with PHOENIX_NODE_SSH: a container command and a pushed file 
   writeFileSync(file, 'pushed over ssh\n');
   await d.push('lxc', 501, file, '/root/payload', { perms: '0600' });
   assert.equal((await d.exec('lxc', 501, ['cat', '/root/payload'])).stdout, 'pushed over ssh\n');
-  const sent = calls().slice(before).map((a) => a[a.length - 1]);
-  assert.ok(sent.some((c) => /^pct exec 501 -- sh -c /.test(c)), sent.join('\n'));
-  assert.ok(sent.some((c) => /^pct push 501 \/tmp\/phoenix-push\.\w+ \/root\/payload --perms 0600$/.test(c)), sent.join('\n'));
-  assert.ok(sent.some((c) => /^rm -f -- \/tmp\/phoenix-push\.\w+$/.test(c)), 'the staged copy is removed');
+  const sent = calls()
+    .slice(before)
+    .map((a) => a[a.length - 1]);
+  assert.ok(
+    sent.some((c) => /^pct exec 501 -- sh -c /.test(c)),
+    sent.join('\n'),
+  );
+  assert.ok(
+    sent.some((c) => /^pct push 501 \/tmp\/phoenix-push\.\w+ \/root\/payload --perms 0600$/.test(c)),
+    sent.join('\n'),
+  );
+  assert.ok(
+    sent.some((c) => /^rm -f -- \/tmp\/phoenix-push\.\w+$/.test(c)),
+    'the staged copy is removed',
+  );
 });

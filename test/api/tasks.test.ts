@@ -9,7 +9,7 @@ import { simApi } from './sim-api.js';
 
 const TEMPLATE = 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst';
 
-async function driverOn(env: Record<string, string | undefined>, faults = [] as Parameters<typeof simApi>[0] extends infer O ? O extends { faults?: infer F } ? F : never : never) {
+async function driverOn(env: Record<string, string | undefined>, faults = [] as Parameters<typeof simApi>[0] extends infer O ? (O extends { faults?: infer F } ? F : never) : never) {
   const f = await simApi({ env, faults });
   const warnings: Array<{ argv: string[]; lines: string[]; count: number }> = [];
   const s = await selectDriver({ driver: 'api', env: { ...process.env, ...f.env }, configDir: f.root, readOnly: false, api: { retryDelaysMs: [1, 1, 1] }, onWarnings: (w) => warnings.push({ argv: w.argv, ...w.warnings }) });
@@ -30,13 +30,17 @@ test('a task that ends with warnings succeeds and its WARN lines reach the calle
 });
 
 test('a lock timeout answered before dispatch is retried; a task that failed is never re-sent', async () => {
-  const { f, d } = await driverOn({ PHOENIX_SIM_FAULTS: 'fail=destroy' }, [
-    { method: 'POST', path: /^\/nodes\/pve\/lxc$/, status: 500, reason: "can't lock file '/var/lock/lxc/pve-config-402.lock' - got timeout", times: 1 },
-  ]);
+  const { f, d } = await driverOn({ PHOENIX_SIM_FAULTS: 'fail=destroy' }, [{ method: 'POST', path: /^\/nodes\/pve\/lxc$/, status: 500, reason: "can't lock file '/var/lock/lxc/pve-config-402.lock' - got timeout", times: 1 }]);
   try {
     await d.create('lxc', 402, { hostname: 'l', rootfs: 'local-lvm:2' }, TEMPLATE);
-    assert.deepEqual(f.requests.filter((r) => r.method === 'POST' && r.path === '/nodes/pve/lxc').map((r) => r.status), [500, 200]);
-    const e = await d.destroy('lxc', 402).then(() => assert.fail('destroy must fail'), (x: unknown) => x);
+    assert.deepEqual(
+      f.requests.filter((r) => r.method === 'POST' && r.path === '/nodes/pve/lxc').map((r) => r.status),
+      [500, 200],
+    );
+    const e = await d.destroy('lxc', 402).then(
+      () => assert.fail('destroy must fail'),
+      (x: unknown) => x,
+    );
     assert.ok(e instanceof PveCommandError);
     assert.match(e.shortMessage, /^ipcc_send_rec\[1\] failed: Connection refused/);
     assert.equal(f.requests.filter((r) => r.method === 'DELETE').length, 1, 'the failed task was not re-sent');

@@ -54,8 +54,7 @@ const FILES = {
 let viaSim: Workspace;
 let viaApi: Workspace;
 let f: SimApiFixture;
-const api = (w: Workspace, env: Record<string, string | undefined>, ...argv: string[]) =>
-  runCliCaptured([...argv, '--config', w.config, '--driver', 'api'], { env: { ...w.env, ...env }, cwd: w.root });
+const api = (w: Workspace, env: Record<string, string | undefined>, ...argv: string[]) => runCliCaptured([...argv, '--config', w.config, '--driver', 'api'], { env: { ...w.env, ...env }, cwd: w.root });
 
 before(async () => {
   viaSim = workspace({ files: FILES });
@@ -90,7 +89,10 @@ test('up --driver api: a second run sends no mutating request', async () => {
   const a = await api(viaApi, f.env, 'up');
   assert.equal(a.code, 0, a.stdout + a.stderr);
   const mutating = f.requests.slice(before).filter((r) => r.method !== 'GET' && !/\/agent\/(exec|ping)$/.test(r.path));
-  assert.deepEqual(mutating.map((r) => `${r.method} ${r.path}`), []);
+  assert.deepEqual(
+    mutating.map((r) => `${r.method} ${r.path}`),
+    [],
+  );
   assert.ok(f.api.maxInFlight() <= 3, `at most 3 requests in flight (pveproxy's workers), saw ${f.api.maxInFlight()}`);
 });
 
@@ -168,11 +170,17 @@ test('plan and --dry-run through the API: read-only requests only', async () => 
   const d = await api(viaApi, f.env, 'converge', '--dry-run');
   assert.equal(d.code, 0, d.stdout + d.stderr);
   const mutating = f.requests.slice(before).filter((r) => r.method !== 'GET' && !/\/agent\/(exec|ping)$/.test(r.path));
-  assert.deepEqual(mutating.map((r) => `${r.method} ${r.path}`), []);
+  assert.deepEqual(
+    mutating.map((r) => `${r.method} ${r.path}`),
+    [],
+  );
   const c = await api(viaApi, f.env, 'converge', '600');
   assert.equal(c.code, 0, c.stdout + c.stderr);
   const sets = f.requests.slice(before).filter((r) => r.method === 'PUT');
-  assert.deepEqual(sets.map((r) => [r.path, r.params]), [['/nodes/pve/lxc/600/config', { memory: '384' }]]);
+  assert.deepEqual(
+    sets.map((r) => [r.path, r.params]),
+    [['/nodes/pve/lxc/600/config', { memory: '384' }]],
+  );
 });
 
 test('a task that ends with warnings: the run succeeds and prints each warning on one line', async () => {

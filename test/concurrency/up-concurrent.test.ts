@@ -41,12 +41,16 @@ function setup(label: string) {
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    const done = new Promise<{ code: number | null; stdout: string; stderr: string; endedAt: number }>((res) =>
-      child.on('close', (code) => res({ code, stdout, stderr, endedAt: Date.now() })),
-    );
+    const done = new Promise<{ code: number | null; stdout: string; stderr: string; endedAt: number }>((res) => child.on('close', (code) => res({ code, stdout, stderr, endedAt: Date.now() })));
     return { child, done, stderrSoFar: () => stderr };
   };
-  const calls = (): Logged[] => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Logged) : []);
+  const calls = (): Logged[] =>
+    existsSync(log)
+      ? readFileSync(log, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Logged)
+      : [];
   const guestLocks = () => {
     const d = join(state, 'phoenix-locks', 'guests');
     return existsSync(d) ? readdirSync(d) : [];
@@ -76,8 +80,14 @@ test('two concurrent up runs: the second waits for the guest locks, then makes n
   assert.match(b.stderr, /waiting for another run to finish: pid \d+ .*phoenix/);
   // Every mutating call happened while the first run was alive: the second only observed.
   const late = w.calls().filter((c) => c.start > a.endedAt && MUTATING.test(verb(c.argv)));
-  assert.deepEqual(late.map((c) => c.argv.slice(0, 3).join(' ')), []);
-  const creates = w.calls().filter((c) => /^(create|clone)$/.test(verb(c.argv))).map((c) => Number(verb(c.argv) === 'clone' ? c.argv[3] : c.argv[2]));
+  assert.deepEqual(
+    late.map((c) => c.argv.slice(0, 3).join(' ')),
+    [],
+  );
+  const creates = w
+    .calls()
+    .filter((c) => /^(create|clone)$/.test(verb(c.argv)))
+    .map((c) => Number(verb(c.argv) === 'clone' ? c.argv[3] : c.argv[2]));
   assert.equal(new Set(creates).size, creates.length, `a guest was created twice: ${creates.join(', ')}`);
   assert.deepEqual(stateProblems(w.state, w.ids), []);
 });
@@ -111,7 +121,10 @@ test('Ctrl-C (SIGINT): scheduling stops, running tasks finish, the run reports a
   assert.doesNotMatch(res.stderr, /\bat .*\.js:\d+/);
   // No create or clone started after the interrupt: scheduling stopped.
   const lateStarts = w.calls().filter((c) => c.start > interruptedAt + 50 && /^(create|clone)$/.test(verb(c.argv)));
-  assert.deepEqual(lateStarts.map((c) => c.argv.slice(0, 4).join(' ')), []);
+  assert.deepEqual(
+    lateStarts.map((c) => c.argv.slice(0, 4).join(' ')),
+    [],
+  );
   // Tasks that were running finished: nothing is left locked, no half-made guest.
   assert.deepEqual(lockedGuests(w.state), []);
   assert.deepEqual(stateProblems(w.state, w.ids), []);

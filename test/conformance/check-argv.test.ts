@@ -15,7 +15,8 @@ test('good calls pass the apidata checker', { skip }, () => {
     ['qm', 'disk', 'import', '9000', '/tmp/a.img', 'local-lvm', '--format', 'qcow2'],
     ['qm', 'guest', 'exec', '1001', '--timeout', '10', '--', '/bin/true'],
     ['pct', 'exec', '100', '--', 'ls', '-la'],
-  ]) assert.deepEqual(checkAgainstApidata(argv), [], argv.join(' '));
+  ])
+    assert.deepEqual(checkAgainstApidata(argv), [], argv.join(' '));
 });
 
 test('bad calls are caught', { skip }, () => {

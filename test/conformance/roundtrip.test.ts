@@ -64,7 +64,10 @@ test('config samples in cli-output-samples.md round-trip', { skip: !existsSync(S
 test('golden final-etc-pve configs round-trip', { skip: !existsSync(GOLDEN) && 'needs ../shared/reference/golden (absent)' }, () => {
   let n = 0;
   for (const c of readdirSync(GOLDEN)) {
-    for (const [sub, tool] of [['lxc', 'pct'], ['qemu-server', 'qm']] as const) {
+    for (const [sub, tool] of [
+      ['lxc', 'pct'],
+      ['qemu-server', 'qm'],
+    ] as const) {
       const dir = `${GOLDEN}${c}/final-etc-pve/${sub}/`;
       if (!existsSync(dir)) continue;
       for (const f of readdirSync(dir)) n += checkConfig(tool, configLines(readFileSync(dir + f, 'utf8')), `${c}/${sub}/${f}`);

@@ -25,7 +25,11 @@ const mps = () =>
       .filter(([k]) => /^mp\d+$/.test(k))
       .map(([k, v]) => [propMap(v).mp, `${k} ${v.split(',')[0]}`]),
   );
-const mutations = () => w.since().filter(isMutatingCall).map((c) => c.argv.join(' '));
+const mutations = () =>
+  w
+    .since()
+    .filter(isMutatingCall)
+    .map((c) => c.argv.join(' '));
 const converge = async () => {
   w.mark();
   const r = await w.run('converge');

@@ -30,7 +30,10 @@ export function firewallMismatches(fw: string | null, spec: Raw | undefined): st
   if (fw === null) return ['firewall: no .fw file'];
   const [opts, rules = ''] = fw.split('[RULES]');
   if (!new RegExp(`^enable: ${spec.enabled === false ? 0 : 1}$`, 'm').test(opts)) out.push(`firewall: [OPTIONS] lacks enable: ${spec.enabled === false ? 0 : 1}`);
-  const lines = rules.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = rules
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const rs: Raw[] = spec.rules ?? [];
   if (lines.length !== rs.length) out.push(`firewall: ${lines.length} rule lines, config has ${rs.length} rules`);
   const used = new Set<number>();
@@ -43,15 +46,7 @@ export function firewallMismatches(fw: string | null, spec: Raw | undefined): st
         const k = words.indexOf(flag);
         return k < 0 ? undefined : words[k + 1];
       };
-      return (
-        words[0] === String(r.type).toUpperCase() &&
-        words[1] === r.action &&
-        opt('-source') === r.source &&
-        opt('-dest') === r.dest &&
-        opt('-p') === r.proto &&
-        opt('-dport') === (r.port ?? r.dport) &&
-        (r.comment === undefined || comment === r.comment)
-      );
+      return words[0] === String(r.type).toUpperCase() && words[1] === r.action && opt('-source') === r.source && opt('-dest') === r.dest && opt('-p') === r.proto && opt('-dport') === (r.port ?? r.dport) && (r.comment === undefined || comment === r.comment);
     });
     if (i < 0) out.push(`firewall: no line for rule ${JSON.stringify(r)}`);
     else used.add(i);
@@ -105,14 +100,22 @@ export function lxcMismatches(id: number, g: Raw, conf: ParsedConf | null): stri
     if (seen.has(`${k}=${v}`)) out.push(`raw ${k}: ${v} appears more than once`);
     seen.add(`${k}=${v}`);
   }
-  const gpus = Array.isArray(g.gpu_assignment) ? g.gpu_assignment.map(String) : g.gpu_assignment && g.gpu_assignment !== 'none' ? String(g.gpu_assignment).split(',').map((s) => s.trim()) : [];
+  const gpus = Array.isArray(g.gpu_assignment)
+    ? g.gpu_assignment.map(String)
+    : g.gpu_assignment && g.gpu_assignment !== 'none'
+      ? String(g.gpu_assignment)
+          .split(',')
+          .map((s) => s.trim())
+      : [];
   for (const n of gpus) check(out, `gpu ${n} mount entry`, conf.raw.filter(([k, v]) => k === 'lxc.mount.entry' && v.startsWith(`/dev/nvidia${n} `)).length, 1);
   for (const m of g.id_maps ?? []) {
     const letter = m.type === 'uid' ? 'u' : 'g';
     check(out, `idmap ${letter} ${m.container_id}`, rawCount('lxc.idmap', `${letter} ${m.container_id} ${m.host_id} ${m.size ?? 1}`), 1);
   }
   // Mount points by path: bind mounts and volumes each on exactly one mpN.
-  const mps = Object.entries(o).filter(([k]) => /^mp\d+$/.test(k)).map(([k, v]): Record<string, string> => ({ ...propMap(v), key: k, volume: v.split(',')[0] }));
+  const mps = Object.entries(o)
+    .filter(([k]) => /^mp\d+$/.test(k))
+    .map(([k, v]): Record<string, string> => ({ ...propMap(v), key: k, volume: v.split(',')[0] }));
   for (const m of g.mount_points ?? []) {
     const at = mps.filter((x) => x.mp === m.container_path);
     if (at.length !== 1) out.push(`mount ${m.container_path}: on ${at.length} mpN`);

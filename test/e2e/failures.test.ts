@@ -110,13 +110,24 @@ test('after fixing the script and the check, a re-run finishes the job; then not
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /5 ok, 0 failed, 0 skipped/);
   // Only what was left to do: the dependents created, the fixed feature run; 302 and 304 untouched.
-  const touched = new Set(w.since().filter(isMutatingCall).map((c) => c.argv[2]));
+  const touched = new Set(
+    w
+      .since()
+      .filter(isMutatingCall)
+      .map((c) => c.argv[2]),
+  );
   assert.deepEqual([...touched].sort(), ['300', '301', '303']);
   assert.equal((await w.sim('pct', 'exec', '300', '--', 'test', '-e', '/var/lib/phoenix/features/flaky.json')).exitCode, 0);
   w.mark();
   const again = await run('converge');
   assert.equal(again.code, 0, again.stderr);
-  assert.deepEqual(w.since().filter(isMutatingCall).map((c) => c.argv.join(' ')), []);
+  assert.deepEqual(
+    w
+      .since()
+      .filter(isMutatingCall)
+      .map((c) => c.argv.join(' ')),
+    [],
+  );
 });
 
 test('secret feature inputs ({"env": NAME}, {"file": PATH}) reach the guest and appear in no output and no log file', async () => {
@@ -133,7 +144,10 @@ test('secret feature inputs ({"env": NAME}, {"file": PATH}) reach the guest and 
   for (const f of logs) {
     assert.ok(!f.text.includes(SECRET) && !f.text.includes(JSON.stringify(SECRET).slice(1, -1)) && !f.text.includes(FILE_SECRET), `secret in ${f.path}`);
   }
-  assert.ok(logs.some((f) => f.path.endsWith('304.log') && f.text.includes('token is ')), 'the log has the line, scrubbed');
+  assert.ok(
+    logs.some((f) => f.path.endsWith('304.log') && f.text.includes('token is ')),
+    'the log has the line, scrubbed',
+  );
   // Nowhere on the simulated host but the file the feature wrote (no inputs file left behind).
   const holders: string[] = [];
   const walk = (d: string) => {

@@ -34,11 +34,7 @@ before(async () => {
   });
   await addOriginalStorages(w.state);
   // step_ca (not shipped): installs the health-check script 103's `health_check` runs.
-  userFeature(
-    w,
-    'step_ca',
-    '#!/bin/sh\nset -eu\nmkdir -p /usr/local/phoenix_hypervisor/bin/health_checks\nprintf "#!/bin/sh\\nexit 0\\n" > /usr/local/phoenix_hypervisor/bin/health_checks/check_step_ca.sh\nchmod 0755 /usr/local/phoenix_hypervisor/bin/health_checks/check_step_ca.sh\n',
-  );
+  userFeature(w, 'step_ca', '#!/bin/sh\nset -eu\nmkdir -p /usr/local/phoenix_hypervisor/bin/health_checks\nprintf "#!/bin/sh\\nexit 0\\n" > /usr/local/phoenix_hypervisor/bin/health_checks/check_step_ca.sh\nchmod 0755 /usr/local/phoenix_hypervisor/bin/health_checks/check_step_ca.sh\n');
   // trusted_ca needs a CA (from step_ca) and step_cli a download: stand-ins, offline.
   userFeature(w, 'trusted_ca', '#!/bin/sh\necho "trusted_ca stand-in"\n');
   userFeature(w, 'step_cli', '#!/bin/sh\necho "step_cli stand-in"\n');
@@ -90,7 +86,10 @@ test('golden: every guest of the valid subsets is created as the subset asks, op
   assert.ok(!argv.some((a) => a.startsWith('qm disk import')), argv.join('\n'));
   // What the original got wrong is not reproduced: id maps are contiguous and do not overlap.
   assert.deepEqual(
-    w.conf('lxc', 101)!.raw.filter(([k]) => k === 'lxc.idmap').map(([, v]) => v),
+    w
+      .conf('lxc', 101)!
+      .raw.filter(([k]) => k === 'lxc.idmap')
+      .map(([, v]) => v),
     ['u 0 100000 65536', 'g 0 100000 33', 'g 33 33 1', 'g 34 100034 65502'],
   );
 });
@@ -112,7 +111,11 @@ test('golden: the keys the original also set equal its recorded final /etc/pve',
     for (const k of keys) if (theirs[k] !== undefined && k !== 'net0') assert.equal(ours[k], theirs[k], `${id} ${k}`);
     if (theirs.rootfs) assert.equal(ours.rootfs, theirs.rootfs, `${id} rootfs`);
     // net0: the same sub-keys but `firewall` (the original set it only on some guests with rules).
-    const sub = (v: string) => v.split(',').filter((p) => !p.startsWith('firewall=')).sort();
+    const sub = (v: string) =>
+      v
+        .split(',')
+        .filter((p) => !p.startsWith('firewall='))
+        .sort();
     if (theirs.net0) assert.deepEqual(sub(ours.net0), sub(theirs.net0), `${id} net0`);
   }
 });
@@ -129,5 +132,11 @@ test('golden: a second converge makes zero mutating calls', { skip }, async () =
   w.mark();
   const r = await w.run('converge');
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(w.since().filter(isMutatingCall).map((c) => c.argv.join(' ')), []);
+  assert.deepEqual(
+    w
+      .since()
+      .filter(isMutatingCall)
+      .map((c) => c.argv.join(' ')),
+    [],
+  );
 });

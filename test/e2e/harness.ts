@@ -50,8 +50,7 @@ export function execCommand(c: SimCall): string[] {
 export const isMarkerRead = (c: SimCall) => {
   const cmd = execCommand(c);
   if (cmd.length === 2 && cmd[0] === 'cat' && /^\/var\/lib\/phoenix\/features\/[\w-]+\.json$/.test(cmd[1])) return true;
-  return cmd[0] === 'sh' && cmd[1] === '-c' && (cmd[2] ?? '').includes('f=/var/lib/phoenix/features/$n.json') && !/[>]|rm |mv /.test((cmd[2] ?? '').replace(/2>\/dev\/null/g, ''))
-    && cmd[3] === 'sh' && /^phoenix-(marker|state)-[0-9a-f]{16}$/.test(cmd[4] ?? '') && cmd.slice(5).every((n) => /^[\w-]+$/.test(n));
+  return cmd[0] === 'sh' && cmd[1] === '-c' && (cmd[2] ?? '').includes('f=/var/lib/phoenix/features/$n.json') && !/[>]|rm |mv /.test((cmd[2] ?? '').replace(/2>\/dev\/null/g, '')) && cmd[3] === 'sh' && /^phoenix-(marker|state)-[0-9a-f]{16}$/.test(cmd[4] ?? '') && cmd.slice(5).every((n) => /^[\w-]+$/.test(n));
 };
 
 export const vmidOf = (c: SimCall): number => Number(verbOf(c.argv) === 'clone' ? c.argv[3] : c.argv[verbOf(c.argv).includes(' ') ? 3 : 2]);
@@ -242,15 +241,7 @@ export function crashLines(text: string): string[] {
 }
 
 /** A user feature beside the config: features/<name>/{manifest.json,install.sh}. */
-export function userFeature(
-  w: Workspace,
-  name: string,
-  script: string,
-  manifest: Record<string, unknown> = {},
-): void {
-  w.write(
-    `features/${name}/manifest.json`,
-    `${JSON.stringify({ name, description: `e2e test feature ${name}`, kinds: ['lxc', 'vm'], requires: [], inputs: [], timeoutSec: 60, ...manifest }, null, 2)}\n`,
-  );
+export function userFeature(w: Workspace, name: string, script: string, manifest: Record<string, unknown> = {}): void {
+  w.write(`features/${name}/manifest.json`, `${JSON.stringify({ name, description: `e2e test feature ${name}`, kinds: ['lxc', 'vm'], requires: [], inputs: [], timeoutSec: 60, ...manifest }, null, 2)}\n`);
   w.write(`features/${name}/install.sh`, script, 0o755);
 }

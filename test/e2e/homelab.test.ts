@@ -69,11 +69,11 @@ test('converge creates every guest of examples/homelab as the config asks, optio
   assert.deepEqual(w.conf('lxc', 210)!.snapshots.sort(), ['final-form', 'pre-configured']);
   assert.deepEqual(w.conf('lxc', 220)!.snapshots, []);
   // The clones were cloned from the base's template snapshot, each once.
-  const clones = w.calls().filter((c) => c.argv[1] === 'clone').map((c) => c.argv.join(' '));
-  assert.deepEqual(clones.filter((c) => c.startsWith('pct')).sort(), [
-    'pct clone 200 210 --hostname docker-host --snapname base-ready --storage local-lvm',
-    'pct clone 200 220 --hostname jumpbox --snapname base-ready --storage local-lvm',
-  ]);
+  const clones = w
+    .calls()
+    .filter((c) => c.argv[1] === 'clone')
+    .map((c) => c.argv.join(' '));
+  assert.deepEqual(clones.filter((c) => c.startsWith('pct')).sort(), ['pct clone 200 210 --hostname docker-host --snapname base-ready --storage local-lvm', 'pct clone 200 220 --hostname jumpbox --snapname base-ready --storage local-lvm']);
   assert.equal(clones.filter((c) => c.startsWith('qm clone 9000 9100')).length, 1);
   // The VM template was provisioned once and converted.
   assert.equal(w.calls().filter((c) => c.argv.join(' ') === 'qm template 9000').length, 1);
@@ -90,13 +90,22 @@ test('a second converge with no config change makes zero mutating calls (reads p
   assert.match(r.stdout, /5 ok, 0 failed/);
   const per = new Map<number, number>();
   for (const c of calls) per.set(vmidOf(c), (per.get(vmidOf(c)) ?? 0) + 1);
-  const summary = [...per].sort((a, b) => a[0] - b[0]).map(([id, n]) => `${id}: ${n}`).join(', ');
+  const summary = [...per]
+    .sort((a, b) => a[0] - b[0])
+    .map(([id, n]) => `${id}: ${n}`)
+    .join(', ');
   t.diagnostic(`read calls per guest on a no-change run: ${summary} (total ${calls.length})`);
   // Every call was a read or a read-only exec; nothing else.
   assert.equal(calls.filter((c) => isReadCall(c) || isExecCall(c)).length, calls.length);
   // A template VM is only verified: the node's one bulk read covers it, no call of its own.
-  assert.deepEqual(calls.filter((c) => vmidOf(c) === 9000).map((c) => c.argv.slice(0, 2).join(' ')), []);
-  assert.ok(calls.some((c) => c.argv.join(' ').startsWith('pvesh get /cluster/resources')), 'one bulk status read');
+  assert.deepEqual(
+    calls.filter((c) => vmidOf(c) === 9000).map((c) => c.argv.slice(0, 2).join(' ')),
+    [],
+  );
+  assert.ok(
+    calls.some((c) => c.argv.join(' ').startsWith('pvesh get /cluster/resources')),
+    'one bulk status read',
+  );
 });
 
 test('plan and create --dry-run change nothing: no mutating call, state tree byte-identical', async () => {
@@ -139,11 +148,10 @@ test('memory changed on a guest with lifecycle snapshots: one set, no restart, o
   assert.equal(r.code, 0, r.stderr);
   // The set, then the snapshot that holds the configured guest retaken (deleted and taken again,
   // once); pre-configured holds the state before the features first ran and is never retaken.
-  assert.deepEqual(mutating(w.since()).map((c) => c.argv.join(' ')), [
-    'pct set 210 --memory 3072',
-    'pct delsnapshot 210 final-form',
-    'pct snapshot 210 final-form --description taken by phoenix',
-  ]);
+  assert.deepEqual(
+    mutating(w.since()).map((c) => c.argv.join(' ')),
+    ['pct set 210 --memory 3072', 'pct delsnapshot 210 final-form', 'pct snapshot 210 final-form --description taken by phoenix'],
+  );
   w.mark();
   assert.equal((await w.run('converge', '210')).code, 0);
   assert.deepEqual(fmt(mutating(w.since())), '');
@@ -157,7 +165,10 @@ test('hostname changed on a running CT: one set and one restart; a re-run does n
   w.mark();
   const r = await w.run('converge', '220');
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(mutating(w.since()).map((c) => c.argv.join(' ')), ['pct set 220 --hostname jumpbox2', 'pct reboot 220']);
+  assert.deepEqual(
+    mutating(w.since()).map((c) => c.argv.join(' ')),
+    ['pct set 220 --hostname jumpbox2', 'pct reboot 220'],
+  );
   assert.equal(w.conf('lxc', 220)!.options.hostname, 'jumpbox2');
   const st = await w.sim('pct', 'exec', '220', '--', 'cat', '/etc/hostname');
   assert.equal(st.stdout.trim(), 'jumpbox2', 'the restart applied the new hostname');
@@ -173,11 +184,10 @@ test('a VM ipconfig change: one qm set of ipconfig0, one `qm cloudinit update`, 
   const r = await w.run('converge', '9100');
   assert.equal(r.code, 0, r.stderr);
   // Cloud-init applies network settings at boot: the set, one drive update, one reboot.
-  assert.deepEqual(mutating(w.since()).map((c) => c.argv.join(' ')), [
-    'qm set 9100 --ipconfig0 gw=192.168.10.1,ip=192.168.10.51/24',
-    'qm cloudinit update 9100',
-    'qm reboot 9100',
-  ]);
+  assert.deepEqual(
+    mutating(w.since()).map((c) => c.argv.join(' ')),
+    ['qm set 9100 --ipconfig0 gw=192.168.10.1,ip=192.168.10.51/24', 'qm cloudinit update 9100', 'qm reboot 9100'],
+  );
   assert.equal(w.conf('vm', 9100)!.options.ipconfig0, 'gw=192.168.10.1,ip=192.168.10.51/24');
   w.mark();
   assert.equal((await w.run('converge', '9100')).code, 0);
@@ -207,7 +217,10 @@ test('a restart owed by an interrupted run (set done, reboot not) happens on the
   w.mark();
   const r = await w.run('converge', '220');
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(mutating(w.since()).map((c) => c.argv.join(' ')), ['pct reboot 220']);
+  assert.deepEqual(
+    mutating(w.since()).map((c) => c.argv.join(' ')),
+    ['pct reboot 220'],
+  );
   w.mark();
   assert.equal((await w.run('converge', '220')).code, 0);
   assert.deepEqual(fmt(mutating(w.since())), '');

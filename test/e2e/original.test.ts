@@ -49,7 +49,20 @@ test('original config as it is: converge lists every missing feature and script,
   assert.deepEqual(bareCalls, []);
   const text = bare.stdout + bare.stderr;
   const located = [...text.matchAll(/^error: phoenix_lxc_configs\.json:\d+:\d+: lxc_configs\."(\d+)"\.(\w+)/gm)].map((m) => `${m[1]} ${m[2]}`);
-  assert.deepEqual(located.sort(), ['101 application_script', '102 application_script', '102 features', '103 application_script', '103 features', '801 application_script', '802 application_script', '910 application_script', '911 application_script', '912 application_script', '914 application_script', '917 application_script']);
+  assert.deepEqual(located.sort(), [
+    '101 application_script',
+    '102 application_script',
+    '102 features',
+    '103 application_script',
+    '103 features',
+    '801 application_script',
+    '802 application_script',
+    '910 application_script',
+    '911 application_script',
+    '912 application_script',
+    '914 application_script',
+    '917 application_script',
+  ]);
   // plan lists the same, in one run, with the warnings (9000's image, 103's health check path) in full.
   assert.equal(barePlan.code, 2);
   const planText = barePlan.stdout + barePlan.stderr;
@@ -63,21 +76,21 @@ test('original config: converge creates what can be created, exactly as configur
   assert.equal(first.code, 1, first.stdout + first.stderr);
   assert.deepEqual(crashLines(first.stdout + first.stderr), []);
   const lxc = doc('phoenix_lxc_configs.json').lxc_configs;
-  const problems = [
-    ...lxcMismatches(900, lxc['900'], w.conf('lxc', 900)),
-    ...firewallMismatches(w.firewall(900), lxc['900'].firewall),
-  ];
+  const problems = [...lxcMismatches(900, lxc['900'], w.conf('lxc', 900)), ...firewallMismatches(w.firewall(900), lxc['900'].firewall)];
   assert.deepEqual(problems, []);
   assert.match(first.stdout, /^900 Copy-Base\s+ok\s/m);
 });
 
-test('original config: a run of every guest stops before any call: 9000\'s image is not on import storage (preflight)', { skip }, () => {
+test("original config: a run of every guest stops before any call: 9000's image is not on import storage (preflight)", { skip }, () => {
   assert.equal(all.code, 2, all.stdout + all.stderr);
   assert.match(all.stderr, /^error: phoenix_vm_configs\.json: vms\[0\]\.template_image: image local:import\/noble-server-cloudimg-amd64\.img is not on storage 'local'$/m);
   assert.match(all.stderr, /the host cannot take this config: 1 problem \(above\); nothing was done/);
   // converge counts the config's warnings; validate and plan print them (plan test below).
   assert.match(all.stderr, /^phoenix: the configuration has \d+ warnings \(phoenix validate, or phoenix plan, lists them\)$/m);
-  assert.deepEqual(w.calls().filter((c) => c.argv[2] === '9000' && isMutatingCall(c)), []);
+  assert.deepEqual(
+    w.calls().filter((c) => c.argv[2] === '9000' && isMutatingCall(c)),
+    [],
+  );
   assert.equal(w.conf('vm', 9000), null);
 });
 
@@ -106,12 +119,19 @@ test('original config: plan names every guest that cannot be created and why, wi
   assert.match(r.stderr, /^warning: phoenix_vm_configs\.json:15:13: vms\[0\]\.template_image: "noble-server-cloudimg-amd64\.img" cannot be a disk image on Proxmox import storage: .*noble-server-cloudimg-amd64\.qcow2/m);
 });
 
-test('original config: a second converge changes nothing on what exists (it only retries 103\'s failed step_ca)', { skip }, async () => {
+test("original config: a second converge changes nothing on what exists (it only retries 103's failed step_ca)", { skip }, async () => {
   w.mark();
   const r = await run('converge', ...CT_CHAIN);
   assert.equal(r.code, 1);
   const retry = (c: string) => c.startsWith('pct push 103 ') && c.includes('/var/lib/phoenix/run/step_ca/');
-  assert.deepEqual(w.since().filter(isMutatingCall).map((c) => c.argv.join(' ')).filter((c) => !retry(c)), []);
+  assert.deepEqual(
+    w
+      .since()
+      .filter(isMutatingCall)
+      .map((c) => c.argv.join(' '))
+      .filter((c) => !retry(c)),
+    [],
+  );
 });
 
 test('original config: the plaintext portainer_api.admin_password appears in no output and no file Phoenix wrote', { skip }, async () => {

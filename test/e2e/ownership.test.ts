@@ -15,7 +15,11 @@ import { isMutatingCall, workspace, type Workspace } from './harness.js';
 const LXC = 'phoenix_lxc_configs.json';
 const VM = 'phoenix_vm_configs.json';
 let w: Workspace;
-const mutations = () => w.since().filter((c) => isMutatingCall(c) && c.exit === 0).map((c) => c.argv.slice(0, 3).join(' '));
+const mutations = () =>
+  w
+    .since()
+    .filter((c) => isMutatingCall(c) && c.exit === 0)
+    .map((c) => c.argv.slice(0, 3).join(' '));
 
 before(async () => {
   const gen = genConfig({ guests: 12, seed: 3 });
@@ -44,7 +48,10 @@ test('a guest at a configured id that Phoenix did not make: shown with its diffe
   w.mark();
   const conv = await w.run('--yes', 'converge');
   assert.equal(conv.code, 0, conv.stderr);
-  assert.deepEqual(mutations().filter((m) => m.endsWith(' 260')), []);
+  assert.deepEqual(
+    mutations().filter((m) => m.endsWith(' 260')),
+    [],
+  );
   assert.equal(w.conf('lxc', 260)!.options.memory, '256');
   w.mark();
   const adopt = await w.run('--yes', 'adopt', '260');
@@ -62,7 +69,12 @@ test('a guest removed from the config: listed by plan and status, deleted by pru
   w.edit(VM, (d) => (d.vms = d.vms.filter((v: { vmid: number }) => v.vmid !== 9100)));
   const plan = await w.run('plan');
   assert.equal(plan.code, 0, plan.stderr);
-  for (const [kind, id] of [['lxc', 205], ['vm', 9000], ['vm', 9100], ['vm', 9101]] as const) {
+  for (const [kind, id] of [
+    ['lxc', 205],
+    ['vm', 9000],
+    ['vm', 9100],
+    ['vm', 9101],
+  ] as const) {
     assert.match(plan.stdout, new RegExp(`^- ${kind} ${id} \\S+ not in the config \\('phoenix prune' deletes it\\)$`, 'm'));
   }
   const status = await w.run('status');
@@ -90,7 +102,10 @@ test('a create-time change shows as -/+ and is not done without --replace; with 
   assert.match(plan.stdout, /must be re-created \(unprivileged: 1 → 0\)/);
   w.mark();
   assert.equal((await w.run('--yes', 'converge')).code, 0);
-  assert.deepEqual(mutations().filter((m) => m.endsWith(' 100')), []);
+  assert.deepEqual(
+    mutations().filter((m) => m.endsWith(' 100')),
+    [],
+  );
   w.mark();
   const r = await w.run('--yes', 'converge', '--replace', '100');
   assert.equal(r.code, 0, r.stderr);

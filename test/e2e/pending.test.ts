@@ -11,7 +11,11 @@ import { isMutatingCall, workspace, type Workspace } from './harness.js';
 const LXC = 'phoenix_lxc_configs.json';
 let w: Workspace;
 
-const mutations = () => w.since().filter(isMutatingCall).map((c) => c.argv.join(' '));
+const mutations = () =>
+  w
+    .since()
+    .filter(isMutatingCall)
+    .map((c) => c.argv.join(' '));
 const converge = async () => {
   w.mark();
   const r = await w.run('converge');

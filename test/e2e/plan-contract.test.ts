@@ -18,7 +18,9 @@ const NO_APPROVE = { PHOENIX_AUTO_APPROVE: undefined };
 const onTerminal = (answer: string, ...argv: string[]) => {
   const asked: string[] = [];
   const run = runCliCaptured([...argv, '--config', w.config, '--driver', 'sim'], {
-    env: { ...w.env, ...NO_APPROVE }, cwd: w.root, isTTY: true,
+    env: { ...w.env, ...NO_APPROVE },
+    cwd: w.root,
+    isTTY: true,
     prompt: async (q) => (asked.push(q), answer),
   });
   return run.then((r) => ({ ...r, asked }));
@@ -55,7 +57,10 @@ test('on a terminal: the plan is printed and a "no" changes nothing; a "yes" app
   assert.deepEqual(mutations(), []);
   const yes = await onTerminal('y', 'converge');
   assert.equal(yes.code, 0, yes.stderr);
-  assert.deepEqual(mutations().map((c) => c.argv.slice(0, 3).join(' ')), ['pct set 200']);
+  assert.deepEqual(
+    mutations().map((c) => c.argv.slice(0, 3).join(' ')),
+    ['pct set 200'],
+  );
 });
 
 test('a run with nothing to change needs no answer, terminal or not', async () => {
@@ -86,14 +91,21 @@ test('plan -o then apply: exactly the saved actions; a second apply of the same 
   const saved = JSON.parse(readFileSync(file, 'utf8'));
   assert.equal(saved.format, 'phoenix-plan');
   const planned = saved.plans.flatMap((g: { steps: Array<{ action?: { kind: string; vmid?: number } }> }) => g.steps.filter((s) => s.action && s.action.kind === 'set'));
-  assert.deepEqual(planned.map((s: { action: { vmid: number } }) => s.action.vmid), [202]);
+  assert.deepEqual(
+    planned.map((s: { action: { vmid: number } }) => s.action.vmid),
+    [202],
+  );
   const savedCalls = saved.plans.flatMap((g: { steps: Array<{ action?: { kind: string; vmid?: number; retake?: boolean } }> }) =>
-    g.steps.flatMap((s) => (s.action?.kind === 'set' ? [`pct set ${s.action.vmid}`] : s.action?.kind === 'snapshot' ? [...(s.action.retake ? [`pct delsnapshot ${s.action.vmid}`] : []), `pct snapshot ${s.action.vmid}`] : [])));
+    g.steps.flatMap((s) => (s.action?.kind === 'set' ? [`pct set ${s.action.vmid}`] : s.action?.kind === 'snapshot' ? [...(s.action.retake ? [`pct delsnapshot ${s.action.vmid}`] : []), `pct snapshot ${s.action.vmid}`] : [])),
+  );
   w.mark();
   const a = await noApprove('apply', file);
   assert.equal(a.code, 0, a.stderr);
   // Exactly the saved plan's calls: the set, and the snapshots taken after the change retaken.
-  assert.deepEqual(mutations().map((c) => c.argv.slice(0, 3).join(' ')), savedCalls);
+  assert.deepEqual(
+    mutations().map((c) => c.argv.slice(0, 3).join(' ')),
+    savedCalls,
+  );
   assert.equal(savedCalls[0], 'pct set 202');
   w.mark();
   const again = await noApprove('apply', file);
@@ -142,7 +154,10 @@ test('--no-reboot: a change that needs a restart is applied but the guest is not
   w.mark();
   const r = await w.run('--yes', 'converge', '--no-reboot');
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(mutations().map((c) => c.argv.slice(0, 3).join(' ')), ['pct set 200']);
+  assert.deepEqual(
+    mutations().map((c) => c.argv.slice(0, 3).join(' ')),
+    ['pct set 200'],
+  );
   // Without --no-reboot the restart still owed is planned and done.
   w.mark();
   assert.equal((await w.run('--yes', 'converge')).code, 0);

@@ -19,7 +19,11 @@ const VM = 'phoenix_vm_configs.json';
 let w: Workspace;
 let env: Record<string, string | undefined>;
 const run = (...argv: string[]): Promise<CliRun> => runCliCaptured([...argv, '--config', w.config, '--driver', 'pve-cli'], { env, cwd: w.root });
-const mutations = () => w.since().filter(isMutatingCall).map((c) => c.argv.join(' '));
+const mutations = () =>
+  w
+    .since()
+    .filter(isMutatingCall)
+    .map((c) => c.argv.join(' '));
 const doc = (f: string) => JSON.parse(readFileSync(join(w.config, f), 'utf8'));
 
 before(async () => {
@@ -82,14 +86,7 @@ test('pve-cli through the pct/qm shims: every guest created as configured', { sk
   assert.doesNotMatch(r.stderr, /built-in simulator/, 'pct/qm on PATH were used, not the in-process simulator');
   const g = doc(LXC).lxc_configs['600'];
   const vms = doc(VM);
-  assert.deepEqual(
-    [
-      ...lxcMismatches(600, g, w.conf('lxc', 600)),
-      ...firewallMismatches(w.firewall(600), g.firewall),
-      ...vmMismatches(vms.vms[0], {}, w.conf('vm', 610)),
-    ],
-    [],
-  );
+  assert.deepEqual([...lxcMismatches(600, g, w.conf('lxc', 600)), ...firewallMismatches(w.firewall(600), g.firewall), ...vmMismatches(vms.vms[0], {}, w.conf('vm', 610))], []);
   // The feature ran in the container (pushed and executed through pct).
   assert.equal((await w.sim('pct', 'exec', '600', '--', 'cat', '/etc/stamp')).stdout, 'stamped\n');
   const verbs = new Set(w.calls().map((c) => c.argv.slice(0, 2).join(' ')));

@@ -25,7 +25,13 @@ for (const pve of ['8.4', '9.1'] as const) {
       w.mark();
       const again = await w.run('up');
       assert.equal(again.code, 0, again.stdout + again.stderr);
-      assert.deepEqual(w.since().filter(isMutatingCall).map((c) => c.argv.join(' ')), []);
+      assert.deepEqual(
+        w
+          .since()
+          .filter(isMutatingCall)
+          .map((c) => c.argv.join(' ')),
+        [],
+      );
     } finally {
       w.cleanup();
     }

@@ -72,7 +72,14 @@ async function noChange(label: string, ...argv: string[]) {
   const before = w.stateHash();
   w.mark();
   const r = await w.run(...argv);
-  assert.deepEqual(w.since().filter(isMutatingCall).map((c) => c.argv.join(' ')), [], `${label}: mutating calls`);
+  assert.deepEqual(
+    w
+      .since()
+      .filter(isMutatingCall)
+      .map((c) => c.argv.join(' ')),
+    [],
+    `${label}: mutating calls`,
+  );
   assert.equal(w.stateHash(), before, `${label}: state changed`);
   return r;
 }
@@ -176,15 +183,7 @@ test('converged host with changes pending: plan and --dry-run change nothing; th
   // In a guest, a plan only reads feature markers and lists the feature run area (what a killed run left), in one exec.
   assert.ok(execs.length > 0);
   for (const argv of execs) assert.ok(isMarkerRead({ argv: ['pct', 'exec', '0', '--', ...argv], exit: 0 }), argv.join(' '));
-  assert.deepEqual(summaries(planOf(r, 400)), [
-    '~ set hostname, memory, mp0',
-    '~ resize rootfs to 6G',
-    '~ raw lxc.* lines',
-    '~ firewall (2 rules)',
-    '! restart 400',
-    '~ feature hello',
-    '~ snapshot final-form (retake)',
-  ]);
+  assert.deepEqual(summaries(planOf(r, 400)), ['~ set hostname, memory, mp0', '~ resize rootfs to 6G', '~ raw lxc.* lines', '~ firewall (2 rules)', '! restart 400', '~ feature hello', '~ snapshot final-form (retake)']);
   assert.deepEqual(summaries(planOf(r, 410)), ['~ set memory, ipconfig0', '~ regenerate the cloud-init drive', '~ resize scsi0 to 10G', '! reboot 410', '~ feature hello']);
 });
 

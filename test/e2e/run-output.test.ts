@@ -52,18 +52,21 @@ test('up -q off a terminal: the simulator once, then only the summary (no event 
   assert.match(r.stdout, /^GUEST /);
 });
 
-test('list and status show each guest\'s address and its features\' URLs', async () => {
+test("list and status show each guest's address and its features' URLs", async () => {
   const l = await auto('list');
   assert.match(l.stdout, /^220 +lxc +jumpbox +.*192\.168\.10\.22 http:\/\/192\.168\.10\.22:11500$/m);
   assert.match(l.stdout, /^9100 +vm +apps-vm +.*192\.168\.10\.\d+$/m);
   const j = JSON.parse((await auto('--json', 'list')).stdout) as Array<{ id: number; address: string | null; urls: string[] }>;
-  assert.deepEqual(j.find((g) => g.id === 220), { ...j.find((g) => g.id === 220), address: '192.168.10.22', urls: ['http://192.168.10.22:11500'] });
+  assert.deepEqual(
+    j.find((g) => g.id === 220),
+    { ...j.find((g) => g.id === 220), address: '192.168.10.22', urls: ['http://192.168.10.22:11500'] },
+  );
   const s = await auto('status');
   assert.match(s.stdout, /^ID +KIND +NAME +EXISTS +STATUS +DRIFT +HEALTH +ADDRESS$/m);
   assert.match(s.stdout, /^220 +lxc +jumpbox +yes +running +no +\S+ +192\.168\.10\.22 http:\/\/192\.168\.10\.22:11500$/m);
 });
 
-test("the README shows what the first command really prints (times, durations, paths and call counts aside)", async () => {
+test('the README shows what the first command really prints (times, durations, paths and call counts aside)', async () => {
   const fresh = workspace({ from: join(import.meta.dirname, '..', '..', 'examples', 'homelab') });
   try {
     const r = await runCliCaptured(['up', '--config', fresh.config], { env: fresh.env, cwd: fresh.root });
@@ -87,7 +90,10 @@ test("the README shows what the first command really prints (times, durations, p
     // Off a terminal stdout and stderr interleave as in the README: compare the lines as a set.
     const got = norm(`${r.stderr}\n${r.stdout}`, fresh.config.replace(/\/config$/, '/config'));
     const want = norm(block, '/home/me/phoenix/examples/homelab');
-    assert.deepEqual(got.map((l) => l.replace(/state: \S+/, 'state: S').replace(/logs in \S+/, 'logs in L')), want.map((l) => l.replace(/state: \S+/, 'state: S').replace(/logs in \S+/, 'logs in L')));
+    assert.deepEqual(
+      got.map((l) => l.replace(/state: \S+/, 'state: S').replace(/logs in \S+/, 'logs in L')),
+      want.map((l) => l.replace(/state: \S+/, 'state: S').replace(/logs in \S+/, 'logs in L')),
+    );
   } finally {
     fresh.cleanup();
   }

@@ -58,15 +58,21 @@ test('validate: each snapshot key of an is_template guest is named, with file, l
 test('converge: the templates are made, no snapshot is taken of them', async () => {
   const r = await w.run('converge');
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  const m = w.calls().filter(isMutatingCall).map((c) => c.argv.join(' '));
-  assert.deepEqual(m.filter((c) => / (snapshot|delsnapshot) /.test(c)), []);
+  const m = w
+    .calls()
+    .filter(isMutatingCall)
+    .map((c) => c.argv.join(' '));
+  assert.deepEqual(
+    m.filter((c) => / (snapshot|delsnapshot) /.test(c)),
+    [],
+  );
   assert.ok(m.includes('qm template 9000') && m.includes('pct template 700'), m.join('\n'));
   assert.equal(w.conf('vm', 9000)!.options.template, '1');
   assert.equal(w.conf('lxc', 700)!.options.template, '1');
   assert.deepEqual(w.conf('vm', 9000)!.snapshots, []);
 });
 
-test('the original config: validate and plan name 9000\'s template snapshot before any call', { skip: !existsSync(ORIGINAL) && 'needs ../shared/reference/original-config' }, async () => {
+test("the original config: validate and plan name 9000's template snapshot before any call", { skip: !existsSync(ORIGINAL) && 'needs ../shared/reference/original-config' }, async () => {
   const o = workspace({ from: ORIGINAL });
   try {
     for (const verb of ['validate', 'plan']) {

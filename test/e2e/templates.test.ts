@@ -6,7 +6,11 @@ import assert from 'node:assert/strict';
 import { isMutatingCall, userFeature, workspace, type Workspace } from './harness.js';
 
 let w: Workspace;
-const mutations = () => w.since().filter(isMutatingCall).map((c) => c.argv.join(' '));
+const mutations = () =>
+  w
+    .since()
+    .filter(isMutatingCall)
+    .map((c) => c.argv.join(' '));
 
 before(() => {
   w = workspace({
@@ -55,5 +59,11 @@ test('later runs only verify the template: zero mutating calls', async () => {
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.deepEqual(mutations(), []);
   // Verified from the node's bulk read: no call of its own.
-  assert.deepEqual(w.since().filter((c) => c.argv[2] === '700').map((c) => c.argv.slice(0, 2).join(' ')), []);
+  assert.deepEqual(
+    w
+      .since()
+      .filter((c) => c.argv[2] === '700')
+      .map((c) => c.argv.slice(0, 2).join(' ')),
+    [],
+  );
 });

@@ -32,10 +32,11 @@ after(() => w.cleanup());
 test('converge: one download-url for the missing image, with its checksum; none for an image already there', async () => {
   const r = await w.run('converge');
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  const pvesh = w.calls().filter((c) => c.argv[0] === 'pvesh' && c.argv[1] === 'create').map((c) => c.argv.join(' '));
-  assert.deepEqual(pvesh, [
-    `pvesh create /nodes/pve/storage/local/download-url --url ${JAMMY} --filename jammy-server-cloudimg-amd64.qcow2 --content import --checksum ${SUM.slice(7)} --checksum-algorithm sha256`,
-  ]);
+  const pvesh = w
+    .calls()
+    .filter((c) => c.argv[0] === 'pvesh' && c.argv[1] === 'create')
+    .map((c) => c.argv.join(' '));
+  assert.deepEqual(pvesh, [`pvesh create /nodes/pve/storage/local/download-url --url ${JAMMY} --filename jammy-server-cloudimg-amd64.qcow2 --content import --checksum ${SUM.slice(7)} --checksum-algorithm sha256`]);
   const creates = w.calls().filter((c) => c.argv[0] === 'qm' && c.argv[1] === 'create');
   const scsi0 = (id: number) => {
     const a = creates.find((c) => c.argv[2] === String(id))!.argv;
@@ -50,11 +51,26 @@ test('a second run downloads nothing and changes nothing', async () => {
   w.mark();
   const r = await w.run('converge');
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.deepEqual(w.since().filter(isMutatingCall).map((c) => c.argv.join(' ')), []);
+  assert.deepEqual(
+    w
+      .since()
+      .filter(isMutatingCall)
+      .map((c) => c.argv.join(' ')),
+    [],
+  );
 });
 
 test('validate: a URL whose file name import storage cannot hold, or plain http, is named before anything runs', async () => {
-  const v = workspace({ files: { 'phoenix_vm_configs.json': { vms: [{ vmid: 9200, name: 'a', template_image: NOBLE }, { vmid: 9201, name: 'b', template_image: 'http://example.com/x.qcow2' }] } } });
+  const v = workspace({
+    files: {
+      'phoenix_vm_configs.json': {
+        vms: [
+          { vmid: 9200, name: 'a', template_image: NOBLE },
+          { vmid: 9201, name: 'b', template_image: 'http://example.com/x.qcow2' },
+        ],
+      },
+    },
+  });
   try {
     const r = await v.run('validate');
     const out = r.stdout + r.stderr;

@@ -22,7 +22,11 @@ const VM = {
   snapshots: ['pre-features', 'post-features'],
   template_snapshot_name: 'golden',
 };
-const mutations = () => w.since().filter(isMutatingCall).map((c) => c.argv.join(' '));
+const mutations = () =>
+  w
+    .since()
+    .filter(isMutatingCall)
+    .map((c) => c.argv.join(' '));
 const snapshotCalls = () => mutations().filter((c) => / (del)?snapshot /.test(c));
 
 before(() => {
@@ -55,12 +59,7 @@ test('VM snapshots: a re-run takes none; a changed feature retakes only the snap
   w.mark();
   const r = await w.run('converge');
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(snapshotCalls(), [
-    'qm delsnapshot 810 post-features',
-    'qm snapshot 810 post-features --description taken by phoenix',
-    'qm delsnapshot 810 golden',
-    'qm snapshot 810 golden --description taken by phoenix',
-  ]);
+  assert.deepEqual(snapshotCalls(), ['qm delsnapshot 810 post-features', 'qm snapshot 810 post-features --description taken by phoenix', 'qm delsnapshot 810 golden', 'qm snapshot 810 golden --description taken by phoenix']);
   w.mark();
   assert.equal((await w.run('converge')).code, 0);
   assert.deepEqual(mutations(), []);

@@ -22,7 +22,11 @@ test('runDag + PlainView: the log of a small stack, step by step', async () => {
     clock,
     resources: (k) => (deps[k].length && k !== 903 ? [`clone-source:${deps[k][0]}`] : []),
     resourceLimits: (key) => (key.startsWith('clone-source:') ? 1 : Infinity),
-    retry: policy({ maxAttempts: 3, baseDelayMs: 2000, maxDelayMs: 2000, maxElapsedMs: 60_000 }, retryWhen((e) => /is locked/.test(String(e))), () => 0.5),
+    retry: policy(
+      { maxAttempts: 3, baseDelayMs: 2000, maxDelayMs: 2000, maxElapsedMs: 60_000 },
+      retryWhen((e) => /is locked/.test(String(e))),
+      () => 0.5,
+    ),
     onEvent: (e) => view.onEvent(e),
     run: async (k, ctx) => {
       if (k === 904) throw new Error("storage 'nvme' does not exist");

@@ -53,7 +53,12 @@ test('a create on shared storage that meets cfs-lock contention is dispatched ag
     env: { PHOENIX_CONFIG: undefined, PHOENIX_SIM_STATE: state, PHOENIX_SIM_LOG: log, PHOENIX_SIM_LATENCY: undefined, PHOENIX_SIM_FAULTS: `rate=0.5,seed=${seed},kinds=cfs-lock`, PHOENIX_LOCK_DIR: join(root, 'locks') },
   });
   assert.equal(r.code, 0, r.stderr);
-  const calls = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { argv: string[]; exit: number }) : [];
+  const calls = existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { argv: string[]; exit: number })
+    : [];
   const creates = calls.filter((c) => c.argv[1] === 'create' && c.argv[2] === '300').map((c) => c.exit);
   assert.deepEqual(creates, [255, 0]);
   assert.deepEqual(lockedGuests(state), []);

@@ -39,7 +39,13 @@ function setup() {
       cwd: root,
       env: { PHOENIX_CONFIG: undefined, PHOENIX_SIM_STATE: state, PHOENIX_SIM_LOG: log, PHOENIX_SIM_LATENCY: undefined, PHOENIX_SIM_FAULTS: undefined, PHOENIX_LOCK_DIR: join(root, 'locks') },
     });
-  const calls = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { argv: string[] }).argv.join(' ')) : []);
+  const calls = () =>
+    existsSync(log)
+      ? readFileSync(log, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => (JSON.parse(l) as { argv: string[] }).argv.join(' '))
+      : [];
   /** CT 301 gone again, and a `pct clone 300 301` killed half-way (the sim's `killed` fault). */
   const killClone = async () => {
     const { runSim } = await import('../../src/sim/index.js');
@@ -72,11 +78,18 @@ test('a pct clone killed with Phoenix: the next run unlocks the source, redoes t
   const before = w.calls().length;
   const r = await w.run('up');
   assert.equal(r.code, 0, r.stderr);
-  const after = w.calls().slice(before).filter((c) => /^pct (unlock|destroy|clone)/.test(c)).map((c) => c.split(' ').slice(0, 3).join(' '));
+  const after = w
+    .calls()
+    .slice(before)
+    .filter((c) => /^pct (unlock|destroy|clone)/.test(c))
+    .map((c) => c.split(' ').slice(0, 3).join(' '));
   assert.deepEqual(after, ['pct unlock 300', 'pct unlock 301', 'pct destroy 301', 'pct clone 300']);
   assert.deepEqual(lockedGuests(w.state), []);
   assert.deepEqual(stateProblems(w.state, [300, 301]), []);
-  assert.deepEqual(readGuests(w.state).map((x) => x.vmid), [300, 301]);
+  assert.deepEqual(
+    readGuests(w.state).map((x) => x.vmid),
+    [300, 301],
+  );
   assert.ok(!existsSync(join(w.config, '.phoenix', 'in-flight', '301')), 'journal entry cleared');
 });
 
@@ -92,7 +105,13 @@ test('a clone source locked by someone else (no journal entry of ours) is report
   const before = w.calls().length;
   const r = await w.run('plan');
   assert.equal(r.code, 0);
-  assert.deepEqual(w.calls().slice(before).filter((c) => /^pct unlock/.test(c)), []);
+  assert.deepEqual(
+    w
+      .calls()
+      .slice(before)
+      .filter((c) => /^pct unlock/.test(c)),
+    [],
+  );
   // The source's own converge reports the lock it cannot touch (CT 301 exists: it is adopted).
   assert.deepEqual(lockedGuests(w.state), ['300 (lock: disk)', '301 (lock: create)']);
 

@@ -39,7 +39,13 @@ function setup() {
       cwd: root,
       env: { PHOENIX_CONFIG: undefined, PHOENIX_SIM_STATE: state, PHOENIX_SIM_LOG: log, PHOENIX_SIM_LATENCY: undefined, PHOENIX_SIM_FAULTS: faults, PHOENIX_LOCK_DIR: join(root, 'locks') },
     });
-  const calls = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { argv: string[] }).argv.join(' ')) : []);
+  const calls = () =>
+    existsSync(log)
+      ? readFileSync(log, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => (JSON.parse(l) as { argv: string[] }).argv.join(' '))
+      : [];
   return { root, config, state, run, calls, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
@@ -53,10 +59,19 @@ test('a create whose task dies (lock: create left behind) is redone in the same 
   while (!(faultFor(spec(seed), 0) && Array.from({ length: 12 }, (_, i) => faultFor(spec(seed), i + 1)).every((k) => !k))) seed++;
   const r1 = await w.run('up', `rate=0.5,seed=${seed},kinds=killed`);
   assert.equal(r1.code, 0, r1.stderr);
-  assert.deepEqual(w.calls().filter((c) => /^pct (unlock|destroy|create) 300/.test(c)).map((c) => c.split(' ').slice(0, 3).join(' ')), ['pct create 300', 'pct unlock 300', 'pct destroy 300', 'pct create 300']);
+  assert.deepEqual(
+    w
+      .calls()
+      .filter((c) => /^pct (unlock|destroy|create) 300/.test(c))
+      .map((c) => c.split(' ').slice(0, 3).join(' ')),
+    ['pct create 300', 'pct unlock 300', 'pct destroy 300', 'pct create 300'],
+  );
   assert.deepEqual(lockedGuests(w.state), []);
   assert.deepEqual(stateProblems(w.state, [300]), []);
-  assert.deepEqual(readGuests(w.state).map((x) => [x.vmid, x.volumes, x.snapshots]), [[300, ['local-lvm:vm-300-disk-0'], ['ready']]]);
+  assert.deepEqual(
+    readGuests(w.state).map((x) => [x.vmid, x.volumes, x.snapshots]),
+    [[300, ['local-lvm:vm-300-disk-0'], ['ready']]],
+  );
 });
 
 test('a create left half-made by a killed run: the plan says so, the next run redoes it', async (t) => {
@@ -79,16 +94,28 @@ test('a create left half-made by a killed run: the plan says so, the next run re
   const r2 = await w.run('up');
   assert.equal(r2.code, 0, r2.stderr);
   const after = w.calls().slice(before);
-  assert.deepEqual(after.filter((c) => /^pct (unlock|destroy|create) 300/.test(c)).map((c) => c.split(' ').slice(0, 3).join(' ')), ['pct unlock 300', 'pct destroy 300', 'pct create 300']);
+  assert.deepEqual(
+    after.filter((c) => /^pct (unlock|destroy|create) 300/.test(c)).map((c) => c.split(' ').slice(0, 3).join(' ')),
+    ['pct unlock 300', 'pct destroy 300', 'pct create 300'],
+  );
   assert.deepEqual(lockedGuests(w.state), []);
   assert.deepEqual(stateProblems(w.state, [300]), []);
-  assert.deepEqual(readGuests(w.state).map((x) => [x.vmid, x.volumes, x.snapshots]), [[300, ['local-lvm:vm-300-disk-0'], ['ready']]]);
+  assert.deepEqual(
+    readGuests(w.state).map((x) => [x.vmid, x.volumes, x.snapshots]),
+    [[300, ['local-lvm:vm-300-disk-0'], ['ready']]],
+  );
   assert.ok(!existsSync(join(w.config, '.phoenix', 'in-flight', '300')), 'journal entry cleared');
 
   // And a third run has nothing to do.
   const mark = w.calls().length;
   assert.equal((await w.run('converge')).code, 0);
-  assert.deepEqual(w.calls().slice(mark).filter((c) => /^pct (create|destroy|unlock|set|snapshot|delsnapshot|clone|start)/.test(c)), []);
+  assert.deepEqual(
+    w
+      .calls()
+      .slice(mark)
+      .filter((c) => /^pct (create|destroy|unlock|set|snapshot|delsnapshot|clone|start)/.test(c)),
+    [],
+  );
 });
 
 test('a snapshot killed half-way is unlocked and taken again on the next run', async (t) => {
@@ -108,8 +135,14 @@ test('a snapshot killed half-way is unlocked and taken again on the next run', a
   const before = w.calls().length;
   const r2 = await w.run('converge');
   assert.equal(r2.code, 0, r2.stderr);
-  const after = w.calls().slice(before).filter((c) => /^pct (unlock|delsnapshot|snapshot) 300/.test(c));
-  assert.deepEqual(after.map((c) => c.split(' ').slice(0, 4).join(' ')), ['pct unlock 300', 'pct delsnapshot 300 ready', 'pct snapshot 300 ready']);
+  const after = w
+    .calls()
+    .slice(before)
+    .filter((c) => /^pct (unlock|delsnapshot|snapshot) 300/.test(c));
+  assert.deepEqual(
+    after.map((c) => c.split(' ').slice(0, 4).join(' ')),
+    ['pct unlock 300', 'pct delsnapshot 300 ready', 'pct snapshot 300 ready'],
+  );
   assert.deepEqual(lockedGuests(w.state), []);
   assert.deepEqual(readGuests(w.state)[0].snapshots, ['ready']);
 });

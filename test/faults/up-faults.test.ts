@@ -77,9 +77,11 @@ test(`up under 10–20 % injected faults, ${SEEDS} seeds: converges or fails cle
   };
   const seeds = Array.from({ length: SEEDS }, (_, i) => FIRST + i);
   const PARALLEL = Number(process.env.PHOENIX_FAULT_PARALLEL ?? 4);
-  await Promise.all(Array.from({ length: PARALLEL }, async () => {
-    for (let s = seeds.shift(); s !== undefined; s = seeds.shift()) await one(s);
-  }));
+  await Promise.all(
+    Array.from({ length: PARALLEL }, async () => {
+      for (let s = seeds.shift(); s !== undefined; s = seeds.shift()) await one(s);
+    }),
+  );
   t.diagnostic(`fault seeds run: ${SEEDS} (first ${FIRST}); converged under faults: ${converged}, failed cleanly: ${failedClean}`);
   console.log(`# fault injection: ${SEEDS} seeds run (PHOENIX_FAULT_SEEDS); ${converged} converged under faults, ${failedClean} failed cleanly; every re-run converged`);
   assert.equal(faultsSeen, SEEDS);

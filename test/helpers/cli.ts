@@ -7,10 +7,7 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCliCaptured(
-  argv: string[],
-  opts: { cwd?: string; env?: Record<string, string | undefined>; isTTY?: boolean; prompt?: (question: string) => Promise<string> } = {},
-): Promise<CliRun> {
+export async function runCliCaptured(argv: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; isTTY?: boolean; prompt?: (question: string) => Promise<string> } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(argv, {

@@ -81,7 +81,12 @@ export function genConfig(opts: GenOptions = {}): GeneratedConfig {
   // guests: later roles overwrote earlier ones, and a guest could end up cloned from itself.)
   const blocks: number[] = [];
   let next = 100;
-  for (const [start, count] of [[100, nBases], [120, nMids], [140, nServices], [200, nLeaves]] as const) {
+  for (const [start, count] of [
+    [100, nBases],
+    [120, nMids],
+    [140, nServices],
+    [200, nLeaves],
+  ] as const) {
     next = Math.max(start, next);
     blocks.push(next);
     next += count;

@@ -65,7 +65,10 @@ export function readGuests(state: string): GuestState[] {
     }
   }
   const out: GuestState[] = [];
-  for (const [kind, dir] of [['lxc', 'lxc'], ['qemu', 'qemu-server']] as const) {
+  for (const [kind, dir] of [
+    ['lxc', 'lxc'],
+    ['qemu', 'qemu-server'],
+  ] as const) {
     const d = join(state, 'etc', 'pve', 'nodes', n, dir);
     if (!existsSync(d)) continue;
     for (const f of readdirSync(d).filter((x) => x.endsWith('.conf'))) {
@@ -89,9 +92,7 @@ export function readGuests(state: string): GuestState[] {
 
 /** A stable text of the whole host, for deepEqual between runs (diffs name the guest). */
 export function stateDigest(state: string): Record<string, unknown> {
-  return Object.fromEntries(
-    readGuests(state).map((g) => [g.vmid, { kind: g.kind, status: g.status, snapshots: [...g.snapshots].sort(), volumes: g.volumes, options: g.options }]),
-  );
+  return Object.fromEntries(readGuests(state).map((g) => [g.vmid, { kind: g.kind, status: g.status, snapshots: [...g.snapshots].sort(), volumes: g.volumes, options: g.options }]));
 }
 
 /** What must hold after any run, finished or not: each problem named. */

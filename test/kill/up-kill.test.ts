@@ -78,7 +78,11 @@ test(`up killed (SIGKILL) at ${POINTS} moments, then run again, ends as an unint
       if (!ended) child.kill('SIGKILL');
       const r1 = await done;
       killedAt.push(`${after}+${delay}ms${r1.signal === 'SIGKILL' ? '' : ' (run had ended)'}`);
-      assert.deepEqual(stateProblems(w.state, w.ids).filter((p) => !/does not use/.test(p)), [], `${where}: right after the kill`);
+      assert.deepEqual(
+        stateProblems(w.state, w.ids).filter((p) => !/does not use/.test(p)),
+        [],
+        `${where}: right after the kill`,
+      );
 
       const r2 = await w.finish(w.start());
       assert.equal(r2.code, 0, `${where}: the re-run did not converge:\n${r2.out}`);
@@ -92,8 +96,10 @@ test(`up killed (SIGKILL) at ${POINTS} moments, then run again, ends as an unint
     }
   };
   const queue = Array.from({ length: POINTS }, (_, i) => i);
-  await Promise.all(Array.from({ length: 2 }, async () => {
-    for (let i = queue.shift(); i !== undefined; i = queue.shift()) await one(i);
-  }));
+  await Promise.all(
+    Array.from({ length: 2 }, async () => {
+      for (let i = queue.shift(); i !== undefined; i = queue.shift()) await one(i);
+    }),
+  );
   console.log(`# kill tests: ${POINTS} kill points (PHOENIX_KILL_POINTS) over a ${total}-call run: ${killedAt.join(', ')}`);
 });

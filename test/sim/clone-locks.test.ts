@@ -95,7 +95,10 @@ test('qm clone: parallel clones of a stopped template share its lock; a running 
     // No lock: line on a VM source.
     assert.doesNotMatch(readFileSync(join(h.dir, 'etc/pve/nodes/pve/qemu-server/9000.conf'), 'utf8'), /^lock:/m);
     gate.release();
-    assert.deepEqual((await Promise.all(clones)).map((r) => r.exitCode), [0, 0]);
+    assert.deepEqual(
+      (await Promise.all(clones)).map((r) => r.exitCode),
+      [0, 0],
+    );
 
     await h.ok('qm', 'create', '200', '--scsi0', 'local-lvm:1');
     await h.ok('qm', 'start', '200');

@@ -49,7 +49,10 @@ test('cost model: /etc/pve requests of the simulated host are logged beside the 
     await driver.list();
     const inv = await driver.inventory();
     assert.deepEqual(inv?.guests, []);
-    const lines = (await readFile(log, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { argv: string[] });
+    const lines = (await readFile(log, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { argv: string[] });
     assert.deepEqual(lines.map((l) => l.argv.slice(0, 3)).sort(), [
       ['hostfile', 'readDir', 'nodes/pve/lxc'],
       ['hostfile', 'readDir', 'nodes/pve/qemu-server'],

@@ -25,16 +25,35 @@ test('read-only and failed calls never change the state directory', async () => 
   try {
     const before = treeHash(h.dir);
     const calls = [
-      ['pct', 'list'], ['pct', 'status', '100'], ['pct', 'status', '100', '--verbose'], ['pct', 'config', '100'],
-      ['pct', 'config', '100', '--snapshot', 'snap1'], ['pct', 'listsnapshot', '100'],
-      ['qm', 'list'], ['qm', 'status', '200'], ['qm', 'status', '200', '--verbose'], ['qm', 'config', '200'], ['qm', 'listsnapshot', '200'],
+      ['pct', 'list'],
+      ['pct', 'status', '100'],
+      ['pct', 'status', '100', '--verbose'],
+      ['pct', 'config', '100'],
+      ['pct', 'config', '100', '--snapshot', 'snap1'],
+      ['pct', 'listsnapshot', '100'],
+      ['qm', 'list'],
+      ['qm', 'status', '200'],
+      ['qm', 'status', '200', '--verbose'],
+      ['qm', 'config', '200'],
+      ['qm', 'listsnapshot', '200'],
       // failures: bad parameters, missing guests, refused operations
-      ['pct', 'set', '100', '--memory', 'x'], ['pct', 'start', '100'], ['pct', 'status', '999'], ['pct', 'snapshot', '100', 'snap1'],
-      ['pct', 'resize', '100', 'rootfs', '1G'], ['pct', 'set', '100', '--unprivileged', '1'], ['pct', 'create', '100', DEBIAN],
-      ['qm', 'agent', '200', 'ping'], ['qm', 'rollback', '200', 'nope'], ['qm', 'set', '200', '--bogus', '1'], ['pct', 'clone', '100', '101'],
+      ['pct', 'set', '100', '--memory', 'x'],
+      ['pct', 'start', '100'],
+      ['pct', 'status', '999'],
+      ['pct', 'snapshot', '100', 'snap1'],
+      ['pct', 'resize', '100', 'rootfs', '1G'],
+      ['pct', 'set', '100', '--unprivileged', '1'],
+      ['pct', 'create', '100', DEBIAN],
+      ['qm', 'agent', '200', 'ping'],
+      ['qm', 'rollback', '200', 'nope'],
+      ['qm', 'set', '200', '--bogus', '1'],
+      ['pct', 'clone', '100', '101'],
       // no-ops: the same values again
-      ['pct', 'set', '100', '--memory', '1024'], ['pct', 'set', '100', '--net0', 'name=eth0,bridge=vmbr0,ip=dhcp'],
-      ['pct', 'resize', '100', 'rootfs', '8G'], ['pct', 'unlock', '100'], ['qm', 'set', '200', '--name', 'vm'],
+      ['pct', 'set', '100', '--memory', '1024'],
+      ['pct', 'set', '100', '--net0', 'name=eth0,bridge=vmbr0,ip=dhcp'],
+      ['pct', 'resize', '100', 'rootfs', '8G'],
+      ['pct', 'unlock', '100'],
+      ['qm', 'set', '200', '--name', 'vm'],
     ];
     for (const c of calls) await h.run(...c);
     assert.equal(treeHash(h.dir), before);
@@ -43,7 +62,7 @@ test('read-only and failed calls never change the state directory', async () => 
   }
 });
 
-test('a held guest lock makes a mutating call fail with Proxmox\'s timeout text', async () => {
+test("a held guest lock makes a mutating call fail with Proxmox's timeout text", async () => {
   const h = simHarness({ PHOENIX_SIM_LOCK_TIMEOUT_MS: '150' });
   try {
     await h.ok('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:8');
@@ -64,11 +83,7 @@ test('concurrent creates and sets keep every config and allocation consistent', 
   const h = simHarness();
   try {
     await Promise.all(Array.from({ length: 8 }, (_, i) => h.ok('pct', 'create', String(300 + i), DEBIAN, '--rootfs', 'local-lvm:1', '--mp0', 'local-lvm:1,mp=/d')));
-    await Promise.all(Array.from({ length: 8 }, (_, i) => Promise.all([
-      h.ok('pct', 'set', String(300 + i), '--memory', '1024'),
-      h.ok('pct', 'set', String(300 + i), '--cores', '2'),
-      h.ok('pct', 'snapshot', String(300 + i), 'snap'),
-    ])));
+    await Promise.all(Array.from({ length: 8 }, (_, i) => Promise.all([h.ok('pct', 'set', String(300 + i), '--memory', '1024'), h.ok('pct', 'set', String(300 + i), '--cores', '2'), h.ok('pct', 'snapshot', String(300 + i), 'snap')])));
     const reg = JSON.parse(readFileSync(join(h.dir, 'storage/local-lvm.json'), 'utf8')) as { volumes: Array<{ name: string }> };
     assert.equal(reg.volumes.length, 16);
     for (let i = 0; i < 8; i++) {
@@ -91,13 +106,26 @@ test('PHOENIX_SIM_LOG gets one JSON line per call; PHOENIX_CONFORMANCE_DIR only 
     await h.run('pct', 'list');
     await h.run('pct', 'set', '101', '--memory', 'x');
     await h.run('pct', 'status', '101');
-    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(lines.map((l) => [l.argv, l.exit]), [[['pct', 'list'], 0], [['pct', 'set', '101', '--memory', 'x'], 255], [['pct', 'status', '101'], 255]]);
+    const lines = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      lines.map((l) => [l.argv, l.exit]),
+      [
+        [['pct', 'list'], 0],
+        [['pct', 'set', '101', '--memory', 'x'], 255],
+        [['pct', 'status', '101'], 255],
+      ],
+    );
     for (const l of lines) assert.ok(l.end >= l.start);
     // Only what the simulator accepted (exit 0): `pct status 101` of a missing guest is refused.
     await h.ok('pct', 'create', '101', DEBIAN, '--rootfs', 'local-lvm:1');
     const accepted = readCallBuckets(conf).flatMap((b) => b.calls.map((c) => c.argv));
-    assert.deepEqual(accepted, [['pct', 'list'], ['pct', 'create', '101', DEBIAN, '--rootfs', 'local-lvm:1']]);
+    assert.deepEqual(accepted, [
+      ['pct', 'list'],
+      ['pct', 'create', '101', DEBIAN, '--rootfs', 'local-lvm:1'],
+    ]);
     // The environment the calls were made in and the state's latest guest config are kept.
     const [bucket] = readCallBuckets(conf);
     assert.match(readFileSync(join(bucket!.dir, 'etc', 'pve', 'storage.cfg'), 'utf8'), /^lvmthin: local-lvm$/m);
@@ -115,7 +143,10 @@ test('PHOENIX_SIM_LATENCY parses per-operation delays; faults spec parses and is
   const spec = parseFaultSpec('rate=0.3,seed=7,kinds=lock,killed')!;
   assert.deepEqual(spec, { rate: 0.3, seed: 7, kinds: ['lock', 'killed'] });
   const seq = Array.from({ length: 200 }, (_, i) => faultFor(spec, i));
-  assert.deepEqual(seq, Array.from({ length: 200 }, (_, i) => faultFor(spec, i)));
+  assert.deepEqual(
+    seq,
+    Array.from({ length: 200 }, (_, i) => faultFor(spec, i)),
+  );
   const hits = seq.filter(Boolean).length;
   assert.ok(hits > 30 && hits < 90, `about 30% of calls fault (got ${hits})`);
   assert.equal(parseFaultSpec('rate=0'), undefined);

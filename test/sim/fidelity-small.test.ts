@@ -31,7 +31,7 @@ test('qm config prints cipassword as ********** (also of a snapshot); the file k
   }
 });
 
-test('pct exec, push, pull and reboot of a stopped CT fail with pve-container\'s words', async () => {
+test("pct exec, push, pull and reboot of a stopped CT fail with pve-container's words", async () => {
   const h = simHarness();
   try {
     await h.ok('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:1');

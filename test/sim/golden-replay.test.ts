@@ -46,7 +46,10 @@ const SETUPS: Record<string, Seed[]> = {
   'setup-1001-done.sh': [VM9000, VM1001, CT103],
   'setups/after-create-900.sh': [CT900],
   'setups/clone-base.sh': [CT900, CT102, VM1001, VM1002, VM9000, CT103],
-  'setups/stop-chain.sh': [{ ...CT900, running: false }, { ...CT103, running: false }],
+  'setups/stop-chain.sh': [
+    { ...CT900, running: false },
+    { ...CT103, running: false },
+  ],
   'setups/base-1001.sh': [VM9000, VM1001, CT103],
 };
 
@@ -159,10 +162,7 @@ const KNOWN_DIFFS: Record<string, string[]> = {
   // 'STORAGE:cloudinit'; the clone of the recorded 9000 allocates its own drive.
   'vm-1001-clone qemu-server/1001.conf': ['ide2: ours=quickOS-vm-disks:vm-1001-cloudinit recorded=quickOS-vm-disks:cloudinit'],
   // The same cloud-init drive, and `qm template` renames the disk to base-9000-disk-0.
-  'vm-9000-template qemu-server/9000.conf': [
-    'ide2: ours=quickOS-vm-disks:vm-9000-cloudinit,media=cdrom recorded=quickOS-vm-disks:cloudinit',
-    'scsi0: ours=quickOS-vm-disks:base-9000-disk-0,size=32G recorded=quickOS-vm-disks:vm-9000-disk-0,size=32G',
-  ],
+  'vm-9000-template qemu-server/9000.conf': ['ide2: ours=quickOS-vm-disks:vm-9000-cloudinit,media=cdrom recorded=quickOS-vm-disks:cloudinit', 'scsi0: ours=quickOS-vm-disks:base-9000-disk-0,size=32G recorded=quickOS-vm-disks:vm-9000-disk-0,size=32G'],
 };
 
 /** Differences in the options pct/qm set (raw lxc lines, snapshots and generated ids aside). */
@@ -185,7 +185,11 @@ function configDiff(ours: string, theirs: string): string[] {
   return out;
 }
 
-const cases = skip ? [] : readdirSync(GOLDEN).filter((d) => existsSync(join(GOLDEN, d, 'commands.jsonl'))).sort();
+const cases = skip
+  ? []
+  : readdirSync(GOLDEN)
+      .filter((d) => existsSync(join(GOLDEN, d, 'commands.jsonl')))
+      .sort();
 
 for (const name of cases) {
   test(`golden replay ${name}: pct/qm calls succeed except where Proxmox refuses`, { skip }, async (t) => {
@@ -218,7 +222,11 @@ for (const name of cases) {
     }
     const unexpected = results.filter((r) => r.exit !== 0 && !expected[r.line]).map((r) => `line ${r.line}: ${r.argv.join(' ')} -> ${r.exit} ${r.stderr.trim()}`);
     assert.deepEqual(unexpected, [], 'calls that failed although Proxmox would accept them');
-    for (const line of Object.keys(expected)) assert.ok(results.some((r) => r.line === Number(line)), `line ${line} was not replayed`);
+    for (const line of Object.keys(expected))
+      assert.ok(
+        results.some((r) => r.line === Number(line)),
+        `line ${line} was not replayed`,
+      );
   });
 }
 

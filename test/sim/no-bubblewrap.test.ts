@@ -11,7 +11,7 @@ import { sandboxSkipReason } from '../../src/sim/guestfs/testing.js';
 
 const skip = NO_CLI || (await sandboxSkipReason('unshare'));
 
-test('without bubblewrap on PATH, up installs a feature and passes its checks inside unshare\'s jail', { skip }, async (t) => {
+test("without bubblewrap on PATH, up installs a feature and passes its checks inside unshare's jail", { skip }, async (t) => {
   // The host's PATH, as one dir of links to every program on it except bwrap (as on a machine without it).
   const bin = mkdtempSync(join(tmpdir(), 'phx-nobwrap-path-'));
   const seen = new Set(['bwrap']);

@@ -188,14 +188,17 @@ test('snapshots: collision fails, tree with parent, rollback restores, delsnapsh
     assert.equal(tree[2], `  \`-> current${' '.repeat(43)}You are here!`);
     assert.match(conf(h.dir, 100), /^\[two\]\n(?:.*\n)*parent: one\n/m);
     await h.ok('pct', 'rollback', '100', 'one');
-    assert.doesNotMatch((await h.ok('pct', 'config', '100')), /memory: 2048/);
+    assert.doesNotMatch(await h.ok('pct', 'config', '100'), /memory: 2048/);
     assert.match(await h.ok('pct', 'config', '100'), /^parent: one$/m);
     await h.ok('pct', 'delsnapshot', '100', 'one');
     assert.doesNotMatch(conf(h.dir, 100), /^parent:/m);
     assert.doesNotMatch(conf(h.dir, 100), /\[two\]\n(?:.*\n)*parent:/);
     r = await h.run('pct', 'delsnapshot', '100', 'one');
     assert.deepEqual([r.exitCode, r.stderr], [255, "snapshot 'one' does not exist\n"]);
-    assert.deepEqual(h.fs.calls.filter((c) => /snapshot|rollback/.test(c)), ['delsnapshot 100 one', 'snapshot 100 one', 'delsnapshot 100 two', 'snapshot 100 two', 'rollback 100 one', 'delsnapshot 100 one']);
+    assert.deepEqual(
+      h.fs.calls.filter((c) => /snapshot|rollback/.test(c)),
+      ['delsnapshot 100 one', 'snapshot 100 one', 'delsnapshot 100 two', 'snapshot 100 two', 'rollback 100 one', 'delsnapshot 100 one'],
+    );
   });
 });
 
@@ -344,7 +347,10 @@ test('push/pull/exec go to the guest filesystem with argv intact and stdin passe
 test('status --verbose prints sorted keys with raw integers', async () => {
   await withCt(async (h) => {
     const out = await h.ok('pct', 'status', '100', '--verbose');
-    const keys = out.trim().split('\n').map((l) => l.split(':')[0]);
+    const keys = out
+      .trim()
+      .split('\n')
+      .map((l) => l.split(':')[0]);
     assert.deepEqual(keys, [...keys].sort());
     assert.match(out, /^maxdisk: 8589934592$/m);
     assert.match(out, /^status: stopped$/m);

@@ -53,11 +53,14 @@ test('pvesh get /cluster/resources --type vm: every guest with status, template 
     await h.ok('qm', 'template', '1000');
     await h.ok('qm', 'create', '200', '--name', 'vm');
     const rows = JSON.parse(await h.ok('pvesh', 'get', '/cluster/resources', '--type', 'vm', '--output-format', 'json')) as Array<Record<string, unknown>>;
-    assert.deepEqual(rows.map((r) => [r.id, r.vmid, r.node, r.type, r.status, r.name, r.template]), [
-      ['qemu/1000', 1000, 'pve', 'qemu', 'stopped', 'tpl', 1],
-      ['lxc/101', 101, 'pve', 'lxc', 'running', 'web', 0],
-      ['qemu/200', 200, 'pve', 'qemu', 'stopped', 'vm', 0],
-    ]);
+    assert.deepEqual(
+      rows.map((r) => [r.id, r.vmid, r.node, r.type, r.status, r.name, r.template]),
+      [
+        ['qemu/1000', 1000, 'pve', 'qemu', 'stopped', 'tpl', 1],
+        ['lxc/101', 101, 'pve', 'lxc', 'running', 'web', 0],
+        ['qemu/200', 200, 'pve', 'qemu', 'stopped', 'vm', 0],
+      ],
+    );
     assert.deepEqual([rows[0].maxcpu, rows[0].maxmem, rows[1].maxmem], [2, 512 * 1048576, 256 * 1048576]);
     const r = await h.run('pvesh', 'get', '/cluster/resources', '--type', 'vms', '--output-format', 'json');
     assert.match(r.stderr, /^400 Parameter verification failed\.\ntype: value 'vms' does not have a value in the enumeration 'vm, storage, node, sdn'\n/);
@@ -70,13 +73,19 @@ test('pvesh get /nodes/NODE/storage, /network --type any_bridge, /status: storag
   const h = simHarness();
   try {
     const st = JSON.parse(await h.ok('pvesh', 'get', '/nodes/pve/storage', '--output-format', 'json')) as Array<Record<string, unknown>>;
-    assert.deepEqual(st.map((s) => [s.storage, s.type, s.content, s.enabled, s.active, s.shared]), [
-      ['local', 'dir', 'backup,import,iso,snippets,vztmpl', 1, 1, 0],
-      ['local-lvm', 'lvmthin', 'images,rootdir', 1, 1, 0],
-    ]);
+    assert.deepEqual(
+      st.map((s) => [s.storage, s.type, s.content, s.enabled, s.active, s.shared]),
+      [
+        ['local', 'dir', 'backup,import,iso,snippets,vztmpl', 1, 1, 0],
+        ['local-lvm', 'lvmthin', 'images,rootdir', 1, 1, 0],
+      ],
+    );
     for (const s of st) assert.equal(s.avail, (s.total as number) - (s.used as number));
     const net = JSON.parse(await h.ok('pvesh', 'get', '/nodes/pve/network', '--type', 'any_bridge', '--output-format', 'json')) as Array<Record<string, unknown>>;
-    assert.deepEqual(net.map((n) => [n.iface, n.type]), [['vmbr0', 'bridge']]);
+    assert.deepEqual(
+      net.map((n) => [n.iface, n.type]),
+      [['vmbr0', 'bridge']],
+    );
     const node = JSON.parse(await h.ok('pvesh', 'get', '/nodes/pve/status', '--output-format', 'json')) as { memory: Record<string, number> };
     assert.equal(node.memory.total, 64 * 1024 ** 3);
     assert.equal(node.memory.free, node.memory.total - node.memory.used);

@@ -55,10 +55,7 @@ test('import a cloud image, attach it, resize, cloud-init drive, template; start
     assert.match(c, /^template: 1$/m);
     r = await h.run('qm', 'start', '9000');
     assert.deepEqual([r.exitCode, r.stderr], [255, "you can't start a vm if it's a template\n"]);
-    assert.equal(
-      await h.ok('qm', 'list'),
-      '      VMID NAME                 STATUS     MEM(MB)    BOOTDISK(GB) PID       \n      9000 tpl                  stopped    2048              32.00 0         \n',
-    );
+    assert.equal(await h.ok('qm', 'list'), '      VMID NAME                 STATUS     MEM(MB)    BOOTDISK(GB) PID       \n      9000 tpl                  stopped    2048              32.00 0         \n');
   });
 });
 
@@ -84,50 +81,53 @@ test('qm clone --full: new disks, new uuid and MAC, cloud-init drive recreated; 
 });
 
 test('agent ping: needs agent enabled, a running VM, and a booted guest', async () => {
-  await withVm(async (h) => {
-    let r = await h.run('qm', 'agent', '9000', 'ping');
-    assert.deepEqual([r.exitCode, r.stderr], [255, 'VM 9000 is not running\n']);
-    await h.ok('qm', 'start', '9000');
-    r = await h.run('qm', 'agent', '9000', 'ping');
-    assert.deepEqual([r.exitCode, r.stdout, r.stderr], [255, '', 'QEMU guest agent is not running\n']);
-    h.env.PHOENIX_SIM_LATENCY = 'boot=0';
-    assert.equal(await h.ok('qm', 'agent', '9000', 'ping'), '');
-    // Disabling the agent of a running VM is a pending change: the agent answers until a reboot.
-    await h.ok('qm', 'set', '9000', '--agent', '0');
-    assert.equal(await h.ok('qm', 'agent', '9000', 'ping'), '');
-    assert.match(await h.ok('qm', 'pending', '9000'), /^cur agent: 1\nnew agent: 0$/m);
-    await h.ok('qm', 'reboot', '9000');
-    r = await h.run('qm', 'agent', '9000', 'ping');
-    assert.deepEqual([r.exitCode, r.stderr], [255, 'No QEMU guest agent configured\n']);
-  }, { PHOENIX_SIM_LATENCY: 'boot=600000' });
+  await withVm(
+    async (h) => {
+      let r = await h.run('qm', 'agent', '9000', 'ping');
+      assert.deepEqual([r.exitCode, r.stderr], [255, 'VM 9000 is not running\n']);
+      await h.ok('qm', 'start', '9000');
+      r = await h.run('qm', 'agent', '9000', 'ping');
+      assert.deepEqual([r.exitCode, r.stdout, r.stderr], [255, '', 'QEMU guest agent is not running\n']);
+      h.env.PHOENIX_SIM_LATENCY = 'boot=0';
+      assert.equal(await h.ok('qm', 'agent', '9000', 'ping'), '');
+      // Disabling the agent of a running VM is a pending change: the agent answers until a reboot.
+      await h.ok('qm', 'set', '9000', '--agent', '0');
+      assert.equal(await h.ok('qm', 'agent', '9000', 'ping'), '');
+      assert.match(await h.ok('qm', 'pending', '9000'), /^cur agent: 1\nnew agent: 0$/m);
+      await h.ok('qm', 'reboot', '9000');
+      r = await h.run('qm', 'agent', '9000', 'ping');
+      assert.deepEqual([r.exitCode, r.stderr], [255, 'No QEMU guest agent configured\n']);
+    },
+    { PHOENIX_SIM_LATENCY: 'boot=600000' },
+  );
 });
 
 test('guest exec prints Perl-style JSON; --synchronous 0 returns a pid that exec-status resolves', async () => {
-  await withVm(async (h) => {
-    await h.ok('qm', 'start', '9000');
-    h.fs.execResult = { exitCode: 2, stdout: 'hello\n', stderr: 'oops\n' };
-    assert.equal(
-      await h.ok('qm', 'guest', 'exec', '9000', '--', '/bin/bash', '-c', 'echo hello; exit 2'),
-      '{\n   "err-data" : "oops\\n",\n   "exitcode" : 2,\n   "exited" : 1,\n   "out-data" : "hello\\n"\n}\n',
-    );
-    const started = await h.ok('qm', 'guest', 'exec', '9000', '--synchronous', '0', '--', 'true');
-    const pid = /"pid" : (\d+)/.exec(started)![1];
-    assert.match(await h.ok('qm', 'guest', 'exec-status', '9000', pid), /"exitcode" : 2/);
-    // Like qemu-ga, a reported process is forgotten: asking again is an error, the pid is free again.
-    assert.deepEqual((await h.run('qm', 'guest', 'exec-status', '9000', pid)).stderr, "Agent error: Invalid parameter 'pid'\n");
-    assert.match(await h.ok('qm', 'guest', 'exec', '9000', '--synchronous', '0', '--', 'true'), new RegExp(`"pid" : ${pid}\\b`));
-    // --timeout 0 waits as long as it takes; a command outliving --timeout N gives its pid.
-    assert.match(await h.ok('qm', 'guest', 'exec', '9000', '--timeout', '0', '--', 'true'), /"exitcode" : 2/);
-    h.fs.execResult = { exitCode: 124, stdout: '', stderr: '', timedOut: true };
-    const slow = await h.run('qm', 'guest', 'exec', '9000', '--timeout', '1', '--', 'sleep', '60');
-    assert.deepEqual([slow.exitCode, slow.stderr], [0, 'timeout reached, returning pid\n']);
-    assert.match(slow.stdout, /^\{\n {3}"pid" : \d+\n\}\n$/);
-    const both = await h.run('qm', 'guest', 'exec', '9000', '--synchronous', '0', '--timeout', '5', '--', 'true');
-    assert.equal(both.exitCode, 255);
-    const r = await runSim(['qm', 'guest', 'exec', '9000', '--pass-stdin', '1', '--', 'cat'], { stateDir: h.dir, env: h.env, guestfs: h.fs, stdin: 'data' });
-    assert.equal(r.exitCode, 0);
-    assert.match(h.fs.calls.at(-1)!, /stdin="data"$/);
-  }, { PHOENIX_SIM_LATENCY: 'boot=0' });
+  await withVm(
+    async (h) => {
+      await h.ok('qm', 'start', '9000');
+      h.fs.execResult = { exitCode: 2, stdout: 'hello\n', stderr: 'oops\n' };
+      assert.equal(await h.ok('qm', 'guest', 'exec', '9000', '--', '/bin/bash', '-c', 'echo hello; exit 2'), '{\n   "err-data" : "oops\\n",\n   "exitcode" : 2,\n   "exited" : 1,\n   "out-data" : "hello\\n"\n}\n');
+      const started = await h.ok('qm', 'guest', 'exec', '9000', '--synchronous', '0', '--', 'true');
+      const pid = /"pid" : (\d+)/.exec(started)![1];
+      assert.match(await h.ok('qm', 'guest', 'exec-status', '9000', pid), /"exitcode" : 2/);
+      // Like qemu-ga, a reported process is forgotten: asking again is an error, the pid is free again.
+      assert.deepEqual((await h.run('qm', 'guest', 'exec-status', '9000', pid)).stderr, "Agent error: Invalid parameter 'pid'\n");
+      assert.match(await h.ok('qm', 'guest', 'exec', '9000', '--synchronous', '0', '--', 'true'), new RegExp(`"pid" : ${pid}\\b`));
+      // --timeout 0 waits as long as it takes; a command outliving --timeout N gives its pid.
+      assert.match(await h.ok('qm', 'guest', 'exec', '9000', '--timeout', '0', '--', 'true'), /"exitcode" : 2/);
+      h.fs.execResult = { exitCode: 124, stdout: '', stderr: '', timedOut: true };
+      const slow = await h.run('qm', 'guest', 'exec', '9000', '--timeout', '1', '--', 'sleep', '60');
+      assert.deepEqual([slow.exitCode, slow.stderr], [0, 'timeout reached, returning pid\n']);
+      assert.match(slow.stdout, /^\{\n {3}"pid" : \d+\n\}\n$/);
+      const both = await h.run('qm', 'guest', 'exec', '9000', '--synchronous', '0', '--timeout', '5', '--', 'true');
+      assert.equal(both.exitCode, 255);
+      const r = await runSim(['qm', 'guest', 'exec', '9000', '--pass-stdin', '1', '--', 'cat'], { stateDir: h.dir, env: h.env, guestfs: h.fs, stdin: 'data' });
+      assert.equal(r.exitCode, 0);
+      assert.match(h.fs.calls.at(-1)!, /stdin="data"$/);
+    },
+    { PHOENIX_SIM_LATENCY: 'boot=0' },
+  );
 });
 
 test('qm stop on a stopped VM returns quietly; reboot of a stopped VM fails; rollback stops a running VM first', async () => {
@@ -150,7 +150,10 @@ test('qm stop on a stopped VM returns quietly; reboot of a stopped VM fails; rol
     await h.ok('qm', 'set', '9000', '--delete', 'scsi1', '--force', '1');
     assert.doesNotMatch(conf(h.dir, 9000), /disk-1/);
     const reg = JSON.parse(readFileSync(join(h.dir, 'storage/local-lvm.json'), 'utf8')) as { volumes: Array<{ name: string }> };
-    assert.deepEqual(reg.volumes.map((v) => v.name), ['vm-9000-disk-0']);
+    assert.deepEqual(
+      reg.volumes.map((v) => v.name),
+      ['vm-9000-disk-0'],
+    );
   });
 });
 

@@ -19,7 +19,7 @@ async function withHarness(fn: (h: ReturnType<typeof simHarness>) => Promise<voi
   }
 }
 
-test('audit: pct set of a mount point on a storage without rootdir content fails with update_pct_config\'s text', async () => {
+test("audit: pct set of a mount point on a storage without rootdir content fails with update_pct_config's text", async () => {
   await withHarness(async (h) => {
     await h.ok('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:1');
     const before = ctConf(h.dir, 100);
@@ -89,7 +89,7 @@ test('audit: pct/qm unlock take a vmid as pve-vmid reads it (no leading zero)', 
   });
 });
 
-test('audit: qm clone prints its first line, copies meta as it is, and names qm\'s linked-clone refusal', async () => {
+test("audit: qm clone prints its first line, copies meta as it is, and names qm's linked-clone refusal", async () => {
   await withHarness(async (h) => {
     await h.ok('qm', 'create', '100', '--scsi0', 'local-lvm:1', '--name', 'base');
     const meta = /^meta: (.*)$/m.exec(vmConf(h.dir, 100))![1];
@@ -124,7 +124,7 @@ test('audit: qm set --delete of a boot device takes it out of boot order=; a new
   });
 });
 
-test('audit: a running VM\'s boot-device deletion leaves the new order pending with the deletion', async () => {
+test("audit: a running VM's boot-device deletion leaves the new order pending with the deletion", async () => {
   await withHarness(async (h) => {
     await h.ok('qm', 'create', '100', '--scsi0', 'local-lvm:1', '--ide0', 'local-lvm:1', '--net0', 'virtio,bridge=vmbr0', '--boot', 'order=ide0;scsi0;net0');
     await h.ok('qm', 'start', '100');
@@ -187,7 +187,10 @@ test('audit: qm snapshot --vmstate 1 of a running VM saves its RAM to vm-<id>-st
     assert.equal(await h.ok('qm', 'status', '100'), 'status: running\n');
     assert.doesNotMatch(vmConf(h.dir, 100).split('\n[')[0], /^(vmstate|runningmachine|runningcpu|running-nets-host-mtu):/m);
     await h.ok('qm', 'delsnapshot', '100', 'ram');
-    assert.equal(vols().some((v) => v.name === 'vm-100-state-ram'), false);
+    assert.equal(
+      vols().some((v) => v.name === 'vm-100-state-ram'),
+      false,
+    );
   });
 });
 
@@ -229,7 +232,7 @@ test('audit: set --delete/--revert of a key that is no config option is a 400 un
   });
 });
 
-test('audit: pct resize of a bind mount fails in parse_volume_id; a bad size is the schema\'s 400', async () => {
+test("audit: pct resize of a bind mount fails in parse_volume_id; a bad size is the schema's 400", async () => {
   await withHarness(async (h) => {
     await h.ok('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:1', '--mp0', '/srv/data,mp=/data');
     let r = await h.run('pct', 'resize', '100', 'mp0', '+1G');
@@ -242,7 +245,11 @@ test('audit: pct resize of a bind mount fails in parse_volume_id; a bad size is 
 
 test('audit: a command outside the simulated set is refused as an unknown command, exit 255', async () => {
   await withHarness(async (h) => {
-    for (const [tool, cmd] of [['pct', 'mount'], ['pct', 'frobnicate'], ['qm', 'monitor']]) {
+    for (const [tool, cmd] of [
+      ['pct', 'mount'],
+      ['pct', 'frobnicate'],
+      ['qm', 'monitor'],
+    ]) {
       const r = await h.run(tool, cmd, '100');
       assert.deepEqual([r.exitCode, r.stderr], [255, `ERROR: unknown command '${tool} ${cmd}'\nUSAGE: ${tool} <COMMAND> [ARGS] [OPTIONS]\n`]);
     }
@@ -259,7 +266,7 @@ test('audit: qm guest cmd other than ping on an answering agent says it is not s
   });
 });
 
-test('audit: qm clone onto a CT\'s id is refused naming the CT', async () => {
+test("audit: qm clone onto a CT's id is refused naming the CT", async () => {
   await withHarness(async (h) => {
     await h.ok('qm', 'create', '100', '--scsi0', 'local-lvm:1');
     await h.ok('pct', 'create', '101', DEBIAN, '--rootfs', 'local-lvm:1');
@@ -288,7 +295,7 @@ test('audit: pct clone of a CT with a bind mount is refused before anything is m
   });
 });
 
-test('audit: a clone gets the source\'s firewall file', async () => {
+test("audit: a clone gets the source's firewall file", async () => {
   await withHarness(async (h) => {
     await h.ok('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:1');
     const { writeFileSync } = await import('node:fs');
@@ -314,7 +321,7 @@ test('audit: clone --storage: an unknown storage is refused before the clone sta
   });
 });
 
-test('audit: pct push/pull refusals are pct\'s own texts (create_file, the source open)', async () => {
+test("audit: pct push/pull refusals are pct's own texts (create_file, the source open)", async () => {
   const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { runSim } = await import('../../src/sim/frontend/run.js');

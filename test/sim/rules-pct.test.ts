@@ -33,7 +33,10 @@ test('rules: pct push/pull need a running CT (pull\'s message carries Perl\'s "a
     assert.deepEqual([r.exitCode, r.stderr], [255, 'can only pull files from a running VM at /usr/share/perl5/PVE/CLI/pct.pm line 664.\n']);
     r = await h.run('pct', 'push', '999', '/etc/hostname', '/tmp/x');
     assert.deepEqual([r.exitCode, r.stderr], [255, 'can only push files to a running CT\n']);
-    assert.deepEqual(h.fs.calls.filter((c) => /^(push|pull)/.test(c)), []);
+    assert.deepEqual(
+      h.fs.calls.filter((c) => /^(push|pull)/.test(c)),
+      [],
+    );
   });
 });
 

@@ -64,7 +64,10 @@ test('rules: qm guest exec: --synchronous 0 with --timeout is a parameter error;
     assert.match(r.stderr, /^400 Parameter verification failed\.\nsynchronous: needs to be set for 'timeout'\nqm guest exec <vmid>/);
     r = await h.run('qm', 'guest', 'exec', '100');
     assert.deepEqual([r.exitCode, r.stderr], [255, 'command or input-data (or both) required\n']);
-    assert.deepEqual(h.fs.calls.filter((c) => c.startsWith('exec')), []);
+    assert.deepEqual(
+      h.fs.calls.filter((c) => c.startsWith('exec')),
+      [],
+    );
   });
 });
 

@@ -22,7 +22,7 @@ test('rules: a volume on an unknown storage fails "storage \'<id>\' does not exi
   }
 });
 
-test('rules: out of space on zfspool and dir storages fails with the storage tool\'s words; nothing is left allocated', async () => {
+test("rules: out of space on zfspool and dir storages fails with the storage tool's words; nothing is left allocated", async () => {
   const h = simHarness();
   try {
     await addStorage(h.dir, 'tank', { type: 'zfspool', content: ['rootdir', 'images'], size: '1G' });

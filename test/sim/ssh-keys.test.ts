@@ -9,7 +9,7 @@ import { simHarness, DEBIAN } from '../helpers/sim.js';
 const GOOD = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g ops@laptop\n';
 const BAD = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0O ops@desk\n';
 
-test('a malformed SSH key is refused by pct create, qm create and qm set with Proxmox\'s text; nothing changes', async () => {
+test("a malformed SSH key is refused by pct create, qm create and qm set with Proxmox's text; nothing changes", async () => {
   const h = simHarness();
   try {
     const file = join(h.dir, 'keys.pub');

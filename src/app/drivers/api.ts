@@ -80,7 +80,7 @@ export async function openApiDriver(o: ApiSelectOptions, d: Deps): Promise<Opene
     } catch (e) {
       client.close();
       if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
-        throw new UsageError(`the Proxmox API at ${client.base.host} refused the token ${token.id}: ${e.reason.replace(/ \(API token rejected.*$/, '')}`, 'check $PHOENIX_API_TOKEN / $PHOENIX_API_TOKEN_FILE (USER@REALM!TOKENID=SECRET) and the token\'s privileges');
+        throw new UsageError(`the Proxmox API at ${client.base.host} refused the token ${token.id}: ${e.reason.replace(/ \(API token rejected.*$/, '')}`, "check $PHOENIX_API_TOKEN / $PHOENIX_API_TOKEN_FILE (USER@REALM!TOKENID=SECRET) and the token's privileges");
       }
       if (e instanceof ApiError && (e.code === 'EPINMISMATCH' || /certificate/.test(e.reason))) {
         throw new UsageError(`refusing ${client.base.host}: ${e.reason}`, 'compare with `pvenode cert info` on the node; never skip the check to make this go away');

@@ -37,9 +37,7 @@ async function simDriver(name: string) {
 async function perGuest(d: ProxmoxDriver): Promise<HostInventory['guests']> {
   const out: HostInventory['guests'] = [];
   for (const g of await d.list()) {
-    const [status, config, pending, snapshots] = await Promise.all([
-      d.status(g.type, g.vmid), d.config(g.type, g.vmid), d.pending(g.type, g.vmid), d.listSnapshots(g.type, g.vmid),
-    ]);
+    const [status, config, pending, snapshots] = await Promise.all([d.status(g.type, g.vmid), d.config(g.type, g.vmid), d.pending(g.type, g.vmid), d.listSnapshots(g.type, g.vmid)]);
     assert.ok(status && config);
     out.push({ type: g.type, vmid: g.vmid, status, config, pending, snapshots });
   }
@@ -50,7 +48,10 @@ async function assertSame(d: ProxmoxDriver, calls: ExecResult[]): Promise<HostIn
   calls.length = 0;
   const inv = await d.inventory();
   assert.ok(inv, 'the simulator keeps the config files: inventory() must not fall back');
-  assert.deepEqual(calls.map((c) => c.argv), [['pvesh', 'get', '/cluster/resources', '--type', 'vm', '--output-format', 'json']]);
+  assert.deepEqual(
+    calls.map((c) => c.argv),
+    [['pvesh', 'get', '/cluster/resources', '--type', 'vm', '--output-format', 'json']],
+  );
   assert.deepEqual(inv.guests, await perGuest(d));
   return inv;
 }
@@ -69,7 +70,10 @@ test('inventory equals the per-guest reads: running/stopped, templates, pending,
   const { driver: d, calls } = await simDriver('mixed');
   // A running CT with raw lxc lines, a snapshot tree, then changes it could not take live.
   await d.create('lxc', 101, { hostname: 'web', memory: 512, rootfs: 'local-lvm:4', nameserver: '1.1.1.1', net0: 'name=eth0,bridge=vmbr0,ip=dhcp' }, TEMPLATE);
-  await d.setRawLxc(101, [['lxc.apparmor.profile', 'unconfined'], ['lxc.cap.drop', '']]);
+  await d.setRawLxc(101, [
+    ['lxc.apparmor.profile', 'unconfined'],
+    ['lxc.cap.drop', ''],
+  ]);
   await d.start('lxc', 101);
   await d.snapshot('lxc', 101, 'first', 'one line\nsecond line');
   await d.snapshot('lxc', 101, 'second');
@@ -89,15 +93,34 @@ test('inventory equals the per-guest reads: running/stopped, templates, pending,
   await d.template('qemu', 9000);
 
   const inv = await assertSame(d, calls);
-  assert.deepEqual(inv.guests.map((g) => [g.vmid, g.status.status, g.status.template]), [
-    [101, 'running', false], [102, 'stopped', false], [103, 'stopped', true], [200, 'running', false], [9000, 'stopped', true],
-  ]);
+  assert.deepEqual(
+    inv.guests.map((g) => [g.vmid, g.status.status, g.status.template]),
+    [
+      [101, 'running', false],
+      [102, 'stopped', false],
+      [103, 'stopped', true],
+      [200, 'running', false],
+      [9000, 'stopped', true],
+    ],
+  );
   const ct = inv.guests[0];
-  assert.deepEqual(ct.pending, [{ key: 'features', change: 'set' }, { key: 'nameserver', change: 'delete' }]);
+  assert.deepEqual(ct.pending, [
+    { key: 'features', change: 'set' },
+    { key: 'nameserver', change: 'delete' },
+  ]);
   assert.equal(ct.config.options.features, 'nesting=1');
   assert.equal(ct.config.options.nameserver, undefined);
-  assert.deepEqual(ct.config.rawLxc, [['lxc.apparmor.profile', 'unconfined'], ['lxc.cap.drop', '']]);
-  assert.deepEqual(ct.snapshots.map((s) => [s.name, s.parent, s.description]), [['first', undefined, 'one line'], ['third', 'first', 'three']]);
+  assert.deepEqual(ct.config.rawLxc, [
+    ['lxc.apparmor.profile', 'unconfined'],
+    ['lxc.cap.drop', ''],
+  ]);
+  assert.deepEqual(
+    ct.snapshots.map((s) => [s.name, s.parent, s.description]),
+    [
+      ['first', undefined, 'one line'],
+      ['third', 'first', 'three'],
+    ],
+  );
   const vm = inv.guests[3];
   assert.deepEqual(vm.pending.map((p) => `${p.change} ${p.key}`).sort(), ['delete agent', 'set cores']);
   assert.equal(vm.config.options.description, 'line one\nline two');
@@ -131,8 +154,25 @@ test('inventory: null when the config directories cannot be read or pvesh fails 
   const unreadable = new PveCliDriver(answer(0, '[]'), { node: 'pve', hostFiles: files(async () => null) });
   const noPvesh = new PveCliDriver(answer(255, ''), { node: 'pve', hostFiles: files(async () => new Map([['101.conf', 'hostname: a\n']])) });
   const rows = '[{"id":"lxc/101","vmid":101,"node":"pve","type":"lxc","status":"running","template":0},{"id":"lxc/102","vmid":102,"node":"other","type":"lxc","status":"running"}]';
-  const ok = new PveCliDriver(answer(0, rows), { node: 'pve', hostFiles: { ...files(async () => null), readDir: async (d: string) => new Map(d.endsWith('/lxc') ? [['101.conf', 'hostname: a\n'], ['notes.txt.conf', '']] : []) } });
+  const ok = new PveCliDriver(answer(0, rows), {
+    node: 'pve',
+    hostFiles: {
+      ...files(async () => null),
+      readDir: async (d: string) =>
+        new Map(
+          d.endsWith('/lxc')
+            ? [
+                ['101.conf', 'hostname: a\n'],
+                ['notes.txt.conf', ''],
+              ]
+            : [],
+        ),
+    },
+  });
   assert.equal(await unreadable.inventory(), null);
   assert.equal(await noPvesh.inventory(), null);
-  assert.deepEqual((await ok.inventory())?.guests.map((g) => [g.type, g.vmid, g.status.status]), [['lxc', 101, 'running']]);
+  assert.deepEqual(
+    (await ok.inventory())?.guests.map((g) => [g.type, g.vmid, g.status.status]),
+    [['lxc', 101, 'running']],
+  );
 });

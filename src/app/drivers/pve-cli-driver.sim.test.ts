@@ -41,10 +41,13 @@ test('sim: create → start → config → snapshot → listSnapshots, as Proxmo
   await d.snapshot('lxc', 101, 'pre-configured', 'before: features');
   await d.snapshot('lxc', 101, 'final-form');
   const snaps = await d.listSnapshots('lxc', 101);
-  assert.deepEqual(snaps.map((s) => [s.name, s.parent, s.description]), [
-    ['pre-configured', undefined, 'before: features'],
-    ['final-form', 'pre-configured', undefined],
-  ]);
+  assert.deepEqual(
+    snaps.map((s) => [s.name, s.parent, s.description]),
+    [
+      ['pre-configured', undefined, 'before: features'],
+      ['final-form', 'pre-configured', undefined],
+    ],
+  );
   assert.ok(snaps.every((s) => typeof s.snaptime === 'number'));
   assert.deepEqual(await d.list(), [{ vmid: 101, type: 'lxc', name: 'web', status: 'running' }]);
   assert.ok(calls.length >= 9);
@@ -57,7 +60,10 @@ test('sim: exec with stdin and env, raw lxc lines and firewall through the state
   await d.start('lxc', 102);
   const r = await d.exec('lxc', 102, ['sh', '-c', 'cat; printf "%s\\n" "$A"; exit 3'], { input: 'in\n', env: { A: '$(id)' } });
   assert.deepEqual(r, { exitCode: 3, stdout: 'in\n$(id)\n', stderr: '' });
-  await d.setRawLxc(102, [['lxc.apparmor.profile', 'unconfined'], ['lxc.apparmor.profile', 'unconfined']]);
+  await d.setRawLxc(102, [
+    ['lxc.apparmor.profile', 'unconfined'],
+    ['lxc.apparmor.profile', 'unconfined'],
+  ]);
   assert.deepEqual((await d.config('lxc', 102))?.rawLxc, [['lxc.apparmor.profile', 'unconfined']]);
   await d.writeFirewall(102, '[OPTIONS]\nenable: 1\n');
   assert.equal(await d.readFirewall(102), '[OPTIONS]\nenable: 1\n');
@@ -114,5 +120,11 @@ test('pve-cli through the simulator shims on PATH', { skip: !existsSync(simCli) 
   assert.equal((await s.driver.config('lxc', 104))?.options.hostname, 'viashim');
   await s.driver.writeFirewall(104, '[OPTIONS]\nenable: 0\n');
   assert.equal(existsSync(join(state, 'etc', 'pve', 'firewall', '104.fw')), true);
-  assert.deepEqual(calls.map((c) => [c.argv[0], c.argv[1], c.exitCode]), [['pct', 'create', 0], ['pct', 'config', 0]]);
+  assert.deepEqual(
+    calls.map((c) => [c.argv[0], c.argv[1], c.exitCode]),
+    [
+      ['pct', 'create', 0],
+      ['pct', 'config', 0],
+    ],
+  );
 });

@@ -45,15 +45,9 @@ const base = { configDir: '/nonexistent-config', readOnly: false };
 
 test('api: without an address or a token, a usage error that says where they come from', async () => {
   await assert.rejects(selectDriver({ ...base, driver: 'api', env: {} }), (e) => e instanceof UsageError && /--driver api needs the API address: PHOENIX_API_URL=https:\/\/HOST:8006/.test(e.message));
-  await assert.rejects(
-    selectDriver({ ...base, driver: 'api', env: { PHOENIX_API_URL: 'https://127.0.0.1:1' } }),
-    (e) => e instanceof UsageError && /none in \$PHOENIX_API_TOKEN or \$PHOENIX_API_TOKEN_FILE/.test(e.message),
-  );
+  await assert.rejects(selectDriver({ ...base, driver: 'api', env: { PHOENIX_API_URL: 'https://127.0.0.1:1' } }), (e) => e instanceof UsageError && /none in \$PHOENIX_API_TOKEN or \$PHOENIX_API_TOKEN_FILE/.test(e.message));
   await assert.rejects(selectDriver({ ...base, driver: 'api', env: { PHOENIX_API_URL: 'http://pve:8006' } }), (e) => e instanceof UsageError && /over https only/.test(e.message));
-  await assert.rejects(
-    selectDriver({ ...base, driver: 'api', env: { PHOENIX_API_URL: 'https://pve:8006', PHOENIX_API_TOKEN: 'root@pam!x=s3cret', PHOENIX_API_FINGERPRINT: 'nope' } }),
-    (e) => e instanceof UsageError && /SHA-256 fingerprint/.test(e.message) && !/s3cret/.test(e.message),
-  );
+  await assert.rejects(selectDriver({ ...base, driver: 'api', env: { PHOENIX_API_URL: 'https://pve:8006', PHOENIX_API_TOKEN: 'root@pam!x=s3cret', PHOENIX_API_FINGERPRINT: 'nope' } }), (e) => e instanceof UsageError && /SHA-256 fingerprint/.test(e.message) && !/s3cret/.test(e.message));
 });
 
 test('api: an unreachable host is one line, exit 1 (OperationError), never the token', async () => {
@@ -74,7 +68,10 @@ test('pve-cli: local pct through the run env PATH, /etc/pve host files, every ca
   assert.equal(s.transport, 'local');
   assert.equal(s.notice, undefined);
   assert.equal((await s.driver.status('lxc', 101))?.status, 'running');
-  assert.deepEqual(calls.map((c) => [c.argv, c.exitCode]), [[['pct', 'status', '101', '--verbose', '1'], 0]]);
+  assert.deepEqual(
+    calls.map((c) => [c.argv, c.exitCode]),
+    [[['pct', 'status', '101', '--verbose', '1'], 0]],
+  );
   assert.equal(await s.driver.readFirewall(101), 'host fw\n');
 });
 

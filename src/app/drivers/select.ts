@@ -69,8 +69,7 @@ function simNode(stateDir: string): string {
   }
 }
 
-const definedEnv = (env: Record<string, string | undefined>): Record<string, string> =>
-  Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+const definedEnv = (env: Record<string, string | undefined>): Record<string, string> => Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 
 export async function selectDriver(o: SelectDriverOptions): Promise<SelectedDriver> {
   const etcPve = o.etcPve ?? HOST_ETC_PVE;

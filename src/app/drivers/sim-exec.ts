@@ -37,7 +37,9 @@ export function simExec(stateDir: string, baseEnv: Record<string, string> = {}):
     const { runSim } = await loadSim();
     const stdin = req.input === undefined ? undefined : typeof req.input === 'string' ? req.input : new TextDecoder().decode(req.input);
     const env = { ...baseEnv, ...req.env };
-    const run = frontEnd(req.argv, env.PHOENIX_SIM_LATENCY).then(() => runSim(req.argv, { stateDir, stdin, env })).then((r) => done(r));
+    const run = frontEnd(req.argv, env.PHOENIX_SIM_LATENCY)
+      .then(() => runSim(req.argv, { stateDir, stdin, env }))
+      .then((r) => done(r));
 
     // An in-process call cannot be killed; on timeout or abort we stop waiting for it, as a
     // killed pct leaves its task running on a host.

@@ -14,9 +14,7 @@ export function loadConfig(ctx: CommandContext): Promise<LoadResult> {
 
 /** Which diagnostics a run shows: errors always; warnings unless --quiet; debug only with --verbose. */
 export function visibleDiagnostics(ds: Diagnostics, globals: Pick<GlobalOptions, 'quiet' | 'verbose'>): Diagnostic[] {
-  return ds.items.filter((d) =>
-    d.severity === 'error' ? true : d.severity === 'debug' ? globals.verbose && !globals.quiet : !globals.quiet,
-  );
+  return ds.items.filter((d) => (d.severity === 'error' ? true : d.severity === 'debug' ? globals.verbose && !globals.quiet : !globals.quiet));
 }
 
 /** "2 errors, 1 warning" */
@@ -42,7 +40,6 @@ export async function loadOrExit(ctx: CommandContext, opts: { warnings?: 'full' 
     const n = diagnostics.warnings.length;
     if (n && !ctx.globals.quiet) io.stderr(`phoenix: the configuration has ${n} warning${n === 1 ? '' : 's'} (phoenix validate, or phoenix plan, lists them)\n`);
   } else printDiagnostics((l) => io.stderr(`${l}\n`), diagnostics, ctx.globals);
-  if (!config || diagnostics.hasErrors())
-    throw new UsageError(`the configuration has ${countText(diagnostics)}; nothing was done`, "run 'phoenix validate' for the full list");
+  if (!config || diagnostics.hasErrors()) throw new UsageError(`the configuration has ${countText(diagnostics)}; nothing was done`, "run 'phoenix validate' for the full list");
   return config;
 }

@@ -26,7 +26,12 @@ export async function run(ctx: CommandContext): Promise<number> {
       return EXIT.failed;
     }
   }
-  const release = await lockCliGuests(ctx, s, remove.map((o) => o.vmid), 'phoenix prune');
+  const release = await lockCliGuests(
+    ctx,
+    s,
+    remove.map((o) => o.vmid),
+    'phoenix prune',
+  );
   let refused;
   try {
     refused = await applyPrune(s, remove, (o) => ctx.io.stderr(`phoenix: destroying ${o.vmid} ${oneLine(o.name)}\n`));

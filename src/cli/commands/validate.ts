@@ -23,11 +23,6 @@ export const run: CommandRun = async (ctx) => {
   }
   printDiagnostics((l) => out(ctx.io, l), diagnostics, ctx.globals);
   const where = config?.dir ?? ctx.globals.config ?? ctx.io.env.PHOENIX_CONFIG ?? '';
-  out(
-    ctx.io,
-    failed
-      ? `invalid: ${countText(diagnostics)}${where ? ` in ${where}` : ''}`
-      : `valid: ${guestCount(config!)}, ${countText(diagnostics)} in ${where}`,
-  );
+  out(ctx.io, failed ? `invalid: ${countText(diagnostics)}${where ? ` in ${where}` : ''}` : `valid: ${guestCount(config!)}, ${countText(diagnostics)} in ${where}`);
   return failed ? EXIT.usage : EXIT.ok;
 };

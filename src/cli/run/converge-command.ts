@@ -55,7 +55,12 @@ export async function convergeCommand(ctx: CommandContext, verb: Verb, opts: Con
   let result;
   try {
     const req = {
-      verb, targets, apply, concurrency: globals.concurrency ?? DEFAULT_CONCURRENCY, failFast: Boolean(ctx.options.failFast), signal,
+      verb,
+      targets,
+      apply,
+      concurrency: globals.concurrency ?? DEFAULT_CONCURRENCY,
+      failFast: Boolean(ctx.options.failFast),
+      signal,
       noReboot: ctx.options.reboot === false,
       replace: replaceIds(ctx, session),
       adopt: ctx.options.adopt === true ? ('all' as const) : Array.isArray(ctx.options.adoptIds) ? parseIds(ctx.options.adoptIds.map(String), session.config.guests) : undefined,
@@ -66,7 +71,16 @@ export async function convergeCommand(ctx: CommandContext, verb: Verb, opts: Con
     if (!apply) {
       const planned = planResult(session, run);
       if (typeof ctx.options.out === 'string') {
-        writePrivate(resolve(io.cwd, ctx.options.out), `${scrub(JSON.stringify(savePlan(run, session.config, targets, (e) => scrub(e.message)), null, 2))}\n`);
+        writePrivate(
+          resolve(io.cwd, ctx.options.out),
+          `${scrub(
+            JSON.stringify(
+              savePlan(run, session.config, targets, (e) => scrub(e.message)),
+              null,
+              2,
+            ),
+          )}\n`,
+        );
         if (!globals.quiet && !globals.json) io.stderr(`phoenix: plan saved to ${ctx.options.out}; apply it with 'phoenix apply ${ctx.options.out}'\n`);
       }
       if (globals.json) io.stdout(`${scrub(JSON.stringify({ plans, failures: failuresOf(planned), orphans: run.orphans }, null, 2))}\n`);

@@ -71,8 +71,12 @@ export async function deleteCommand(ctx: CommandContext): Promise<number> {
     return EXIT.ok;
   }
   // Dependents inside the set go first.
-  const nodes = graph.closure(ids).order.filter((id) => set.has(id)).reverse();
-  return runAction(ctx, s, 'delete', { readOnly: ctx.globals.dryRun,
+  const nodes = graph
+    .closure(ids)
+    .order.filter((id) => set.has(id))
+    .reverse();
+  return runAction(ctx, s, 'delete', {
+    readOnly: ctx.globals.dryRun,
     nodes,
     alsoLock: dependents,
     whenLocked: refuseIfDependents,
@@ -100,9 +104,7 @@ export async function upCommand(ctx: CommandContext): Promise<number> {
     return code;
   }
   const targets = new Set(targetIds({ ...ctx, args: [] }, s.config.guests));
-  let boot = [...s.config.guests.values()]
-    .filter((g) => targets.has(g.id) && g.startAtBoot !== false && !g.isTemplate)
-    .sort((a, b) => (a.bootOrder ?? 1e9) - (b.bootOrder ?? 1e9) || a.id - b.id);
+  let boot = [...s.config.guests.values()].filter((g) => targets.has(g.id) && g.startAtBoot !== false && !g.isTemplate).sort((a, b) => (a.bootOrder ?? 1e9) - (b.bootOrder ?? 1e9) || a.id - b.id);
   // After the converge phase nearly everything runs already: look at all of them at once and walk
   // the boot order only through those still stopped (reading them one by one in the chain cost a
   // status call per guest on the critical path).
@@ -180,10 +182,28 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
   const c = colors(colorEnabled({ env: ctx.io.env, isTTY: ctx.io.isTTY, flag: ctx.globals.color }));
   const table = [
     ['ID', 'KIND', 'NAME', 'EXISTS', 'STATUS', 'DRIFT', 'HEALTH', 'ADDRESS'],
-    ...rows.map((r) => [String(r.id), String(r.kind), oneLine(String(r.name)), r.exists === null ? '?' : r.exists ? 'yes' : 'no', `${r.status}${r.lock ? ` (locked: ${r.lock})` : ''}`, String(r.drift), oneLine(String(r.health)), accessText({ address: (r.address as string | null) ?? undefined, urls: (r.urls as string[] | undefined) ?? [] }) || '-']),
+    ...rows.map((r) => [
+      String(r.id),
+      String(r.kind),
+      oneLine(String(r.name)),
+      r.exists === null ? '?' : r.exists ? 'yes' : 'no',
+      `${r.status}${r.lock ? ` (locked: ${r.lock})` : ''}`,
+      String(r.drift),
+      oneLine(String(r.health)),
+      accessText({ address: (r.address as string | null) ?? undefined, urls: (r.urls as string[] | undefined) ?? [] }) || '-',
+    ]),
   ];
   const w = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
-  table.forEach((r, i) => ctx.io.stdout(`${(i === 0 ? c.bold : (x: string) => x)(r.map((x, j) => x.padEnd(w[j])).join('  ').trimEnd())}\n`));
+  table.forEach((r, i) =>
+    ctx.io.stdout(
+      `${(i === 0 ? c.bold : (x: string) => x)(
+        r
+          .map((x, j) => x.padEnd(w[j]))
+          .join('  ')
+          .trimEnd(),
+      )}\n`,
+    ),
+  );
   if (ctx.globals.verbose) for (const r of rows) for (const l of (r.changes as string[] | undefined) ?? []) ctx.io.stdout(`  ${r.id}: ${l}\n`);
   if (orphans.length) ctx.io.stdout(`${orphans.length} guest(s) not in the config: 'phoenix prune' deletes them\n`);
   return code;
@@ -202,7 +222,12 @@ async function healthOf(s: Session, g: Guest, signal?: AbortSignal): Promise<str
   if (!checks.length) return 'no checks';
   const once = checks.map((c) => ({ ...c, retries: 1 }));
   const r = await runHealthChecks(s.driver, { type: typeOf(g), vmid: g.id }, once, { signal, guestHost: hostOfIp(g.network?.ip), scrub: (t) => s.secrets.scrubber.scrub(t) });
-  return r.healthy ? 'healthy' : `unhealthy (${r.results.filter((x) => !x.ok).map((x) => x.name).join(', ')})`;
+  return r.healthy
+    ? 'healthy'
+    : `unhealthy (${r.results
+        .filter((x) => !x.ok)
+        .map((x) => x.name)
+        .join(', ')})`;
 }
 
 function changesOf(p: GuestPlan): string[] {
@@ -217,15 +242,24 @@ export async function listCommand(ctx: CommandContext): Promise<number> {
   const registry = new FeatureRegistry({ configDir: config.dir });
   const access = new Map(guests.map((g) => [g.id, guestAccess(g, registry)]));
   if (ctx.globals.json) {
-    ctx.io.stdout(`${JSON.stringify(guests.map((g) => ({ id: g.id, kind: g.kind, name: g.name, cloneFrom: g.cloneFrom ?? null, dependencies: g.dependencies, features: g.features, template: g.isTemplate, address: access.get(g.id)!.address ?? null, urls: access.get(g.id)!.urls })), null, 2)}\n`);
+    ctx.io.stdout(
+      `${JSON.stringify(
+        guests.map((g) => ({ id: g.id, kind: g.kind, name: g.name, cloneFrom: g.cloneFrom ?? null, dependencies: g.dependencies, features: g.features, template: g.isTemplate, address: access.get(g.id)!.address ?? null, urls: access.get(g.id)!.urls })),
+        null,
+        2,
+      )}\n`,
+    );
     return EXIT.ok;
   }
-  const rows = [
-    ['ID', 'KIND', 'NAME', 'FROM', 'DEPENDS ON', 'FEATURES', 'ADDRESS'],
-    ...guests.map((g) => [String(g.id), g.kind + (g.isTemplate ? ' (template)' : ''), g.name, fromOf(g), g.dependencies.join(',') || '-', g.features.join(',') || '-', accessText(access.get(g.id)) || '-']),
-  ];
+  const rows = [['ID', 'KIND', 'NAME', 'FROM', 'DEPENDS ON', 'FEATURES', 'ADDRESS'], ...guests.map((g) => [String(g.id), g.kind + (g.isTemplate ? ' (template)' : ''), g.name, fromOf(g), g.dependencies.join(',') || '-', g.features.join(',') || '-', accessText(access.get(g.id)) || '-'])];
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const r of rows) ctx.io.stdout(`${r.map((x, j) => x.padEnd(w[j])).join('  ').trimEnd()}\n`);
+  for (const r of rows)
+    ctx.io.stdout(
+      `${r
+        .map((x, j) => x.padEnd(w[j]))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
   return EXIT.ok;
 }
 

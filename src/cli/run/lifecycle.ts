@@ -92,11 +92,7 @@ export async function startCommand(ctx: CommandContext): Promise<number> {
   const s = await openCliSession(ctx, { readOnly: ctx.globals.dryRun });
   const closure = graphOf(s).closure(targetIds(ctx, s.config.guests, 'none'));
   const deps = depsMap(closure.edges);
-  return runAction(ctx, s, 'start', { readOnly: ctx.globals.dryRun,
-    nodes: closure.order,
-    deps: (id) => deps.get(id) ?? [],
-    run: (g, emit) => startGuest(s, g, emit, ctx.globals.dryRun),
-  });
+  return runAction(ctx, s, 'start', { readOnly: ctx.globals.dryRun, nodes: closure.order, deps: (id) => deps.get(id) ?? [], run: (g, emit) => startGuest(s, g, emit, ctx.globals.dryRun) });
 }
 
 export async function startGuest(s: Session, g: Guest, emit: (step: string, d?: string) => void, dryRun: boolean): Promise<string> {
@@ -151,7 +147,10 @@ function stopSet(s: Session, ids: GuestId[], withDeps: boolean): { nodes: GuestI
   const set = new Set(ids);
   if (withDeps) for (const id of ids) for (const d of graph.dag.descendants(id)) set.add(d);
   // Reverse edges inside the set: a guest stops after everything in the set that needs it.
-  const nodes = graph.closure([...set]).order.filter((id) => set.has(id)).reverse();
+  const nodes = graph
+    .closure([...set])
+    .order.filter((id) => set.has(id))
+    .reverse();
   return { nodes, deps: (id) => graph.dag.dependentsOf(id).filter((d) => set.has(d)) };
 }
 
@@ -166,7 +165,8 @@ export async function stopCommand(ctx: CommandContext): Promise<number> {
 export async function restartCommand(ctx: CommandContext): Promise<number> {
   const s = await openCliSession(ctx, { readOnly: ctx.globals.dryRun });
   const ids = targetIds(ctx, s.config.guests, 'none');
-  return runAction(ctx, s, 'restart', { readOnly: ctx.globals.dryRun,
+  return runAction(ctx, s, 'restart', {
+    readOnly: ctx.globals.dryRun,
     nodes: ids,
     deps: () => [],
     run: async (g, emit) => {
@@ -200,7 +200,13 @@ export async function healthCommand(ctx: CommandContext): Promise<number> {
       emit('health', checks.map((c) => c.name).join(', '));
       const r = await runHealthChecks(s.driver, { type: typeOf(g), vmid: g.id }, checks, { signal, guestHost: hostOfIp(g.network?.ip), scrub: (t) => s.secrets.scrubber.scrub(t) });
       reports.set(g.id, r);
-      if (!r.healthy) throw new Error(r.results.filter((x) => !x.ok).map((x) => `check "${x.name}" failed after ${x.attempts} attempt(s): ${x.detail}`).join('; '));
+      if (!r.healthy)
+        throw new Error(
+          r.results
+            .filter((x) => !x.ok)
+            .map((x) => `check "${x.name}" failed after ${x.attempts} attempt(s): ${x.detail}`)
+            .join('; '),
+        );
       return 'healthy';
     },
   });

@@ -22,8 +22,7 @@ const STYLE: Record<Outcome, { fill: string; stroke: string }> = {
   pending: { fill: '#ffffff', stroke: '#adb5bd' },
 };
 
-const outcomeOf = (g: OutcomeGraph, id: Key): Outcome =>
-  (g.outcomes instanceof Map ? g.outcomes.get(id) : (g.outcomes as Record<string, Outcome>)[String(id)]) ?? 'pending';
+const outcomeOf = (g: OutcomeGraph, id: Key): Outcome => (g.outcomes instanceof Map ? g.outcomes.get(id) : (g.outcomes as Record<string, Outcome>)[String(id)]) ?? 'pending';
 
 const text = (n: { id: Key; label?: string }, o: Outcome) => `${n.id}${n.label ? ` ${n.label}` : ''} (${o})`;
 

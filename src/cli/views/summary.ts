@@ -113,19 +113,17 @@ export function renderSummary(guests: Iterable<GuestProgress>, c: Colors, opts: 
     if (!opts.failuresBelow || g.outcome !== 'failed' || r.length <= SHORT_FAILURE) return r;
     return `${r.slice(0, SHORT_FAILURE - 1)}… (in full below)`;
   };
-  const rows = list.map((g, i) => [
-    guestLabel(g.node, opts.describe),
-    g.outcome ?? 'unfinished',
-    clip(g.steps.join(',') || '-', stepsWidth),
-    g.elapsedMs === undefined ? '-' : formatDuration(g.elapsedMs),
-    ...(withAddress ? [access[i] || '-'] : []),
-    reasonOf(g),
-  ]);
+  const rows = list.map((g, i) => [guestLabel(g.node, opts.describe), g.outcome ?? 'unfinished', clip(g.steps.join(',') || '-', stepsWidth), g.elapsedMs === undefined ? '-' : formatDuration(g.elapsedMs), ...(withAddress ? [access[i] || '-'] : []), reasonOf(g)]);
   const head = ['GUEST', 'OUTCOME', 'STEPS', 'ELAPSED', ...(withAddress ? ['ADDRESS'] : []), 'REASON'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fit = (s: string) => (opts.columns && s.length > opts.columns - 1 ? `${s.slice(0, opts.columns - 2)}…` : s);
   const line = (cells: string[], paint: (i: number, s: string) => string) => {
-    const text = fit(cells.map((s, i) => (i === cells.length - 1 ? s : s.padEnd(widths[i]))).join('  ').trimEnd());
+    const text = fit(
+      cells
+        .map((s, i) => (i === cells.length - 1 ? s : s.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    );
     // Paint the outcome cell only (it is never cut: the cut falls at the end of the row).
     const at = widths[0] + 2;
     return i1(paint, text, at, widths[1]);

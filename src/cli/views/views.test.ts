@@ -36,13 +36,7 @@ function play(make: (w: Writers) => RunView, events = script): { stdout: string;
   return out;
 }
 
-const SUMMARY = [
-  'GUEST  OUTCOME  STEPS         ELAPSED  REASON',
-  '900    ok       -             6.5s     created',
-  '901    ok       clone,config  5.0s',
-  '902    failed   -             500ms    storage "nvme" does not exist',
-  '903    skipped  -             -        upstream 902 failed',
-];
+const SUMMARY = ['GUEST  OUTCOME  STEPS         ELAPSED  REASON', '900    ok       -             6.5s     created', '901    ok       clone,config  5.0s', '902    failed   -             500ms    storage "nvme" does not exist', '903    skipped  -             -        upstream 902 failed'];
 
 test('plain view: one timestamped line per event, debug left out, then the summary table', () => {
   const { stdout, stderr } = play((w) => new PlainView(w, { color: false }));
@@ -123,11 +117,17 @@ test('TTY view: live lines per active guest redrawn in place, final lines, then 
   });
   const frames = stdout.split('\x1b[J');
   // While 901 clones, its live line shows the step and elapsed time, 902 why it is queued.
-  assert.ok(frames.some((f) => f.includes('\x1b[2K⠋ 901  clone  1.0s\n')), 'a live line with step and elapsed');
+  assert.ok(
+    frames.some((f) => f.includes('\x1b[2K⠋ 901  clone  1.0s\n')),
+    'a live line with step and elapsed',
+  );
   assert.ok(frames.some((f) => f.includes('… 902  waiting for clone-source:900')));
   assert.ok(frames.some((f) => f.includes('↻ 901  clone: retry 2/5: CT 901 is locked')));
   assert.ok(frames.some((f) => f.includes('◷ 900  guest booting')));
-  assert.ok(frames.some((f) => f.includes('⠋ 901  clone  3.2s')), 'elapsed counts from the first attempt');
+  assert.ok(
+    frames.some((f) => f.includes('⠋ 901  clone  3.2s')),
+    'elapsed counts from the first attempt',
+  );
   assert.match(stdout, /\x1b\[2A\r/, 'redraws with cursor-up over the previous live block');
   assert.match(stdout, /⚠ 901  task ended with warnings\n/);
   assert.match(stdout, /✖ 902  failed  500ms  storage "nvme" does not exist\n/);
@@ -160,10 +160,7 @@ test('colour: NO_COLOR and --no-color switch it off, FORCE_COLOR on, else only o
   assert.equal(colorEnabled({ env: { NO_COLOR: '1' }, isTTY: true }), false);
   assert.equal(colorEnabled({ env: {}, isTTY: true, flag: false }), false);
   assert.equal(colorEnabled({ env: { FORCE_COLOR: '1' }, isTTY: false }), true);
-  assert.deepEqual(
-    [viewKind({ json: true, isTTY: true }), viewKind({ json: false, isTTY: true }), viewKind({ json: false, isTTY: false })],
-    ['json', 'tty', 'plain'],
-  );
+  assert.deepEqual([viewKind({ json: true, isTTY: true }), viewKind({ json: false, isTTY: true }), viewKind({ json: false, isTTY: false })], ['json', 'tty', 'plain']);
   assert.ok(createRunView('plain', { stdout: () => {}, stderr: () => {} }, { color: false }) instanceof PlainView);
 });
 
@@ -173,8 +170,17 @@ test('durations read naturally', () => {
 
 const run = {
   nodes: [{ id: 900, label: 'base' }, { id: 901, label: 'dns' }, { id: 902 }, { id: 903 }],
-  edges: [{ from: 901, to: 900 }, { from: 902, to: 900 }, { from: 903, to: 902 }],
-  outcomes: new Map([[900, 'ok'], [901, 'ok'], [902, 'failed'], [903, 'skipped']] as const),
+  edges: [
+    { from: 901, to: 900 },
+    { from: 902, to: 900 },
+    { from: 903, to: 902 },
+  ],
+  outcomes: new Map([
+    [900, 'ok'],
+    [901, 'ok'],
+    [902, 'failed'],
+    [903, 'skipped'],
+  ] as const),
 };
 
 test('outcome graph as Mermaid: a class per outcome, edges to what a guest needs', () => {
@@ -213,23 +219,14 @@ test('guest logs: each guest gets its own lines, debug included; tee feeds sever
   const guestLogs = new GuestLogView({ guest: (id) => (t) => void logs.set(String(id), (logs.get(String(id)) ?? '') + t), run: (t) => void (runLog += t) });
   const { stdout } = play((w) => teeViews(new PlainView(w, { color: false }), guestLogs));
   assert.match(stdout, /^GUEST {2}OUTCOME/m);
-  assert.equal(
-    logs.get('902'),
-    [
-      '2026-11-26T01:02:03Z 902 queued: waiting for clone-source:900',
-      '2026-11-26T01:02:09Z 902 started',
-      '2026-11-26T01:02:10Z 902 failed (500ms): storage "nvme" does not exist',
-      '',
-    ].join('\n'),
-  );
+  assert.equal(logs.get('902'), ['2026-11-26T01:02:03Z 902 queued: waiting for clone-source:900', '2026-11-26T01:02:09Z 902 started', '2026-11-26T01:02:10Z 902 failed (500ms): storage "nvme" does not exist', ''].join('\n'));
   assert.match(logs.get('901')!, /^2026-11-26T01:02:07Z 901 debug: pct config 901$/m);
   assert.deepEqual([...logs.keys()], ['900', '901', '902', '903']);
   assert.equal(runLog, '2026-11-26T01:02:03Z run started: 4 guests\n2026-11-26T01:02:10Z run finished in 7.0s: 2 ok, 1 failed, 1 skipped, 0 cancelled\n');
 });
 
 // What a person watching a terminal sees: each guest named, what it is doing, how far the run is.
-const describe = (n: string | number) =>
-  ({ 900: { name: 'base', address: '10.0.0.90' }, 901: { name: 'ollama', address: '10.0.0.91', urls: ['http://10.0.0.91:11434'] }, 902: { name: 'db' }, 903: { name: 'app' } })[Number(n) as 900];
+const describe = (n: string | number) => ({ 900: { name: 'base', address: '10.0.0.90' }, 901: { name: 'ollama', address: '10.0.0.91', urls: ['http://10.0.0.91:11434'] }, 902: { name: 'db' }, 903: { name: 'app' } })[Number(n) as 900];
 
 /** The screen after `out` is written to a terminal: cursor-up, clear-line and clear-below applied. */
 function screen(out: string): string[] {
@@ -240,8 +237,7 @@ function screen(out: string): string[] {
     else if (m[2] === 'J') {
       lines.length = row; // from the cursor (column 0 after \r) to the end of the screen
       lines.push('');
-    }
-    else if (m[2] === 'K') lines[row] = '';
+    } else if (m[2] === 'K') lines[row] = '';
     else if (m[0] === '\r') continue;
     else if (m[0] === '\n') {
       row++;

@@ -18,7 +18,10 @@ const isHookKey = (k: string) => HOOK_KEY.test(k.toLowerCase().replace(/_/g, '-'
 function pveFeatures(options: string[], at: JsonPath, report: Report): Record<string, string> {
   const out: Record<string, string> = {};
   options.forEach((opt, i) => {
-    for (const part of opt.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of opt
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const m = /^([a-z_]+)=(.+)$/.exec(part);
       if (!m || !PVE_FEATURES.has(m[1])) {
         report('error', [...at, i], `expected a Proxmox container feature (${[...PVE_FEATURES].join(', ')}) written key=value, got ${JSON.stringify(part)}`);
@@ -54,8 +57,7 @@ function rawLxc(g: LxcGuestInput, base: JsonPath, report: Report): Array<[string
   });
   if (g.apparmor_profile !== undefined) {
     const other = out.find(([k, v]) => k === 'lxc.apparmor.profile' && v !== g.apparmor_profile);
-    if (other)
-      report('error', [...base, 'apparmor_profile'], `${JSON.stringify(g.apparmor_profile)} contradicts lxc_options, which sets lxc.apparmor.profile to ${JSON.stringify(other[1])}`);
+    if (other) report('error', [...base, 'apparmor_profile'], `${JSON.stringify(g.apparmor_profile)} contradicts lxc_options, which sets lxc.apparmor.profile to ${JSON.stringify(other[1])}`);
     else add('lxc.apparmor.profile', g.apparmor_profile);
   }
   return out;
@@ -70,9 +72,7 @@ function gpus(v: LxcGuestInput['gpu_assignment']): number[] {
 export function normalizeLxc(id: number, g: LxcGuestInput, raw: unknown, origin: Origin, base: JsonPath, report: Report): LxcGuest {
   const nc = g.network_config;
   const mounts: Array<MountPointSpec | VolumeSpec> = [
-    ...(g.mount_points ?? []).map((m) =>
-      defined({ kind: 'bind' as const, hostPath: m.host_path, containerPath: m.container_path, ownerUid: m.owner_uid, ownerGid: m.owner_gid, readOnly: m.read_only }),
-    ),
+    ...(g.mount_points ?? []).map((m) => defined({ kind: 'bind' as const, hostPath: m.host_path, containerPath: m.container_path, ownerUid: m.owner_uid, ownerGid: m.owner_gid, readOnly: m.read_only })),
     ...(g.zfs_volumes ?? []).map((v): VolumeSpec => ({ kind: 'volume', name: v.name, storage: v.pool, sizeGb: v.size_gb, containerPath: v.mount_point })),
   ];
   const network =

@@ -46,10 +46,7 @@ export function firewallSpec(fw: z.output<typeof FirewallSchema> | undefined): F
 
 const DEFAULTS = { retries: 3, intervalSec: 5, timeoutSec: 10 };
 
-export function healthChecks(
-  legacy: z.output<typeof LegacyHealthCheckSchema> | undefined,
-  list: z.output<typeof HealthChecksSchema> | undefined,
-): HealthCheckSpec[] {
+export function healthChecks(legacy: z.output<typeof LegacyHealthCheckSchema> | undefined, list: z.output<typeof HealthChecksSchema> | undefined): HealthCheckSpec[] {
   const out: HealthCheckSpec[] = [];
   const timing = (c: { retries?: number; interval?: number; timeout?: number }) => ({
     retries: c.retries ?? DEFAULTS.retries,

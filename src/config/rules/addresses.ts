@@ -27,12 +27,9 @@ export const addresses: Rule = {
       const n = e.guest?.network;
       if (!n) continue;
       if (n.ip !== undefined) checkIp(ctx, e, n.ip);
-      if (n.gw !== undefined && parseIPv4(n.gw) === undefined)
-        ctx.report(e.src, 'error', ctx.keyPath(e, 'network_config', 'gw'), `expected an IPv4 address like 10.0.0.1, got ${JSON.stringify(n.gw)}`);
+      if (n.gw !== undefined && parseIPv4(n.gw) === undefined) ctx.report(e.src, 'error', ctx.keyPath(e, 'network_config', 'gw'), `expected an IPv4 address like 10.0.0.1, got ${JSON.stringify(n.gw)}`);
       const nsKey = e.kind === 'lxc' ? 'nameservers' : 'nameserver';
-      for (const ns of n.nameservers)
-        if (parseIPv4(ns) === undefined && !isIPv6(ns))
-          ctx.report(e.src, 'error', ctx.keyPath(e, 'network_config', nsKey), `expected IP addresses, got ${JSON.stringify(ns)}`);
+      for (const ns of n.nameservers) if (parseIPv4(ns) === undefined && !isIPv6(ns)) ctx.report(e.src, 'error', ctx.keyPath(e, 'network_config', nsKey), `expected IP addresses, got ${JSON.stringify(ns)}`);
     }
   },
 };

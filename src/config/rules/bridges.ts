@@ -34,12 +34,7 @@ export const bridges: Rule = {
       const b = e.guest?.network?.bridge;
       if (!b || known.includes(b)) continue;
       const near = suggest(b, known);
-      ctx.report(
-        e.src,
-        'error',
-        bridgeAt(ctx, e),
-        `bridge "${b}" is not among the host's interfaces in ${hyp.file} (network.interfaces: ${known.join(', ')})${near ? `; did you mean "${near}"?` : '; add it there if the host has it'}`,
-      );
+      ctx.report(e.src, 'error', bridgeAt(ctx, e), `bridge "${b}" is not among the host's interfaces in ${hyp.file} (network.interfaces: ${known.join(', ')})${near ? `; did you mean "${near}"?` : '; add it there if the host has it'}`);
     }
   },
 };

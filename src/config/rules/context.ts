@@ -41,12 +41,7 @@ export interface Rule {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function buildContext(
-  parsed: ParsedConfig,
-  guests: Guest[],
-  out: Diagnostic[],
-  where: { dir: string; env?: Record<string, string | undefined> } = { dir: '.' },
-): RuleContext {
+export function buildContext(parsed: ParsedConfig, guests: Guest[], out: Diagnostic[], where: { dir: string; env?: Record<string, string | undefined> } = { dir: '.' }): RuleContext {
   const byOrigin = new Map(guests.map((g) => [`${g.origin.file}\u0000${g.origin.path}`, g]));
   const entries: GuestEntry[] = [];
   const add = (kind: GuestKind, src: SourceFile | undefined, list: ParsedConfig['lxc'] | ParsedConfig['vm']) => {

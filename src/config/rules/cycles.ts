@@ -13,8 +13,7 @@ export const cycles: Rule = {
     for (const [id, e] of byId) {
       dag.addNode(id);
       const g = e.guest!;
-      for (const to of [...(g.cloneFrom !== undefined ? [g.cloneFrom] : []), ...g.dependencies])
-        if (to !== id && byId.has(to)) dag.addEdge(id, to);
+      for (const to of [...(g.cloneFrom !== undefined ? [g.cloneFrom] : []), ...g.dependencies]) if (to !== id && byId.has(to)) dag.addEdge(id, to);
     }
     for (const cycle of dag.findCycles()) {
       if (cycle.length < 2) continue;

@@ -14,10 +14,7 @@ export const duplicateIds: Rule = {
         continue;
       }
       const at = e.kind === 'vm' ? [...e.path, 'vmid'] : e.path;
-      const what =
-        prev.kind === e.kind
-          ? `id ${e.id} is used twice: also by ${where(prev)}`
-          : `id ${e.id} is both a container (${where(prev)}) and a VM; Proxmox ids are shared by containers and VMs`;
+      const what = prev.kind === e.kind ? `id ${e.id} is used twice: also by ${where(prev)}` : `id ${e.id} is both a container (${where(prev)}) and a VM; Proxmox ids are shared by containers and VMs`;
       ctx.report(e.src, 'error', at, what);
     }
   },

@@ -23,8 +23,7 @@ export const duplicateIp: Rule = {
       const at = ctx.keyPath(e, 'network_config', 'ip');
       const prev = seen.get(c.addr);
       if (prev) ctx.report(e.src, 'error', at, `IPv4 address ${formatIPv4(c.addr)} is also used by ${where(prev)}`);
-      else if (c.addr === host)
-        ctx.report(e.src, 'error', at, `IPv4 address ${formatIPv4(c.addr)} is the Proxmox host's own (network.interfaces.address)`);
+      else if (c.addr === host) ctx.report(e.src, 'error', at, `IPv4 address ${formatIPv4(c.addr)} is the Proxmox host's own (network.interfaces.address)`);
       else seen.set(c.addr, e);
     }
   },

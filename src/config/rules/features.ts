@@ -36,8 +36,7 @@ function checkFeatures(ctx: RuleContext, reg: FeatureRegistry, e: GuestEntry, g:
     }
     const m = hit.feature.manifest;
     if (!m.kinds.includes(g.kind)) ctx.report(e.src, 'error', at(i), `feature "${name}" does not support ${g.kind} guests (supports: ${m.kinds.join(', ')})`);
-    for (const req of m.requires)
-      if (!available.has(req)) ctx.report(e.src, 'error', at(i), `feature "${name}" requires "${req}", which is neither listed before it nor applied to the guest it is cloned from`);
+    for (const req of m.requires) if (!available.has(req)) ctx.report(e.src, 'error', at(i), `feature "${name}" requires "${req}", which is neither listed before it nor applied to the guest it is cloned from`);
     const shared = g.kind === 'lxc' ? ctx.parsed.lxcRootInputs : {};
     const missing = m.requiredInputs.filter((k) => !isSet(g.inputs[k]) && !isSet(shared[k]));
     for (const k of missing) ctx.report(e.src, 'error', at(i), `feature "${name}" needs input "${k}", which ${g.kind === 'vm' ? 'VM' : 'container'} ${g.id} does not set (add "${k}" to the guest)`);

@@ -15,8 +15,7 @@ export const firewallDuplicates: Rule = {
         const key = identity(r);
         const j = first.get(key);
         if (j === undefined) first.set(key, i);
-        else
-          ctx.report(e.src, 'warning', ctx.keyPath(e, 'firewall', 'rules', i), `same rule as rules[${j}]${r.comment !== rules[j].comment ? ' (only the comment differs)' : ''}; it would be created twice`);
+        else ctx.report(e.src, 'warning', ctx.keyPath(e, 'firewall', 'rules', i), `same rule as rules[${j}]${r.comment !== rules[j].comment ? ' (only the comment differs)' : ''}; it would be created twice`);
       });
     }
   },

@@ -19,8 +19,7 @@ export const gatewaySubnet: Rule = {
       const c = parseCidr(n.ip);
       if (!c) continue;
       if (gw === c.addr) ctx.report(e.src, 'error', at, `gateway ${n.gw} is this guest's own address`);
-      else if (!inSubnet(gw, c))
-        ctx.report(e.src, 'error', at, `gateway ${n.gw} is outside the guest's subnet ${subnetText(c)} (from network_config.ip ${n.ip})`);
+      else if (!inSubnet(gw, c)) ctx.report(e.src, 'error', at, `gateway ${n.gw} is outside the guest's subnet ${subnetText(c)} (from network_config.ip ${n.ip})`);
     }
   },
 };

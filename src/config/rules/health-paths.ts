@@ -22,8 +22,7 @@ export const healthPaths: Rule = {
         if (typeof command !== 'string') continue;
         const program = command.trim().split(/\s+/)[0] ?? '';
         const root = roots.find((r) => program.startsWith(r));
-        if (root)
-          ctx.report(e.src, 'warning', [...e.path, ...rel], `${program} is a path on the Phoenix host (under ${root}), but a health check command runs inside the guest, which does not have it unless a feature or the application script installs it there`);
+        if (root) ctx.report(e.src, 'warning', [...e.path, ...rel], `${program} is a path on the Phoenix host (under ${root}), but a health check command runs inside the guest, which does not have it unless a feature or the application script installs it there`);
       }
     }
   },

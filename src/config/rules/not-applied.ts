@@ -14,7 +14,7 @@ export const notApplied: Rule = {
       const g = e.guest;
       if (g?.kind === 'vm' && g.cloudInit.password !== undefined && !pw) {
         pw = true;
-        ctx.report(e.src, 'warning', ctx.keyPath(e, 'user_config', 'password'), 'not applied by Phoenix (it would pass through qm\'s command line and cannot be compared once Proxmox hashes it); give user_config SSH keys instead');
+        ctx.report(e.src, 'warning', ctx.keyPath(e, 'user_config', 'password'), "not applied by Phoenix (it would pass through qm's command line and cannot be compared once Proxmox hashes it); give user_config SSH keys instead");
       }
       if (g?.kind === 'lxc' && !owner) {
         const i = g.mounts.findIndex((m) => m.kind === 'bind' && (m.ownerUid !== undefined || m.ownerGid !== undefined));

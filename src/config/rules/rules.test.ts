@@ -54,7 +54,13 @@ const cases: Case[] = [
   { name: 'self-dependency', files: { lxc: lxcFile({ '901': ct({ dependencies: ['901'] }) }) }, path: 'lxc_configs."901".dependencies[0]', message: /^901 depends on itself$/ },
   { name: 'cloned from itself', files: { vm: vmFile([vm(9000, { clone_from_vmid: 9000 })]) }, file: VM, path: 'vms[0].clone_from_vmid', message: /9000 is cloned from itself/ },
   // clone-kind
-  { name: 'clone asks for a smaller disk than its source', files: { lxc: lxcFile({ '900': ct({ storage_size_gb: 16 }), '901': ct({ clone_from_ctid: '900', storage_size_gb: 8 }) }) }, severity: 'warning', path: 'lxc_configs."901".storage_size_gb', message: /8 GB is smaller than the 16 GB disk of its clone source 900; disks only grow/ },
+  {
+    name: 'clone asks for a smaller disk than its source',
+    files: { lxc: lxcFile({ '900': ct({ storage_size_gb: 16 }), '901': ct({ clone_from_ctid: '900', storage_size_gb: 8 }) }) },
+    severity: 'warning',
+    path: 'lxc_configs."901".storage_size_gb',
+    message: /8 GB is smaller than the 16 GB disk of its clone source 900; disks only grow/,
+  },
   { name: 'VM clone asks for a smaller disk than its template', files: { vm: vmFile([vm(9000, { disk_size_gb: 50 }), vm(1001, { clone_from_vmid: 9000, disk_size_gb: 32 })]) }, severity: 'warning', file: VM, path: 'vms[1].disk_size_gb', message: /32 GB is smaller than the 50 GB disk of its clone source 9000/ },
   { name: 'container cloned from a VM', files: { lxc: lxcFile({ '901': ct({ clone_from_ctid: '9000' }) }), vm: vmFile([vm(9000)]) }, path: 'lxc_configs."901".clone_from_ctid', message: /9000 is a VM; a container can only be cloned from a container/ },
   { name: 'VM cloned from a container', files: { lxc: lxcFile({ '900': ct() }), vm: vmFile([vm(9000, { clone_from_vmid: 900 })]) }, file: VM, path: 'vms[0].clone_from_vmid', message: /900 is a container; a VM can only be cloned from a VM/ },
@@ -179,7 +185,13 @@ const cases: Case[] = [
     path: 'lxc_configs."200".network_config.bridge',
     message: /^bridge "vmbr01" is not among the host's interfaces in phoenix_hypervisor_config.json \(network.interfaces: vmbr0\); did you mean "vmbr0"\?$/,
   },
-  { name: 'VM bridge not among the host interfaces', files: { hypervisor: { network: { interfaces: [{ name: 'vmbr0' }, { name: 'vmbr1' }] } }, vm: vmFile([vm(9000)], { network_bridge: 'br-lan' }) }, file: VM, path: 'vm_defaults.network_bridge', message: /bridge "br-lan" is not among .*\(network.interfaces: vmbr0, vmbr1\); add it there/ },
+  {
+    name: 'VM bridge not among the host interfaces',
+    files: { hypervisor: { network: { interfaces: [{ name: 'vmbr0' }, { name: 'vmbr1' }] } }, vm: vmFile([vm(9000)], { network_bridge: 'br-lan' }) },
+    file: VM,
+    path: 'vm_defaults.network_bridge',
+    message: /bridge "br-lan" is not among .*\(network.interfaces: vmbr0, vmbr1\); add it there/,
+  },
   // clone-snapshots
   {
     name: 'a clone of a running container without a snapshot',
@@ -188,7 +200,13 @@ const cases: Case[] = [
     message: /^clone source 200 is neither a template \(is_template\) nor has a template_snapshot_name: .*"Full clone of a running container is only possible from a snapshot"/,
   },
   // health-paths
-  { name: 'a health check pointing at a host path', files: { lxc: lxcFile({ '200': ct({ health_check: { command: '/usr/local/phoenix_hypervisor/bin/health_checks/check.sh --x' } }) }) }, severity: 'warning', path: 'lxc_configs."200".health_check.command', message: /^\/usr\/local\/phoenix_hypervisor\/bin\/health_checks\/check.sh is a path on the Phoenix host .* runs inside the guest/ },
+  {
+    name: 'a health check pointing at a host path',
+    files: { lxc: lxcFile({ '200': ct({ health_check: { command: '/usr/local/phoenix_hypervisor/bin/health_checks/check.sh --x' } }) }) },
+    severity: 'warning',
+    path: 'lxc_configs."200".health_check.command',
+    message: /^\/usr\/local\/phoenix_hypervisor\/bin\/health_checks\/check.sh is a path on the Phoenix host .* runs inside the guest/,
+  },
   // plaintext-secrets
   { name: 'plaintext admin password', files: { hypervisor: { portainer_api: { admin_password: 'hunter2hunter2' } } }, severity: 'warning', file: HYP, path: 'portainer_api.admin_password', message: /^a plaintext secret in the config file; write \{"env": "VAR_NAME"\}/ },
   { name: 'a VM password is accepted but said not to be applied', files: { vm: vmFile([vm(9000, { user_config: { password: { env: 'VM_PW' } } })]) }, severity: 'warning', file: VM, path: 'vms[0].user_config.password', message: /not applied by Phoenix/ },
@@ -239,13 +257,7 @@ test('every problem is reported in one run, not only the first', () => {
     vm: vmFile([vm(901)]),
   });
   // The entry with a type error is still checked by every rule, without its bad key.
-  assert.deepEqual(r.diagnostics.errors.map((d) => d.path).sort(), [
-    'lxc_configs."901".dependencies[0]',
-    'lxc_configs."901".memory_mb',
-    'lxc_configs."901".name',
-    'lxc_configs."99"',
-    'vms[0].vmid',
-  ]);
+  assert.deepEqual(r.diagnostics.errors.map((d) => d.path).sort(), ['lxc_configs."901".dependencies[0]', 'lxc_configs."901".memory_mb', 'lxc_configs."901".name', 'lxc_configs."99"', 'vms[0].vmid']);
 });
 
 test('diagnostics never echo a secret value, even when its type is wrong', () => {
@@ -266,12 +278,16 @@ test('a host file with one bad key still has the rest checked', () => {
 test('secret references: an unset {"env"} is a warning at validate time; a readable {"file"} passes', () => {
   const files = { vm: vmFile([vm(9000, { hf_token: { env: 'HF_TOKEN' }, other_token: { file: import.meta.filename } })]) };
   const unset = validateSources(sourcesFrom(files), '/virtual', {});
-  assert.deepEqual(unset.diagnostics.items.filter((d) => /secret/.test(d.message)).map((d) => `${d.severity} ${d.path}: ${d.message}`), [
-    'warning vms[0].hf_token.env: secret from environment variable HF_TOKEN: HF_TOKEN is not set here; a run that needs it fails unless it is set there',
-  ]);
+  assert.deepEqual(
+    unset.diagnostics.items.filter((d) => /secret/.test(d.message)).map((d) => `${d.severity} ${d.path}: ${d.message}`),
+    ['warning vms[0].hf_token.env: secret from environment variable HF_TOKEN: HF_TOKEN is not set here; a run that needs it fails unless it is set there'],
+  );
   assert.ok(unset.config, 'a warning only');
   const set = validateSources(sourcesFrom(files), '/virtual', { HF_TOKEN: 'x' });
-  assert.deepEqual(set.diagnostics.items.filter((d) => /secret/.test(d.message)), []);
+  assert.deepEqual(
+    set.diagnostics.items.filter((d) => /secret/.test(d.message)),
+    [],
+  );
 });
 
 test('a secret file that cannot be read is an error naming it, never its content', { skip: process.getuid?.() === 0 && 'root reads every file' }, () => {

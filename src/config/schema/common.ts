@@ -9,13 +9,7 @@ import { sshKeysProblem } from '../../proxmox/codecs/ssh-key.js';
 export const expecting = (what: string) => ({ error: () => `expected ${what}` });
 
 export function int(min?: number, max?: number, what?: string) {
-  const phrase =
-    what ??
-    (min !== undefined && max !== undefined
-      ? `an integer from ${min} to ${max}`
-      : min !== undefined
-        ? `an integer ≥ ${min}`
-        : 'an integer');
+  const phrase = what ?? (min !== undefined && max !== undefined ? `an integer from ${min} to ${max}` : min !== undefined ? `an integer ≥ ${min}` : 'an integer');
   let s = z.int(expecting(phrase));
   if (min !== undefined) s = s.min(min, expecting(phrase));
   if (max !== undefined) s = s.max(max, expecting(phrase));
@@ -25,10 +19,7 @@ export function int(min?: number, max?: number, what?: string) {
 export const str = (what = 'a string') => z.string(expecting(what));
 export const nonEmpty = (what = 'a non-empty string') => z.string(expecting(what)).min(1, expecting(what));
 /** Proxmox's snapshot names (pve-configid): a letter, then letters, digits, `_` or `-`; at most 40. */
-export const snapshotName = () =>
-  z
-    .string(expecting('a snapshot name'))
-    .regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, expecting('a snapshot name: a letter, then letters, digits, "_" or "-" (at most 40)'));
+export const snapshotName = () => z.string(expecting('a snapshot name')).regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, expecting('a snapshot name: a letter, then letters, digits, "_" or "-" (at most 40)'));
 export const bool = () => z.boolean(expecting('true or false'));
 export const strList = (what = 'a list of strings') => z.array(z.string(expecting(what)), expecting(what));
 /**
@@ -61,27 +52,21 @@ export const guestRef = () => {
  * {"env": "NAME"} reads an environment variable, {"file": "PATH"} reads a file.
  */
 const envName = expecting('an environment variable name like PORTAINER_PASSWORD');
-export const secret = () =>
-  z.union(
-    [
-      z.string(),
-      z.strictObject({ env: z.string(envName).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, envName) }),
-      z.strictObject({ file: nonEmpty('a file path') }),
-    ],
-    expecting('a string, {"env": "VAR_NAME"} or {"file": "/path/to/file"}'),
-  );
+export const secret = () => z.union([z.string(), z.strictObject({ env: z.string(envName).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, envName) }), z.strictObject({ file: nonEmpty('a file path') })], expecting('a string, {"env": "VAR_NAME"} or {"file": "/path/to/file"}'));
 
 // Schemas of keys the original accepted but Phoenix does not use, with the reason. Parsed as anything.
 const ignoredSchemas = new WeakMap<object, string>();
 /** A key the original tool accepted that Phoenix ignores: the ignored-keys rule warns once per key. */
 export function ignored(why: string) {
-  const s = z.unknown().optional().meta({ deprecated: true, description: `Accepted by the original tool; ignored by Phoenix: ${why}.` });
+  const s = z
+    .unknown()
+    .optional()
+    .meta({ deprecated: true, description: `Accepted by the original tool; ignored by Phoenix: ${why}.` });
   ignoredSchemas.set(s, why);
   return s;
 }
 /** Why a key is ignored, when `s` is the schema of an ignored key. */
-export const ignoredReason = (s: unknown): string | undefined =>
-  typeof s === 'object' && s !== null ? ignoredSchemas.get(s) : undefined;
+export const ignoredReason = (s: unknown): string | undefined => (typeof s === 'object' && s !== null ? ignoredSchemas.get(s) : undefined);
 
 // Schemas of keys that only features read: normalisation copies them into the guest's `inputs`.
 const featureInputSchemas = new WeakSet<object>();
@@ -93,7 +78,12 @@ export function asFeatureInput<T extends object>(schema: T): T {
 export const isFeatureInput = (s: unknown): boolean => typeof s === 'object' && s !== null && featureInputSchemas.has(s);
 /** A value read only by features (it lands in the guest's `inputs`); any JSON. */
 export const featureInput = (description: string) =>
-  asFeatureInput(z.unknown().optional().meta({ description: `Feature input: ${description}` }));
+  asFeatureInput(
+    z
+      .unknown()
+      .optional()
+      .meta({ description: `Feature input: ${description}` }),
+  );
 
 /**
  * Keys the built-in features declare as inputs (features/<name>/manifest.json) that the guest
@@ -101,9 +91,26 @@ export const featureInput = (description: string) =>
  * A test keeps this list equal to what the shipped manifests declare.
  */
 export const BUILTIN_FEATURE_INPUT_KEYS = [
-  'allow_missing_gpu', 'base_packages', 'bootstrap_ca_fingerprint', 'bootstrap_ca_url', 'cuda_version', 'docker_compose',
-  'docker_daemon_config', 'docker_users', 'hf_token', 'locale', 'ollama_version', 'ports', 'python_api_service',
-  'step_cli_deb_url', 'step_cli_version', 'timezone', 'trusted_ca_name', 'trusted_ca_pem', 'vllm_engine_config', 'vllm_version',
+  'allow_missing_gpu',
+  'base_packages',
+  'bootstrap_ca_fingerprint',
+  'bootstrap_ca_url',
+  'cuda_version',
+  'docker_compose',
+  'docker_daemon_config',
+  'docker_users',
+  'hf_token',
+  'locale',
+  'ollama_version',
+  'ports',
+  'python_api_service',
+  'step_cli_deb_url',
+  'step_cli_version',
+  'timezone',
+  'trusted_ca_name',
+  'trusted_ca_pem',
+  'vllm_engine_config',
+  'vllm_version',
 ] as const;
 
 /** Schema entries for the built-in features' inputs (spread before a guest schema's own keys). */

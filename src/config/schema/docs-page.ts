@@ -33,7 +33,7 @@ function rows(n: Node, path: string, out: string[]): void {
       if (!isNode(c)) continue;
       const p = path ? `${path}.${k}` : k;
       const desc = String(c.description ?? '');
-      const def = c.default !== undefined ? code(c.default) : /Default: (.*)\.$/.exec(desc)?.[1] ?? '';
+      const def = c.default !== undefined ? code(c.default) : (/Default: (.*)\.$/.exec(desc)?.[1] ?? '');
       const ex = Array.isArray(c.examples) ? code(c.examples[0]) : '';
       out.push(`| \`${cell(p)}\` | ${cell(typeOf(c))} | ${cell(def === '' ? '' : def)} | ${ex} | ${cell(desc.replace(/ Default: .*\.$/, ''))}${c.deprecated ? ' (deprecated)' : ''} |`);
       rows(c, p, out);

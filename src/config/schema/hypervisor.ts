@@ -4,16 +4,13 @@
 import { z } from 'zod';
 import { expecting, ignored, nonEmpty, obj, secret, str } from './common.js';
 
-const section = (description: string) =>
-  z.looseObject({}, expecting('an object')).optional().meta({ description });
+const section = (description: string) => z.looseObject({}, expecting('an object')).optional().meta({ description });
 
 export const HypervisorSchema = obj({
   $schema: str().optional(),
   version: str().optional(),
   author: str().optional(),
-  domain_name: nonEmpty('a DNS domain like internal.example.com')
-    .optional()
-    .meta({ description: 'Default cloud-init search domain of VMs.' }),
+  domain_name: nonEmpty('a DNS domain like internal.example.com').optional().meta({ description: 'Default cloud-init search domain of VMs.' }),
   node: nonEmpty('a Proxmox node name').optional().meta({ description: 'Proxmox node to manage (default: the local node).' }),
   timezone: str().optional(),
   core_paths: z

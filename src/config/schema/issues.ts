@@ -31,10 +31,7 @@ export function issueToDiagnostic(src: SourceFile, base: JsonPath, issue: z.core
   const expected = issue.message.startsWith('expected ') ? issue.message : fallbackMessage(issue);
   // The whole file of the wrong type (core_paths naming a token file, say) is described by kind only.
   const secret = path.length === 0 || path.some((p) => typeof p === 'string' && isSecretKey(p));
-  const message =
-    input === undefined && issue.code === 'invalid_type'
-      ? `missing, ${expected}`
-      : `${expected}, got ${describeValue(input, secret)}`;
+  const message = input === undefined && issue.code === 'invalid_type' ? `missing, ${expected}` : `${expected}, got ${describeValue(input, secret)}`;
   return diagAt(src, 'error', path, message);
 }
 
@@ -49,12 +46,7 @@ export function valueAt(root: unknown, path: JsonPath): unknown {
 }
 
 /** Parses `value` (found at `base` in `src`) with `schema`; returns data or the diagnostics. */
-export function parseAt<S extends z.ZodType>(
-  schema: S,
-  src: SourceFile,
-  base: JsonPath,
-  value: unknown,
-): { data?: z.output<S>; diagnostics: Diagnostic[] } {
+export function parseAt<S extends z.ZodType>(schema: S, src: SourceFile, base: JsonPath, value: unknown): { data?: z.output<S>; diagnostics: Diagnostic[] } {
   const r = schema.safeParse(value);
   if (r.success) return { data: r.data, diagnostics: [] };
   const seen = new Set<string>();

@@ -23,7 +23,10 @@ test('the published schemas describe what users write: ids as strings or integer
   const lxc = JSON.parse(publishedSchemas()['phoenix_lxc_configs.schema.json']);
   const guest = lxc.properties.lxc_configs.additionalProperties;
   assert.deepEqual(guest.required, ['name']);
-  assert.deepEqual(guest.properties.clone_from_ctid.anyOf.map((s: { type: string }) => s.type), ['integer', 'string']);
+  assert.deepEqual(
+    guest.properties.clone_from_ctid.anyOf.map((s: { type: string }) => s.type),
+    ['integer', 'string'],
+  );
   assert.equal(guest.properties.memory_mb.minimum, 16);
   assert.equal(guest.properties.apparmor_manages_nesting.deprecated, true);
   const vm = JSON.parse(publishedSchemas()['phoenix_vm_configs.schema.json']);
@@ -33,7 +36,6 @@ test('the published schemas describe what users write: ids as strings or integer
 });
 
 // --- editors: every key described, unknown keys rejected, examples hooked up, the reference page current
-
 
 type Node = Record<string, unknown>;
 const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);

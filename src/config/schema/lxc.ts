@@ -1,20 +1,7 @@
 // phoenix_lxc_configs.json: `lxc_configs` keyed by CTID strings, plus root keys such as
 // nvidia_driver_version that features receive. One schema per container entry.
 import { z } from 'zod';
-import {
-  NVIDIA_KEY,
-  asFeatureInput,
-  bool,
-  expecting,
-  featureInput,
-  guestRef,
-  ignored,
-  int,
-  nonEmpty,
-  obj,
-  str,
-  strList,
-  withKeyPattern, builtinFeatureInputs, snapshotName, sshPublicKeys } from './common.js';
+import { NVIDIA_KEY, asFeatureInput, bool, expecting, featureInput, guestRef, ignored, int, nonEmpty, obj, str, strList, withKeyPattern, builtinFeatureInputs, snapshotName, sshPublicKeys } from './common.js';
 import { FirewallSchema, HealthChecksSchema, LegacyHealthCheckSchema, LxcNetworkSchema, macAddress, tagsSchema } from './network.js';
 
 const absPath = (what: string) => z.string(expecting(what)).regex(/^\//, expecting(what));

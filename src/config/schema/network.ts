@@ -9,12 +9,14 @@ export const nameservers = () => {
   return z.union([z.string(e), z.array(z.string(e), e)], e);
 };
 
-export const macAddress = () =>
-  z.string(expecting('a MAC address like 52:54:00:AA:BB:CC')).regex(/^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/, expecting('a MAC address like 52:54:00:AA:BB:CC'));
+export const macAddress = () => z.string(expecting('a MAC address like 52:54:00:AA:BB:CC')).regex(/^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/, expecting('a MAC address like 52:54:00:AA:BB:CC'));
 
 /** LXC `network_config`: the container's first interface (net0). */
 export const LxcNetworkSchema = obj({
-  name: z.string(expecting('an interface name (1–15 characters, e.g. eth0)')).regex(/^[A-Za-z0-9_.-]{1,15}$/, expecting('an interface name (1–15 characters, e.g. eth0)')).optional(),
+  name: z
+    .string(expecting('an interface name (1–15 characters, e.g. eth0)'))
+    .regex(/^[A-Za-z0-9_.-]{1,15}$/, expecting('an interface name (1–15 characters, e.g. eth0)'))
+    .optional(),
   bridge: nonEmpty('a bridge name like vmbr0').optional(),
   ip: str('"dhcp", "manual" or an IPv4 CIDR like 10.0.0.200/24').optional(),
   gw: str(ipText).optional(),

@@ -1,17 +1,6 @@
 // phoenix_vm_configs.json: `vm_defaults` (merged into every VM) and `vms[]` with integer vmid.
 import { z } from 'zod';
-import {
-  bool,
-  expecting,
-  featureInput,
-  guestRef,
-  ignored,
-  int,
-  nonEmpty,
-  obj,
-  secret,
-  str,
-  strList, builtinFeatureInputs, snapshotName, sshPublicKeys } from './common.js';
+import { bool, expecting, featureInput, guestRef, ignored, int, nonEmpty, obj, secret, str, strList, builtinFeatureInputs, snapshotName, sshPublicKeys } from './common.js';
 import { FirewallSchema, HealthChecksSchema, VmNetworkSchema, macAddress, tagsSchema } from './network.js';
 
 export const NfsVolumeSchema = obj({
@@ -29,11 +18,7 @@ export const UserConfigSchema = obj({
 });
 
 /** VM snapshots: a list of stage names, or the original's object form {"pre-features": "..."}. */
-const snapshots = () =>
-  z.union(
-    [z.array(z.string()), z.record(z.string(), z.union([z.string(), z.boolean()]))],
-    expecting('a list of snapshot stages like ["pre-features", "post-features"]'),
-  );
+const snapshots = () => z.union([z.array(z.string()), z.record(z.string(), z.union([z.string(), z.boolean()]))], expecting('a list of snapshot stages like ["pre-features", "post-features"]'));
 
 /** Every key a VM entry may have except its identity; also the shape of vm_defaults. */
 const vmSettings = {

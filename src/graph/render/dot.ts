@@ -15,11 +15,7 @@ export function renderDot(c: GuestClosure): string {
   c.levels.forEach((ids, level) => {
     if (ids.length > 1) lines.push(`  { rank=same; ${ids.map((id) => `${quote(String(id))};`).join(' ')} }  // level ${level}`);
   });
-  for (const e of c.edges)
-    for (const k of e.kinds)
-      lines.push(
-        `  ${quote(String(e.from))} -> ${quote(String(e.to))} [label=${k === 'clone' ? '"clone of"' : '"depends on", style=dashed'}];`,
-      );
+  for (const e of c.edges) for (const k of e.kinds) lines.push(`  ${quote(String(e.from))} -> ${quote(String(e.to))} [label=${k === 'clone' ? '"clone of"' : '"depends on", style=dashed'}];`);
   lines.push('}');
   return `${lines.join('\n')}\n`;
 }

@@ -14,8 +14,6 @@ export function renderMermaid(c: GuestClosure): string {
     // LXC as rectangles, VMs with rounded corners.
     lines.push(n.kind === 'vm' ? `  g${n.id}("${text}")` : `  g${n.id}["${text}"]`);
   }
-  for (const e of c.edges)
-    for (const k of e.kinds)
-      lines.push(k === 'clone' ? `  g${e.from} -->|clone of| g${e.to}` : `  g${e.from} -.->|depends on| g${e.to}`);
+  for (const e of c.edges) for (const k of e.kinds) lines.push(k === 'clone' ? `  g${e.from} -->|clone of| g${e.to}` : `  g${e.from} -.->|depends on| g${e.to}`);
   return `${lines.join('\n')}\n`;
 }

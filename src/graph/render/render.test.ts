@@ -9,56 +9,19 @@ import { renderDot } from './dot.js';
 import { graphJson, renderJson } from './json.js';
 
 // base 100 (lxc) ← web 110 (lxc clone) ; template 200 (vm) ← app 210 (vm clone, needs 110)
-const small = () =>
-  new GuestGraph(
-    guestMap(
-      lxc(100, { name: 'base' }),
-      lxc(110, { name: 'web', cloneFrom: 100 }),
-      vm(200, { name: 'tmpl' }),
-      vm(210, { name: 'app', cloneFrom: 200, dependencies: [110] }),
-    ),
-  ).closure([210]);
+const small = () => new GuestGraph(guestMap(lxc(100, { name: 'base' }), lxc(110, { name: 'web', cloneFrom: 100 }), vm(200, { name: 'tmpl' }), vm(210, { name: 'app', cloneFrom: 200, dependencies: [110] }))).closure([210]);
 
 test('reasons read as grouped phrases', () => {
   assert.equal(formatReasons([]), '');
-  assert.equal(
-    formatReasons([{ kind: 'target' }, { kind: 'clone-source', of: 102 }, { kind: 'dependency', of: 101 }, { kind: 'clone-source', of: 103 }]),
-    'target; clone source of 102, 103; dependency of 101',
-  );
+  assert.equal(formatReasons([{ kind: 'target' }, { kind: 'clone-source', of: 102 }, { kind: 'dependency', of: 101 }, { kind: 'clone-source', of: 103 }]), 'target; clone source of 102, 103; dependency of 101');
 });
 
 test('text lists guests level by level with kind, name and reason', () => {
-  assert.equal(
-    renderText(small()),
-    [
-      'level 0',
-      '  100  lxc  base  clone source of 110',
-      '  200  vm   tmpl  clone source of 210',
-      'level 1',
-      '  110  lxc  web   dependency of 210',
-      'level 2',
-      '  210  vm   app   target',
-      '4 guests in 3 levels; each guest comes after everything it needs.',
-      '',
-    ].join('\n'),
-  );
+  assert.equal(renderText(small()), ['level 0', '  100  lxc  base  clone source of 110', '  200  vm   tmpl  clone source of 210', 'level 1', '  110  lxc  web   dependency of 210', 'level 2', '  210  vm   app   target', '4 guests in 3 levels; each guest comes after everything it needs.', ''].join('\n'));
 });
 
 test('mermaid draws guests and both kinds of edge, from a guest to what it needs', () => {
-  assert.equal(
-    renderMermaid(small()),
-    [
-      'flowchart BT',
-      '  g100["100 base (lxc)"]',
-      '  g110["110 web (lxc)"]',
-      '  g200("200 tmpl (vm)")',
-      '  g210("210 app (vm)")',
-      '  g110 -->|clone of| g100',
-      '  g210 -.->|depends on| g110',
-      '  g210 -->|clone of| g200',
-      '',
-    ].join('\n'),
-  );
+  assert.equal(renderMermaid(small()), ['flowchart BT', '  g100["100 base (lxc)"]', '  g110["110 web (lxc)"]', '  g200("200 tmpl (vm)")', '  g210("210 app (vm)")', '  g110 -->|clone of| g100', '  g210 -.->|depends on| g110', '  g210 -->|clone of| g200', ''].join('\n'));
 });
 
 test('mermaid and dot escape quotes in names', () => {
@@ -98,7 +61,11 @@ test('json has exactly nodes/edges/order with numeric ids and [from, to] = from 
       { id: 200, kind: 'vm', level: 0 },
       { id: 210, kind: 'vm', level: 2 },
     ],
-    edges: [[110, 100], [210, 110], [210, 200]],
+    edges: [
+      [110, 100],
+      [210, 110],
+      [210, 200],
+    ],
     order: [100, 200, 110, 210],
   });
 });
@@ -111,7 +78,22 @@ test('json: a pair linked by clone and dependency is one edge', () => {
 test('every renderer mentions every guest of a larger mixed chain exactly once as a node', () => {
   const c = new GuestGraph(originalShape()).closure([801]);
   const ids = c.nodes.map((n) => n.id);
-  assert.equal(renderMermaid(c).split('\n').filter((l) => /^  g\d+[[(]/.test(l)).length, ids.length);
-  assert.equal(renderDot(c).split('\n').filter((l) => /^  "\d+" \[label=/.test(l)).length, ids.length);
-  assert.equal(renderText(c).split('\n').filter((l) => /^  \d+ /.test(l)).length, ids.length);
+  assert.equal(
+    renderMermaid(c)
+      .split('\n')
+      .filter((l) => /^  g\d+[[(]/.test(l)).length,
+    ids.length,
+  );
+  assert.equal(
+    renderDot(c)
+      .split('\n')
+      .filter((l) => /^  "\d+" \[label=/.test(l)).length,
+    ids.length,
+  );
+  assert.equal(
+    renderText(c)
+      .split('\n')
+      .filter((l) => /^  \d+ /.test(l)).length,
+    ids.length,
+  );
 });

@@ -10,12 +10,7 @@ test('clones of one source run one at a time; other sources and other runs do no
     await new Promise((r) => setTimeout(r, ms));
     log.push(`${name} end`);
   };
-  await Promise.all([
-    withCloneSource(run, 900, job('a', 20)),
-    withCloneSource(run, 900, job('b', 5)),
-    withCloneSource(run, 901, job('c', 5)),
-    withCloneSource({}, 900, job('d', 5)),
-  ]);
+  await Promise.all([withCloneSource(run, 900, job('a', 20)), withCloneSource(run, 900, job('b', 5)), withCloneSource(run, 901, job('c', 5)), withCloneSource({}, 900, job('d', 5))]);
   // b waited for a; c (other source) and d (other run) started at once.
   assert.ok(log.indexOf('b start') > log.indexOf('a end'));
   assert.ok(log.indexOf('c start') < log.indexOf('a end'));

@@ -30,9 +30,19 @@ export async function observeOrDefine(type: GuestType, g: Guest, rec: StepRecord
     const cfg = await ctx.reader.config(type, g.id);
     const why = cfg ? recreate(cfg) : [];
     if (why.length && ctx.replace?.has(g.id)) {
-      rec.step('replace', '-/+', `destroy ${g.id} and make it again`, { reason: `--replace: ${why.join('; ')}` }, {
-        kind: 'destroy', type, vmid: g.id, stop: status.status === 'running', reason: why.join('; '),
-      });
+      rec.step(
+        'replace',
+        '-/+',
+        `destroy ${g.id} and make it again`,
+        { reason: `--replace: ${why.join('; ')}` },
+        {
+          kind: 'destroy',
+          type,
+          vmid: g.id,
+          stop: status.status === 'running',
+          reason: why.join('; '),
+        },
+      );
       status = null;
     } else if (why.length) {
       rec.step('replace', '-/+', `must be re-created (${why.join('; ')})`, { reason: `Proxmox cannot change this in place; not done without --replace ${g.id}` });
@@ -55,14 +65,7 @@ export async function observeOrDefine(type: GuestType, g: Guest, rec: StepRecord
  * leaves it), then the one restart it may need. Returns whether an existing guest is changed
  * (its later snapshots are then retaken).
  */
-export async function configurePhase(
-  type: GuestType,
-  g: Guest,
-  d: Defined,
-  rec: StepRecorder,
-  ctx: PlanContext,
-  configure: (cfg: GuestConfig, running: boolean) => Promise<boolean>,
-): Promise<boolean> {
+export async function configurePhase(type: GuestType, g: Guest, d: Defined, rec: StepRecorder, ctx: PlanContext, configure: (cfg: GuestConfig, running: boolean) => Promise<boolean>): Promise<boolean> {
   const cfg = d.status ? await ctx.reader.config(type, g.id) : null;
   if (!cfg) {
     rec.notes.push(`its configuration is compared once ${g.cloneFrom ?? 'its source'} exists (known after apply)`);

@@ -32,7 +32,12 @@ export function renderFirewall(fw: FirewallSpec): string {
 
 /** Same rules and options, ignoring blank lines and trailing spaces (pve-firewall does too). */
 export function firewallTextEqual(a: string, b: string): boolean {
-  const norm = (s: string) => s.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '').join('\n');
+  const norm = (s: string) =>
+    s
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .filter((l) => l !== '')
+      .join('\n');
   return norm(a) === norm(b);
 }
 
@@ -42,15 +47,25 @@ export async function planFirewall(g: { id: number; firewall?: FirewallSpec }, r
   const want = renderFirewall(g.firewall);
   const have = await ctx.reader.readFirewall(g.id);
   if (have !== null && firewallTextEqual(have, want)) return;
-  rec.step('firewall', have === null ? '+' : '~', `firewall (${g.firewall.rules.length} rules)`, {
-    reason: have === null ? 'no firewall file' : 'rules differ',
-    changes: firewallChanges(have, want),
-  }, { kind: 'firewall', vmid: g.id, content: want });
+  rec.step(
+    'firewall',
+    have === null ? '+' : '~',
+    `firewall (${g.firewall.rules.length} rules)`,
+    {
+      reason: have === null ? 'no firewall file' : 'rules differ',
+      changes: firewallChanges(have, want),
+    },
+    { kind: 'firewall', vmid: g.id, content: want },
+  );
 }
 
 /** Rule by rule (and option by option): what is removed and what is added. */
 export function firewallChanges(have: string | null, want: string): Array<{ key: string; before?: string; after?: string; live: boolean }> {
-  const lines = (s: string | null) => (s ?? '').split('\n').map((l) => l.trimEnd()).filter((l) => l !== '' && !l.startsWith('['));
+  const lines = (s: string | null) =>
+    (s ?? '')
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .filter((l) => l !== '' && !l.startsWith('['));
   const a = lines(have);
   const b = lines(want);
   const out: Array<{ key: string; before?: string; after?: string; live: boolean }> = [];

@@ -98,10 +98,7 @@ export async function runChecks(g: Guest, checks: HealthCheck[], ctx: Pick<Apply
   });
   if (!report.healthy) {
     const bad = report.results.filter((r) => !r.ok);
-    throw new GuestFailure(
-      g.id,
-      `unhealthy: ${bad.map((r) => `check "${r.name}" failed after ${r.attempts} attempt(s): ${r.detail}`).join('; ')}`,
-    );
+    throw new GuestFailure(g.id, `unhealthy: ${bad.map((r) => `check "${r.name}" failed after ${r.attempts} attempt(s): ${r.detail}`).join('; ')}`);
   }
   return 'healthy';
 }

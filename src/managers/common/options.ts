@@ -32,7 +32,8 @@ function mergedValue(tool: Tool, d: DesiredOption, observed: string): { equal: b
   const want = canonicalMap(format, d.value, { defaults: true });
   const have = canonicalMap(format, observed, { defaults: true });
   if (!want || !have) return { equal: observed === d.value, value: d.value };
-  const equal = Object.entries(want).every(([k, v]) => have[k] === v) &&
+  const equal =
+    Object.entries(want).every(([k, v]) => have[k] === v) &&
     // a desired-default sub-key (firewall=0) must not be set to something else on the guest
     Object.keys(parsePropertyString(format, d.value)).every((k) => want[k] !== undefined || have[k] === undefined);
   if (equal) return { equal, value: observed };

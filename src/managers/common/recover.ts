@@ -126,15 +126,32 @@ export async function planRecovery(type: GuestType, vmid: number, status: GuestS
     return status;
   }
   if (j.op === 'define') {
-    rec.step('recover', '!', `remove the half-made ${what} ${vmid}${lock} and make it again`, { reason: 'a previous run was interrupted while creating it' }, {
-      ...end, unlock: Boolean(status.lock), stop: status.status === 'running', destroy: true,
-    });
+    rec.step(
+      'recover',
+      '!',
+      `remove the half-made ${what} ${vmid}${lock} and make it again`,
+      { reason: 'a previous run was interrupted while creating it' },
+      {
+        ...end,
+        unlock: Boolean(status.lock),
+        stop: status.status === 'running',
+        destroy: true,
+      },
+    );
     return null;
   }
   const name = j.name ? ` ${j.name}` : '';
   const snaps = (j.op === 'snapshot' || j.op === 'delsnapshot') && j.name ? (await ctx.reader.listSnapshots(type, vmid)).map((s) => s.name) : [];
-  rec.step('recover', '!', `finish the interrupted ${j.op}${name}${lock}`, { reason: 'a previous run was interrupted during it' }, {
-    ...end, unlock: Boolean(status.lock), ...(j.name && snaps.includes(j.name) ? { delsnapshot: j.name } : {}),
-  });
+  rec.step(
+    'recover',
+    '!',
+    `finish the interrupted ${j.op}${name}${lock}`,
+    { reason: 'a previous run was interrupted during it' },
+    {
+      ...end,
+      unlock: Boolean(status.lock),
+      ...(j.name && snaps.includes(j.name) ? { delsnapshot: j.name } : {}),
+    },
+  );
   return await ctx.reader.status(type, vmid);
 }

@@ -15,9 +15,7 @@ export async function planRestart(type: GuestType, vmid: number, restart: boolea
   const queued = await ctx.reader.pending(type, vmid);
   if (!(restart || queued.length || ctx.pending.has(vmid))) return;
   const when = type === 'qemu' ? 'boot' : 'start';
-  const reason = queued.length
-    ? `Proxmox has changes pending until the next ${when}: ${queued.map((q) => (q.change === 'delete' ? `-${q.key}` : q.key)).join(', ')}`
-    : `a change applies only at ${when}`;
+  const reason = queued.length ? `Proxmox has changes pending until the next ${when}: ${queued.map((q) => (q.change === 'delete' ? `-${q.key}` : q.key)).join(', ')}` : `a change applies only at ${when}`;
   if (ctx.noReboot) {
     rec.notes.push(`not restarted (--no-reboot): pending until the next ${when} (${reason})`);
     return;

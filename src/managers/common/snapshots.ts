@@ -18,7 +18,13 @@ export function planSnapshot(type: GuestType, vmid: number, name: string, existi
     return;
   }
   const atApply = stale === 'if-features-ran';
-  rec.step('snapshot', '~', `snapshot ${name} (retake${atApply ? ' if a feature runs' : ''})`, {
-    reason: atApply ? 'a feature decided at apply may change the guest (known after apply)' : 'the guest changed since it was taken',
-  }, { kind: 'snapshot', type, vmid, name, retake: true, ...(atApply ? { atApply: 'if-features-ran' as const } : {}) });
+  rec.step(
+    'snapshot',
+    '~',
+    `snapshot ${name} (retake${atApply ? ' if a feature runs' : ''})`,
+    {
+      reason: atApply ? 'a feature decided at apply may change the guest (known after apply)' : 'the guest changed since it was taken',
+    },
+    { kind: 'snapshot', type, vmid, name, retake: true, ...(atApply ? { atApply: 'if-features-ran' as const } : {}) },
+  );
 }

@@ -17,14 +17,7 @@ const NVIDIA_UVM_MAJOR = 243;
 function gpuEntries(gpus: readonly number[]): Entry[] {
   if (!gpus.length) return [];
   const mount = (dev: string): Entry => ['lxc.mount.entry', `/dev/${dev} dev/${dev} none bind,optional,create=file`];
-  return [
-    ['lxc.cgroup2.devices.allow', `c ${NVIDIA_MAJOR}:* rwm`],
-    ['lxc.cgroup2.devices.allow', `c ${NVIDIA_UVM_MAJOR}:* rwm`],
-    mount('nvidiactl'),
-    mount('nvidia-uvm'),
-    mount('nvidia-uvm-tools'),
-    ...[...gpus].sort((a, b) => a - b).map((n) => mount(`nvidia${n}`)),
-  ];
+  return [['lxc.cgroup2.devices.allow', `c ${NVIDIA_MAJOR}:* rwm`], ['lxc.cgroup2.devices.allow', `c ${NVIDIA_UVM_MAJOR}:* rwm`], mount('nvidiactl'), mount('nvidia-uvm'), mount('nvidia-uvm-tools'), ...[...gpus].sort((a, b) => a - b).map((n) => mount(`nvidia${n}`))];
 }
 
 /**

@@ -59,21 +59,28 @@ async function define(g: LxcGuest, rec: StepRecorder, ctx: PlanContext): Promise
   else if (g.storage) params.storage = g.storage;
   const mounts = planMounts(g, {});
   Object.assign(params, mounts.set);
-  rec.step('create', '+', `create ${g.id} from ${ostemplate}`, {
-    reason: 'guest does not exist',
-    changes: paramChanges(params),
-    createConfig: () => ({ options: predictedCreateOptions(g, ctx), rawLxc: [] }),
-  }, { kind: 'create', type: T, vmid: g.id, params, ostemplate, name: g.name });
+  rec.step(
+    'create',
+    '+',
+    `create ${g.id} from ${ostemplate}`,
+    {
+      reason: 'guest does not exist',
+      changes: paramChanges(params),
+      createConfig: () => ({ options: predictedCreateOptions(g, ctx), rawLxc: [] }),
+    },
+    { kind: 'create', type: T, vmid: g.id, params, ostemplate, name: g.name },
+  );
 }
 
 /** Create-time settings that differ on the guest (Proxmox cannot change them after create). */
 function recreateReasons(g: LxcGuest, cfg: GuestConfig, ctx: PlanContext): string[] {
   const out: string[] = [];
   // A clone takes these from its source: re-cloning would not change them.
-  if (g.cloneFrom === undefined) for (const d of createOnlyLxcOptions(g, ctx.config.host)) {
-    const have = cfg.options[d.key] ?? (d.key === 'unprivileged' ? '0' : undefined);
-    if (have !== undefined && have !== d.value) out.push(`${d.key}: ${have} → ${d.value}`);
-  }
+  if (g.cloneFrom === undefined)
+    for (const d of createOnlyLxcOptions(g, ctx.config.host)) {
+      const have = cfg.options[d.key] ?? (d.key === 'unprivileged' ? '0' : undefined);
+      if (have !== undefined && have !== d.value) out.push(`${d.key}: ${have} → ${d.value}`);
+    }
   // The root disk's storage (a linked clone of a template lives on its source's storage).
   const vol = cfg.options.rootfs ? /^([^:,]+):/.exec(cfg.options.rootfs)?.[1] : undefined;
   if (g.storage && vol && vol !== g.storage && (g.cloneFrom === undefined || g.fullClone || !ctx.world.get(g.cloneFrom)?.status.template)) {
@@ -136,7 +143,14 @@ async function configure(g: LxcGuest, cfg: GuestConfig, running: boolean, rec: S
 export async function planLxc(g: LxcGuest, mode: GuestMode, ctx: PlanContext): Promise<GuestPlan> {
   const rec = new StepRecorder(ctx.world);
   const features = featuresOf(g, ctx); // unknown features fail before anything runs
-  const defined = await observeOrDefine(T, g, rec, ctx, () => define(g, rec, ctx), (cfg) => recreateReasons(g, cfg, ctx));
+  const defined = await observeOrDefine(
+    T,
+    g,
+    rec,
+    ctx,
+    () => define(g, rec, ctx),
+    (cfg) => recreateReasons(g, cfg, ctx),
+  );
   if (defined.templateOnHost) return finish(g, mode, rec);
   const { existed } = defined;
   // Dependencies of `create` that already exist are not reconfigured: only running and healthy.

@@ -13,9 +13,14 @@ const guest = { id: 1001, kind: 'vm', volumes: [vol] } as unknown as VmGuest;
 function planned(fstab: string | undefined) {
   const w = new World('pve');
   w.guests.set(1001, {
-    type: 'qemu', status: { vmid: 1001, type: 'qemu', status: fstab === undefined ? 'stopped' : 'running', template: false },
-    config: { options: {}, rawLxc: [] }, pending: [], snapshots: [], firewall: null,
-    markers: { known: true, value: new Map() }, runArea: { known: true, value: [] },
+    type: 'qemu',
+    status: { vmid: 1001, type: 'qemu', status: fstab === undefined ? 'stopped' : 'running', template: false },
+    config: { options: {}, rawLxc: [] },
+    pending: [],
+    snapshots: [],
+    firewall: null,
+    markers: { known: true, value: new Map() },
+    runArea: { known: true, value: [] },
     fstab: fstab === undefined ? { known: false, why: 'stopped' } : { known: true, value: fstab },
   });
   const ctx = { reader: w.reader(), world: w } as unknown as PlanContext;

@@ -12,13 +12,7 @@ const T = 'qemu' as const;
 export const fstabLine = (v: VmNfsVolume) => `${v.server}:${v.path} ${v.mountPoint} nfs defaults,_netdev,nofail 0 0`;
 
 // $1 mount point, $2 the fstab line: drop any other line for that mount point, add ours.
-const WRITE_FSTAB = [
-  'set -e',
-  'mkdir -p "$1"',
-  "awk -v mp=\"$1\" '$2 != mp' /etc/fstab > /etc/fstab.phoenix",
-  'printf "%s\\n" "$2" >> /etc/fstab.phoenix',
-  'mv /etc/fstab.phoenix /etc/fstab',
-].join('\n');
+const WRITE_FSTAB = ['set -e', 'mkdir -p "$1"', 'awk -v mp="$1" \'$2 != mp\' /etc/fstab > /etc/fstab.phoenix', 'printf "%s\\n" "$2" >> /etc/fstab.phoenix', 'mv /etc/fstab.phoenix /etc/fstab'].join('\n');
 
 /** Plan the fstab line of each NFS volume not yet in /etc/fstab (read at observation). */
 export async function planNfsVolumes(g: VmGuest, rec: StepRecorder, ctx: PlanContext): Promise<void> {

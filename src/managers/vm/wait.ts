@@ -10,10 +10,14 @@ type WaitContext = Pick<ApplyContext, 'driver' | 'signal' | 'pollMs'>;
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 
 export async function waitForAgent(g: VmGuest, ctx: WaitContext): Promise<void> {

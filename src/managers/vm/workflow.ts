@@ -62,9 +62,20 @@ async function define(g: VmGuest, rec: StepRecorder, ctx: PlanContext): Promise<
     options.ide2 = `${storage}:${ALLOCATED},media=cdrom`;
     return { options, rawLxc: [] };
   };
-  rec.step('create', '+', `create ${g.id} with scsi0 imported from ${image} to ${storage}`, { reason: 'guest does not exist', changes: paramChanges(params), createConfig: predicted }, {
-    kind: 'create', type: T, vmid: g.id, params, name: g.name, ...(src.kind === 'url' ? { image: src.volid } : {}),
-  });
+  rec.step(
+    'create',
+    '+',
+    `create ${g.id} with scsi0 imported from ${image} to ${storage}`,
+    { reason: 'guest does not exist', changes: paramChanges(params), createConfig: predicted },
+    {
+      kind: 'create',
+      type: T,
+      vmid: g.id,
+      params,
+      name: g.name,
+      ...(src.kind === 'url' ? { image: src.volid } : {}),
+    },
+  );
 }
 
 async function configure(g: VmGuest, cfg: GuestConfig, running: boolean, rec: StepRecorder, ctx: PlanContext): Promise<boolean> {
@@ -88,9 +99,20 @@ async function configure(g: VmGuest, cfg: GuestConfig, running: boolean, rec: St
       if (have !== undefined && want < have) throw new GuestFailure(g.id, `disk_size_gb ${g.diskSizeGb} is smaller than ${boot[0]} (${have / GiB}G); disks only grow`);
       if (have === undefined) {
         // An imported image's size is its own: grown to the configured size if smaller, at apply.
-        rec.step('resize', '~', `resize ${boot[0]} to ${g.diskSizeGb}G (if smaller)`, { reason: 'known after apply: the imported image\'s size', changes: [{ key: `${boot[0]} size`, after: `${g.diskSizeGb}G`, live: true }] }, {
-          kind: 'resize', type: T, vmid: g.id, disk: boot[0], size: `${g.diskSizeGb}G`, atApply: 'grow-only',
-        });
+        rec.step(
+          'resize',
+          '~',
+          `resize ${boot[0]} to ${g.diskSizeGb}G (if smaller)`,
+          { reason: "known after apply: the imported image's size", changes: [{ key: `${boot[0]} size`, after: `${g.diskSizeGb}G`, live: true }] },
+          {
+            kind: 'resize',
+            type: T,
+            vmid: g.id,
+            disk: boot[0],
+            size: `${g.diskSizeGb}G`,
+            atApply: 'grow-only',
+          },
+        );
       } else if (want > have) {
         const ch = [{ key: `${boot[0]} size`, before: `${have / GiB}G`, after: `${g.diskSizeGb}G`, live: true }];
         rec.step('resize', '~', `resize ${boot[0]} to ${g.diskSizeGb}G`, { changes: ch }, { kind: 'resize', type: T, vmid: g.id, disk: boot[0], size: `${g.diskSizeGb}G` });

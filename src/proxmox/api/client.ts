@@ -89,7 +89,10 @@ export function normaliseApiUrl(url: string): URL {
 
 /** `AA:BB:...` (64 hex digits, colons optional, any case) → `AA:BB:...` as Node prints it. */
 export function normaliseFingerprint(fp: string): string {
-  const hex = fp.replace(/^sha256[:=]?/i, '').replace(/:/g, '').trim();
+  const hex = fp
+    .replace(/^sha256[:=]?/i, '')
+    .replace(/:/g, '')
+    .trim();
   if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new TypeError('the API fingerprint must be a SHA-256 fingerprint: 32 bytes in hex, colon-separated (as `pvenode cert info` prints it)');
   return hex.toUpperCase().match(/../g)!.join(':');
 }
@@ -124,8 +127,7 @@ function encodeQuery(p: Record<string, ApiParamValue>): string {
   return s ? `?${s}` : '';
 }
 
-const jsonBody = (p: Record<string, ApiParamValue>): string =>
-  JSON.stringify(Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === 'boolean' ? (v ? 1 : 0) : v])));
+const jsonBody = (p: Record<string, ApiParamValue>): string => JSON.stringify(Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === 'boolean' ? (v ? 1 : 0) : v])));
 
 export class ApiClient {
   readonly base: URL;

@@ -17,24 +17,7 @@ import type { ExecResult } from '../exec/types.js';
 import { withEnv } from '../cli/argv.js';
 import { parseGuestExecStatus } from '../cli/parse/guest-exec.js';
 import { PveCliDriver } from '../cli/driver.js';
-import type {
-  DownloadRequest,
-  ExecInGuestOptions,
-  ExecOutcome,
-  GuestConfig,
-  GuestListEntry,
-  GuestStatus,
-  GuestType,
-  HostInventory,
-  PendingChange,
-  PowerState,
-  PushOptions,
-  PveParams,
-  PveVersion,
-  SnapshotInfo,
-  NodeMemory,
-  StorageStatus,
-} from '../types.js';
+import type { DownloadRequest, ExecInGuestOptions, ExecOutcome, GuestConfig, GuestListEntry, GuestStatus, GuestType, HostInventory, PendingChange, PowerState, PushOptions, PveParams, PveVersion, SnapshotInfo, NodeMemory, StorageStatus } from '../types.js';
 import { ApiError, type ApiClient, type ApiParams } from './client.js';
 import { TaskDeadline, TaskFailed, type TaskPoll, waitTask } from './tasks.js';
 import type { NodeAccess } from './node-access.js';
@@ -152,10 +135,7 @@ export class ApiDriver implements ProxmoxDriver {
 
   private needNode(what: string): PveCliDriver {
     if (!this.nodeCli) {
-      throw new PveCommandError(
-        { argv: ['api', what], exitCode: 2, stdout: '', stderr: '', durationMs: 0, timedOut: false, isCanceled: false },
-        `${what} has no Proxmox API: it needs SSH to node ${this.node} (PHOENIX_NODE_SSH=root@HOST)`,
-      );
+      throw new PveCommandError({ argv: ['api', what], exitCode: 2, stdout: '', stderr: '', durationMs: 0, timedOut: false, isCanceled: false }, `${what} has no Proxmox API: it needs SSH to node ${this.node} (PHOENIX_NODE_SSH=root@HOST)`);
     }
     return this.nodeCli;
   }
@@ -164,17 +144,16 @@ export class ApiDriver implements ProxmoxDriver {
 
   async list(): Promise<GuestListEntry[]> {
     const n = seg(this.node);
-    const [ct, vm] = await Promise.all([
-      this.call<Array<Record<string, unknown>>>('GET', `/nodes/${n}/lxc`),
-      this.call<Array<Record<string, unknown>>>('GET', `/nodes/${n}/qemu`),
-    ]);
-    const entry = (type: GuestType) => (r: Record<string, unknown>): GuestListEntry => ({
-      vmid: Number(r.vmid),
-      type,
-      name: asString(r.name ?? ''),
-      status: powerState(r.status),
-      ...(typeof r.lock === 'string' && r.lock ? { lock: r.lock } : {}),
-    });
+    const [ct, vm] = await Promise.all([this.call<Array<Record<string, unknown>>>('GET', `/nodes/${n}/lxc`), this.call<Array<Record<string, unknown>>>('GET', `/nodes/${n}/qemu`)]);
+    const entry =
+      (type: GuestType) =>
+      (r: Record<string, unknown>): GuestListEntry => ({
+        vmid: Number(r.vmid),
+        type,
+        name: asString(r.name ?? ''),
+        status: powerState(r.status),
+        ...(typeof r.lock === 'string' && r.lock ? { lock: r.lock } : {}),
+      });
     return [...(ct ?? []).map(entry('lxc')), ...(vm ?? []).map(entry('qemu'))].sort((a, b) => a.vmid - b.vmid);
   }
 
@@ -316,7 +295,9 @@ export class ApiDriver implements ProxmoxDriver {
     return (rows ?? []).map((x) => ({
       storage: String(x.storage),
       type: String(x.type ?? ''),
-      content: String(x.content ?? '').split(',').filter(Boolean),
+      content: String(x.content ?? '')
+        .split(',')
+        .filter(Boolean),
       enabled: x.enabled === undefined ? true : on(x.enabled),
       active: on(x.active),
       shared: on(x.shared),
@@ -444,12 +425,7 @@ export class ApiDriver implements ProxmoxDriver {
     }
     const perms = opts.perms ?? '0644';
     const owner = opts.user === undefined && opts.group === undefined ? '' : `${opts.user ?? ''}${opts.group === undefined ? '' : `:${opts.group}`}`;
-    const script = [
-      'f="$1"; m="$2"; o="$3"; shift 3',
-      'if [ "$#" -gt 0 ]; then cat "$@" > "$f" && rm -f "$@" || exit 1; fi',
-      'chmod "$m" "$f" || exit 1',
-      'if [ -n "$o" ]; then chown "$o" "$f" || exit 1; fi',
-    ].join('\n');
+    const script = ['f="$1"; m="$2"; o="$3"; shift 3', 'if [ "$#" -gt 0 ]; then cat "$@" > "$f" && rm -f "$@" || exit 1; fi', 'chmod "$m" "$f" || exit 1', 'if [ -n "$o" ]; then chown "$o" "$f" || exit 1; fi'].join('\n');
     const r = await this.agentExec(vmid, ['/bin/sh', '-c', script, 'sh', guestPath, perms, owner, ...parts]);
     if (r.exitCode !== 0) {
       const why = r.stderr.trim().split('\n')[0] || `exit code ${r.exitCode}`;

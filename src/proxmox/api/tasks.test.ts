@@ -52,5 +52,8 @@ test('a task still running at the operation deadline: TaskDeadline naming the UP
   assert.ok(e instanceof TaskDeadline);
   assert.match(e.message, /still running after 30 s \(task UPID:pve2:/);
   assert.ok(s.calls.length > 5, 'polled with backoff until the deadline');
-  assert.ok(s.calls.every((c) => c.startsWith('GET ')), 'only reads: nothing re-dispatched');
+  assert.ok(
+    s.calls.every((c) => c.startsWith('GET ')),
+    'only reads: nothing re-dispatched',
+  );
 });

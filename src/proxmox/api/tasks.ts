@@ -48,7 +48,11 @@ export class TaskFailed extends Error {
 
 export class TaskDeadline extends Error {
   readonly stderr = '';
-  constructor(readonly upid: string, readonly what: string, ms: number) {
+  constructor(
+    readonly upid: string,
+    readonly what: string,
+    ms: number,
+  ) {
     super(`${what}: still running after ${Math.round(ms / 1000)} s (task ${upid}); Phoenix stopped waiting, the task was not cancelled`);
     this.name = 'TaskDeadline';
   }

@@ -13,7 +13,10 @@ export interface ApiToken {
 }
 
 export class TokenError extends Error {
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
     this.name = 'TokenError';
   }

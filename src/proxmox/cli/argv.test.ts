@@ -15,11 +15,7 @@ const table: Array<[string, string[] | null, string[]]> = [
     ['pct', 'create', '900', 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst', '--hostname', 'base', '--memory', '2048', '--rootfs', 'local-lvm:8', '--unprivileged', '1', '--onboot', '0'],
   ],
   ['create qemu', argv.create('qemu', 9000, { name: 'tpl', memory: 4096 }), ['qm', 'create', '9000', '--name', 'tpl', '--memory', '4096']],
-  [
-    'clone lxc',
-    argv.clone('lxc', 900, 103, { snapname: 'final-form', hostname: 'Step-CA', storage: 'quickOS-lxc-disks' }),
-    ['pct', 'clone', '900', '103', '--snapname', 'final-form', '--hostname', 'Step-CA', '--storage', 'quickOS-lxc-disks'],
-  ],
+  ['clone lxc', argv.clone('lxc', 900, 103, { snapname: 'final-form', hostname: 'Step-CA', storage: 'quickOS-lxc-disks' }), ['pct', 'clone', '900', '103', '--snapname', 'final-form', '--hostname', 'Step-CA', '--storage', 'quickOS-lxc-disks']],
   ['clone qemu', argv.clone('qemu', 9000, 1001, { name: 'vm1', full: true }), ['qm', 'clone', '9000', '1001', '--name', 'vm1', '--full', '1']],
   ['set', argv.set('lxc', 103, { memory: 1024, onboot: true }), ['pct', 'set', '103', '--memory', '1024', '--onboot', '1']],
   ['set with delete', argv.set('qemu', 1001, { cores: 2 }, ['mp0', 'net1']), ['qm', 'set', '1001', '--cores', '2', '--delete', 'mp0,net1']],
@@ -38,11 +34,7 @@ const table: Array<[string, string[] | null, string[]]> = [
   ['snapshot with description', argv.snapshot('lxc', 900, 'pre', 'before features'), ['pct', 'snapshot', '900', 'pre', '--description', 'before features']],
   ['delsnapshot', argv.delsnapshot('qemu', 9000, 'x'), ['qm', 'delsnapshot', '9000', 'x']],
   ['rollback', argv.rollback('lxc', 900, 'x'), ['pct', 'rollback', '900', 'x']],
-  [
-    'disk import',
-    argv.importDisk(9000, '/var/lib/vz/import/debian-12-genericcloud-amd64.qcow2', 'local-lvm', { format: 'raw' }),
-    ['qm', 'disk', 'import', '9000', '/var/lib/vz/import/debian-12-genericcloud-amd64.qcow2', 'local-lvm', '--format', 'raw'],
-  ],
+  ['disk import', argv.importDisk(9000, '/var/lib/vz/import/debian-12-genericcloud-amd64.qcow2', 'local-lvm', { format: 'raw' }), ['qm', 'disk', 'import', '9000', '/var/lib/vz/import/debian-12-genericcloud-amd64.qcow2', 'local-lvm', '--format', 'raw']],
   ['disk import no format', argv.importDisk(9000, 'local:import/x.qcow2', 'local-lvm'), ['qm', 'disk', 'import', '9000', 'local:import/x.qcow2', 'local-lvm']],
   ['cloudinit update', argv.cloudinitUpdate(9000), ['qm', 'cloudinit', 'update', '9000']],
   ['agent ping', argv.agentPing(1001), ['qm', 'guest', 'cmd', '1001', 'ping']],
@@ -51,11 +43,7 @@ const table: Array<[string, string[] | null, string[]]> = [
   ['qm guest exec stdin', argv.qemuExecStart(1001, ['cat'], true), ['qm', 'guest', 'exec', '1001', '--synchronous', '0', '--pass-stdin', '1', '--', 'cat']],
   ['qm guest exec-status', argv.qemuExecStatus(1001, 4242), ['qm', 'guest', 'exec-status', '1001', '4242']],
   ['pct push', argv.lxcPush(103, '/tmp/f', '/etc/x'), ['pct', 'push', '103', '/tmp/f', '/etc/x']],
-  [
-    'pct push with perms and owner',
-    argv.lxcPush(103, '/tmp/f', '/etc/x', { perms: '0600', user: 0, group: 0 }),
-    ['pct', 'push', '103', '/tmp/f', '/etc/x', '--perms', '0600', '--user', '0', '--group', '0'],
-  ],
+  ['pct push with perms and owner', argv.lxcPush(103, '/tmp/f', '/etc/x', { perms: '0600', user: 0, group: 0 }), ['pct', 'push', '103', '/tmp/f', '/etc/x', '--perms', '0600', '--user', '0', '--group', '0']],
 ];
 
 for (const [name, got, want] of table) {
@@ -84,9 +72,7 @@ test('argv: values are passed verbatim, never shell-interpreted', () => {
 test('VM file write: the path travels as an argument, not in the script', () => {
   const evil = '/tmp/x"; rm -rf / #';
   assert.deepEqual(qemuWriteFileCommand(evil, { perms: '0600' }), ['/bin/sh', '-c', 'cat > "$1" && chmod "$2" "$1"', 'sh', evil, '0600']);
-  assert.deepEqual(qemuWriteFileCommand('/etc/x', { user: 0, group: 10 }), [
-    '/bin/sh', '-c', 'cat > "$1" && chmod "$2" "$1" && chown "$3" "$1"', 'sh', '/etc/x', '0644', '0:10',
-  ]);
+  assert.deepEqual(qemuWriteFileCommand('/etc/x', { user: 0, group: 10 }), ['/bin/sh', '-c', 'cat > "$1" && chmod "$2" "$1" && chown "$3" "$1"', 'sh', '/etc/x', '0644', '0:10']);
 });
 
 test('guest env becomes an env(1) prefix; bad names refused', () => {

@@ -63,11 +63,7 @@ export const argv = {
     }
     return [...base(type, 'create', vmid), ...paramsToArgs(params)];
   },
-  clone: (type: GuestType, source: number, vmid: number, params: PveParams): Argv => [
-    ...base(type, 'clone', source),
-    vmidArg(vmid),
-    ...paramsToArgs(params),
-  ],
+  clone: (type: GuestType, source: number, vmid: number, params: PveParams): Argv => [...base(type, 'clone', source), vmidArg(vmid), ...paramsToArgs(params)],
   /** null when there is nothing to send (pct set with no option is an error on Proxmox). */
   set(type: GuestType, vmid: number, params: PveParams, del: string[] = []): Argv | null {
     const opts = paramsToArgs(params);
@@ -80,10 +76,7 @@ export const argv = {
   resize: (type: GuestType, vmid: number, disk: string, size: string): Argv => [...base(type, 'resize', vmid), disk, size],
   start: (type: GuestType, vmid: number): Argv => base(type, 'start', vmid),
   stop: (type: GuestType, vmid: number): Argv => base(type, 'stop', vmid),
-  shutdown: (type: GuestType, vmid: number, timeoutSec?: number): Argv => [
-    ...base(type, 'shutdown', vmid),
-    ...(timeoutSec === undefined ? [] : ['--timeout', String(Math.max(0, Math.round(timeoutSec)))]),
-  ],
+  shutdown: (type: GuestType, vmid: number, timeoutSec?: number): Argv => [...base(type, 'shutdown', vmid), ...(timeoutSec === undefined ? [] : ['--timeout', String(Math.max(0, Math.round(timeoutSec)))])],
   reboot: (type: GuestType, vmid: number): Argv => base(type, 'reboot', vmid),
   destroy(type: GuestType, vmid: number, opts: { purge?: boolean; unreferenced?: boolean } = {}): Argv {
     const a = base(type, 'destroy', vmid);
@@ -94,18 +87,11 @@ export const argv = {
   },
   template: (type: GuestType, vmid: number): Argv => base(type, 'template', vmid),
   unlock: (type: GuestType, vmid: number): Argv => base(type, 'unlock', vmid),
-  snapshot: (type: GuestType, vmid: number, name: string, description?: string): Argv => [
-    ...base(type, 'snapshot', vmid),
-    word(name),
-    ...(description === undefined ? [] : ['--description', description]),
-  ],
+  snapshot: (type: GuestType, vmid: number, name: string, description?: string): Argv => [...base(type, 'snapshot', vmid), word(name), ...(description === undefined ? [] : ['--description', description])],
   delsnapshot: (type: GuestType, vmid: number, name: string): Argv => [...base(type, 'delsnapshot', vmid), word(name)],
   rollback: (type: GuestType, vmid: number, name: string): Argv => [...base(type, 'rollback', vmid), word(name)],
 
-  importDisk: (vmid: number, source: string, storage: string, opts: { format?: string } = {}): Argv => [
-    'qm', 'disk', 'import', vmidArg(vmid), word(source), word(storage),
-    ...(opts.format ? ['--format', opts.format] : []),
-  ],
+  importDisk: (vmid: number, source: string, storage: string, opts: { format?: string } = {}): Argv => ['qm', 'disk', 'import', vmidArg(vmid), word(source), word(storage), ...(opts.format ? ['--format', opts.format] : [])],
   cloudinitUpdate: (vmid: number): Argv => ['qm', 'cloudinit', 'update', vmidArg(vmid)],
   /**
    * `qm guest cmd ID ping`, not the `qm agent` alias qemu-server marks for removal (PVE/CLI/qm.pm);
@@ -113,9 +99,7 @@ export const argv = {
    */
   agentPing: (vmid: number): Argv => ['qm', 'guest', 'cmd', vmidArg(vmid), 'ping'],
   pveversion: (): Argv => ['pveversion'],
-  storageContent: (node: string, storage: string, content: string): Argv => [
-    'pvesh', 'get', `/nodes/${word(node)}/storage/${word(storage)}/content`, '--content', word(content), '--output-format', 'json',
-  ],
+  storageContent: (node: string, storage: string, content: string): Argv => ['pvesh', 'get', `/nodes/${word(node)}/storage/${word(storage)}/content`, '--content', word(content), '--output-format', 'json'],
   /** Every storage of the node: type, content, enabled/active, sizes (GET /nodes/{node}/storage). */
   storageStatus: (node: string): Argv => ['pvesh', 'get', `/nodes/${word(node)}/storage`, '--output-format', 'json'],
   /** The node's bridges, Linux and OVS (GET /nodes/{node}/network, type any_bridge). */
@@ -125,8 +109,15 @@ export const argv = {
   /** Every guest of the cluster with its status, in one call. */
   clusterResources: (): Argv => ['pvesh', 'get', '/cluster/resources', '--type', 'vm', '--output-format', 'json'],
   downloadUrl: (node: string, r: DownloadRequest): Argv => [
-    'pvesh', 'create', `/nodes/${word(node)}/storage/${word(r.storage)}/download-url`,
-    '--url', word(r.url), '--filename', word(r.filename), '--content', r.content,
+    'pvesh',
+    'create',
+    `/nodes/${word(node)}/storage/${word(r.storage)}/download-url`,
+    '--url',
+    word(r.url),
+    '--filename',
+    word(r.filename),
+    '--content',
+    r.content,
     ...(r.checksum ? ['--checksum', word(r.checksum.value), '--checksum-algorithm', word(r.checksum.algorithm)] : []),
   ],
 
@@ -136,11 +127,7 @@ export const argv = {
    * qm guest exec, asynchronous: `--synchronous 0` returns `{"pid": N}` at once (`--timeout 0`
    * would instead wait forever, and qm refuses --timeout together with --synchronous 0).
    */
-  qemuExecStart: (vmid: number, command: string[], passStdin: boolean): Argv => [
-    'qm', 'guest', 'exec', vmidArg(vmid), '--synchronous', '0',
-    ...(passStdin ? ['--pass-stdin', '1'] : []),
-    '--', ...command,
-  ],
+  qemuExecStart: (vmid: number, command: string[], passStdin: boolean): Argv => ['qm', 'guest', 'exec', vmidArg(vmid), '--synchronous', '0', ...(passStdin ? ['--pass-stdin', '1'] : []), '--', ...command],
   qemuExecStatus: (vmid: number, pid: number): Argv => ['qm', 'guest', 'exec-status', vmidArg(vmid), String(pid)],
 
   lxcPush(vmid: number, localFile: string, guestPath: string, opts: PushOptions = {}): Argv {

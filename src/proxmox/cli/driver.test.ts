@@ -45,7 +45,11 @@ test('status() of a missing CT is null; config() too; listSnapshots() is empty',
   assert.equal(await f.driver.status('lxc', 104), null);
   assert.equal(await f.driver.config('lxc', 104), null);
   assert.deepEqual(await f.driver.listSnapshots('lxc', 104), []);
-  assert.deepEqual(f.argvs(), [['pct', 'status', '104', '--verbose', '1'], ['pct', 'config', '104'], ['pct', 'listsnapshot', '104']]);
+  assert.deepEqual(f.argvs(), [
+    ['pct', 'status', '104', '--verbose', '1'],
+    ['pct', 'config', '104'],
+    ['pct', 'listsnapshot', '104'],
+  ]);
 });
 
 test('status() of an existing guest; other failures throw with the whole call', async () => {
@@ -66,16 +70,27 @@ test('every call is reported through onCall', async () => {
   const f = fake((a) => (a[1] === 'list' ? { stdout: '' } : {}));
   await f.driver.list();
   await f.driver.start('qemu', 9000);
-  assert.deepEqual(f.reported.map((r) => r.argv.slice(0, 2)), [['pct', 'list'], ['qm', 'list'], ['qm', 'start']]);
+  assert.deepEqual(
+    f.reported.map((r) => r.argv.slice(0, 2)),
+    [
+      ['pct', 'list'],
+      ['qm', 'list'],
+      ['qm', 'start'],
+    ],
+  );
 });
 
 test('list() merges pct list and qm list by vmid', async () => {
   const f = fake((a) =>
-    a[0] === 'pct'
-      ? { stdout: 'VMID       Status     Lock         Name                \n900        stopped                 base\n' }
-      : { stdout: '      VMID NAME                 STATUS     MEM(MB)    BOOTDISK(GB) PID       \n       200 vm                   running    512               30.00 1\n' },
+    a[0] === 'pct' ? { stdout: 'VMID       Status     Lock         Name                \n900        stopped                 base\n' } : { stdout: '      VMID NAME                 STATUS     MEM(MB)    BOOTDISK(GB) PID       \n       200 vm                   running    512               30.00 1\n' },
   );
-  assert.deepEqual((await f.driver.list()).map((g) => [g.vmid, g.type]), [[200, 'qemu'], [900, 'lxc']]);
+  assert.deepEqual(
+    (await f.driver.list()).map((g) => [g.vmid, g.type]),
+    [
+      [200, 'qemu'],
+      [900, 'lxc'],
+    ],
+  );
 });
 
 test('a failed task throws PveCommandError the engine can classify', async () => {
@@ -98,9 +113,7 @@ test('start on a running guest and stop on a stopped one succeed (idempotent)', 
 test('a task that ends with warnings succeeds and surfaces them', async () => {
   const f = fake(() => ({ stdout: 'WARN: Systemd 255 detected. You may need to enable nesting.\n', stderr: 'Task finished with 1 warning(s)!\n' }));
   await f.driver.create('lxc', 900, {}, 'local:vztmpl/u.tar.zst');
-  assert.deepEqual(f.warnings, [
-    { argv: ['pct', 'create', '900', 'local:vztmpl/u.tar.zst'], warnings: { count: 1, lines: ['Systemd 255 detected. You may need to enable nesting.'] } },
-  ]);
+  assert.deepEqual(f.warnings, [{ argv: ['pct', 'create', '900', 'local:vztmpl/u.tar.zst'], warnings: { count: 1, lines: ['Systemd 255 detected. You may need to enable nesting.'] } }]);
 });
 
 test('pct exec: stdin passed through; the command exit code is returned; pct refusals throw', async () => {
@@ -181,13 +194,20 @@ test('destroy purges; qm also destroys unreferenced disks', async () => {
   const f = fake();
   await f.driver.destroy('lxc', 103);
   await f.driver.destroy('qemu', 1001);
-  assert.deepEqual(f.argvs(), [['pct', 'destroy', '103', '--purge', '1'], ['qm', 'destroy', '1001', '--purge', '1', '--destroy-unreferenced-disks', '1']]);
+  assert.deepEqual(f.argvs(), [
+    ['pct', 'destroy', '103', '--purge', '1'],
+    ['qm', 'destroy', '1001', '--purge', '1', '--destroy-unreferenced-disks', '1'],
+  ]);
 });
 
 test('setRawLxc rewrites only the raw lines, once each; no write when unchanged', async () => {
   const f = fake();
   f.files.set('lxc/101.conf', 'arch: amd64\nhostname: a\nlxc.apparmor.profile: unconfined\n\n[snap]\nhostname: a\nlxc.apparmor.profile: unconfined\n');
-  const entries: Array<[string, string]> = [['lxc.cgroup2.devices.allow', 'c 195:* rwm'], ['lxc.cgroup2.devices.allow', 'c 195:* rwm'], ['lxc.cgroup2.devices.allow', 'c 511:* rwm']];
+  const entries: Array<[string, string]> = [
+    ['lxc.cgroup2.devices.allow', 'c 195:* rwm'],
+    ['lxc.cgroup2.devices.allow', 'c 195:* rwm'],
+    ['lxc.cgroup2.devices.allow', 'c 511:* rwm'],
+  ];
   await f.driver.setRawLxc(101, entries);
   const want = 'arch: amd64\nhostname: a\nlxc.cgroup2.devices.allow: c 195:* rwm\nlxc.cgroup2.devices.allow: c 511:* rwm\n\n[snap]\nhostname: a\nlxc.apparmor.profile: unconfined\n';
   assert.equal(f.files.get('lxc/101.conf'), want);

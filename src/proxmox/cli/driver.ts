@@ -13,24 +13,7 @@ import { isAlreadyRunning, isMissing, isNotRunning, PveCommandError, taskWarning
 import type { Exec, ExecRequest, ExecResult } from '../exec/types.js';
 import { firewallPath, guestConfDir, type HostFileOp, type HostFiles } from '../hostfiles/types.js';
 import { configView, parseGuestFile, pendingView, snapshotsView } from '../codecs/guest-file.js';
-import type {
-  DownloadRequest,
-  ExecInGuestOptions,
-  ExecOutcome,
-  GuestConfig,
-  GuestListEntry,
-  GuestStatus,
-  GuestType,
-  HostInventory,
-  InventoryGuest,
-  PendingChange,
-  PushOptions,
-  PveParams,
-  PveVersion,
-  SnapshotInfo,
-  NodeMemory,
-  StorageStatus,
-} from '../types.js';
+import type { DownloadRequest, ExecInGuestOptions, ExecOutcome, GuestConfig, GuestListEntry, GuestStatus, GuestType, HostInventory, InventoryGuest, PendingChange, PushOptions, PveParams, PveVersion, SnapshotInfo, NodeMemory, StorageStatus } from '../types.js';
 import { argv, qemuWriteFileCommand, withEnv } from './argv.js';
 
 /** pvesh prints JSON booleans as 0/1 (or true/false). */
@@ -172,7 +155,10 @@ export class PveCliDriver implements ProxmoxDriver {
     const guests: InventoryGuest[] = [];
     const late: Array<Promise<void>> = [];
     const gone = new Set<InventoryGuest>();
-    for (const [type, files] of [['lxc', ct], ['qemu', vm]] as const) {
+    for (const [type, files] of [
+      ['lxc', ct],
+      ['qemu', vm],
+    ] as const) {
       for (const [name, text] of files) {
         const m = /^(\d+)\.conf$/.exec(name);
         if (!m) continue;
@@ -246,7 +232,9 @@ export class PveCliDriver implements ProxmoxDriver {
     return rows.map((x) => ({
       storage: String(x.storage),
       type: String(x.type ?? ''),
-      content: String(x.content ?? '').split(',').filter(Boolean),
+      content: String(x.content ?? '')
+        .split(',')
+        .filter(Boolean),
       enabled: x.enabled === undefined ? true : truthy(x.enabled),
       active: truthy(x.active),
       shared: truthy(x.shared),

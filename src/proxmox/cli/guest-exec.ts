@@ -79,10 +79,7 @@ export async function qemuGuestExec(deps: QemuExecDeps, req: QemuExecRequest): P
     }
     const left = deadline - deps.now();
     if (left <= 0) {
-      throw new PveCommandError(
-        ended(start, { timedOut: true }, started, deps.now()),
-        `timed out after ${Math.round((req.timeoutMs ?? 0) / 1000)}s; guest pid ${first.pid} still running in VM ${req.vmid}`,
-      );
+      throw new PveCommandError(ended(start, { timedOut: true }, started, deps.now()), `timed out after ${Math.round((req.timeoutMs ?? 0) / 1000)}s; guest pid ${first.pid} still running in VM ${req.vmid}`);
     }
     await deps.sleep(Math.min(delay, left), req.signal);
     delay = Math.min(deps.poll.maxMs, delay * deps.poll.factor);

@@ -84,7 +84,17 @@ export function optionValuesEqual(tool: 'pct' | 'qm', key: string, a: string, b:
   if (schema.format === 'pve-tag-list') {
     // Proxmox stores tags de-duplicated, lower-cased and sorted (get_unique_tags, default
     // tag-style): the same set is the same value.
-    const set = (s: string) => [...new Set(s.split(/[,; ]+/).filter(Boolean).map((t) => t.toLowerCase()))].sort().join(';');
+    const set = (s: string) =>
+      [
+        ...new Set(
+          s
+            .split(/[,; ]+/)
+            .filter(Boolean)
+            .map((t) => t.toLowerCase()),
+        ),
+      ]
+        .sort()
+        .join(';');
     return set(a) === set(b);
   }
   if (typeof schema.format === 'string' && schema.format.endsWith('-list')) {

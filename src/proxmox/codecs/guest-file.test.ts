@@ -41,8 +41,19 @@ const CT = [
 test('LXC: options, raw lines in file order, the description with a newline per comment line', () => {
   const f = parseGuestFile('lxc', CT);
   assert.equal(f.current.options.description, 'web: front\nsecond line\n');
-  assert.deepEqual(f.current.rawLxc, [['lxc.apparmor.profile', 'unconfined'], ['lxc.cap.drop', ''], ['lxc.mount.entry', '/a b none bind 0 0']]);
-  assert.deepEqual([...(f.pending?.delete ?? [])], [['nameserver', false], ['onboot', true], ['searchdomain', false]]);
+  assert.deepEqual(f.current.rawLxc, [
+    ['lxc.apparmor.profile', 'unconfined'],
+    ['lxc.cap.drop', ''],
+    ['lxc.mount.entry', '/a b none bind 0 0'],
+  ]);
+  assert.deepEqual(
+    [...(f.pending?.delete ?? [])],
+    [
+      ['nameserver', false],
+      ['onboot', true],
+      ['searchdomain', false],
+    ],
+  );
   // `[PENDING]` is not LXC's pending heading: Proxmox reads it as a snapshot of that name.
   assert.deepEqual(Object.keys(f.snapshots), ['snap1', 'snap2', 'PENDING']);
 });
@@ -73,38 +84,28 @@ test('snapshots: the tree in print order, first description line, parents that e
 });
 
 test('QEMU: [PENDING], special sections skipped, description trimmed, cipassword masked', () => {
-  const text = [
-    '#line one',
-    '#line two',
-    '#',
-    'cipassword: $5$abc$def',
-    'cores: 1',
-    'agent: 1',
-    'name: vm',
-    '',
-    '[PENDING]',
-    'cores: 2',
-    'delete: agent',
-    '',
-    '[special:cloudinit]',
-    'cipassword: $5$abc$def',
-    'name: old',
-    '',
-    '[before]',
-    'cores: 1',
-    'snaptime: 5',
-    'vmstate: local-lvm:vm-100-state-before',
-  ].join('\n');
+  const text = ['#line one', '#line two', '#', 'cipassword: $5$abc$def', 'cores: 1', 'agent: 1', 'name: vm', '', '[PENDING]', 'cores: 2', 'delete: agent', '', '[special:cloudinit]', 'cipassword: $5$abc$def', 'name: old', '', '[before]', 'cores: 1', 'snaptime: 5', 'vmstate: local-lvm:vm-100-state-before'].join('\n');
   const f = parseGuestFile('qemu', text);
   assert.equal(f.current.options.description, 'line one\nline two');
   const c = configView('qemu', f);
   assert.deepEqual(c.options, { description: 'line one\nline two', cipassword: '**********', cores: '2', name: 'vm' });
-  assert.deepEqual(pendingView(f), [{ key: 'agent', change: 'delete' }, { key: 'cores', change: 'set' }]);
+  assert.deepEqual(pendingView(f), [
+    { key: 'agent', change: 'delete' },
+    { key: 'cores', change: 'set' },
+  ]);
   assert.deepEqual(snapshotsView(f), [{ name: 'before', snaptime: 5 }]);
   assert.deepEqual(c.rawLxc, []);
 });
 
 test('pending delete lists: commas, semicolons, spaces, forced', () => {
-  assert.deepEqual([...parsePendingDelete(' a, !b;c  d')], [['a', false], ['b', true], ['c', false], ['d', false]]);
+  assert.deepEqual(
+    [...parsePendingDelete(' a, !b;c  d')],
+    [
+      ['a', false],
+      ['b', true],
+      ['c', false],
+      ['d', false],
+    ],
+  );
   assert.deepEqual([...parsePendingDelete(undefined)], []);
 });

@@ -1,10 +1,7 @@
 // Typed codecs for the QEMU property strings Phoenix writes and reads: net[n] (`virtio=MAC`),
 // disks scsi/virtio/ide/sata[n], ipconfig[n], boot and agent.
 
-import {
-  qemuAgentFormat, qemuBootFormat, qemuIdeFormat, qemuIpconfigFormat, qemuNetFormat, qemuSataFormat,
-  qemuScsiFormat, qemuVirtioFormat, type NIC_MODELS,
-} from '../schema/formats-qemu.js';
+import { qemuAgentFormat, qemuBootFormat, qemuIdeFormat, qemuIpconfigFormat, qemuNetFormat, qemuSataFormat, qemuScsiFormat, qemuVirtioFormat, type NIC_MODELS } from '../schema/formats-qemu.js';
 import type { PropertyFormat } from '../schema/types.js';
 import { PropertyStringError } from './property-string.js';
 import { formatSize, parseSize } from './size.js';
@@ -70,7 +67,10 @@ export interface IpConfig {
 export const parseIpConfig = (s: string): IpConfig => parseTyped<IpConfig>(qemuIpconfigFormat, s, 'ipconfig');
 /** `ip=...,gw=...,ip6=...,gw6=...` — Proxmox stores what it is given; this is the order Phoenix writes. */
 export function formatIpConfig(c: IpConfig): string {
-  return (['ip', 'gw', 'ip6', 'gw6'] as const).filter((k) => c[k] !== undefined).map((k) => `${k}=${c[k]}`).join(',');
+  return (['ip', 'gw', 'ip6', 'gw6'] as const)
+    .filter((k) => c[k] !== undefined)
+    .map((k) => `${k}=${c[k]}`)
+    .join(',');
 }
 
 export interface Boot {

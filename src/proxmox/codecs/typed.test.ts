@@ -9,7 +9,10 @@ test('LXC net: typed values and Proxmox print order', () => {
   const n = parseLxcNet('name=eth0,bridge=vmbr0,ip=10.0.0.200/24,gw=10.0.0.1,hwaddr=52:54:00:AA:BB:CC,firewall=1,tag=20');
   assert.deepEqual(n, { name: 'eth0', bridge: 'vmbr0', ip: '10.0.0.200/24', gw: '10.0.0.1', hwaddr: '52:54:00:AA:BB:CC', firewall: true, tag: 20 });
   assert.equal(formatLxcNet({ ...n, type: 'veth' }), 'name=eth0,bridge=vmbr0,firewall=1,gw=10.0.0.1,hwaddr=52:54:00:AA:BB:CC,ip=10.0.0.200/24,tag=20,type=veth');
-  assert.throws(() => parseLxcNet('name=eth0,ip=10.0.0.1'), (e: Error) => e instanceof PropertyStringError && /net\.ip: invalid format - value does not look like a valid ipv4 network configuration/.test(e.message));
+  assert.throws(
+    () => parseLxcNet('name=eth0,ip=10.0.0.1'),
+    (e: Error) => e instanceof PropertyStringError && /net\.ip: invalid format - value does not look like a valid ipv4 network configuration/.test(e.message),
+  );
   assert.throws(() => parseLxcNet('bridge=vmbr0'), /net\.name: property is missing and it is not optional/);
 });
 

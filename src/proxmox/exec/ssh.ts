@@ -71,19 +71,7 @@ function privateControlDir(dir: string): string {
 
 /** ssh's argv for one remote command (exported for the tests). */
 export function sshArgv(o: { destination: string; controlDir: string; ssh?: string }, command: string): string[] {
-  return [
-    o.ssh ?? 'ssh',
-    '-o', 'BatchMode=yes',
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', 'ControlMaster=auto',
-    '-o', 'ControlPersist=60',
-    '-o', `ControlPath=${o.controlDir}/%C`,
-    '-o', 'ServerAliveInterval=15',
-    '-T',
-    '--',
-    checkDestination(o.destination),
-    command,
-  ];
+  return [o.ssh ?? 'ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', 'ControlMaster=auto', '-o', 'ControlPersist=60', '-o', `ControlPath=${o.controlDir}/%C`, '-o', 'ServerAliveInterval=15', '-T', '--', checkDestination(o.destination), command];
 }
 
 /** What OpenSSH itself prints when it could not run the command (the remote side never ran). */

@@ -45,11 +45,17 @@ snaptime: 1700000000
 `;
 
 test('readRawLxc: main section only, file order', () => {
-  assert.deepEqual(readRawLxc(CONF), [['lxc.apparmor.profile', 'unconfined'], ['lxc.cgroup2.devices.allow', 'a']]);
+  assert.deepEqual(readRawLxc(CONF), [
+    ['lxc.apparmor.profile', 'unconfined'],
+    ['lxc.cgroup2.devices.allow', 'a'],
+  ]);
 });
 
 test('replaceRawLxc: option lines, comments, pending and snapshot sections stay intact', () => {
-  const out = replaceRawLxc(CONF, [['lxc.mount.entry', '/dev/nvidia0 dev/nvidia0 none bind,optional,create=file'], ['lxc.cap.drop', '']]);
+  const out = replaceRawLxc(CONF, [
+    ['lxc.mount.entry', '/dev/nvidia0 dev/nvidia0 none bind,optional,create=file'],
+    ['lxc.cap.drop', ''],
+  ]);
   assert.equal(
     out,
     `#web server%3A front
@@ -72,7 +78,13 @@ snaptime: 1700000000
 `,
   );
   // Idempotent: applying the same entries again changes nothing.
-  assert.equal(replaceRawLxc(out, [['lxc.mount.entry', '/dev/nvidia0 dev/nvidia0 none bind,optional,create=file'], ['lxc.cap.drop', '']]), out);
+  assert.equal(
+    replaceRawLxc(out, [
+      ['lxc.mount.entry', '/dev/nvidia0 dev/nvidia0 none bind,optional,create=file'],
+      ['lxc.cap.drop', ''],
+    ]),
+    out,
+  );
   // Removing all raw lines.
   assert.deepEqual(readRawLxc(replaceRawLxc(out, [])), []);
 });

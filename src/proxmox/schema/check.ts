@@ -45,7 +45,13 @@ function typeOk(type: ParamSchema['type'], v: string): boolean {
 
 /** The text PVE::Exception gives a `format error` with sub-errors (sorted for stable output). */
 function formatErrorText(sub: ErrorMap): string {
-  return 'format error\n' + Object.keys(sub).sort().map((k) => `${k}: ${sub[k]}\n`).join('');
+  return (
+    'format error\n' +
+    Object.keys(sub)
+      .sort()
+      .map((k) => `${k}: ${sub[k]}\n`)
+      .join('')
+  );
 }
 
 /** parse_property_string + check_object: undefined when fine, else the text after `invalid format - `. */
@@ -92,10 +98,7 @@ export function checkProp(value: string | undefined, schema: ParamSchema, path: 
     return;
   }
   if (schema.format !== undefined) {
-    const msg =
-      typeof schema.format === 'string'
-        ? withNewline(checkNamedFormat(schema.format, value))
-        : checkPropertyString(schema.format, value, path);
+    const msg = typeof schema.format === 'string' ? withNewline(checkNamedFormat(schema.format, value)) : checkPropertyString(schema.format, value, path);
     if (msg !== undefined) {
       addError(errors, path, `invalid format - ${msg}`);
       return;

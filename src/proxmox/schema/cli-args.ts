@@ -39,10 +39,7 @@ export function parseCliArgs(argv: readonly string[], booleans: ReadonlySet<stri
  * positional, and each option is handed to `onOption` with its inline value (`--k=v`), the next
  * word, and `take()` to consume that word as its value.
  */
-function walkArgs(
-  argv: readonly string[],
-  onOption: (key: string, inline: string | undefined, next: string | undefined, take: () => void) => void,
-): string[] {
+function walkArgs(argv: readonly string[], onOption: (key: string, inline: string | undefined, next: string | undefined, take: () => void) => void): string[] {
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const w = argv[i];

@@ -8,7 +8,10 @@ export const PARAM_ERROR_EXIT = 255;
 
 /** Exactly the CLI's stderr for these errors (ends with a newline). */
 export function formatParamError(errors: readonly ParamError[], usageLine: string): string {
-  const warnings = errors.filter((e) => e.warning).map((e) => `${e.message}\n`).join('');
+  const warnings = errors
+    .filter((e) => e.warning)
+    .map((e) => `${e.message}\n`)
+    .join('');
   const cliLevel = errors.find((e) => !e.warning && e.param === '');
   if (cliLevel) return `${warnings}400 ${cliLevel.message}\n${usageLine}\n`;
   const lines = errors

@@ -5,10 +5,7 @@
 import { alias, bool, fmt, int, num, oneOf, required, str } from './dsl.js';
 import type { ParamSchema, PropertyFormat } from './types.js';
 
-export const NIC_MODELS = [
-  'e1000', 'e1000-82540em', 'e1000-82544gc', 'e1000-82545em', 'e1000e', 'i82551', 'i82557b', 'i82559er',
-  'ne2k_isa', 'ne2k_pci', 'pcnet', 'rtl8139', 'virtio', 'vmxnet3',
-] as const;
+export const NIC_MODELS = ['e1000', 'e1000-82540em', 'e1000-82544gc', 'e1000-82545em', 'e1000e', 'i82551', 'i82557b', 'i82559er', 'ne2k_isa', 'ne2k_pci', 'pcnet', 'rtl8139', 'virtio', 'vmxnet3'] as const;
 
 export const qemuNetFormat: PropertyFormat = {
   model: required(oneOf(NIC_MODELS, { default_key: true })),
@@ -140,10 +137,7 @@ export const qemuMachineFormat: PropertyFormat = {
 };
 
 export const qemuVgaFormat: PropertyFormat = {
-  type: oneOf(
-    ['cirrus', 'qxl', 'qxl2', 'qxl3', 'qxl4', 'none', 'serial0', 'serial1', 'serial2', 'serial3', 'std', 'virtio', 'virtio-gl', 'vmware'],
-    { default_key: true, default: 'std' },
-  ),
+  type: oneOf(['cirrus', 'qxl', 'qxl2', 'qxl3', 'qxl4', 'none', 'serial0', 'serial1', 'serial2', 'serial3', 'std', 'virtio', 'virtio-gl', 'vmware'], { default_key: true, default: 'std' }),
   clipboard: oneOf(['vnc']),
   memory: int(4, 512),
 };

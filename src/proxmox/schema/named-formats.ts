@@ -39,7 +39,13 @@ function zoneTab(): Set<string> | null {
   if (zones === undefined) {
     try {
       const text = readFileSync('/usr/share/zoneinfo/zone.tab', 'utf8');
-      zones = new Set(text.split('\n').filter((l) => !/^\s*#/.test(l)).map((l) => l.split('\t')[2]).filter((z): z is string => !!z));
+      zones = new Set(
+        text
+          .split('\n')
+          .filter((l) => !/^\s*#/.test(l))
+          .map((l) => l.split('\t')[2])
+          .filter((z): z is string => !!z),
+      );
     } catch {
       zones = null;
     }
@@ -49,40 +55,103 @@ function zoneTab(): Set<string> | null {
 
 /** pve_verify_timezone: 'UTC' or a zone listed in the host's zone.tab (without one: its shape). */
 const isTimezone = (v: string): boolean => v === 'UTC' || (zoneTab()?.has(v) ?? /^[A-Za-z0-9_+\-/]+$/.test(v));
-const check = (ok: (v: string) => boolean, msg: (v: string) => string): Validator => (v) => (ok(v) ? undefined : msg(v));
+const check =
+  (ok: (v: string) => boolean, msg: (v: string) => string): Validator =>
+  (v) =>
+    ok(v) ? undefined : msg(v);
 
 const VALIDATORS: Record<string, Validator> = {
-  'pve-vmid': check((v) => /^[1-9][0-9]{2,8}$/.test(v), () => 'value does not look like a valid VM ID'),
-  'pve-node': check((v) => /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/.test(v), () => 'value does not look like a valid node name'),
-  'pve-storage-id': check((v) => /^[a-z][a-z0-9\-_.]*[a-z0-9]$/i.test(v), (v) => `storage ID '${v}' contains illegal characters`),
-  'pve-configid': check((v) => /^[a-z][a-z0-9_-]+$/i.test(v), (v) => `invalid configuration ID '${v}'`),
-  'pve-bridge-id': check((v) => /^[-_.\w\d]+$/.test(v), (v) => `invalid bridge ID '${v}'`),
-  'pve-poolid': check((v) => /^[A-Za-z0-9_\-./]+$/.test(v), (v) => `invalid pool ID '${v}'`),
-  'pve-tag': check((v) => /^[a-z0-9_][a-z0-9_\-+.]*$/i.test(v), () => 'invalid characters in tag'),
-  'mac-addr': check((v) => /^[a-f0-9][02468ace](?::[a-f0-9]{2}){5}$/i.test(v), () => 'value does not look like a valid unicast MAC address'),
+  'pve-vmid': check(
+    (v) => /^[1-9][0-9]{2,8}$/.test(v),
+    () => 'value does not look like a valid VM ID',
+  ),
+  'pve-node': check(
+    (v) => /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/.test(v),
+    () => 'value does not look like a valid node name',
+  ),
+  'pve-storage-id': check(
+    (v) => /^[a-z][a-z0-9\-_.]*[a-z0-9]$/i.test(v),
+    (v) => `storage ID '${v}' contains illegal characters`,
+  ),
+  'pve-configid': check(
+    (v) => /^[a-z][a-z0-9_-]+$/i.test(v),
+    (v) => `invalid configuration ID '${v}'`,
+  ),
+  'pve-bridge-id': check(
+    (v) => /^[-_.\w\d]+$/.test(v),
+    (v) => `invalid bridge ID '${v}'`,
+  ),
+  'pve-poolid': check(
+    (v) => /^[A-Za-z0-9_\-./]+$/.test(v),
+    (v) => `invalid pool ID '${v}'`,
+  ),
+  'pve-tag': check(
+    (v) => /^[a-z0-9_][a-z0-9_\-+.]*$/i.test(v),
+    () => 'invalid characters in tag',
+  ),
+  'mac-addr': check(
+    (v) => /^[a-f0-9][02468ace](?::[a-f0-9]{2}){5}$/i.test(v),
+    () => 'value does not look like a valid unicast MAC address',
+  ),
   ipv4: check(isIPv4, () => 'value does not look like a valid IPv4 address'),
   ipv6: check(isIPv6, () => 'value does not look like a valid IPv6 address'),
-  ip: check((v) => isIPv4(v) || isIPv6(v), () => 'value does not look like a valid IP address'),
+  ip: check(
+    (v) => isIPv4(v) || isIPv6(v),
+    () => 'value does not look like a valid IP address',
+  ),
   CIDRv4: check(isCidrV4, () => 'value does not look like a valid IPv4 CIDR network'),
   CIDRv6: check(isCidrV6, () => 'value does not look like a valid IPv6 CIDR network'),
-  'pve-ipv4-config': check((v) => /^(?:dhcp|manual)$/.test(v) || isCidrV4(v), () => 'value does not look like a valid ipv4 network configuration'),
-  'pve-ipv6-config': check((v) => /^(?:auto|dhcp|manual)$/.test(v) || isCidrV6(v), () => 'value does not look like a valid ipv6 network configuration'),
+  'pve-ipv4-config': check(
+    (v) => /^(?:dhcp|manual)$/.test(v) || isCidrV4(v),
+    () => 'value does not look like a valid ipv4 network configuration',
+  ),
+  'pve-ipv6-config': check(
+    (v) => /^(?:auto|dhcp|manual)$/.test(v) || isCidrV6(v),
+    () => 'value does not look like a valid ipv6 network configuration',
+  ),
   'dns-name': check(isDns, () => 'value does not look like a valid DNS name'),
-  address: check((v) => isIPv4(v) || isIPv6(v) || isDns(v), (v) => `value does not look like a valid address: ${v}`),
+  address: check(
+    (v) => isIPv4(v) || isIPv6(v) || isDns(v),
+    (v) => `value does not look like a valid address: ${v}`,
+  ),
   // pve-container: an IP, optionally a link-local IPv6 with %iface.
-  'lxc-ip-with-ll-iface': check((v) => isIPv4(v) || isIPv6(v) || /^fe80:[^%]*%[\w.-]+$/i.test(v), () => 'value does not look like a valid IP address'),
+  'lxc-ip-with-ll-iface': check(
+    (v) => isIPv4(v) || isIPv6(v) || /^fe80:[^%]*%[\w.-]+$/i.test(v),
+    () => 'value does not look like a valid IP address',
+  ),
   'disk-size': check(isDiskSize, (v) => `value does not look like a valid disk size: ${v}`),
-  urlencoded: check((v) => /^[-%a-zA-Z0-9_.!~*'()]*$/.test(v), (v) => `invalid urlencoded string: ${v}`),
-  'pve-volume-id': check((v) => reVolid.test(v), (v) => `unable to parse volume ID '${v}'`),
+  urlencoded: check(
+    (v) => /^[-%a-zA-Z0-9_.!~*'()]*$/.test(v),
+    (v) => `invalid urlencoded string: ${v}`,
+  ),
+  'pve-volume-id': check(
+    (v) => reVolid.test(v),
+    (v) => `unable to parse volume ID '${v}'`,
+  ),
   // qemu-server: a volume id, an absolute path, or the words none/cdrom.
-  'pve-volume-id-or-qm-path': check((v) => v === 'none' || v === 'cdrom' || v.startsWith('/') || reVolid.test(v), (v) => `unable to parse volume ID '${v}'`),
-  'pve-volume-id-or-absolute-path': check((v) => v.startsWith('/') || reVolid.test(v), (v) => `unable to parse volume ID '${v}'`),
+  'pve-volume-id-or-qm-path': check(
+    (v) => v === 'none' || v === 'cdrom' || v.startsWith('/') || reVolid.test(v),
+    (v) => `unable to parse volume ID '${v}'`,
+  ),
+  'pve-volume-id-or-absolute-path': check(
+    (v) => v.startsWith('/') || reVolid.test(v),
+    (v) => `unable to parse volume ID '${v}'`,
+  ),
   // pve-container verify_lxc_mp_string: no `/./` or `/../`, no trailing `/.` or `/..`, no leading `../`.
-  'pve-lxc-mp-string': check((v) => !/\/\.\.?\//.test(v) && !/\/\.\.?$/.test(v) && !/^\.\.\//.test(v), (v) => `${v} contains illegal character sequences`),
+  'pve-lxc-mp-string': check(
+    (v) => !/\/\.\.?\//.test(v) && !/\/\.\.?$/.test(v) && !/^\.\.\//.test(v),
+    (v) => `${v} contains illegal character sequences`,
+  ),
   // pve-container verify_lxc_dev_string: a device node under /dev, no `.`/`..` components.
-  'pve-lxc-dev-string': check((v) => v.startsWith('/dev/') && !/\/\.\.?(?:\/|$)/.test(v), (v) => `${v} is not a valid device path`),
+  'pve-lxc-dev-string': check(
+    (v) => v.startsWith('/dev/') && !/\/\.\.?(?:\/|$)/.test(v),
+    (v) => `${v} is not a valid device path`,
+  ),
   // qemu-server verify_bootdisk: any drive name (unusedN excluded).
-  'pve-qm-bootdisk': check((v) => new RegExp(`^(?:${DRIVE}|efidisk0|tpmstate0)$`).test(v), (v) => `invalid boot disk '${v}'`),
+  'pve-qm-bootdisk': check(
+    (v) => new RegExp(`^(?:${DRIVE}|efidisk0|tpmstate0)$`).test(v),
+    (v) => `invalid boot disk '${v}'`,
+  ),
   // qemu-server verify_bootdev: a drive (not efidisk/tpmstate), netN, usbN or hostpciN.
   'pve-qm-bootdev': check(
     (v) => new RegExp(`^(?:${DRIVE}|net(?:[0-9]|[12][0-9]|3[01])|usb(?:[0-9]|1[0-3])|hostpci(?:[0-9]|1[0-5]))$`).test(v),
@@ -93,18 +162,27 @@ const VALIDATORS: Record<string, Validator> = {
     () => 'unable to parse startup options',
   ),
   // PVE: pve-container src/PVE/LXC/Config.pm:verify_ct_timezone ('host', else pve-common src/PVE/JSONSchema.pm:pve_verify_timezone reads zone.tab)
-  'pve-ct-timezone': check((v) => v === 'host' || isTimezone(v), (v) => `invalid time zone '${v}'`),
+  'pve-ct-timezone': check(
+    (v) => v === 'host' || isTimezone(v),
+    (v) => `invalid time zone '${v}'`,
+  ),
   // parse_hotplug_features dies on the first unknown feature of the list.
   'pve-hotplug-features': (v) => {
     if (v === '0' || v === '1') return undefined;
     const bad = splitList(v).find((f) => !/^(network|disk|cpu|memory|usb|cloudinit)$/.test(f));
     return bad === undefined ? undefined : `invalid hotplug feature '${bad}'`;
   },
-  'pve-cpuset': check((v) => /^\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*$/.test(v), (v) => `invalid cpuset '${v}'`),
-  CIDR: check((v) => isCidrV4(v) || isCidrV6(v), () => 'value does not look like a valid CIDR network'),
+  'pve-cpuset': check(
+    (v) => /^\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*$/.test(v),
+    (v) => `invalid cpuset '${v}'`,
+  ),
+  CIDR: check(
+    (v) => isCidrV4(v) || isCidrV6(v),
+    () => 'value does not look like a valid CIDR network',
+  ),
   // A storage mapping entry: `1`, `target`, or `source:target`.
   'storage-pair': check(
-    (v) => v === '1' || v.split(':').length <= 2 && v.split(':').every((s) => /^[a-z][a-z0-9\-_.]*[a-z0-9]$/i.test(s)),
+    (v) => v === '1' || (v.split(':').length <= 2 && v.split(':').every((s) => /^[a-z][a-z0-9\-_.]*[a-z0-9]$/i.test(s))),
     (v) => `entry '${v}' contains invalid ID - storage ID '${v}' contains illegal characters`,
   ),
   'pve-ssh-keys': () => undefined,
@@ -114,7 +192,11 @@ const VALIDATORS: Record<string, Validator> = {
 /** PVE::Tools::split_list: NUL-separated if it has NULs, else commas/semicolons/whitespace. */
 export function splitList(text: string): string[] {
   if (text.includes('\0')) return text.split('\0');
-  return text.replace(/[,;]/g, ' ').trim().split(/\s+/).filter((s) => s !== '');
+  return text
+    .replace(/[,;]/g, ' ')
+    .trim()
+    .split(/\s+/)
+    .filter((s) => s !== '');
 }
 
 /** True when Proxmox knows this named format (with or without -list/-opt). */

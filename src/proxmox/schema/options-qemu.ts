@@ -6,10 +6,26 @@
 
 import { bool, fmt, int, num, oneOf, str } from './dsl.js';
 import {
-  qemuAgentFormat, qemuBootFormat, qemuCicustomFormat, qemuCpuFormat, qemuEfidiskFormat, qemuHostpciFormat,
-  qemuIdeFormat, qemuIpconfigFormat, qemuMachineFormat, qemuMemoryFormat, qemuNetFormat, qemuRngFormat,
-  qemuSataFormat, qemuScsiFormat, qemuSmbios1Format, qemuTpmFormat, qemuUnusedFormat, qemuVgaFormat,
-  qemuVirtioFormat, qemuWatchdogFormat,
+  qemuAgentFormat,
+  qemuBootFormat,
+  qemuCicustomFormat,
+  qemuCpuFormat,
+  qemuEfidiskFormat,
+  qemuHostpciFormat,
+  qemuIdeFormat,
+  qemuIpconfigFormat,
+  qemuMachineFormat,
+  qemuMemoryFormat,
+  qemuNetFormat,
+  qemuRngFormat,
+  qemuSataFormat,
+  qemuScsiFormat,
+  qemuSmbios1Format,
+  qemuTpmFormat,
+  qemuUnusedFormat,
+  qemuVgaFormat,
+  qemuVirtioFormat,
+  qemuWatchdogFormat,
 } from './formats-qemu.js';
 import type { IndexedOption, ParamSchema } from './types.js';
 

@@ -11,35 +11,35 @@ const stderrOf = (tool: 'pct' | 'qm', argv: string[]) => {
 };
 
 test('a valid create is accepted and parsed into named parameters', () => {
-  const r = checkArgv('pct', ['create', '900', 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst', '--hostname', 'web', '--memory', '2048',
-    '--rootfs', 'local-lvm:8', '--net0', 'name=eth0,bridge=vmbr0,ip=dhcp', '--unprivileged', '--features', 'nesting=1']);
+  const r = checkArgv('pct', ['create', '900', 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst', '--hostname', 'web', '--memory', '2048', '--rootfs', 'local-lvm:8', '--net0', 'name=eth0,bridge=vmbr0,ip=dhcp', '--unprivileged', '--features', 'nesting=1']);
   assert.deepEqual(r.errors, []);
   assert.equal(r.params.ostemplate, 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst');
   assert.equal(r.params.unprivileged, '1');
 });
 
 test('range, type and enum errors use Proxmox wording and the CLI block format', () => {
-  assert.equal(stderrOf('pct', ['set', '100', '--memory', '8']),
-    '400 Parameter verification failed.\nmemory: value must have a minimum value of 16\npct set <vmid> [OPTIONS]\n');
-  assert.equal(stderrOf('pct', ['set', '100', '--cores', 'abc']),
-    "400 Parameter verification failed.\ncores: type check ('integer') failed - got 'abc'\npct set <vmid> [OPTIONS]\n");
-  assert.equal(stderrOf('qm', ['set', '100', '--scsihw', 'foo']),
-    "400 Parameter verification failed.\nscsihw: value 'foo' does not have a value in the enumeration 'lsi, lsi53c810, virtio-scsi-pci, virtio-scsi-single, megasas, pvscsi'\nqm set <vmid> [OPTIONS]\n");
+  assert.equal(stderrOf('pct', ['set', '100', '--memory', '8']), '400 Parameter verification failed.\nmemory: value must have a minimum value of 16\npct set <vmid> [OPTIONS]\n');
+  assert.equal(stderrOf('pct', ['set', '100', '--cores', 'abc']), "400 Parameter verification failed.\ncores: type check ('integer') failed - got 'abc'\npct set <vmid> [OPTIONS]\n");
+  assert.equal(stderrOf('qm', ['set', '100', '--scsihw', 'foo']), "400 Parameter verification failed.\nscsihw: value 'foo' does not have a value in the enumeration 'lsi, lsi53c810, virtio-scsi-pci, virtio-scsi-single, megasas, pvscsi'\nqm set <vmid> [OPTIONS]\n");
 });
 
 test('property-string errors: syntax die vs sub-key format errors', () => {
-  assert.equal(stderrOf('pct', ['set', '100', '--net0', 'name=eth0,fwgroup=x']),
-    '400 Parameter verification failed.\nnet0: invalid format - format error\nnet0.fwgroup: property is not defined in schema and the schema does not allow additional properties\n\npct set <vmid> [OPTIONS]\n');
-  assert.equal(stderrOf('qm', ['set', '100', '--boot', 'scsi0']),
-    '400 Parameter verification failed.\nboot: invalid format - format error\nboot.legacy: value does not match the regex pattern\n\nqm set <vmid> [OPTIONS]\n');
+  assert.equal(stderrOf('pct', ['set', '100', '--net0', 'name=eth0,fwgroup=x']), '400 Parameter verification failed.\nnet0: invalid format - format error\nnet0.fwgroup: property is not defined in schema and the schema does not allow additional properties\n\npct set <vmid> [OPTIONS]\n');
+  assert.equal(stderrOf('qm', ['set', '100', '--boot', 'scsi0']), '400 Parameter verification failed.\nboot: invalid format - format error\nboot.legacy: value does not match the regex pattern\n\nqm set <vmid> [OPTIONS]\n');
   const r = checkArgv('pct', ['set', '100', '--net0', 'name=eth0,tag=5000', '--mp0', 'local:8']);
-  assert.deepEqual(r.errors.map((e) => e.param), ['mp0', 'net0']);
+  assert.deepEqual(
+    r.errors.map((e) => e.param),
+    ['mp0', 'net0'],
+  );
   assert.match(r.errors[0].message, /mp0\.mp: property is missing and it is not optional/);
   assert.match(r.errors[1].message, /net0\.tag: value must have a maximum value of 4094/);
 });
 
 test('named-format verifiers use the texts of pve-container / qemu-server', () => {
-  const msg = (tool: 'pct' | 'qm', argv: string[]) => checkArgv(tool, argv).errors.map((e) => `${e.param}: ${e.message}`).join('');
+  const msg = (tool: 'pct' | 'qm', argv: string[]) =>
+    checkArgv(tool, argv)
+      .errors.map((e) => `${e.param}: ${e.message}`)
+      .join('');
   assert.equal(msg('qm', ['set', '100', '--boot', 'order=scsi0;efidisk0']), "boot: invalid format - format error\nboot.order: invalid format - invalid boot device 'efidisk0'\n\n");
   assert.equal(msg('qm', ['set', '100', '--boot', 'order=scsi0;net0;hostpci1']), '');
   // The format accepts efidisk0, the option's own pattern does not.
@@ -88,7 +88,10 @@ test('aliases resolve: importdisk, resize, agent', () => {
 test('validateCommand works on pre-split arguments', () => {
   const { params, positionals } = parseCliArgs(['100', '--memory', '4096', '--onboot'], new Set(['onboot']));
   assert.deepEqual(validateCommand('pct', 'set', params, positionals), []);
-  assert.deepEqual(validateCommand('pct', 'set', { bogus: '1' }, ['100']).map((e) => e.message), ['Unknown option: bogus', 'unable to parse option']);
+  assert.deepEqual(
+    validateCommand('pct', 'set', { bogus: '1' }, ['100']).map((e) => e.message),
+    ['Unknown option: bogus', 'unable to parse option'],
+  );
   assert.deepEqual(validateCommand('pct', 'set', { hostname: 'bad_name' }, ['100']), [{ param: 'hostname', message: 'invalid format - value does not look like a valid DNS name\n' }]);
 });
 

@@ -75,13 +75,22 @@ function finish(spec: CommandSpec, raw: Record<string, string | true>, positiona
       if (b === undefined) return usageErr('unable to parse boolean option');
       params[k] = b;
     } else if (v === true) {
-      return { params, extraArgs, errors: [{ param: '', message: `Option ${k} requires an argument`, warning: true }, { param: '', message: 'unable to parse option' }] };
+      return {
+        params,
+        extraArgs,
+        errors: [
+          { param: '', message: `Option ${k} requires an argument`, warning: true },
+          { param: '', message: 'unable to parse option' },
+        ],
+      };
     } else params[k] = v;
   }
 
   const errs: ErrorMap = {};
   checkObject('', all, params, errs);
-  const errors = Object.keys(errs).sort().map((param) => ({ param, message: errs[param] }));
+  const errors = Object.keys(errs)
+    .sort()
+    .map((param) => ({ param, message: errs[param] }));
   return { params, extraArgs, errors };
 }
 

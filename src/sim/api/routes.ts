@@ -28,7 +28,10 @@ export interface Mapped {
 }
 
 export class RouteError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -153,7 +156,7 @@ export function mapRequest(method: Method, path: string, p: Params, node: string
     if (c === 'ping' && method === 'POST') return sync(['qm', 'guest', 'cmd', vmid, 'ping'], () => ({ result: {} }));
     if (c === 'exec' && method === 'POST') {
       const cmd = p.command === undefined ? [] : Array.isArray(p.command) ? p.command : [p.command];
-      if (!cmd.length) throw new RouteError(400, "command: property is missing and it is not optional");
+      if (!cmd.length) throw new RouteError(400, 'command: property is missing and it is not optional');
       const input = one(p, 'input-data');
       return { argv: ['qm', 'guest', 'exec', vmid, '--synchronous', '0', ...(input !== undefined ? ['--pass-stdin', '1'] : []), '--', ...cmd], stdin: input, mode: 'sync', parse: (s) => JSON.parse(s) };
     }

@@ -87,11 +87,7 @@ export function ensureCertificate(dir: string): { cert: string; key: string; fin
   const keyFile = join(dir, 'pve-ssl.key');
   if (!existsSync(certFile) || !existsSync(keyFile)) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', keyFile, '-out', certFile, '-days', '3650', '-subj', '/CN=phoenix-sim-pveproxy',
-      '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    ], { stdio: 'ignore' });
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '3650', '-subj', '/CN=phoenix-sim-pveproxy', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
   }
   const cert = readFileSync(certFile, 'utf8');
   return { cert, key: readFileSync(keyFile, 'utf8'), fingerprint: new X509Certificate(cert).fingerprint256 };
@@ -240,7 +236,11 @@ export async function startSimApi(o: SimApiOptions): Promise<SimApi> {
           const start = Number(params.start ?? 0);
           const limit = Number(params.limit ?? 50);
           const lines = t.running ? ['(running)'] : t.log;
-          send(res, 200, lines.slice(start, start + limit).map((l, i) => ({ n: start + i + 1, t: l })));
+          send(
+            res,
+            200,
+            lines.slice(start, start + limit).map((l, i) => ({ n: start + i + 1, t: l })),
+          );
         }
         return record(200);
       }

@@ -34,7 +34,11 @@ export function parseFaultSpec(text: string | undefined): FaultSpec | undefined 
     const [k, v] = part.split('=');
     if (k === 'rate') spec.rate = Number(v);
     else if (k === 'seed') spec.seed = Number(v);
-    else if (k === 'fail') spec.fail = (v ?? '').split('+').map((c) => c.replace(/_/g, ' ').trim()).filter(Boolean);
+    else if (k === 'fail')
+      spec.fail = (v ?? '')
+        .split('+')
+        .map((c) => c.replace(/_/g, ' ').trim())
+        .filter(Boolean);
     else throw new Error(`PHOENIX_SIM_FAULTS: unknown setting '${k}'`);
   }
   if (!(spec.rate >= 0 && spec.rate <= 1)) throw new Error('PHOENIX_SIM_FAULTS: rate must be between 0 and 1');

@@ -51,12 +51,18 @@ export async function cloneGuest(ctx: SimCtx, kind: GuestKind, call: Call): Prom
     try {
       // create_and_lock_config takes the new CT's lock with a 5 s timeout.
       // PVE: pve-guest-common src/PVE/AbstractConfig.pm:create_and_lock_config
-      await withGuestLock(ctx, 'lxc', dst, async () => {
-        const found = locateGuest(ctx.paths, ctx.host, dst);
-        // PVE: pve-cluster src/PVE/Cluster.pm:check_vmid_unused
-        if (found) throw new SimError(`${typeWord(found.kind)} ${dst} already exists on node '${found.node}'`);
-        await copyGuest(ctx, 'lxc', call, conf);
-      }, { timeoutMs: 5000 });
+      await withGuestLock(
+        ctx,
+        'lxc',
+        dst,
+        async () => {
+          const found = locateGuest(ctx.paths, ctx.host, dst);
+          // PVE: pve-cluster src/PVE/Cluster.pm:check_vmid_unused
+          if (found) throw new SimError(`${typeWord(found.kind)} ${dst} already exists on node '${found.node}'`);
+          await copyGuest(ctx, 'lxc', call, conf);
+        },
+        { timeoutMs: 5000 },
+      );
     } finally {
       await updateGuest(ctx, 'lxc', src, (c) => {
         if (c.options.lock === 'disk') delete c.options.lock;
@@ -68,20 +74,32 @@ export async function cloneGuest(ctx: SimCtx, kind: GuestKind, call: Call): Prom
   // clones of a template run side by side), an exclusive one while it runs; 1 s timeout on each.
   // PVE: qemu-server src/PVE/API2/Qemu.pm:clone_vm
   const running = isRunning(ctx, src);
-  await withGuestLock(ctx, 'qemu', src, async () => {
-    const conf = readConf(requireGuest(ctx.paths, ctx.host, 'qemu', src));
-    checkLock('qemu', conf);
-    await withGuestLock(ctx, 'qemu', dst, async () => {
-      const found = locateGuest(ctx.paths, ctx.host, dst);
-      if (found?.kind === 'qemu' && found.node === ctx.host.node) {
-        // PVE: qemu-server src/PVE/API2/Qemu.pm:clone_vm
-        throw new SimError(`unable to create VM ${dst}: config file already exists`);
-      }
-      // guess: pmxcfs refuses the new config of an id used elsewhere; its exact text is not ours.
-      if (found) throw new SimError(`${typeWord(found.kind)} ${dst} already exists on node '${found.node}'`);
-      await copyGuest(ctx, 'qemu', call, conf);
-    }, { timeoutMs: 1000 });
-  }, { shared: !running, timeoutMs: 1000 });
+  await withGuestLock(
+    ctx,
+    'qemu',
+    src,
+    async () => {
+      const conf = readConf(requireGuest(ctx.paths, ctx.host, 'qemu', src));
+      checkLock('qemu', conf);
+      await withGuestLock(
+        ctx,
+        'qemu',
+        dst,
+        async () => {
+          const found = locateGuest(ctx.paths, ctx.host, dst);
+          if (found?.kind === 'qemu' && found.node === ctx.host.node) {
+            // PVE: qemu-server src/PVE/API2/Qemu.pm:clone_vm
+            throw new SimError(`unable to create VM ${dst}: config file already exists`);
+          }
+          // guess: pmxcfs refuses the new config of an id used elsewhere; its exact text is not ours.
+          if (found) throw new SimError(`${typeWord(found.kind)} ${dst} already exists on node '${found.node}'`);
+          await copyGuest(ctx, 'qemu', call, conf);
+        },
+        { timeoutMs: 1000 },
+      );
+    },
+    { shared: !running, timeoutMs: 1000 },
+  );
 }
 
 /** The copy itself, under the locks cloneGuest took: checks, then volumes and the new config. */

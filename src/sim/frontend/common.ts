@@ -26,12 +26,7 @@ export const isRunning = (ctx: SimCtx, vmid: number): boolean => readRuntime(ctx
 export const isTemplate = (conf: GuestConf): boolean => conf.options.template === '1';
 
 /** Loads, mutates and writes a guest config under its lock. */
-export async function updateGuest<T>(
-  ctx: SimCtx,
-  kind: GuestKind,
-  vmid: number,
-  fn: (conf: GuestConf, ref: GuestRef) => Promise<T> | T,
-): Promise<T> {
+export async function updateGuest<T>(ctx: SimCtx, kind: GuestKind, vmid: number, fn: (conf: GuestConf, ref: GuestRef) => Promise<T> | T): Promise<T> {
   return withGuestLock(ctx, kind, vmid, async () => {
     const ref = requireGuest(ctx.paths, ctx.host, kind, vmid);
     const conf = readConf(ref);
@@ -47,7 +42,7 @@ export function sectionVolumes(kind: GuestKind, options: Record<string, string>)
   for (const [k, v] of Object.entries(options)) {
     if (!isDiskKey(kind, k) && !/^unused\d+$/.test(k)) continue;
     const vol = volumePart(v);
-    if (!splitVolid(vol) || v.includes('media=cdrom') && !vol.includes('cloudinit')) continue;
+    if (!splitVolid(vol) || (v.includes('media=cdrom') && !vol.includes('cloudinit'))) continue;
     out.push({ key: k, volid: vol });
   }
   return out;
@@ -98,7 +93,9 @@ function vmstateStorage(ctx: SimCtx, conf: GuestConf): string {
     if (!s) continue;
     const isShared = s.shared === true || s.type === 'nfs';
     const hasPath = s.type === 'dir' || s.type === 'nfs';
-    if (isShared) { if (!shared || hasPath) shared = sid; } else if (!local || hasPath) local = sid;
+    if (isShared) {
+      if (!shared || hasPath) shared = sid;
+    } else if (!local || hasPath) local = sid;
   }
   return shared ?? local ?? 'local';
 }
@@ -117,7 +114,10 @@ async function saveVmstate(ctx: SimCtx, vmid: number, conf: GuestConf, snap: Con
   // The machine and -cpu argument QEMU reports for the running VM (our values: guess).
   snap.options.runningmachine = /q35/.test(conf.options.machine ?? '') ? 'pc-q35-9.2+pve1' : 'pc-i440fx-9.2+pve1';
   snap.options.runningcpu = 'kvm64,enforce,+kvm_pv_eoi,+kvm_pv_unhalt,+lahf_lm,+sep';
-  const mtus = Object.keys(conf.options).filter((k) => /^net\d+$/.test(k) && /^virtio(=|,|$)/.test(conf.options[k])).sort().map((k) => `${k}=1500`);
+  const mtus = Object.keys(conf.options)
+    .filter((k) => /^net\d+$/.test(k) && /^virtio(=|,|$)/.test(conf.options[k]))
+    .sort()
+    .map((k) => `${k}=1500`);
   if (mtus.length) snap.options['running-nets-host-mtu'] = mtus.join(',');
 }
 
@@ -194,7 +194,11 @@ export async function doRollback(ctx: SimCtx, kind: GuestKind, vmid: number, nam
     }
     // Volumes of the current config the snapshot does not name are kept as unusedN.
     // PVE: pve-container src/PVE/LXC/Config.pm:__snapshot_rollback_get_unused; qemu-server src/PVE/QemuConfig.pm:__snapshot_rollback_get_unused
-    const inSnap = new Set(sectionVolumes(kind, snap.options).filter((v) => !/^unused\d+$/.test(v.key)).map((v) => v.volid));
+    const inSnap = new Set(
+      sectionVolumes(kind, snap.options)
+        .filter((v) => !/^unused\d+$/.test(v.key))
+        .map((v) => v.volid),
+    );
     for (const v of sectionVolumes(kind, conf.options)) if (!/^unused\d+$/.test(v.key) && !inSnap.has(v.volid)) addUnused(conf, v.volid);
     // The config becomes the snapshot's, keeping the current description and unusedN; parent = it.
     // PVE: pve-guest-common src/PVE/AbstractConfig.pm:snapshot_rollback, __snapshot_apply_config, __snapshot_copy_config
@@ -246,8 +250,7 @@ export async function deleteOptions(ctx: SimCtx, kind: GuestKind, conf: GuestCon
   }
 }
 
-const volumeInSnapshots = (conf: GuestConf, vol: string): boolean =>
-  Object.values(conf.snapshots).some((s) => Object.values(s.options).some((x) => volumePart(x) === vol));
+const volumeInSnapshots = (conf: GuestConf, vol: string): boolean => Object.values(conf.snapshots).some((s) => Object.values(s.options).some((x) => volumePart(x) === vol));
 
 // PVE: pve-guest-common src/PVE/AbstractConfig.pm:add_unused_volume (no duplicates, lowest free unusedN)
 export function addUnused(conf: GuestConf, volid: string): void {

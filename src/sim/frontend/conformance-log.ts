@@ -93,12 +93,19 @@ export interface LoggedCall {
 export function readCallBuckets(conformanceDir: string): Array<{ dir: string; calls: LoggedCall[] }> {
   const root = join(conformanceDir, 'calls');
   if (!existsSync(root)) return [];
-  return readdirSync(root).sort().map((key) => {
-    const dir = join(root, key);
-    const calls = readdirSync(dir)
-      .filter((f) => f.endsWith('.jsonl'))
-      .sort()
-      .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as LoggedCall));
-    return { dir, calls };
-  });
+  return readdirSync(root)
+    .sort()
+    .map((key) => {
+      const dir = join(root, key);
+      const calls = readdirSync(dir)
+        .filter((f) => f.endsWith('.jsonl'))
+        .sort()
+        .flatMap((f) =>
+          readFileSync(join(dir, f), 'utf8')
+            .split('\n')
+            .filter((l) => l.trim())
+            .map((l) => JSON.parse(l) as LoggedCall),
+        );
+      return { dir, calls };
+    });
 }

@@ -1,10 +1,7 @@
 // GuestFsPort on top of src/sim/guestfs. Guests whose config was written directly (no root yet,
 // e.g. a state prepared by a test) get a fresh root the first time they are needed.
 
-import {
-  cloneGuestRoot, createGuestRoot, deleteGuestSnapshot, destroyGuestRoot, GuestFsError, guestRootExists, pullFromGuest,
-  pushToGuest, rollbackGuestRoot, runInGuest, setGuestRunning, snapshotGuestRoot, writeGuestIdentity, guestSnapshotExists,
-} from '../guestfs/index.js';
+import { cloneGuestRoot, createGuestRoot, deleteGuestSnapshot, destroyGuestRoot, GuestFsError, guestRootExists, pullFromGuest, pushToGuest, rollbackGuestRoot, runInGuest, setGuestRunning, snapshotGuestRoot, writeGuestIdentity, guestSnapshotExists } from '../guestfs/index.js';
 import { SimError } from '../state/errors.js';
 import type { GuestFsPort } from './guestfs-port.js';
 
@@ -57,8 +54,7 @@ export function guestFsAdapter(stateDir: string): GuestFsPort {
         return cloneGuestRoot(stateDir, src, dst, o.snapshot);
       }),
     snapshot: (vmid, name) => wrap(async () => (guestRootExists(stateDir, vmid) ? snapshotGuestRoot(stateDir, vmid, name) : undefined)),
-    rollback: (vmid, name) =>
-      wrap(async () => (guestSnapshotExists(stateDir, vmid, name) ? rollbackGuestRoot(stateDir, vmid, name) : undefined)),
+    rollback: (vmid, name) => wrap(async () => (guestSnapshotExists(stateDir, vmid, name) ? rollbackGuestRoot(stateDir, vmid, name) : undefined)),
     deleteSnapshot: (vmid, name) => wrap(() => deleteGuestSnapshot(stateDir, vmid, name)),
     destroy: (vmid) => wrap(() => destroyGuestRoot(stateDir, vmid)),
     onStart: (vmid, kind, identity, ostype) =>

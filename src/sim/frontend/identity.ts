@@ -12,7 +12,9 @@ const splitWords = (s?: string) => (s ?? '').split(/\s+/).filter(Boolean);
 
 export function lxcIdentity(vmid: number, conf: GuestConf): GuestIdentity {
   const interfaces: GuestInterface[] = [];
-  for (const key of Object.keys(conf.options).filter((k) => /^net\d+$/.test(k)).sort()) {
+  for (const key of Object.keys(conf.options)
+    .filter((k) => /^net\d+$/.test(k))
+    .sort()) {
     const v = parseOption('lxc', key, conf.options[key]);
     interfaces.push({ name: v.name, ip: v.ip, gw: v.gw, ip6: v.ip6, gw6: v.gw6, hwaddr: v.hwaddr });
   }
@@ -28,7 +30,9 @@ export function lxcIdentity(vmid: number, conf: GuestConf): GuestIdentity {
 
 export function vmIdentity(vmid: number, conf: GuestConf): GuestIdentity {
   const interfaces: GuestInterface[] = [];
-  for (const key of Object.keys(conf.options).filter((k) => /^net\d+$/.test(k)).sort()) {
+  for (const key of Object.keys(conf.options)
+    .filter((k) => /^net\d+$/.test(k))
+    .sort()) {
     const n = key.slice(3);
     const net = parseOption('qemu', key, conf.options[key]);
     const ipc = conf.options[`ipconfig${n}`] ? parseOption('qemu', `ipconfig${n}`, conf.options[`ipconfig${n}`]) : {};

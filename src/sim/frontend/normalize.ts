@@ -71,7 +71,17 @@ export function normalizeScalar(kind: GuestKind, key: string, value: string): st
   if (s?.type === 'boolean') return /^(1|on|yes|true)$/i.test(value) ? '1' : '0';
   // Tags are stored de-duplicated, lower-cased and sorted (default tag-style).
   // PVE: pve-guest-common src/PVE/GuestHelpers.pm:get_unique_tags
-  if (s?.format === 'pve-tag-list') return [...new Set(value.split(/[,; ]+/).filter(Boolean).map((t) => t.toLowerCase()))].sort().join(';');
+  if (s?.format === 'pve-tag-list')
+    return [
+      ...new Set(
+        value
+          .split(/[,; ]+/)
+          .filter(Boolean)
+          .map((t) => t.toLowerCase()),
+      ),
+    ]
+      .sort()
+      .join(';');
   // A CT's nameserver and searchdomain lists are stored space-joined, whatever separated them.
   // PVE: pve-container src/PVE/LXC.pm:verify_nameserver_list, verify_searchdomain_list (from LXC/Config.pm:update_pct_config)
   if (kind === 'lxc' && (key === 'nameserver' || key === 'searchdomain')) return splitList(value).join(' ');

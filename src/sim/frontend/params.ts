@@ -44,7 +44,12 @@ function localCall(tool: Tool, words: string[]): Call | undefined {
     // PVE: pve-common src/PVE/JSONSchema.pm:pve_verify_vmid (`[1-9][0-9]{2,8}`), check_type (integer)
     const bad = def.argParams.filter((a) => !/^\d+$/.test(params[a]) || (a === 'vmid' && !/^[1-9][0-9]{2,8}$/.test(params[a])));
     if (bad.length) {
-      throw new SimError(formatParamError(bad.map((a) => ({ param: a, message: a === 'vmid' ? 'invalid format - value does not look like a valid VM ID\n' : 'type check (\'integer\') failed - got \'' + params[a] + '\'' })), usage));
+      throw new SimError(
+        formatParamError(
+          bad.map((a) => ({ param: a, message: a === 'vmid' ? 'invalid format - value does not look like a valid VM ID\n' : "type check ('integer') failed - got '" + params[a] + "'" })),
+          usage,
+        ),
+      );
     }
     const spec: CommandSpec = { tool, name, argParams: def.argParams, params: { vmid: VMID, pid: { type: 'integer' } } };
     return { tool, command: name, spec, params, extra: [], words };

@@ -9,10 +9,7 @@ import { splitVolid, volumePart } from '../state/volumes.js';
 import type { Call } from './params.js';
 import { withGuestLock, type SimCtx } from './context.js';
 import { checkBridges } from './common.js';
-import {
-  checkLock, checkProtection, deleteOptions, doDelSnapshot, doDestroy, doResize, doRollback, doSnapshot, doTemplate, isRunning, isTemplate,
-  sectionVolumes, sizeOf, updateGuest,
-} from './common.js';
+import { checkLock, checkProtection, deleteOptions, doDelSnapshot, doDestroy, doResize, doRollback, doSnapshot, doTemplate, isRunning, isTemplate, sectionVolumes, sizeOf, updateGuest } from './common.js';
 import { applyDiskOption } from './disks.js';
 import { applyPending, printPending, setGuestOptions, withPending } from './pending.js';
 import { normalizeOption, normalizeScalar } from './normalize.js';
@@ -29,10 +26,7 @@ import { defaultUnprivileged, releaseOf } from '../state/version.js';
 import { readOnlyAfterCreate, usageLine } from '../../proxmox/schema/index.js';
 
 // PVE: pve-container src/PVE/API2/LXC.pm:create_vm, update_vm (parameters the API extracts instead of storing)
-const NOT_STORED = new Set([
-  'vmid', 'ostemplate', 'storage', 'password', 'ssh-public-keys', 'start', 'force', 'restore', 'unique', 'pool',
-  'ignore-unpack-errors', 'bwlimit', 'ha-managed', 'delete', 'digest', 'revert', 'skiplock',
-]);
+const NOT_STORED = new Set(['vmid', 'ostemplate', 'storage', 'password', 'ssh-public-keys', 'start', 'force', 'restore', 'unique', 'pool', 'ignore-unpack-errors', 'bwlimit', 'ha-managed', 'delete', 'digest', 'revert', 'skiplock']);
 const isDisk = (k: string) => k === 'rootfs' || /^mp\d+$/.test(k);
 
 const vmidOf = (call: Call) => Number(call.params.vmid);
@@ -87,7 +81,11 @@ async function create(ctx: SimCtx, call: Call): Promise<void> {
     const mps = Object.keys(p).filter((k) => /^mp\d+$/.test(k));
     // PVE: pve-container src/PVE/API2/LXC.pm:create_vm
     if (mps.length && p.rootfs === undefined) throw new SimError("mount points configured, but 'rootfs' not set - aborting");
-    const vols = [...mps, 'rootfs'].map((k) => p[k]).filter((v) => v !== undefined).map((v) => volumePart(v)).filter((v) => !v.startsWith('/'));
+    const vols = [...mps, 'rootfs']
+      .map((k) => p[k])
+      .filter((v) => v !== undefined)
+      .map((v) => volumePart(v))
+      .filter((v) => !v.startsWith('/'));
     // PVE: pve-storage src/PVE/Storage.pm:parse_volume_id
     for (const v of vols) if (!splitVolid(v)) throw new SimError(`unable to parse volume ID '${v}'`);
     const storages = vols.map((v) => splitVolid(v)!.storage);
@@ -354,33 +352,74 @@ export async function runPct(ctx: SimCtx, call: Call): Promise<number> {
   const p = call.params;
   const vmid = vmidOf(call);
   switch (call.command) {
-    case 'list': list(ctx); return 0;
-    case 'status': status(ctx, call); return 0;
-    case 'config': configCommand(ctx, call, 'lxc'); return 0;
-    case 'pending': pendingCommand(ctx, call, 'lxc'); return 0;
-    case 'listsnapshot': listSnapshots(ctx, call, 'lxc'); return 0;
-    case 'create': await create(ctx, call); return 0;
-    case 'set': await set(ctx, call); return 0;
-    case 'start': await start(ctx, call); return 0;
-    case 'stop': await stop(ctx, call, false); return 0;
-    case 'shutdown': await stop(ctx, call, true); return 0;
-    case 'reboot': await reboot(ctx, call); return 0;
-    case 'resize': await doResize(ctx, 'lxc', vmid, p.disk, p.size); return 0;
-    case 'snapshot': await doSnapshot(ctx, 'lxc', vmid, p.snapname, p.description); return 0;
-    case 'delsnapshot': await doDelSnapshot(ctx, 'lxc', vmid, p.snapname); return 0;
+    case 'list':
+      list(ctx);
+      return 0;
+    case 'status':
+      status(ctx, call);
+      return 0;
+    case 'config':
+      configCommand(ctx, call, 'lxc');
+      return 0;
+    case 'pending':
+      pendingCommand(ctx, call, 'lxc');
+      return 0;
+    case 'listsnapshot':
+      listSnapshots(ctx, call, 'lxc');
+      return 0;
+    case 'create':
+      await create(ctx, call);
+      return 0;
+    case 'set':
+      await set(ctx, call);
+      return 0;
+    case 'start':
+      await start(ctx, call);
+      return 0;
+    case 'stop':
+      await stop(ctx, call, false);
+      return 0;
+    case 'shutdown':
+      await stop(ctx, call, true);
+      return 0;
+    case 'reboot':
+      await reboot(ctx, call);
+      return 0;
+    case 'resize':
+      await doResize(ctx, 'lxc', vmid, p.disk, p.size);
+      return 0;
+    case 'snapshot':
+      await doSnapshot(ctx, 'lxc', vmid, p.snapname, p.description);
+      return 0;
+    case 'delsnapshot':
+      await doDelSnapshot(ctx, 'lxc', vmid, p.snapname);
+      return 0;
     case 'rollback':
       await doRollback(ctx, 'lxc', vmid, p.snapname);
       if (p.start === '1') await start(ctx, call);
       return 0;
-    case 'template': await doTemplate(ctx, 'lxc', vmid); return 0;
-    case 'destroy': await doDestroy(ctx, 'lxc', vmid, { purge: p.purge === '1', force: p.force === '1', unreferenced: p['destroy-unreferenced-disks'] === '1' }); return 0;
-    case 'clone': await cloneGuest(ctx, 'lxc', call); return 0;
-    case 'exec': return exec(ctx, call);
-    case 'push': await pushPull(ctx, call, 'push'); return 0;
-    case 'pull': await pushPull(ctx, call, 'pull'); return 0;
-    case 'unlock': await unlock(ctx, call, 'lxc'); return 0;
+    case 'template':
+      await doTemplate(ctx, 'lxc', vmid);
+      return 0;
+    case 'destroy':
+      await doDestroy(ctx, 'lxc', vmid, { purge: p.purge === '1', force: p.force === '1', unreferenced: p['destroy-unreferenced-disks'] === '1' });
+      return 0;
+    case 'clone':
+      await cloneGuest(ctx, 'lxc', call);
+      return 0;
+    case 'exec':
+      return exec(ctx, call);
+    case 'push':
+      await pushPull(ctx, call, 'push');
+      return 0;
+    case 'pull':
+      await pushPull(ctx, call, 'pull');
+      return 0;
+    case 'unlock':
+      await unlock(ctx, call, 'lxc');
+      return 0;
     // PVE: guess (commands outside the simulated set)
-    default: throw new SimError(`pct ${call.command}: not simulated`);
+    default:
+      throw new SimError(`pct ${call.command}: not simulated`);
   }
 }
-

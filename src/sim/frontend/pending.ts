@@ -19,7 +19,11 @@ export function parsePendingDelete(value: string | undefined): Map<string, boole
 // PVE: pve-guest-common src/PVE/AbstractConfig.pm:print_pending_delete
 function setPendingDelete(conf: GuestConf, del: Map<string, boolean>): void {
   const p = pendingOf(conf);
-  if (del.size) p.options.delete = [...del.keys()].sort().map((k) => (del.get(k) ? `!${k}` : k)).join(',');
+  if (del.size)
+    p.options.delete = [...del.keys()]
+      .sort()
+      .map((k) => (del.get(k) ? `!${k}` : k))
+      .join(',');
   else delete p.options.delete;
 }
 
@@ -74,10 +78,7 @@ export function lxcHotplugs(conf: GuestConf, key: string, value: string | undefi
 }
 
 // PVE: qemu-server src/PVE/QemuServer.pm:$fast_plug_option (with every $confdesc_cloudinit key)
-const QEMU_FASTPLUG = new Set([
-  'description', 'hookscript', 'lock', 'migrate_downtime', 'migrate_speed', 'name', 'onboot', 'protection', 'shares', 'startup', 'tags',
-  'vmstatestorage', 'citype', 'ciuser', 'cipassword', 'ciupgrade', 'cicustom', 'searchdomain', 'nameserver', 'sshkeys',
-]);
+const QEMU_FASTPLUG = new Set(['description', 'hookscript', 'lock', 'migrate_downtime', 'migrate_speed', 'name', 'onboot', 'protection', 'shares', 'startup', 'tags', 'vmstatestorage', 'citype', 'ciuser', 'cipassword', 'ciupgrade', 'cicustom', 'searchdomain', 'nameserver', 'sshkeys']);
 const isQemuFastPlug = (key: string) => QEMU_FASTPLUG.has(key) || /^ipconfig\d+$/.test(key);
 
 /** The `hotplug` option: default `network,disk,usb`; `0` none; `1` the default. */
@@ -104,7 +105,7 @@ export function qemuHotplugs(conf: GuestConf, key: string, value: string | undef
   if (key === 'vcpus') return hp.has('cpu');
   if (key === 'balloon') {
     if (value === undefined) return conf.options.balloon !== '0';
-    return (conf.options.balloon ?? '1') !== '0' === (value !== '0');
+    return ((conf.options.balloon ?? '1') !== '0') === (value !== '0');
   }
   if (isDiskKey('qemu', key)) {
     if (/^(efidisk|tpmstate)\d+$/.test(key) || /cloudinit/.test(value ?? '')) return false;
@@ -119,7 +120,12 @@ export function qemuHotplugs(conf: GuestConf, key: string, value: string | undef
 
 function sameAgentExceptFstrim(a: string, b: string): boolean {
   const norm = (v: string) =>
-    v.split(',').map((p) => (p.includes('=') ? p : `enabled=${p}`)).filter((p) => !p.startsWith('fstrim_cloned_disks=')).sort().join(',');
+    v
+      .split(',')
+      .map((p) => (p.includes('=') ? p : `enabled=${p}`))
+      .filter((p) => !p.startsWith('fstrim_cloned_disks='))
+      .sort()
+      .join(',');
   return norm(a) === norm(b);
 }
 
@@ -225,8 +231,14 @@ export async function applyPending(conf: GuestConf, hooks: Pick<SetHooks, 'apply
   delete values.delete;
   delete conf.pending;
   const present = (k: string) => conf.options[k] !== undefined;
-  await hooks.remove([...del].filter(([k, f]) => !f && present(k)).map(([k]) => k), false);
-  await hooks.remove([...del].filter(([k, f]) => f && present(k)).map(([k]) => k), true);
+  await hooks.remove(
+    [...del].filter(([k, f]) => !f && present(k)).map(([k]) => k),
+    false,
+  );
+  await hooks.remove(
+    [...del].filter(([k, f]) => f && present(k)).map(([k]) => k),
+    true,
+  );
   await hooks.apply(values);
   return true;
 }

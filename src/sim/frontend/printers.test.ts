@@ -30,11 +30,17 @@ function blocks(heading: string): string[] {
   }
   return out;
 }
-const trimLines = (s: string) => s.split('\n').map((l) => l.trimEnd()).join('\n');
+const trimLines = (s: string) =>
+  s
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n');
 
 test('pct list: empty prints nothing; the reconstructed sample matches byte for byte', { skip }, () => {
   assert.equal(printPctList([]), '');
-  const rec = blocks('1. `pct list`').find((b) => b.includes('·'))!.replace(/·/g, ' ');
+  const rec = blocks('1. `pct list`')
+    .find((b) => b.includes('·'))!
+    .replace(/·/g, ' ');
   assert.equal(printPctList([{ vmid: 100, status: 'running', lock: 'mounted', name: 'web1' }]), rec);
 });
 
@@ -60,7 +66,12 @@ test('qm list: right-aligned vmid, "VM <id>" for unnamed VMs, two decimals for t
     { vmid: 103, name: 'vm103', status: 'stopped', maxmemBytes: 512 * 2 ** 20, maxdiskBytes: 80 * 2 ** 30, pid: 0 },
   ]);
   assert.equal(trimLines(got), trimLines(real));
-  const body = (s: string) => s.split('\n').slice(1).map((l) => l.trimEnd()).join('\n');
+  const body = (s: string) =>
+    s
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trimEnd())
+      .join('\n');
   const disk = 22.2 * 2 ** 30;
   const got2 = printQmList([
     { vmid: 9000, name: 'VM 9000', status: 'stopped', maxmemBytes: 2048 * 2 ** 20, maxdiskBytes: disk, pid: 0 },

@@ -192,7 +192,10 @@ async function downloadUrl(ctx: StorageCtx, storage: string, opts: Record<string
   const kind = opts.content;
   if (!s.content.includes(kind)) throw new SimError(`storage '${storage}' is not configured for content-type '${kind}'`);
   // PVE: pve-storage src/PVE/Storage.pm:normalize_content_filename
-  const filename = opts.filename.replace(/\n$/, '').replace(/^.*[/\\]/, '').replace(/[^a-zA-Z0-9_.-]/g, '_');
+  const filename = opts.filename
+    .replace(/\n$/, '')
+    .replace(/^.*[/\\]/, '')
+    .replace(/[^a-zA-Z0-9_.-]/g, '_');
   const ext: Record<string, RegExp> = {
     iso: /[^/]+\.(?:iso|img)$/i,
     vztmpl: /[^/]+\.(?:tar|tar\.(?:gz|xz|zst|bz2))$/i,

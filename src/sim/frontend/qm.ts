@@ -10,10 +10,7 @@ import { confPath } from '../state/paths.js';
 import { allocDisk, freeVolume, getStorage } from '../state/storage.js';
 import { isDiskKey, splitVolid, volumePart } from '../state/volumes.js';
 import { cloneGuest, newMeta } from './clone.js';
-import {
-  addUnused, checkLock, checkProtection, deleteOptions, doDelSnapshot, doDestroy, doResize, doRollback, doSnapshot, doTemplate, isRunning, isTemplate,
-  sectionVolumes, sizeOf, updateGuest,
-} from './common.js';
+import { addUnused, checkLock, checkProtection, deleteOptions, doDelSnapshot, doDestroy, doResize, doRollback, doSnapshot, doTemplate, isRunning, isTemplate, sectionVolumes, sizeOf, updateGuest } from './common.js';
 import { withGuestLock, type SimCtx } from './context.js';
 import { checkBridges } from './common.js';
 import { checkDeleteRevertConflicts } from './set-checks.js';
@@ -30,17 +27,13 @@ import { checkImportFrom, resolveDiskImportSource } from './sources.js';
 import { usageLine } from '../../proxmox/schema/index.js';
 
 // PVE: qemu-server src/PVE/API2/Qemu.pm:create_vm, $update_vm_api (parameters the API extracts instead of storing)
-const NOT_STORED = new Set([
-  'vmid', 'archive', 'bwlimit', 'ha-managed', 'import-working-storage', 'live-restore', 'pool', 'start', 'storage', 'unique',
-  'delete', 'digest', 'force', 'revert', 'skiplock',
-]);
+const NOT_STORED = new Set(['vmid', 'archive', 'bwlimit', 'ha-managed', 'import-working-storage', 'live-restore', 'pool', 'start', 'storage', 'unique', 'delete', 'digest', 'force', 'revert', 'skiplock']);
 
 const vmidOf = (call: Call) => Number(call.params.vmid);
 
 /** Proxmox stores cipassword hashed; never keep or print the clear text. */
 // PVE: qemu-server src/PVE/API2/Qemu.pm:$update_vm_api (PVE::Tools::encrypt_pw; our `$5$` format: guess)
-const hashPassword = (pw: string, seed: string) =>
-  `$5$${createHash('sha256').update(`${seed}salt`).digest('base64url').slice(0, 16)}$${createHash('sha256').update(`${seed}:${pw}`).digest('base64url')}`;
+const hashPassword = (pw: string, seed: string) => `$5$${createHash('sha256').update(`${seed}salt`).digest('base64url').slice(0, 16)}$${createHash('sha256').update(`${seed}:${pw}`).digest('base64url')}`;
 
 async function applyOptions(ctx: SimCtx, vmid: number, conf: GuestConf, params: Record<string, string>): Promise<void> {
   // Drives are allocated in qemu-server's foreach_volume order: ide, sata, scsi, virtio, efidisk, tpmstate.
@@ -455,34 +448,81 @@ export async function runQm(ctx: SimCtx, call: Call): Promise<number> {
   const p = call.params;
   const vmid = vmidOf(call);
   switch (call.command) {
-    case 'list': list(ctx); return 0;
-    case 'status': status(ctx, call); return 0;
-    case 'config': configCommand(ctx, call, 'qemu'); return 0;
-    case 'pending': pendingCommand(ctx, call, 'qemu'); return 0;
-    case 'listsnapshot': listSnapshots(ctx, call, 'qemu'); return 0;
-    case 'create': await create(ctx, call); return 0;
-    case 'set': await set(ctx, call); return 0;
-    case 'start': await start(ctx, call); return 0;
-    case 'stop': await stop(ctx, call, false); return 0;
-    case 'shutdown': await stop(ctx, call, true); return 0;
-    case 'reboot': await reboot(ctx, call); return 0;
-    case 'disk resize': await doResize(ctx, 'qemu', vmid, p.disk, p.size, p.skiplock === '1'); return 0;
-    case 'snapshot': await doSnapshot(ctx, 'qemu', vmid, p.snapname, p.description, { vmstate: p.vmstate === '1' }); return 0;
-    case 'delsnapshot': await doDelSnapshot(ctx, 'qemu', vmid, p.snapname); return 0;
+    case 'list':
+      list(ctx);
+      return 0;
+    case 'status':
+      status(ctx, call);
+      return 0;
+    case 'config':
+      configCommand(ctx, call, 'qemu');
+      return 0;
+    case 'pending':
+      pendingCommand(ctx, call, 'qemu');
+      return 0;
+    case 'listsnapshot':
+      listSnapshots(ctx, call, 'qemu');
+      return 0;
+    case 'create':
+      await create(ctx, call);
+      return 0;
+    case 'set':
+      await set(ctx, call);
+      return 0;
+    case 'start':
+      await start(ctx, call);
+      return 0;
+    case 'stop':
+      await stop(ctx, call, false);
+      return 0;
+    case 'shutdown':
+      await stop(ctx, call, true);
+      return 0;
+    case 'reboot':
+      await reboot(ctx, call);
+      return 0;
+    case 'disk resize':
+      await doResize(ctx, 'qemu', vmid, p.disk, p.size, p.skiplock === '1');
+      return 0;
+    case 'snapshot':
+      await doSnapshot(ctx, 'qemu', vmid, p.snapname, p.description, { vmstate: p.vmstate === '1' });
+      return 0;
+    case 'delsnapshot':
+      await doDelSnapshot(ctx, 'qemu', vmid, p.snapname);
+      return 0;
     case 'rollback':
       // PVE: qemu-server src/PVE/API2/Qemu.pm:rollback (--start only when the rollback did not resume it)
       if ((await doRollback(ctx, 'qemu', vmid, p.snapname)).resume || p.start === '1') await start(ctx, call);
       return 0;
-    case 'template': await doTemplate(ctx, 'qemu', vmid); return 0;
-    case 'destroy': await doDestroy(ctx, 'qemu', vmid, { purge: p.purge === '1', skiplock: p.skiplock === '1', unreferenced: p['destroy-unreferenced-disks'] === '1' }); return 0;
-    case 'clone': await cloneGuest(ctx, 'qemu', call); return 0;
-    case 'disk import': await importDisk(ctx, call); return 0;
-    case 'cloudinit update': await cloudinitUpdate(ctx, call); return 0;
-    case 'guest cmd': agentCmd(ctx, call); return 0;
-    case 'guest exec': await guestExec(ctx, call); return 0;
-    case 'guest exec-status': await guestExecStatus(ctx, call); return 0;
-    case 'unlock': await unlock(ctx, call, 'qemu'); return 0;
+    case 'template':
+      await doTemplate(ctx, 'qemu', vmid);
+      return 0;
+    case 'destroy':
+      await doDestroy(ctx, 'qemu', vmid, { purge: p.purge === '1', skiplock: p.skiplock === '1', unreferenced: p['destroy-unreferenced-disks'] === '1' });
+      return 0;
+    case 'clone':
+      await cloneGuest(ctx, 'qemu', call);
+      return 0;
+    case 'disk import':
+      await importDisk(ctx, call);
+      return 0;
+    case 'cloudinit update':
+      await cloudinitUpdate(ctx, call);
+      return 0;
+    case 'guest cmd':
+      agentCmd(ctx, call);
+      return 0;
+    case 'guest exec':
+      await guestExec(ctx, call);
+      return 0;
+    case 'guest exec-status':
+      await guestExecStatus(ctx, call);
+      return 0;
+    case 'unlock':
+      await unlock(ctx, call, 'qemu');
+      return 0;
     // PVE: guess (commands outside the simulated set)
-    default: throw new SimError(`qm ${call.command}: not simulated`);
+    default:
+      throw new SimError(`qm ${call.command}: not simulated`);
   }
 }

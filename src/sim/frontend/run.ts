@@ -37,7 +37,12 @@ function checkRelease(host: HostState, call: Call): void {
   // PVE: pve-common src/PVE/JSONSchema.pm:validate ("property is not defined in schema", apidata-pve8.4.js)
   const unknown = (NEW_IN_9[`${call.tool} ${call.command}`] ?? []).filter((k) => call.params[k] !== undefined);
   if (unknown.length) {
-    throw new SimError(paramErrorText(unknown.map((k) => ({ param: k, message: 'property is not defined in schema and the schema does not allow additional properties' })), usageLine(call.spec)));
+    throw new SimError(
+      paramErrorText(
+        unknown.map((k) => ({ param: k, message: 'property is not defined in schema and the schema does not allow additional properties' })),
+        usageLine(call.spec),
+      ),
+    );
   }
 }
 
@@ -174,33 +179,37 @@ export async function runSim(argv: string[], opts: SimOptions): Promise<SimResul
     } else {
       const kind = tool === 'pct' ? 'lxc' : 'qemu';
       const target = Number(call.command === 'clone' ? call.params.newid : call.params.vmid);
-      const r = await withFaults(faults, {
-        stateDir: paths.root,
-        lockDir: paths.lockDir,
-        lockTimeoutMs: ctx.lockTimeoutMs,
-        typeWord: tool === 'pct' ? 'CT' : 'VM',
-        lockWord: LOCK_WORDS[tool][call.command],
-        guestLockDisplay: guestLockName(kind, target).display,
-        isTask: TASKS.has(call.command),
-        sharedStorage: sharedStorageOf(paths, host, call),
-        taskErrorPrefix: call.command === 'create' ? `unable to create ${tool === 'pct' ? 'CT' : 'VM'} ${target} - ` : call.command === 'clone' ? 'clone failed: ' : undefined,
-        err: ctx.err,
-        markLocked: async (word) => {
-          if (locateGuest(paths, host, target)) {
-            await updateGuest(ctx, kind, target, (conf) => {
-              conf.options.lock = word;
-            });
-          }
-          // A killed `pct clone` never reaches its remove_lock: the source keeps `lock: disk`.
-          // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm
-          const source = Number(call.params.vmid);
-          if (tool === 'pct' && call.command === 'clone' && locateGuest(paths, host, source)) {
-            await updateGuest(ctx, kind, source, (conf) => {
-              conf.options.lock = 'disk';
-            });
-          }
+      const r = await withFaults(
+        faults,
+        {
+          stateDir: paths.root,
+          lockDir: paths.lockDir,
+          lockTimeoutMs: ctx.lockTimeoutMs,
+          typeWord: tool === 'pct' ? 'CT' : 'VM',
+          lockWord: LOCK_WORDS[tool][call.command],
+          guestLockDisplay: guestLockName(kind, target).display,
+          isTask: TASKS.has(call.command),
+          sharedStorage: sharedStorageOf(paths, host, call),
+          taskErrorPrefix: call.command === 'create' ? `unable to create ${tool === 'pct' ? 'CT' : 'VM'} ${target} - ` : call.command === 'clone' ? 'clone failed: ' : undefined,
+          err: ctx.err,
+          markLocked: async (word) => {
+            if (locateGuest(paths, host, target)) {
+              await updateGuest(ctx, kind, target, (conf) => {
+                conf.options.lock = word;
+              });
+            }
+            // A killed `pct clone` never reaches its remove_lock: the source keeps `lock: disk`.
+            // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm
+            const source = Number(call.params.vmid);
+            if (tool === 'pct' && call.command === 'clone' && locateGuest(paths, host, source)) {
+              await updateGuest(ctx, kind, source, (conf) => {
+                conf.options.lock = 'disk';
+              });
+            }
+          },
         },
-      }, exec);
+        exec,
+      );
       exitCode = r.code;
       if (r.warnings) {
         stdout += 'WARN: simulated task warning (PHOENIX_SIM_FAULTS)\n';

@@ -8,7 +8,7 @@ import { hostNames, mkdirGuest, readGuestFile, writeGuestFile } from './guestfil
 
 const HEADER =
   '# This file is generated from information provided by the datasource.  Changes\n' +
-  '# to it will not persist across an instance reboot.  To disable cloud-init\'s\n' +
+  "# to it will not persist across an instance reboot.  To disable cloud-init's\n" +
   '# network configuration capabilities, write a file\n' +
   '# /etc/cloud/cloud.cfg.d/99-disable-network-config.cfg with the following:\n' +
   '# network: {config: disabled}\n';
@@ -69,7 +69,10 @@ async function ensureUser(root: string, user: string): Promise<number> {
   const passwd = (await readGuestFile(root, '/etc/passwd')) ?? '';
   const existing = passwd.split('\n').find((l) => l.startsWith(`${user}:`));
   if (existing) return Number(existing.split(':')[2]);
-  const used = passwd.split('\n').map((l) => Number(l.split(':')[2])).filter((n) => n >= 1000 && n < 60000);
+  const used = passwd
+    .split('\n')
+    .map((l) => Number(l.split(':')[2]))
+    .filter((n) => n >= 1000 && n < 60000);
   const uid = used.length ? Math.max(...used) + 1 : 1000;
   await writeGuestFile(root, '/etc/passwd', `${passwd}${user}:x:${uid}:${uid}::/home/${user}:/bin/bash\n`);
   const group = (await readGuestFile(root, '/etc/group')) ?? '';

@@ -55,12 +55,7 @@ export async function deleteGuestSnapshot(stateDir: string, vmid: number | strin
 }
 
 /** New guest `toVmid` whose root is a copy of `fromVmid`'s root, or of one of its snapshots. */
-export async function cloneGuestRoot(
-  stateDir: string,
-  fromVmid: number | string,
-  toVmid: number | string,
-  fromSnapshot?: string,
-): Promise<void> {
+export async function cloneGuestRoot(stateDir: string, fromVmid: number | string, toVmid: number | string, fromSnapshot?: string): Promise<void> {
   const src = fromSnapshot ? guestSnapshotDir(stateDir, fromVmid, fromSnapshot) : needRoot(stateDir, fromVmid);
   if (!existsSync(src)) throw new GuestFsError(`guest ${fromVmid} has no snapshot '${fromSnapshot}'`, 'ENOENT');
   const dest = guestRootDir(stateDir, toVmid);
@@ -71,7 +66,6 @@ export async function cloneGuestRoot(
   }
 }
 
-export const guestSnapshotExists = (stateDir: string, vmid: number | string, name: string): boolean =>
-  existsSync(guestSnapshotDir(stateDir, vmid, name));
+export const guestSnapshotExists = (stateDir: string, vmid: number | string, name: string): boolean => existsSync(guestSnapshotDir(stateDir, vmid, name));
 
 export const guestSnapshotsDir = (stateDir: string, vmid: number | string): string => join(guestDir(stateDir, vmid), 'snapshots');

@@ -53,8 +53,18 @@ async function prepareRoot(root: string): Promise<void> {
       await symlink(target, p);
     }
   }
-  const dirs = ['usr', 'usr/local', 'proc', 'dev', ...roBinds().filter((p) => !p.endsWith('.cache')).map((p) => p.slice(1))];
-  const files = roBinds().filter((p) => p.endsWith('.cache')).map((p) => p.slice(1));
+  const dirs = [
+    'usr',
+    'usr/local',
+    'proc',
+    'dev',
+    ...roBinds()
+      .filter((p) => !p.endsWith('.cache'))
+      .map((p) => p.slice(1)),
+  ];
+  const files = roBinds()
+    .filter((p) => p.endsWith('.cache'))
+    .map((p) => p.slice(1));
   for (const [rel, dir] of [...dirs.map((d) => [d, true] as const), ...files.map((f) => [f, false] as const)]) {
     const p = join(root, rel);
     const st = await lstat(p).catch(() => undefined);
@@ -78,12 +88,7 @@ async function guestHostname(root: string): Promise<string> {
   return 'localhost';
 }
 
-export async function runInGuest(
-  stateDir: string,
-  vmid: number | string,
-  argv: string[],
-  opts: RunInGuestOptions = {},
-): Promise<RunInGuestResult> {
+export async function runInGuest(stateDir: string, vmid: number | string, argv: string[], opts: RunInGuestOptions = {}): Promise<RunInGuestResult> {
   if (argv.length === 0) throw new GuestFsError('runInGuest: empty argv', 'EINVAL');
   const root = guestRootDir(stateDir, vmid);
   if (!existsSync(join(root, 'usr/local'))) throw new GuestFsError(`guest ${vmid} has no root filesystem`, 'ENOENT');

@@ -21,10 +21,13 @@ export async function mkdirGuest(root: string, guestDirPath: string, mode = 0o75
     path += `/${c}`;
     const r = await resolveGuestPath(root, path);
     if (r.readOnly) throw new GuestFsError(`can't create '${path}': read-only file system`, 'EROFS');
-    const made = await mkdir(r.hostPath).then(() => true, (e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EEXIST') throw e;
-      return false;
-    });
+    const made = await mkdir(r.hostPath).then(
+      () => true,
+      (e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EEXIST') throw e;
+        return false;
+      },
+    );
     if (made) {
       await chmod(r.hostPath, mode);
       await chownGuest(r.hostPath, uid, gid);
@@ -32,12 +35,7 @@ export async function mkdirGuest(root: string, guestDirPath: string, mode = 0o75
   }
 }
 
-export async function writeGuestFile(
-  root: string,
-  guestPath: string,
-  content: string,
-  opts: { mode?: number; uid?: number; gid?: number } = {},
-): Promise<void> {
+export async function writeGuestFile(root: string, guestPath: string, content: string, opts: { mode?: number; uid?: number; gid?: number } = {}): Promise<void> {
   await mkdirGuest(root, dirname(guestPath));
   const r = await resolveGuestPath(root, guestPath);
   if (r.readOnly) throw new GuestFsError(`can't write '${guestPath}': read-only file system`, 'EROFS');

@@ -23,17 +23,17 @@ test('Debian container: hostname, the PVE block in /etc/hosts and resolv.conf, i
       hostname: 'web01',
       searchdomain: 'lab.example',
       nameservers: ['10.0.0.53', '1.1.1.1'],
-      interfaces: [{ name: 'eth0', ip: '10.0.0.21/24', gw: '10.0.0.1' }, { name: 'eth1', ip: 'dhcp' }],
+      interfaces: [
+        { name: 'eth0', ip: '10.0.0.21/24', gw: '10.0.0.1' },
+        { name: 'eth1', ip: 'dhcp' },
+      ],
     };
     await writeGuestIdentity(dir, 101, id);
     assert.equal(read(root, 'etc/hostname'), 'web01\n');
     const hosts = read(root, 'etc/hosts');
     assert.ok(hosts.startsWith('# --- BEGIN PVE ---\n10.0.0.21 web01.lab.example web01\n# --- END PVE ---\n127.0.0.1\tlocalhost\n'), hosts);
     assert.equal(read(root, 'etc/resolv.conf'), '# --- BEGIN PVE ---\nsearch lab.example\nnameserver 10.0.0.53\nnameserver 1.1.1.1\n# --- END PVE ---\n');
-    assert.equal(
-      read(root, 'etc/network/interfaces'),
-      'auto lo\niface lo inet loopback\n\nauto eth0\niface eth0 inet static\n\taddress 10.0.0.21/24\n\tgateway 10.0.0.1\n\nauto eth1\niface eth1 inet dhcp\n',
-    );
+    assert.equal(read(root, 'etc/network/interfaces'), 'auto lo\niface lo inet loopback\n\nauto eth0\niface eth0 inet static\n\taddress 10.0.0.21/24\n\tgateway 10.0.0.1\n\nauto eth1\niface eth1 inet dhcp\n');
     // A second start with a new name replaces the block, keeps what the guest added outside it.
     writeFileSync(join(root, 'etc/hosts'), `${read(root, 'etc/hosts')}192.168.1.9 extra\n`);
     await writeGuestIdentity(dir, 101, { ...id, hostname: 'web02', interfaces: [{ name: 'eth0', ip: 'dhcp' }] });
@@ -54,10 +54,7 @@ test('Ubuntu container: systemd-networkd files; root ssh keys', () =>
     });
     assert.equal(read(root, 'etc/hostname'), 'db\n');
     assert.match(read(root, 'etc/hosts'), /^10\.0\.0\.22 db\.lab\.example db$/m);
-    assert.equal(
-      read(root, 'etc/systemd/network/eth0.network'),
-      '[Match]\nName = eth0\n\n[Network]\nDescription = Interface eth0 autoconfigured by PVE\nAddress = 10.0.0.22/24\nGateway = 10.0.0.1\nDHCP = no\nIPv6AcceptRA = false\n',
-    );
+    assert.equal(read(root, 'etc/systemd/network/eth0.network'), '[Match]\nName = eth0\n\n[Network]\nDescription = Interface eth0 autoconfigured by PVE\nAddress = 10.0.0.22/24\nGateway = 10.0.0.1\nDHCP = no\nIPv6AcceptRA = false\n');
     assert.equal(existsSync(join(root, 'etc/network/interfaces')), false);
     assert.equal(existsSync(join(root, 'etc/resolv.conf')), false, 'no DNS settings given: left alone');
     assert.equal(read(root, 'root/.ssh/authorized_keys'), 'ssh-ed25519 AAAA test@host\n');

@@ -34,14 +34,10 @@ function checkName(name: string): string {
   return name;
 }
 
-export const guestDir = (stateDir: string, vmid: number | string): string =>
-  join(stateDir, 'guests', checkVmid(vmid));
+export const guestDir = (stateDir: string, vmid: number | string): string => join(stateDir, 'guests', checkVmid(vmid));
 
-export const guestRootDir = (stateDir: string, vmid: number | string): string =>
-  join(guestDir(stateDir, vmid), 'root');
+export const guestRootDir = (stateDir: string, vmid: number | string): string => join(guestDir(stateDir, vmid), 'root');
 
-export const guestSnapshotDir = (stateDir: string, vmid: number | string, name: string): string =>
-  join(guestDir(stateDir, vmid), 'snapshots', checkName(name));
+export const guestSnapshotDir = (stateDir: string, vmid: number | string, name: string): string => join(guestDir(stateDir, vmid), 'snapshots', checkName(name));
 
-export const guestMetaPath = (stateDir: string, vmid: number | string): string =>
-  join(guestDir(stateDir, vmid), 'guest.json');
+export const guestMetaPath = (stateDir: string, vmid: number | string): string => join(guestDir(stateDir, vmid), 'guest.json');

@@ -2,10 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, lstatSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  cloneGuestRoot, createGuestRoot, deleteGuestSnapshot, destroyGuestRoot, guestRootDir, guestSnapshotDir,
-  mappedIds, GUEST_ID_BASE, osFromTemplate, readGuestMeta, rollbackGuestRoot, snapshotGuestRoot,
-} from './index.js';
+import { cloneGuestRoot, createGuestRoot, deleteGuestSnapshot, destroyGuestRoot, guestRootDir, guestSnapshotDir, mappedIds, GUEST_ID_BASE, osFromTemplate, readGuestMeta, rollbackGuestRoot, snapshotGuestRoot } from './index.js';
 import { tempStateDir } from './testing.js';
 
 async function withState(fn: (dir: string) => Promise<void>): Promise<void> {

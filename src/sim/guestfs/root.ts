@@ -18,10 +18,33 @@ export interface GuestMeta {
 }
 
 const DIRS = [
-  'etc/apt/sources.list.d', 'etc/systemd/system', 'etc/network', 'etc/skel', 'var/mail', 'etc/ssl/certs', 'root', 'home', 'tmp',
-  'var/lib/phoenix-sim/dpkg', 'var/lib/phoenix-sim/systemd/enabled', 'var/lib/phoenix-sim/systemd/active',
-  'var/log', 'var/tmp', 'var/cache', 'run', 'opt', 'srv', 'mnt', 'media', 'proc', 'dev', 'sys',
-  'usr/local/bin', 'usr/local/sbin', 'usr/local/lib/systemd/system', 'usr/local/share/ca-certificates',
+  'etc/apt/sources.list.d',
+  'etc/systemd/system',
+  'etc/network',
+  'etc/skel',
+  'var/mail',
+  'etc/ssl/certs',
+  'root',
+  'home',
+  'tmp',
+  'var/lib/phoenix-sim/dpkg',
+  'var/lib/phoenix-sim/systemd/enabled',
+  'var/lib/phoenix-sim/systemd/active',
+  'var/log',
+  'var/tmp',
+  'var/cache',
+  'run',
+  'opt',
+  'srv',
+  'mnt',
+  'media',
+  'proc',
+  'dev',
+  'sys',
+  'usr/local/bin',
+  'usr/local/sbin',
+  'usr/local/lib/systemd/system',
+  'usr/local/share/ca-certificates',
 ];
 
 const PASSWD = 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nbin:x:2:2:bin:/bin:/usr/sbin/nologin\nsys:x:3:3:sys:/dev:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n';
@@ -31,18 +54,36 @@ const GSHADOW = 'root:*::\ndaemon:*::\nbin:*::\nsys:*::\nadm:*::\nsudo:*::\nuser
 // The settings of Debian's /etc/login.defs that the host's useradd/groupadd act on in the guest
 // (without USERGROUPS_ENAB, `useradd svc` would not create the group `svc`).
 const LOGIN_DEFS = [
-  'MAIL_DIR        /var/mail', 'PASS_MAX_DAYS   99999', 'PASS_MIN_DAYS   0', 'PASS_WARN_AGE   7',
-  'UID_MIN         1000', 'UID_MAX         60000', 'SYS_UID_MIN     100', 'SYS_UID_MAX     999',
-  'GID_MIN         1000', 'GID_MAX         60000', 'SYS_GID_MIN     100', 'SYS_GID_MAX     999',
-  'UMASK           022', 'HOME_MODE       0700', 'USERGROUPS_ENAB yes', 'ENCRYPT_METHOD  SHA512', '',
+  'MAIL_DIR        /var/mail',
+  'PASS_MAX_DAYS   99999',
+  'PASS_MIN_DAYS   0',
+  'PASS_WARN_AGE   7',
+  'UID_MIN         1000',
+  'UID_MAX         60000',
+  'SYS_UID_MIN     100',
+  'SYS_UID_MAX     999',
+  'GID_MIN         1000',
+  'GID_MAX         60000',
+  'SYS_GID_MIN     100',
+  'SYS_GID_MAX     999',
+  'UMASK           022',
+  'HOME_MODE       0700',
+  'USERGROUPS_ENAB yes',
+  'ENCRYPT_METHOD  SHA512',
+  '',
 ].join('\n');
 const HOSTS = '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\nff02::1\t\tip6-allnodes\nff02::2\t\tip6-allrouters\n';
 
 /** Packages a fresh template/cloud image already has, with the units they bring (enabled, not running). */
 function basePackages(kind: GuestKind): [string, string[]][] {
   const pkgs: [string, string[]][] = [
-    ['base-files', []], ['bash', []], ['coreutils', []], ['systemd', []], ['ca-certificates', []],
-    ['cron', ['cron.service']], ['openssh-server', ['ssh.service']],
+    ['base-files', []],
+    ['bash', []],
+    ['coreutils', []],
+    ['systemd', []],
+    ['ca-certificates', []],
+    ['cron', ['cron.service']],
+    ['openssh-server', ['ssh.service']],
   ];
   if (kind === 'vm') pkgs.push(['cloud-init', ['cloud-init.service']], ['qemu-guest-agent', ['qemu-guest-agent.service']]);
   return pkgs;
@@ -71,17 +112,11 @@ function hostPamFiles(): Promise<[string, string][]> {
   return hostPam;
 }
 
-const dpkgRecord = (name: string): string =>
-  `Package: ${name}\nStatus: install ok installed\nPriority: optional\nArchitecture: amd64\nVersion: 0.0.0-phoenix-sim\nDescription: ${name} (simulated by phoenix)\n`;
+const dpkgRecord = (name: string): string => `Package: ${name}\nStatus: install ok installed\nPriority: optional\nArchitecture: amd64\nVersion: 0.0.0-phoenix-sim\nDescription: ${name} (simulated by phoenix)\n`;
 
-const unitFile = (unit: string, pkg: string): string =>
-  `[Unit]\nDescription=${unit} (from package ${pkg}, simulated by phoenix)\n\n[Service]\nExecStart=/usr/local/lib/phoenix-sim/stub ${unit}\n\n[Install]\nWantedBy=multi-user.target\n`;
+const unitFile = (unit: string, pkg: string): string => `[Unit]\nDescription=${unit} (from package ${pkg}, simulated by phoenix)\n\n[Service]\nExecStart=/usr/local/lib/phoenix-sim/stub ${unit}\n\n[Install]\nWantedBy=multi-user.target\n`;
 
-export async function createGuestRoot(
-  stateDir: string,
-  vmid: number | string,
-  opts: { ostemplate?: string; kind: GuestKind },
-): Promise<void> {
+export async function createGuestRoot(stateDir: string, vmid: number | string, opts: { ostemplate?: string; kind: GuestKind }): Promise<void> {
   const root = guestRootDir(stateDir, vmid);
   if (existsSync(root)) throw new GuestFsError(`guest ${vmid} already has a root filesystem`, 'EEXIST');
   const os = osFromTemplate(opts.ostemplate);
@@ -132,8 +167,7 @@ export async function readGuestMeta(stateDir: string, vmid: number | string): Pr
   }
 }
 
-export const guestRootExists = (stateDir: string, vmid: number | string): boolean =>
-  existsSync(join(guestRootDir(stateDir, vmid), 'usr/local'));
+export const guestRootExists = (stateDir: string, vmid: number | string): boolean => existsSync(join(guestRootDir(stateDir, vmid), 'usr/local'));
 
 /** Remove the guest's root, snapshots and metadata. Missing is fine (destroy is idempotent here). */
 export async function destroyGuestRoot(stateDir: string, vmid: number | string): Promise<void> {

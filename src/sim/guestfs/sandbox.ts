@@ -186,15 +186,12 @@ export function roBinds(): string[] {
  */
 export function hostArgv(tools: SandboxTools, spec: SandboxSpec): string[] {
   const staged = needsStage(spec.root);
-  const jail = (userns: 'own' | 'map-root') =>
-    unshareJailArgv({ unshare: tools.unshare!, setpriv: tools.setpriv! }, { src: staged ? stageDir() : spec.root, hostname: spec.hostname, cwd: spec.cwd, env: spec.env, argv: spec.argv, roBinds: roBinds() }, userns);
+  const jail = (userns: 'own' | 'map-root') => unshareJailArgv({ unshare: tools.unshare!, setpriv: tools.setpriv! }, { src: staged ? stageDir() : spec.root, hostname: spec.hostname, cwd: spec.cwd, env: spec.env, argv: spec.argv, roBinds: roBinds() }, userns);
   const inner = tools.kind === 'bwrap' ? [tools.bwrap!, ...bwrapArgs(spec)] : mappedIds() ? jail('own') : jail('map-root');
   const { unshare, setpriv, mount } = tools;
   if (!idGated(tools) || !unshare || !setpriv || !mount) return inner;
   const stage = '"$0" --bind -- "$1" "$2" && shift 2 && exec "$@"';
-  const gate =
-    'printf x >&3 && read _ <&3 || exit 125; exec 3>&-; ' +
-    'exec "$0" --reuid=0 --regid=0 --clear-groups --inh-caps=-all --ambient-caps=-all -- "$@"';
+  const gate = 'printf x >&3 && read _ <&3 || exit 125; exec 3>&-; ' + 'exec "$0" --reuid=0 --regid=0 --clear-groups --inh-caps=-all --ambient-caps=-all -- "$@"';
   const user = [unshare, '--user', '--keep-caps', '--', '/bin/sh', '-c', gate, setpriv, ...inner];
   if (!staged) return user;
   return [unshare, '--mount', '--propagation', 'private', '--', '/bin/sh', '-c', stage, mount, spec.root, stageDir(), ...user];

@@ -34,7 +34,8 @@ test('apt-get install docker.io, systemctl enable --now docker, is-active → 0;
     const stopped = await sh('systemctl stop docker; systemctl is-active docker; docker ps');
     assert.equal(stopped.exitCode, 1);
     assert.match(stopped.stderr, /Cannot connect to the Docker daemon/);
-  }));
+  }),
+);
 
 test('dpkg -s / dpkg-query -W answer from the record; remove forgets the package', { skip }, () =>
   withGuest('lxc', async (sh) => {
@@ -48,7 +49,8 @@ test('dpkg -s / dpkg-query -W answer from the record; remove forgets the package
     assert.match(again.stdout, /jq is already the newest version/);
     const rm = await sh('apt-get remove -y docker.io jq >/dev/null; dpkg-query -W jq');
     assert.deepEqual([rm.exitCode, rm.stderr], [1, 'dpkg-query: no packages found matching jq\n']);
-  }));
+  }),
+);
 
 test('apt-get install without -y and no answer aborts like apt', { skip }, () =>
   withGuest('lxc', async (sh) => {
@@ -58,7 +60,8 @@ test('apt-get install without -y and no answer aborts like apt', { skip }, () =>
     const yes = await sh('apt-get install nginx && systemctl is-enabled nginx', 'y\n');
     assert.equal(yes.exitCode, 0, yes.stderr);
     assert.match(yes.stdout, /enabled\n$/);
-  }));
+  }),
+);
 
 test('systemctl: admin unit files, errors for missing units, service(8)', { skip }, () =>
   withGuest('lxc', async (sh, dir) => {
@@ -71,7 +74,8 @@ test('systemctl: admin unit files, errors for missing units, service(8)', { skip
     assert.equal(api.exitCode, 0, api.stderr);
     assert.match(api.stdout, /^disabled\nactive\n● api\.service - My API\n.*enabled.*\n\s+Active: active \(running\)\n$/);
     assert.match(api.stderr, /Created symlink \/etc\/systemd\/system\/multi-user\.target\.wants\/api\.service/);
-  }));
+  }),
+);
 
 test('guest start activates enabled units, stop deactivates all', { skip }, () =>
   withGuest('lxc', async (sh, dir) => {
@@ -80,7 +84,8 @@ test('guest start activates enabled units, stop deactivates all', { skip }, () =
     assert.equal((await sh('systemctl is-active ssh nginx')).stdout, 'inactive\ninactive\n');
     await setGuestRunning(dir, 101, true);
     assert.equal((await sh('systemctl is-active ssh; systemctl is-active nginx')).stdout, 'active\ninactive\n');
-  }));
+  }),
+);
 
 test('curl and wget fail as on an offline machine', { skip }, () =>
   withGuest('lxc', async (sh) => {
@@ -92,29 +97,34 @@ test('curl and wget fail as on an offline machine', { skip }, () =>
     assert.deepEqual([w.exitCode, w.stderr], [4, '']);
     const wl = await sh('wget https://example.org/a');
     assert.match(wl.stderr, /wget: unable to resolve host address ‘example\.org’\n$/);
-  }));
+  }),
+);
 
 test('VM tools: cloud-init status --wait says done; qemu-ga is present', { skip }, () =>
   withGuest('vm', async (sh) => {
     const r = await sh('cloud-init status --wait && command -v qemu-ga && dpkg -s qemu-guest-agent >/dev/null && echo ok');
     assert.equal(r.stdout, 'status: done\n/usr/local/sbin/qemu-ga\nok\n');
-  }));
+  }),
+);
 
 test('update-ca-certificates adds certificates from /usr/local/share/ca-certificates', { skip }, () =>
   withGuest('lxc', async (sh) => {
     const r = await sh('printf "CERT\\n" > /usr/local/share/ca-certificates/lab.crt && update-ca-certificates && cat /etc/ssl/certs/ca-certificates.crt && update-ca-certificates | sed -n 2p');
     assert.equal(r.exitCode, 0, r.stderr);
     assert.match(r.stdout, /^Updating certificates in \/etc\/ssl\/certs\.\.\.\n1 added, 0 removed; done\.\n.*\ndone\.\nCERT\n0 added, 0 removed; done\.\n$/s);
-  }));
+  }),
+);
 
 test('real host tools from /usr work in the guest (awk via /etc/alternatives, python3)', { skip }, () =>
   withGuest('lxc', async (sh) => {
     const r = await sh("echo 'a b' | awk '{print $2}'; command -v python3 >/dev/null && python3 -c 'print(6*7)' || echo 42");
     assert.equal(r.stdout, 'b\n42\n');
-  }));
+  }),
+);
 
 test('install-script staples work: useradd creates a user group, chown to it, su/runuser', { skip }, () =>
   withGuest('lxc', async (sh) => {
     const r = await sh('set -e; useradd -r -m -d /var/lib/svc -s /usr/sbin/nologin svc; touch /tmp/f; chown svc:svc /tmp/f; stat -c %U:%G /tmp/f; runuser -u svc -- id -un; su -s /bin/sh svc -c "id -gn"');
     assert.equal(r.stdout, 'svc:svc\nsvc\nsvc\n', r.stderr);
-  }));
+  }),
+);

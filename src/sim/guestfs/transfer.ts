@@ -43,13 +43,7 @@ function needRoot(stateDir: string, vmid: number | string): string {
   return root;
 }
 
-export async function pushToGuest(
-  stateDir: string,
-  vmid: number | string,
-  localFile: string,
-  guestPath: string,
-  opts: PushOptions = {},
-): Promise<void> {
+export async function pushToGuest(stateDir: string, vmid: number | string, localFile: string, guestPath: string, opts: PushOptions = {}): Promise<void> {
   const root = needRoot(stateDir, vmid);
   const mode = parsePerms(opts.perms);
   const src = await stat(localFile).catch(() => undefined);
@@ -77,12 +71,7 @@ export async function pushToGuest(
   }
 }
 
-export async function pullFromGuest(
-  stateDir: string,
-  vmid: number | string,
-  guestPath: string,
-  localFile: string,
-): Promise<void> {
+export async function pullFromGuest(stateDir: string, vmid: number | string, guestPath: string, localFile: string): Promise<void> {
   const root = needRoot(stateDir, vmid);
   const r = await resolveGuestPath(root, guestPath);
   const st = await stat(r.hostPath).catch(() => undefined);

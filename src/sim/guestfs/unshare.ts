@@ -37,8 +37,7 @@ const SETUP = [
   'ln -s /proc/self/fd/0 "$r/dev/stdin"; ln -s /proc/self/fd/1 "$r/dev/stdout"; ln -s /proc/self/fd/2 "$r/dev/stderr"',
   'hostname "$h"',
   // Loopback up: iproute2 where present, else an SIOCSIFFLAGS ioctl from perl (Debian's perl-base is essential).
-  'if command -v ip >/dev/null; then ip link set lo up; else perl -e \'socket(my $s, 2, 2, 0) or die "socket: $!"; ' +
-    'ioctl($s, 0x8914, pack("a16 s x22", "lo", 0x9)) or die "lo up: $!"\'; fi',
+  'if command -v ip >/dev/null; then ip link set lo up; else perl -e \'socket(my $s, 2, 2, 0) or die "socket: $!"; ' + 'ioctl($s, 0x8914, pack("a16 s x22", "lo", 0x9)) or die "lo up: $!"\'; fi',
   'cd "$r"; pivot_root . .; umount -l .; cd /',
   'cd "$c"',
   'set +e; "$@"; exit $?',

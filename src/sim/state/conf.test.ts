@@ -7,32 +7,14 @@ import { decodeText, encodeText, parseConf, printConf, printConfigCommand } from
 const GOLDEN = new URL('../../../../shared/reference/golden/expected/', import.meta.url).pathname;
 
 test('conf: options sorted, raw lxc lines last in file order, snapshots as sorted sections', () => {
-  const text = [
-    'memory: 512',
-    'arch: amd64',
-    'lxc.mount.entry: /dev/a dev/a none bind',
-    'hostname: web',
-    'lxc.cgroup2.devices.allow: c 195:* rwm',
-    'parent: s1',
-    '',
-    '[s2]',
-    'memory: 512',
-    'parent: s1',
-    'snaptime: 1700000100',
-    '',
-    '[s1]',
-    'arch: amd64',
-    'snaptime: 1700000000',
-    '',
-  ].join('\n');
+  const text = ['memory: 512', 'arch: amd64', 'lxc.mount.entry: /dev/a dev/a none bind', 'hostname: web', 'lxc.cgroup2.devices.allow: c 195:* rwm', 'parent: s1', '', '[s2]', 'memory: 512', 'parent: s1', 'snaptime: 1700000100', '', '[s1]', 'arch: amd64', 'snaptime: 1700000000', ''].join('\n');
   const conf = parseConf(text);
-  assert.deepEqual(conf.lxc, [['lxc.mount.entry', '/dev/a dev/a none bind'], ['lxc.cgroup2.devices.allow', 'c 195:* rwm']]);
+  assert.deepEqual(conf.lxc, [
+    ['lxc.mount.entry', '/dev/a dev/a none bind'],
+    ['lxc.cgroup2.devices.allow', 'c 195:* rwm'],
+  ]);
   assert.equal(conf.snapshots.s2.options.parent, 's1');
-  assert.equal(
-    printConf(conf),
-    'arch: amd64\nhostname: web\nmemory: 512\nparent: s1\nlxc.mount.entry: /dev/a dev/a none bind\nlxc.cgroup2.devices.allow: c 195:* rwm\n' +
-      '\n[s1]\narch: amd64\nsnaptime: 1700000000\n\n[s2]\nmemory: 512\nparent: s1\nsnaptime: 1700000100\n',
-  );
+  assert.equal(printConf(conf), 'arch: amd64\nhostname: web\nmemory: 512\nparent: s1\nlxc.mount.entry: /dev/a dev/a none bind\nlxc.cgroup2.devices.allow: c 195:* rwm\n' + '\n[s1]\narch: amd64\nsnaptime: 1700000000\n\n[s2]\nmemory: 512\nparent: s1\nsnaptime: 1700000100\n');
 });
 
 test('conf: description is stored as #-comment lines and printed encoded by config', () => {

@@ -55,7 +55,10 @@ export function ensureLayout(p: SimPaths, host: HostState): void {
     mkdirSync(join(p.etcPve, 'nodes', node, 'qemu-server'), { recursive: true });
   }
   mkdirSync(join(p.etcPve, 'firewall'), { recursive: true });
-  for (const [link, sub] of [['lxc', 'lxc'], ['qemu-server', 'qemu-server']]) {
+  for (const [link, sub] of [
+    ['lxc', 'lxc'],
+    ['qemu-server', 'qemu-server'],
+  ]) {
     const l = join(p.etcPve, link);
     if (!existsSync(l)) symlinkSync(join('nodes', host.node, sub), l);
   }

@@ -114,13 +114,7 @@ function sharedHolders(file: string): number {
  * tokens to go.
  */
 // PVE: pve-common src/PVE/Tools.pm:lock_file_full
-export async function withLock<T>(
-  lockDir: string,
-  name: { display: string; file: string },
-  timeoutMs: number,
-  fn: () => Promise<T>,
-  opts: LockOptions = {},
-): Promise<T> {
+export async function withLock<T>(lockDir: string, name: { display: string; file: string }, timeoutMs: number, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
   const file = join(lockDir, name.file);
   const deadline = Date.now() + timeoutMs;
   let delay = 5;

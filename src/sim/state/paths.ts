@@ -36,15 +36,12 @@ export function confPath(p: SimPaths, node: string, kind: GuestKind, vmid: numbe
 
 /** The path Proxmox names in "Configuration file ... does not exist" (relative to /etc/pve). */
 // PVE: pve-container src/PVE/LXC/Config.pm:cfs_config_path (qemu-server src/PVE/QemuConfig.pm:cfs_config_path)
-export const confDisplayPath = (node: string, kind: GuestKind, vmid: number): string =>
-  `nodes/${node}/${confSubdir(kind)}/${vmid}.conf`;
+export const confDisplayPath = (node: string, kind: GuestKind, vmid: number): string => `nodes/${node}/${confSubdir(kind)}/${vmid}.conf`;
 
 /** Proxmox's lock file names; the message shows the host path, the file lives under the state dir. */
 // PVE: pve-container src/PVE/LXC/Config.pm:config_file_lock (qemu-server src/PVE/QemuConfig.pm:config_file_lock)
 export function guestLockName(kind: GuestKind, vmid: number): { display: string; file: string } {
-  return kind === 'lxc'
-    ? { display: `/run/lock/lxc/pve-config-${vmid}.lock`, file: join('lxc', `pve-config-${vmid}.lock`) }
-    : { display: `/var/lock/qemu-server/lock-${vmid}.conf`, file: join('qemu-server', `lock-${vmid}.conf`) };
+  return kind === 'lxc' ? { display: `/run/lock/lxc/pve-config-${vmid}.lock`, file: join('lxc', `pve-config-${vmid}.lock`) } : { display: `/var/lock/qemu-server/lock-${vmid}.conf`, file: join('qemu-server', `lock-${vmid}.conf`) };
 }
 
 // PVE: pve-storage src/PVE/Storage/Plugin.pm:cluster_lock_storage

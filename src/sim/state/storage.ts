@@ -34,9 +34,7 @@ function noSpace(s: StorageDef, name: string, size: number, free: number): SimEr
   // PVE: pve-storage src/PVE/Storage/LVMPlugin.pm:lvcreate (the `lvcreate '<vg>/<name>' error` prefix; LVM's own text is a guess. alloc_lvm_image's own check compares bytes free with KiB wanted, so lvcreate is what refuses)
   if (s.type === 'lvm') {
     const ext = (b: number) => Math.max(0, Math.floor(b / (4 * 1024 * 1024)));
-    return new SimError(
-      `lvcreate 'pve/${name}' error:   Volume group "pve" has insufficient free space (${ext(free)} extents): ${ext(size)} required.`,
-    );
+    return new SimError(`lvcreate 'pve/${name}' error:   Volume group "pve" has insufficient free space (${ext(free)} extents): ${ext(size)} required.`);
   }
   // PVE: pve-storage src/PVE/Storage/ZFSPoolPlugin.pm:zfs_request (the `zfs error` prefix; zfs's own text is a guess)
   if (s.type === 'zfspool') return new SimError(`zfs error: cannot create '${s.id}/${name}': out of space`);
@@ -82,14 +80,7 @@ export async function mutateRegistry<T>(ctx: StorageCtx, id: string, fn: (reg: S
 }
 
 /** Allocates a new guest disk; returns its volume id (`storage:name`). */
-export async function allocDisk(
-  ctx: StorageCtx,
-  id: string,
-  kind: GuestKind,
-  vmid: number,
-  size: number,
-  opts: { cloudinit?: boolean; fmt?: string; vmstate?: string } = {},
-): Promise<string> {
+export async function allocDisk(ctx: StorageCtx, id: string, kind: GuestKind, vmid: number, size: number, opts: { cloudinit?: boolean; fmt?: string; vmstate?: string } = {}): Promise<string> {
   return mutateRegistry(ctx, id, (reg, s) => {
     let name: string;
     if (opts.cloudinit || opts.vmstate !== undefined) {
@@ -98,7 +89,10 @@ export async function allocDisk(
       if (reg.volumes.some((v) => v.name === name)) throw new SimError(`volume '${id}:${name}' already exists`);
     } else {
       const used = new Set(
-        reg.volumes.map((v) => parseDiskName(v.name)).filter((d) => d && d.vmid === vmid).map((d) => d!.n),
+        reg.volumes
+          .map((v) => parseDiskName(v.name))
+          .filter((d) => d && d.vmid === vmid)
+          .map((d) => d!.n),
       );
       // PVE: pve-storage src/PVE/Storage/Plugin.pm:get_next_vm_diskname
       let n = 0;

@@ -17,12 +17,7 @@ test('pct list: empty output is no guests', () => {
 });
 
 test('pct list: real session', () => {
-  const text = [
-    'VMID       Status     Lock         Name                ',
-    '101        running                 tailscale',
-    '102        running                 ns1',
-    '103        running                 ns2',
-  ].join('\n');
+  const text = ['VMID       Status     Lock         Name                ', '101        running                 tailscale', '102        running                 ns1', '103        running                 ns2'].join('\n');
   assert.deepEqual(parsePctList(text), [
     { vmid: 101, type: 'lxc', name: 'tailscale', status: 'running' },
     { vmid: 102, type: 'lxc', name: 'ns1', status: 'running' },
@@ -55,12 +50,7 @@ test('qm list: real session (right-aligned vmid)', () => {
 });
 
 test('qm list: an unnamed VM is "VM <vmid>" (with a space)', () => {
-  const text = [
-    'root@m5:~# qm list',
-    '      vmid NAME                 STATUS     MEM(MB)    BOOTDISK(GB) PID',
-    '       100 vm1                  running    2048              22.20 80720',
-    '      9000 VM 9000              stopped    2048              22.20 0',
-  ].join('\n');
+  const text = ['root@m5:~# qm list', '      vmid NAME                 STATUS     MEM(MB)    BOOTDISK(GB) PID', '       100 vm1                  running    2048              22.20 80720', '      9000 VM 9000              stopped    2048              22.20 0'].join('\n');
   assert.deepEqual(parseQmList(text), [
     { vmid: 100, type: 'qemu', name: 'vm1', status: 'running' },
     { vmid: 9000, type: 'qemu', name: 'VM 9000', status: 'stopped' },
@@ -68,11 +58,7 @@ test('qm list: an unnamed VM is "VM <vmid>" (with a space)', () => {
 });
 
 test('qm list: a long name overflowing its column', () => {
-  const text = [
-    'VMID NAME                 STATUS     MEM(MB)    BOOTDISK(GB) PID',
-    '6000 chelonianlabs-dev-control-1 running    20480             32.00 37300',
-    '7002 talos-control-3      running    16384             15.00 149944',
-  ].join('\n');
+  const text = ['VMID NAME                 STATUS     MEM(MB)    BOOTDISK(GB) PID', '6000 chelonianlabs-dev-control-1 running    20480             32.00 37300', '7002 talos-control-3      running    16384             15.00 149944'].join('\n');
   assert.deepEqual(parseQmList(text), [
     { vmid: 6000, type: 'qemu', name: 'chelonianlabs-dev-control-1', status: 'running' },
     { vmid: 7002, type: 'qemu', name: 'talos-control-3', status: 'running' },
@@ -183,30 +169,12 @@ test('status: pct --verbose (sorted keys, template and lock)', () => {
 });
 
 test('status: qm --verbose skips nested hashes and prefers qmpstatus', () => {
-  const text = [
-    'ballooninfo:',
-    '\tactual: 2147483648',
-    '\tmax_mem: 2147483648',
-    'blockstat:',
-    '\tscsi0:',
-    '\t\trd_bytes: 123',
-    'name: vm1',
-    'nics:',
-    '\ttap100i0:',
-    '\t\tnetin: 456',
-    'qmpstatus: paused',
-    'status: running',
-    'vmid: 100',
-    '',
-  ].join('\n');
+  const text = ['ballooninfo:', '\tactual: 2147483648', '\tmax_mem: 2147483648', 'blockstat:', '\tscsi0:', '\t\trd_bytes: 123', 'name: vm1', 'nics:', '\ttap100i0:', '\t\tnetin: 456', 'qmpstatus: paused', 'status: running', 'vmid: 100', ''].join('\n');
   assert.deepEqual(parseStatus('qemu', 100, text), { vmid: 100, type: 'qemu', status: 'paused', template: false });
 });
 
 test('listsnapshot: real qm output; current is not a snapshot', () => {
-  const text = [
-    '`-> baseline-tiles-2026-07-28   2026-07-28 23:08:18     Kasm baseline 2026-07-28: 6 vCPU, 12 GiB, 200G disk, 34 tiles suffixed Normal/VPN/Malware/Target/Review/Full, three concurrent sessions',
-    ' `-> current                                            You are here!',
-  ].join('\n');
+  const text = ['`-> baseline-tiles-2026-07-28   2026-07-28 23:08:18     Kasm baseline 2026-07-28: 6 vCPU, 12 GiB, 200G disk, 34 tiles suffixed Normal/VPN/Malware/Target/Review/Full, three concurrent sessions', ' `-> current                                            You are here!'].join('\n');
   const s = parseSnapshotList(text);
   assert.equal(s.length, 1);
   assert.equal(s[0].name, 'baseline-tiles-2026-07-28');
@@ -217,9 +185,7 @@ test('listsnapshot: real qm output; current is not a snapshot', () => {
 
 test('listsnapshot: PVE 9 pct output', () => {
   const text = '`-> gatetest                    2026-07-30 19:37:22     voltius live gate\n `-> current                                             You are here!\n';
-  assert.deepEqual(parseSnapshotList(text), [
-    { name: 'gatetest', snaptime: new Date(2026, 6, 30, 19, 37, 22).getTime() / 1000, description: 'voltius live gate' },
-  ]);
+  assert.deepEqual(parseSnapshotList(text), [{ name: 'gatetest', snaptime: new Date(2026, 6, 30, 19, 37, 22).getTime() / 1000, description: 'voltius live gate' }]);
 });
 
 test('listsnapshot: a tree, parents from indentation, no-description, no time', () => {
@@ -228,14 +194,7 @@ test('listsnapshot: a tree, parents from indentation, no-description, no time', 
     const prefix = `${' '.repeat(depth)}\`->`;
     return `${prefix} ${name.padEnd(Math.max(0, 30 - prefix.length))} ${time.padEnd(23)} ${desc}`;
   };
-  const text = [
-    row(0, 'pre-configured', '2026-01-02 03:04:05', 'no-description'),
-    row(1, 'final-form', '2026-01-02 04:00:00', 'after checks'),
-    row(2, 'a', '2026-01-03 00:00:00', 'x'),
-    row(2, 'current', '', 'You are here!'),
-    row(1, 'side', '', 'no-description'),
-    '',
-  ].join('\n');
+  const text = [row(0, 'pre-configured', '2026-01-02 03:04:05', 'no-description'), row(1, 'final-form', '2026-01-02 04:00:00', 'after checks'), row(2, 'a', '2026-01-03 00:00:00', 'x'), row(2, 'current', '', 'You are here!'), row(1, 'side', '', 'no-description'), ''].join('\n');
   const s = parseSnapshotList(text);
   assert.deepEqual(
     s.map((x) => [x.name, x.parent, x.description]),
@@ -256,7 +215,11 @@ test('guest exec: pid answer, finished answer, pretty JSON with a stderr notice'
     status: { exited: true, exitCode: 0, stdout: 'ok\n', stderr: '', truncated: false },
   });
   assert.deepEqual(parseGuestExecStatus('{\n   "exitcode" : 3,\n   "exited" : 1,\n   "err-data" : "bad\\n"\n}\n'), {
-    exited: true, exitCode: 3, stdout: '', stderr: 'bad\n', truncated: false,
+    exited: true,
+    exitCode: 3,
+    stdout: '',
+    stderr: 'bad\n',
+    truncated: false,
   });
   assert.deepEqual(parseGuestExecStatus('{\n   "exited" : 0\n}\n'), { exited: false, stdout: '', stderr: '', truncated: false });
   assert.throws(() => parseGuestExecStart('garbage'), /expected a JSON object/);

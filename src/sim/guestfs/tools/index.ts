@@ -30,7 +30,4 @@ export const COMMON_TOOLS: ToolFile[] = [
   exe('usr/local/bin/wget', WGET_SH),
 ];
 
-export const VM_TOOLS: ToolFile[] = [
-  exe('usr/local/sbin/cloud-init', CLOUD_INIT_SH),
-  exe('usr/local/sbin/qemu-ga', QEMU_GA_SH),
-];
+export const VM_TOOLS: ToolFile[] = [exe('usr/local/sbin/cloud-init', CLOUD_INIT_SH), exe('usr/local/sbin/qemu-ga', QEMU_GA_SH)];
