@@ -15,7 +15,7 @@ import { planLxc } from '../managers/lxc/workflow.js';
 import { observeWorld } from '../managers/observe.js';
 import { planVm } from '../managers/vm/workflow.js';
 import type { World } from '../managers/world.js';
-import { overallSymbol, type GuestMode, type GuestPlan, type Orphan } from '../plan/types.js';
+import type { GuestMode, GuestPlan, Orphan } from '../plan/types.js';
 import { isManaged, PHOENIX_TAG } from '../managers/common/ownership.js';
 import { isTaskInterrupted, isTransient } from '../proxmox/errors.js';
 import { BACKOFF, policy, retryWhen } from '../util/retry.js';
@@ -102,7 +102,6 @@ function planContext(s: Session, world: World, signal: AbortSignal, req: Pick<Co
     pending: s.pending,
     unconfigured: s.unconfigured,
     inflight: s.inflight,
-    createdThisRun: new Set(),
     noReboot: req.noReboot,
     replace: new Set(req.replace ?? []),
     adopt: req.adopt === 'all' ? 'all' : new Set(req.adopt ?? []),
@@ -288,8 +287,6 @@ function depsOf(edges: ReadonlyArray<{ from: GuestId; to: GuestId }>): Map<Guest
   for (const e of edges) deps.set(e.from, [...(deps.get(e.from) ?? []), e.to]);
   return deps;
 }
-
-export { overallSymbol };
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);

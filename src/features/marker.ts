@@ -81,49 +81,25 @@ const READ_MARKERS_SCRIPT = ['tag=$1; shift', 'for n do', `  f=${MARKER_DIR}/$n.
 
 export type MarkerReading = FeatureMarker | null | 'unreadable';
 
-/**
- * Every named feature marker of one guest in one exec (instead of one `cat` per feature): null
- * when absent (or not readable), 'unreadable' when present but not a marker for that name.
- * Throws what exec throws (guest not running, agent silent), and when the output is cut short.
- */
-export async function readMarkers(reader: ProxmoxReader, g: { type: GuestType; vmid: number }, names: readonly string[], opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Map<string, MarkerReading>> {
-  const out = new Map<string, MarkerReading>();
-  if (names.length === 0) return out;
-  for (const n of names) if (!FEATURE_NAME.test(n)) throw new TypeError(`not a feature name: ${JSON.stringify(n)}`);
-  const tag = `phoenix-marker-${randomBytes(8).toString('hex')}`;
-  const r = await reader.exec(g.type, g.vmid, ['sh', '-c', READ_MARKERS_SCRIPT, 'sh', tag, ...names], { signal: opts.signal, timeoutMs: opts.timeoutMs ?? 30_000 });
-  const parts = r.stdout.split(`${tag} `);
-  if (r.exitCode !== 0 || parts.at(-1)?.trim() !== 'end') {
-    throw new Error(`reading feature markers in ${g.type === 'qemu' ? 'VM' : 'container'} ${g.vmid} failed: ${r.stderr.trim().split('\n')[0] || `exit code ${r.exitCode}, output cut short`}`);
-  }
-  for (const part of parts.slice(1, -1)) {
-    const m = /^(present|absent) ([^\n]+)\n([\s\S]*)$/.exec(part);
-    if (!m || !names.includes(m[2])) continue;
-    out.set(m[2], m[1] === 'absent' ? null : (parseMarker(m[3], m[2]) ?? 'unreadable'));
-  }
-  for (const n of names) if (!out.has(n)) out.set(n, null);
-  return out;
-}
+/** The same fixed script, with the feature run area listed after the markers. */
+const READ_STATE_SCRIPT = READ_MARKERS_SCRIPT.replace('printf \'%s end\\n\' "$tag"', `printf '%s runarea\\n' "$tag"; ls -A ${RUN_DIR} 2>/dev/null; printf '%s end\\n' "$tag"`);
 
-/**
- * One exec for what a plan reads in a guest: every named marker (as readMarkers) and the entries
- * an interrupted run left in the feature run area. The same fixed script, with the run area
- * listed after the markers; names are checked and passed as arguments.
- */
-export async function readGuestState(reader: ProxmoxReader, g: { type: GuestType; vmid: number }, names: readonly string[], opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<{ markers: Map<string, MarkerReading>; runArea: string[] }> {
+type ReadOpts = { signal?: AbortSignal; timeoutMs?: number };
+
+/** One exec of the fixed script; names are checked and passed as arguments, never as script text. */
+async function readInGuest(reader: ProxmoxReader, g: { type: GuestType; vmid: number }, names: readonly string[], runArea: boolean, opts: ReadOpts): Promise<{ markers: Map<string, MarkerReading>; runArea: string[] }> {
   for (const n of names) if (!FEATURE_NAME.test(n)) throw new TypeError(`not a feature name: ${JSON.stringify(n)}`);
-  const tag = `phoenix-state-${randomBytes(8).toString('hex')}`;
-  const script = READ_MARKERS_SCRIPT.replace('printf \'%s end\\n\' "$tag"', `printf '%s runarea\\n' "$tag"; ls -A ${RUN_DIR} 2>/dev/null; printf '%s end\\n' "$tag"`);
-  const r = await reader.exec(g.type, g.vmid, ['sh', '-c', script, 'sh', tag, ...names], { signal: opts.signal, timeoutMs: opts.timeoutMs ?? 30_000 });
+  const tag = `phoenix-${runArea ? 'state' : 'marker'}-${randomBytes(8).toString('hex')}`;
+  const r = await reader.exec(g.type, g.vmid, ['sh', '-c', runArea ? READ_STATE_SCRIPT : READ_MARKERS_SCRIPT, 'sh', tag, ...names], { signal: opts.signal, timeoutMs: opts.timeoutMs ?? 30_000 });
   const parts = r.stdout.split(`${tag} `);
   if (r.exitCode !== 0 || parts.at(-1)?.trim() !== 'end') {
     throw new Error(`reading feature markers in ${g.type === 'qemu' ? 'VM' : 'container'} ${g.vmid} failed: ${r.stderr.trim().split('\n')[0] || `exit code ${r.exitCode}, output cut short`}`);
   }
   const markers = new Map<string, MarkerReading>();
-  let runArea: string[] = [];
+  let area: string[] = [];
   for (const part of parts.slice(1, -1)) {
     if (part.startsWith('runarea\n')) {
-      runArea = part.slice('runarea\n'.length).split(/\s+/).filter(Boolean);
+      area = part.slice('runarea\n'.length).split(/\s+/).filter(Boolean);
       continue;
     }
     const m = /^(present|absent) ([^\n]+)\n([\s\S]*)$/.exec(part);
@@ -131,5 +107,23 @@ export async function readGuestState(reader: ProxmoxReader, g: { type: GuestType
     markers.set(m[2]!, m[1] === 'absent' ? null : (parseMarker(m[3]!, m[2]!) ?? 'unreadable'));
   }
   for (const n of names) if (!markers.has(n)) markers.set(n, null);
-  return { markers, runArea };
+  return { markers, runArea: area };
+}
+
+/**
+ * Every named feature marker of one guest in one exec (instead of one `cat` per feature): null
+ * when absent (or not readable), 'unreadable' when present but not a marker for that name.
+ * Throws what exec throws (guest not running, agent silent), and when the output is cut short.
+ */
+export async function readMarkers(reader: ProxmoxReader, g: { type: GuestType; vmid: number }, names: readonly string[], opts: ReadOpts = {}): Promise<Map<string, MarkerReading>> {
+  if (names.length === 0) return new Map();
+  return (await readInGuest(reader, g, names, false, opts)).markers;
+}
+
+/**
+ * One exec for what a plan reads in a guest: every named marker (as readMarkers) and the entries
+ * an interrupted run left in the feature run area.
+ */
+export function readGuestState(reader: ProxmoxReader, g: { type: GuestType; vmid: number }, names: readonly string[], opts: ReadOpts = {}): Promise<{ markers: Map<string, MarkerReading>; runArea: string[] }> {
+  return readInGuest(reader, g, names, true, opts);
 }

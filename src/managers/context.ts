@@ -23,8 +23,6 @@ export interface PlanContext {
   unconfigured?: Pick<PendingRestarts, 'has'>;
   /** The in-flight journal of an interrupted run (read only while planning). */
   inflight?: Pick<InFlight, 'get' | 'entries'>;
-  /** Guests this run's plan creates (so `ensure` plans them fully). */
-  createdThisRun: Set<number>;
   /** --no-reboot: changes that need a restart are applied and left pending, not restarted. */
   noReboot?: boolean;
   /** Guests taken over in this run (`phoenix adopt`, `--adopt`: every one): planned though not tagged. */

@@ -10,7 +10,7 @@
 
 import type { ProxmoxReader } from '../proxmox/driver.js';
 import type { ExecOutcome, GuestConfig, GuestListEntry, GuestStatus, GuestType, PendingChange, PveVersion, SnapshotInfo } from '../proxmox/types.js';
-import { MARKER_DIR, RUN_DIR, markerPath } from '../features/marker.js';
+import { MARKER_DIR, RUN_DIR } from '../features/marker.js';
 
 /** A guest's in-guest state Phoenix reads through exec: known, or only after it runs. */
 export type Known<T> = { known: true; value: T } | { known: false; why: string };
@@ -154,12 +154,4 @@ export class World {
       },
     };
   }
-
-  markerText(vmid: number, name: string): string | null | undefined {
-    const g = this.guests.get(vmid);
-    if (!g?.markers.known) return undefined;
-    return g.markers.value.get(name);
-  }
-
-  static markerPath = markerPath;
 }

@@ -1,6 +1,5 @@
 // delete / status / list / up: the verbs that look at (or act on) the whole inventory.
 
-import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { EXIT, UsageError } from '../../diag/errors.js';
 import { GuestGraph } from '../../graph/guests.js';
@@ -16,6 +15,7 @@ import type { CommandContext } from '../io.js';
 import { convergeCommand, printTotals, DEFAULT_CONCURRENCY } from './converge-command.js';
 import { findOrphans, runConverge } from '../../app/converge.js';
 import { targetIds } from './targets.js';
+import { ask } from '../prompt.js';
 import { runAction, startGuest, stopGuest, typeOf } from './lifecycle.js';
 import { openCliSession, type Session } from './session.js';
 import { oneLine } from '../../util/terminal.js';
@@ -26,17 +26,7 @@ import { accessText } from '../views/summary.js';
 async function confirm(ctx: CommandContext, question: string): Promise<boolean> {
   if (ctx.globals.yes) return true;
   if (!ctx.io.isTTY) throw new UsageError(`${question}: refusing without --yes (no terminal to ask on)`);
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    // Ctrl-C at the prompt is a "no", not a silent exit.
-    const answer = await new Promise<string>((res) => {
-      rl.on('SIGINT', () => res(''));
-      rl.question(`${question} [y/N] `, res);
-    });
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    rl.close();
-  }
+  return ask(ctx, question);
 }
 
 /**

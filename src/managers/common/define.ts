@@ -56,7 +56,6 @@ export async function observeOrDefine(type: GuestType, g: Guest, rec: StepRecord
   }
   if (status) return { status, existed, templateOnHost: false };
   await define();
-  ctx.createdThisRun.add(g.id);
   return { status: await ctx.reader.status(type, g.id), existed: false, templateOnHost: false };
 }
 
