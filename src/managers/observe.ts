@@ -80,7 +80,7 @@ export async function observeGuest(reader: ProxmoxReader, type: GuestType, vmid:
 export async function observeWorld(reader: ProxmoxReader, guests: readonly Guest[], ctx: Pick<PlanContext, 'config' | 'registry' | 'signal' | 'inflight'>, concurrency = 8): Promise<World> {
   const world = new World(reader.node);
   // First every status (one read each), then the details of what exists: a template's only when
-  // this run clones it into a guest that is not there yet.
+  // this run clones it.
   const wanted = new Map<number, { type: GuestType; g: Guest | undefined }>();
   for (const g of guests) wanted.set(g.id, { type: typeOf(g), g });
   // A clone that died holding a source outside the config: its status decides the unlock.
@@ -105,7 +105,10 @@ export async function observeWorld(reader: ProxmoxReader, guests: readonly Guest
       ctx.signal,
     );
   }
-  const cloned = new Set(guests.filter((g) => g.cloneFrom !== undefined && !statuses.get(g.id)).map((g) => g.cloneFrom!));
+  // Every clone source's details, not only those of guests missing now: a guest that exists may
+  // still be made again from its source this run (a half-made clone an interrupted run left, a
+  // `--replace`), and its plan is made against the source's config.
+  const cloned = new Set(guests.filter((g) => g.cloneFrom !== undefined).map((g) => g.cloneFrom!));
   const jobs = [...wanted]
     .filter(([vmid]) => !world.readErrors.has(vmid))
     .map(([vmid, w]) => async () => {
