@@ -68,6 +68,24 @@ export interface SessionInput {
   notice?: (line: string) => void;
 }
 
+/**
+ * --driver api's settings: a flag, else its PHOENIX_API_* variable (api.ts reads those), else the
+ * host file's `api` section.
+ */
+function apiSettings(input: SessionInput): import('./drivers/api.js').ApiSelectOptions {
+  const fromFile = input.config.host.api ?? {};
+  const env = input.env;
+  const flags = Object.fromEntries(Object.entries(input.api ?? {}).filter(([, v]) => v !== undefined));
+  return {
+    ...(fromFile.url && !env.PHOENIX_API_URL ? { url: fromFile.url } : {}),
+    ...(fromFile.fingerprint && !env.PHOENIX_API_FINGERPRINT && !env.PHOENIX_API_INSECURE ? { fingerprint: fromFile.fingerprint } : {}),
+    ...(fromFile.node && !env.PHOENIX_API_NODE ? { node: fromFile.node } : {}),
+    ...(fromFile.nodeSsh && !env.PHOENIX_NODE_SSH ? { nodeSsh: fromFile.nodeSsh } : {}),
+    ...(fromFile.tokenFile ? { tokenFile: fromFile.tokenFile } : {}),
+    ...flags,
+  };
+}
+
 export async function openSession(input: SessionInput): Promise<Session> {
   const { config, env } = input;
   const opts = { readOnly: input.readOnly };
@@ -104,7 +122,7 @@ export async function openSession(input: SessionInput): Promise<Session> {
     const lines = w.warnings.lines.length ? w.warnings.lines : [`${w.warnings.count} warning(s)`];
     for (const l of lines) input.notice?.(scrubber.scrub(`warning: ${what}: ${l}`).replace(/[\x00-\x1f\x7f]/g, '?'));
   };
-  const selected = await selectDriver({ driver: input.driver, env, configDir: config.dir, readOnly: opts.readOnly, onCall, onHostFile, onWarnings, api: input.api });
+  const selected = await selectDriver({ driver: input.driver, env, configDir: config.dir, readOnly: opts.readOnly, onCall, onHostFile, onWarnings, api: apiSettings(input) });
   // .phoenix may have been made by the simulator (its state), or wider by an older version.
   if (existsSync(stateDir)) {
     try {

@@ -1,5 +1,6 @@
 // Stage 3: the typed file shapes → the PhoenixConfig model (src/model/guest.ts). Entries the schema
 // rejected, or without a usable id, are left out; their problems are already reported.
+import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../diag/diagnostic.js';
 import type { Guest, GuestId, HostSettings, PhoenixConfig } from '../model/guest.js';
 import type { JsonPath } from './json.js';
@@ -32,6 +33,12 @@ export function normalizeConfig(parsed: ParsedConfig, dir: string): Normalized {
   };
   if (host.domainName === undefined) delete host.domainName;
   if (host.node === undefined) delete host.node;
+  if (hyp?.api) {
+    const a = hyp.api;
+    const hypDir = sources.hypervisor ? dirname(sources.hypervisor.path) : '.';
+    const api = { url: a.url, fingerprint: a.fingerprint, node: a.node, nodeSsh: a.node_ssh, tokenFile: a.token_file === undefined ? undefined : resolve(hypDir, a.token_file) };
+    host.api = Object.fromEntries(Object.entries(api).filter(([, v]) => v !== undefined));
+  }
 
   const guests: Guest[] = [];
   const lxcSrc = sources.lxc;

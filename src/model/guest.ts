@@ -188,6 +188,8 @@ export type Guest = LxcGuest | VmGuest;
 export interface HostSettings {
   domainName?: string;
   node?: string;
+  /** --driver api's settings from the host file (the token only as a file's path, absolute). */
+  api?: { url?: string; fingerprint?: string; node?: string; nodeSsh?: string; tokenFile?: string };
   /** Root keys of the LXC file that features may receive (nvidia_driver_version, ...). */
   lxcRootInputs: Record<string, unknown>;
   /** Whole host config object, redacted copies only ever leave memory. */

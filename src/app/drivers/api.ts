@@ -26,6 +26,8 @@ export interface ApiSelectOptions {
   insecure?: boolean;
   node?: string;
   nodeSsh?: string;
+  /** The token's file from the host config (`api.token_file`); $PHOENIX_API_TOKEN(_FILE) win. */
+  tokenFile?: string;
   /** Test seam: the waits between dispatch retries (default 0.5, 1, 2, 4 s). */
   retryDelaysMs?: number[];
 }
@@ -68,7 +70,7 @@ export async function openApiDriver(o: ApiSelectOptions, d: Deps): Promise<Opene
 
   let token;
   try {
-    token = loadApiToken(env);
+    token = loadApiToken(!env.PHOENIX_API_TOKEN && !env.PHOENIX_API_TOKEN_FILE && o.tokenFile ? { ...env, PHOENIX_API_TOKEN_FILE: o.tokenFile } : env);
   } catch (e) {
     if (e instanceof TokenError) throw new UsageError(e.message, e.hint);
     throw e;

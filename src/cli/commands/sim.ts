@@ -7,7 +7,7 @@ import { DEFAULT_CONFIG_DIR, FILE_NAMES } from '../../config/source.js';
 import { UsageError } from '../../diag/errors.js';
 import { out, type CommandContext, type CommandRun } from '../io.js';
 
-const USAGE = 'phoenix sim path|reset [--pve 8.4|9.1]|show|api [--listen 127.0.0.1:8006]|add-node NAME|add-storage ID --type dir|lvmthin|zfspool --content a,b [--size 500G]|add-bridge NAME|add-template VOLID';
+const USAGE = 'phoenix sim path|reset [--pve 8.4|9.1]|show|serve [--listen 127.0.0.1:8006]|add-node NAME|add-storage ID --type dir|lvmthin|zfspool --content a,b [--size 500G]|add-bridge NAME|add-template VOLID';
 
 /**
  * The config directory, found the way the config loader finds it (so `phoenix sim` and a run
@@ -88,7 +88,9 @@ export const run: CommandRun = async (ctx) => {
         }
         return 0;
       }
-      case 'api':
+      case 'serve':
+      case 'api': // its first name, kept
+        if (opts.nodes !== undefined) throw new UsageError("phoenix sim serve --nodes: the simulator's REST front-end serves one node so far (add nodes with `phoenix sim add-node`)", USAGE);
         return await serveApi(ctx, state, opts.listen ?? '127.0.0.1:8006');
       case 'add-node':
         await sim.addNode(state, one('node name'));
@@ -118,7 +120,7 @@ export const run: CommandRun = async (ctx) => {
 };
 
 /**
- * `phoenix sim api`: the simulator's REST API over HTTPS until Ctrl-C. Prints what a run needs:
+ * `phoenix sim serve` (alias `sim api`): the simulator's REST API over HTTPS until Ctrl-C. Prints what a run needs:
  * the URL, the token's file (0600; the secret itself is never printed), the certificate's
  * fingerprint, and the simulator state for the node transport (container exec, raw lxc lines).
  */
@@ -135,6 +137,7 @@ async function serveApi(ctx: CommandContext, state: string, listen: string): Pro
   writePrivate(tokenFile, `${tokenId}=${secret}\n`);
   const api = await startSimApi({ stateDir: state, tokenId, secret, host: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2]), env: ctx.io.env });
   out(ctx.io, `simulated Proxmox VE API on ${api.url} (state: ${state}); Ctrl-C stops it`);
+  out(ctx.io, `token ${tokenId} (its secret is in ${tokenFile}, mode 0600); certificate SHA-256 ${api.fingerprint}`);
   out(ctx.io, `export PHOENIX_API_URL=${api.url}`);
   out(ctx.io, `export PHOENIX_API_TOKEN_FILE=${tokenFile}`);
   out(ctx.io, `export PHOENIX_API_FINGERPRINT=${api.fingerprint}`);

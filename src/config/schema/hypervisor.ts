@@ -23,6 +23,26 @@ export const HypervisorSchema = obj({
     )
     .optional()
     .meta({ description: 'Where the guest files are; when a path does not exist, the same file name beside this file is used.' }),
+  api: obj(
+    {
+      url: nonEmpty('the API address, https://HOST:8006').optional().meta({ description: '--driver api: the API address ($PHOENIX_API_URL wins).' }),
+      fingerprint: nonEmpty("the certificate's SHA-256 fingerprint (pvenode cert info)").optional().meta({ description: "--driver api: pin the node's certificate ($PHOENIX_API_FINGERPRINT wins)." }),
+      node: nonEmpty('a Proxmox node name').optional().meta({ description: '--driver api: the node ($PHOENIX_API_NODE wins).' }),
+      node_ssh: nonEmpty('[user@]host').optional().meta({ description: '--driver api: SSH destination for what the API cannot do ($PHOENIX_NODE_SSH wins).' }),
+      token_file: nonEmpty('a path').optional().meta({ description: '--driver api: a file of mode 0600 holding USER@REALM!TOKENID=SECRET (relative to this file; $PHOENIX_API_TOKEN / $PHOENIX_API_TOKEN_FILE win). The token itself is never written here.' }),
+      token: z
+        .unknown()
+        .optional()
+        .superRefine((v, ctx) => {
+          // The token only by reference: a secret in a config file ends up in backups and repositories.
+          if (v !== undefined) ctx.addIssue({ code: 'custom', message: 'the API token is never written in the config: name a 0600 file holding it with "token_file", or export PHOENIX_API_TOKEN_FILE' });
+        })
+        .meta({ deprecated: true, description: 'Refused: the token only by reference (token_file).' }),
+    },
+    'an object',
+  )
+    .optional()
+    .meta({ description: 'Where --driver api reaches Proxmox (each key loses to its PHOENIX_API_* variable and flag).' }),
   portainer_api: z
     .looseObject(
       {
