@@ -13,14 +13,15 @@ export interface GuestExecResult {
 }
 
 export interface GuestFsPort {
-  create(vmid: number, opts: { kind: 'lxc' | 'qemu'; template?: string }): Promise<void>;
+  create(vmid: number, opts: { kind: 'lxc' | 'qemu'; template?: string; unprivileged?: boolean }): Promise<void>;
   clone(src: number, dst: number, opts: { snapshot?: string }): Promise<void>;
   snapshot(vmid: number, name: string): Promise<void>;
   rollback(vmid: number, name: string): Promise<void>;
   deleteSnapshot(vmid: number, name: string): Promise<void>;
   destroy(vmid: number): Promise<void>;
   /** On start, as Proxmox does: hostname, /etc/hosts, network settings; services come up. */
-  onStart(vmid: number, kind: 'lxc' | 'qemu', identity: GuestIdentity, ostype?: string): Promise<void>;
+  /** `options`: the guest's config options (memory, cores, features...), for a backend that applies them. */
+  onStart(vmid: number, kind: 'lxc' | 'qemu', identity: GuestIdentity, ostype?: string, options?: Readonly<Record<string, string | undefined>>): Promise<void>;
   onStop(vmid: number): Promise<void>;
   exec(vmid: number, argv: string[], opts: { stdin?: string; timeoutMs?: number }): Promise<GuestExecResult>;
   push(vmid: number, hostFile: string, guestPath: string, opts: { perms?: string; user?: string; group?: string }): Promise<void>;

@@ -121,7 +121,7 @@ async function create(ctx: SimCtx, call: Call): Promise<void> {
       const archive = tmpl.volid?.startsWith('local:') ? `/var/lib/vz/template/cache/${basename(tmpl.path)}` : tmpl.path;
       ctx.out(`extracting archive '${archive}'\nTotal bytes read: ${tmpl.size} (${Math.round(tmpl.size / 1048576)}MiB, 120MiB/s)\n`);
       ctx.out(`Detected container architecture: ${conf.options.arch}\n`);
-      await ctx.guestfs.create(vmid, { kind: 'lxc', template: tmpl.volid ?? tmpl.path });
+      await ctx.guestfs.create(vmid, { kind: 'lxc', template: tmpl.volid ?? tmpl.path, unprivileged: unprivileged === '1' });
       // post_create_hook installs the keys for root; the guest filesystem writes them at start.
       // PVE: pve-container src/PVE/LXC/Setup/Base.pm:post_create_hook
       if (sshKeys !== undefined) writeFileAtomic(sshKeysPath(ctx.paths, vmid), sshKeys);
@@ -204,7 +204,7 @@ async function start(ctx: SimCtx, call: Call): Promise<void> {
     // PVE: pve-container src/PVE/LXC.pm:vm_start (vmconfig_apply_pending)
     await applyPendingAtStart(ctx, ref, conf);
     checkBridges(ctx, conf.options);
-    await ctx.guestfs.onStart(vmid, 'lxc', { ...lxcIdentity(vmid, conf), sshKeys: readSshKeys(ctx.paths, vmid) }, conf.options.ostype);
+    await ctx.guestfs.onStart(vmid, 'lxc', { ...lxcIdentity(vmid, conf), sshKeys: readSshKeys(ctx.paths, vmid) }, conf.options.ostype, conf.options);
     writeRuntime(ctx.paths, vmid, { status: 'running', startedAt: ctx.now(), pid: 10000 + (vmid % 50000) });
   });
 }
@@ -232,7 +232,7 @@ async function reboot(ctx: SimCtx, call: Call): Promise<void> {
     if (!isRunning(ctx, vmid)) throw new SimError(`VM ${vmid} not running`);
     // PVE: pve-container src/PVE/LXC.pm:vm_reboot (stop, then vm_start, which applies pending changes)
     await applyPendingAtStart(ctx, ref, conf);
-    await ctx.guestfs.onStart(vmid, 'lxc', { ...lxcIdentity(vmid, conf), sshKeys: readSshKeys(ctx.paths, vmid) }, conf.options.ostype);
+    await ctx.guestfs.onStart(vmid, 'lxc', { ...lxcIdentity(vmid, conf), sshKeys: readSshKeys(ctx.paths, vmid) }, conf.options.ostype, conf.options);
     writeRuntime(ctx.paths, vmid, { ...readRuntime(ctx.paths, vmid), startedAt: ctx.now() });
   });
 }

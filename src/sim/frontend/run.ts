@@ -15,6 +15,7 @@ import type { SimCtx } from './context.js';
 import { logAcceptedCall, snapshotState } from './conformance-log.js';
 import { updateGuest } from './common.js';
 import { guestFsAdapter } from './guestfs-adapter.js';
+import { lxcAdapter } from './lxc-adapter.js';
 import type { GuestFsPort } from './guestfs-port.js';
 import { parseCall, type Call, type Tool } from './params.js';
 import { runPct } from './pct.js';
@@ -159,7 +160,8 @@ export async function runSim(argv: string[], opts: SimOptions): Promise<SimResul
         stderr += s;
       },
       warnings: 0,
-      guestfs: opts.guestfs ?? guestFsAdapter(paths.root),
+      // PHOENIX_SIM_BACKEND=lxc: each CT a real LXC container (src/sim/lxc); the default: directories and a sandbox.
+      guestfs: opts.guestfs ?? ((env.PHOENIX_SIM_BACKEND ?? process.env.PHOENIX_SIM_BACKEND) === 'lxc' ? lxcAdapter(paths.root) : guestFsAdapter(paths.root)),
       now: () => Date.now(),
       bootMs: latency.boot ?? 0,
       lockTimeoutMs: Number(env.PHOENIX_SIM_LOCK_TIMEOUT_MS ?? DEFAULT_LOCK_TIMEOUT_MS),
