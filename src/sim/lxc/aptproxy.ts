@@ -2,11 +2,10 @@
 // archive the host reaches, and two socat relays carry it onto the world's bridge (a Unix socket
 // is the only thing both namespaces see). Guests get it as their apt proxy and nothing else.
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { daemon } from './cmd.js';
-import { ACNG_HOST_PORT, APT_PROXY_PORT, cacheDir, GATEWAY, NETNS_PATH, RUN_DIR } from './paths.js';
+import { daemon, run } from './cmd.js';
+import { ACNG_HOST_PORT, APT_PROXY_PORT, cacheDir, GATEWAY, inHostNet, NETNS_PATH, RUN_DIR } from './paths.js';
 
 const SOCKET = join(RUN_DIR, 'apt.sock');
 const PIDS = ['acng', 'relay-host', 'relay-world'] as const;
@@ -40,32 +39,25 @@ const alive = (n: string): boolean => {
   }
 };
 
-function listening(port: number, host: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createConnection({ port, host });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
 /** Starts whatever part of the proxy is not running (the world's namespace must exist). */
 export async function ensureAptProxy(): Promise<void> {
   if (PIDS.every(alive)) return;
   stopAptProxy();
   for (const d of [join(RUN_DIR, 'acng'), join(RUN_DIR, 'acng-log'), join(cacheDir(), 'apt-cacher-ng')]) mkdirSync(d, { recursive: true });
   writeFileSync(join(RUN_DIR, 'acng', 'acng.conf'), acngConf());
-  writeFileSync(pidFile('acng'), String(daemon(['apt-cacher-ng', '-c', join(RUN_DIR, 'acng')])));
-  writeFileSync(pidFile('relay-host'), String(daemon(['socat', `UNIX-LISTEN:${SOCKET},fork,unlink-early`, `TCP:127.0.0.1:${ACNG_HOST_PORT}`])));
+  writeFileSync(pidFile('acng'), String(daemon(inHostNet(['apt-cacher-ng', '-c', join(RUN_DIR, 'acng')]))));
+  writeFileSync(pidFile('relay-host'), String(daemon(inHostNet(['socat', `UNIX-LISTEN:${SOCKET},fork,unlink-early`, `TCP:127.0.0.1:${ACNG_HOST_PORT}`]))));
   // nsenter --net, not `ip netns exec` (which remounts /sys): only the network is the world's.
   writeFileSync(pidFile('relay-world'), String(daemon(['nsenter', `--net=${NETNS_PATH}`, 'socat', `TCP-LISTEN:${APT_PROXY_PORT},bind=${GATEWAY},fork,reuseaddr`, `UNIX-CONNECT:${SOCKET}`])));
-  for (let i = 0; i < 100; i++) {
-    if ((await listening(ACNG_HOST_PORT, '127.0.0.1')) && existsSync(SOCKET)) return;
-    await new Promise((r) => setTimeout(r, 100));
+  // Ready when a request on the bridge gets an HTTP answer through both relays.
+  let last = '';
+  for (let i = 0; i < 50; i++) {
+    const r = await run(['nsenter', `--net=${NETNS_PATH}`, '--', 'socat', '-T', '2', '-', `TCP:${GATEWAY}:${APT_PROXY_PORT}`], { input: 'GET / HTTP/1.0\r\n\r\n', timeoutMs: 5000 });
+    if (r.stdout.startsWith('HTTP/')) return;
+    last = (r.stderr || r.stdout).trim();
+    await new Promise((res) => setTimeout(res, 200));
   }
-  throw new Error(`apt-cacher-ng did not listen on 127.0.0.1:${ACNG_HOST_PORT} within 10 s (log: ${join(RUN_DIR, 'acng-log')})`);
+  throw new Error(`the apt proxy did not answer on ${GATEWAY}:${APT_PROXY_PORT} within 10 s: ${last} (apt-cacher-ng's log: ${join(RUN_DIR, 'acng-log')})`);
 }
 
 export function stopAptProxy(): void {

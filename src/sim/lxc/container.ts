@@ -9,7 +9,7 @@ import { daemon, must, run, type CmdResult } from './cmd.js';
 import { GUEST_APT_CONF } from './aptproxy.js';
 import { ensureTemplate } from './template.js';
 import { VETH_HOOK } from './world.js';
-import { ctDir, ctName, ctRootfs, ctSnapshot, ID_BASE, ID_COUNT, LXC_PATH } from './paths.js';
+import { ctDir, ctName, ctRootfs, ctSnapshot, ID_BASE, ID_COUNT, inHostNet, LXC_PATH } from './paths.js';
 
 /** What the backend needs of a guest's Proxmox config (its `pct config` options). */
 export type CtOptions = Readonly<Record<string, string | undefined>>;
@@ -21,7 +21,7 @@ export interface CtNet {
   hwaddr?: string;
 }
 
-const lxc = (cmd: string, vmid: number, ...rest: string[]) => [`lxc-${cmd}`, '-P', LXC_PATH, '-n', ctName(vmid), ...rest];
+const lxc = (cmd: string, vmid: number, ...rest: string[]) => inHostNet([`lxc-${cmd}`, '-P', LXC_PATH, '-n', ctName(vmid), ...rest]);
 const metaPath = (vmid: number) => join(ctDir(vmid), 'phoenix.json');
 const isUnprivileged = (vmid: number): boolean => existsSync(metaPath(vmid)) && JSON.parse(readFileSync(metaPath(vmid), 'utf8')).unprivileged === true;
 
@@ -135,7 +135,8 @@ export async function startCt(vmid: number, o: CtOptions, nets: readonly CtNet[]
   writeRootFile(vmid, '/etc/hosts', `127.0.0.1 localhost\n127.0.1.1 ${hostname}\n::1 localhost ip6-localhost ip6-loopback\n`, owner);
   const log = join(ctDir(vmid), 'start.log');
   const r = await run(lxc('start', vmid, '-l', 'ERROR', '-o', log), { timeoutMs: 60_000 });
-  if (r.code !== 0) throw new Error(`startup for container '${vmid}' failed: ${tail(readLog(log) || r.stderr)}`);
+  // PVE: pve-container src/PVE/LXC.pm:monitor_start (the CT's own error log, then `startup for container '<id>' failed`)
+  if (r.code !== 0) throw new Error(`${tail(readLog(log) || r.stderr)}\nstartup for container '${vmid}' failed`);
   await waitForSystemd(vmid);
 }
 

@@ -6,6 +6,15 @@ import { join } from 'node:path';
 /** The network namespace playing the Proxmox host's LAN; guests live on its bridge. */
 export const NETNS = 'phoenix-sim';
 export const NETNS_PATH = `/run/netns/${NETNS}`;
+/**
+ * The host's own network namespace, pinned by name when the world is first made (from the host's
+ * side; /proc/1/ns/net may be closed to us). Phoenix may itself run inside the world (so its http
+ * and tcp checks reach the guests), but LXC and the apt proxy must always run in the host's: LXC's
+ * control socket belongs to the namespace lxc-start ran in, and the proxy needs the way out.
+ */
+export const HOST_NETNS = 'phoenix-host';
+export const HOST_NET = `/run/netns/${HOST_NETNS}`;
+export const inHostNet = (argv: readonly string[]): string[] => ['nsenter', `--net=${HOST_NET}`, '--', ...argv];
 /** The bridge in that namespace, named as the configs name theirs (net0: bridge=vmbr0). */
 export const BRIDGE = 'vmbr0';
 /** The bridge's address: the guests' gateway and their apt proxy. Guests use 10.213.77.2-254. */

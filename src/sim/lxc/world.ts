@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { acquireRunLock } from '../../util/lockfile.js';
 import { ensureAptProxy, stopAptProxy } from './aptproxy.js';
 import { daemon, must, run } from './cmd.js';
-import { BRIDGE, GATEWAY, ID_BASE, ID_COUNT, LXC_PATH, NET_PREFIX, NETNS, NETNS_PATH, RUN_DIR } from './paths.js';
+import { BRIDGE, GATEWAY, HOST_NET, HOST_NETNS, ID_BASE, ID_COUNT, inHostNet, LXC_PATH, NET_PREFIX, NETNS, NETNS_PATH, RUN_DIR } from './paths.js';
 
 /** LXC's up-hook for each guest's veth. */
 export const VETH_HOOK = join(RUN_DIR, 'veth-up');
@@ -19,12 +19,15 @@ export const VETH_HOOK = join(RUN_DIR, 'veth-up');
 const HOOK = `#!/bin/sh\nset -e\nip link set dev "$5" netns ${NETNS}\nip -n ${NETNS} link set dev "$5" master ${BRIDGE} up\n`;
 
 const OWNER = join(RUN_DIR, 'owner');
+/** Locally administered (02:...), so it never clashes with a guest's BC:24:11 address. */
+const BRIDGE_MAC = '02:50:48:58:00:01';
 
 /** Makes sure the world is up for the simulator state `owner`; first clears another state's world. */
 export async function ensureWorld(owner: string): Promise<void> {
   mkdirSync(RUN_DIR, { recursive: true });
   const release = await acquireRunLock(join(RUN_DIR, 'world.lock'), { wait: true, command: 'phoenix lxc world' });
   try {
+    await pinHostNet();
     const current = existsSync(OWNER) ? readFileSync(OWNER, 'utf8') : undefined;
     if (current !== owner) {
       await cleanWorld();
@@ -34,7 +37,10 @@ export async function ensureWorld(owner: string): Promise<void> {
     if (!existsSync(NETNS_PATH)) {
       await must(['ip', 'netns', 'add', NETNS]);
       await must(['ip', '-n', NETNS, 'link', 'set', 'lo', 'up']);
-      await must(['ip', '-n', NETNS, 'link', 'add', BRIDGE, 'type', 'bridge']);
+      // A fixed MAC: a bridge without one takes the lowest of its ports', so each new guest could
+      // change the gateway's MAC under the running guests' ARP caches (seen: apt in one guest could
+      // not reach the proxy for ~40 s after another guest started).
+      await must(['ip', '-n', NETNS, 'link', 'add', BRIDGE, 'address', BRIDGE_MAC, 'type', 'bridge']);
       await must(['ip', '-n', NETNS, 'addr', 'add', `${GATEWAY}/${NET_PREFIX}`, 'dev', BRIDGE]);
       await must(['ip', '-n', NETNS, 'link', 'set', BRIDGE, 'up']);
     }
@@ -45,6 +51,16 @@ export async function ensureWorld(owner: string): Promise<void> {
   } finally {
     release();
   }
+}
+
+/** Names the host's namespace (HOST_NET) once, from a process that is in it. */
+async function pinHostNet(): Promise<void> {
+  if (existsSync(HOST_NET)) return;
+  const inode = (p: string) => statSync(p).ino;
+  if (existsSync(NETNS_PATH) && inode('/proc/self/ns/net') === inode(NETNS_PATH)) {
+    throw new Error(`the simulator's LXC world must first be made from the host's network namespace, not from inside ${NETNS}`);
+  }
+  await must(['ip', 'netns', 'attach', HOST_NETNS, String(process.pid)]);
 }
 
 // Unprivileged guests' files are owned by host ids 100000.. and LXC maps them through newuidmap,
@@ -61,9 +77,10 @@ function ensureSubIds(): void {
  * cgroups when LXC no longer knows them), their cgroups, the namespace, the relays. Idempotent.
  */
 export async function cleanWorld(): Promise<void> {
+  await pinHostNet();
   if (existsSync(LXC_PATH)) {
     for (const name of readdirSync(LXC_PATH)) {
-      if (!name.startsWith('.')) await run(['lxc-stop', '-P', LXC_PATH, '-n', name, '-k'], { timeoutMs: 30_000 });
+      if (!name.startsWith('.')) await run(inHostNet(['lxc-stop', '-P', LXC_PATH, '-n', name, '-k']), { timeoutMs: 30_000 });
     }
   }
   killCgroups();
