@@ -109,7 +109,11 @@ test('a half-made clone of a VM template is made again against the template’s 
   assert.equal(r.code, 0, r.out);
   assert.equal(calls(log).filter((c) => /^qm destroy 9100/.test(c)).length, 1, r.out);
   const set = calls(log).filter((c) => /^qm set 9100/.test(c));
-  assert.deepEqual(set.filter((c) => /--agent|--ciuser/.test(c)), [], `options the template already has were sent again:\n${set.join('\n')}`);
+  assert.deepEqual(
+    set.filter((c) => /--agent|--ciuser/.test(c)),
+    [],
+    `options the template already has were sent again:\n${set.join('\n')}`,
+  );
   const ipconfig = (state: string) => /^ipconfig0: (.*)$/m.exec(readFileSync(join(state, 'etc/pve/nodes/pve/qemu-server/9100.conf'), 'utf8'))?.[1];
   assert.equal(ipconfig(w.state), ipconfig(clean.state));
 });
