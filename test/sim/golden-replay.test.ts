@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { simHarness, type SimHarness } from '../helpers/sim.js';
 import { addHostFile, addStorage, addTemplate } from '../../src/sim/state/admin.js';
 import { parseConf, printConf } from '../../src/sim/state/conf.js';
-import { initState, loadRegistry, saveRegistry } from '../../src/sim/state/host.js';
+import { initState, loadHost, loadRegistry, saveRegistry } from '../../src/sim/state/host.js';
 import { writeRuntime } from '../../src/sim/state/guests.js';
 import { parseSize } from '../../src/proxmox/codecs/size.js';
 
@@ -77,9 +77,10 @@ async function buildHost(h: SimHarness, seeds: Seed[]): Promise<void> {
     for (const [k, v] of Object.entries(conf.options)) {
       const m = /^([^:/,]+):([^,]+)(?:.*size=(\w+))?/.exec(v);
       if (!m || !/^(rootfs|mp\d+|scsi\d+|virtio\d+|ide\d+|sata\d+)$/.test(k) || !/-disk-|cloudinit/.test(m[2])) continue;
-      const reg = loadRegistry(p, m[1]);
+      const host = loadHost(p);
+      const reg = loadRegistry(p, host, m[1]);
       reg.volumes.push({ name: m[2], size: parseSize(m[3] ?? '4M') ?? 0, vmid: s.id, content: s.kind === 'lxc' ? 'rootdir' : 'images' });
-      saveRegistry(p, m[1], reg);
+      saveRegistry(p, host, m[1], reg);
     }
     if (s.running) writeRuntime(p, s.id, { status: 'running', startedAt: 0, pid: 4242 });
   }

@@ -7,7 +7,8 @@ import { DEFAULT_CONFIG_DIR, FILE_NAMES } from '../../config/source.js';
 import { UsageError } from '../../diag/errors.js';
 import { out, type CommandContext, type CommandRun } from '../io.js';
 
-const USAGE = 'phoenix sim path|reset [--pve 8.4|9.1]|show|serve [--listen 127.0.0.1:8006]|add-node NAME|add-storage ID --type dir|lvmthin|zfspool --content a,b [--size 500G]|add-bridge NAME|add-template VOLID';
+const USAGE =
+  'phoenix sim path|reset [--pve 8.4|9.1] [--nodes pve1,pve2,...]|show|serve [--listen 127.0.0.1:8006]|add-node NAME|add-storage ID --type dir|lvmthin|zfspool|nfs --content a,b [--size 500G] [--shared 1] [--nodes a,b]|add-bridge NAME|add-template VOLID|move VMID NODE';
 
 /**
  * The config directory, found the way the config loader finds it (so `phoenix sim` and a run
@@ -64,8 +65,8 @@ export const run: CommandRun = async (ctx) => {
         out(ctx.io, sim.writeShims(state));
         return 0;
       case 'reset':
-        sim.resetState(state, { pve: opts.pve });
-        out(ctx.io, `simulator state reset: ${state}${opts.pve ? ` (Proxmox VE ${opts.pve})` : ''}`);
+        sim.resetState(state, { pve: opts.pve, ...(opts.nodes ? { nodes: opts.nodes.split(',') } : {}) });
+        out(ctx.io, `simulator state reset: ${state}${opts.pve ? ` (Proxmox VE ${opts.pve})` : ''}${opts.nodes ? ` (nodes ${opts.nodes})` : ''}`);
         return 0;
       case 'show': {
         const s = sim.summary(state);
@@ -84,7 +85,8 @@ export const run: CommandRun = async (ctx) => {
         out(ctx.io, s.guests.length ? 'guests:' : 'guests: none');
         for (const g of s.guests) {
           const flags = [g.template ? 'template' : '', g.lock ? `lock=${g.lock}` : ''].filter(Boolean).join(' ');
-          out(ctx.io, `  ${String(g.vmid).padEnd(8)} ${(g.type === 'lxc' ? 'CT' : 'VM').padEnd(3)} ${g.status.padEnd(8)} ${g.name} ${flags}`.trimEnd());
+          const where = s.nodes.length > 1 ? `${g.node.padEnd(8)} ` : '';
+          out(ctx.io, `  ${String(g.vmid).padEnd(8)} ${(g.type === 'lxc' ? 'CT' : 'VM').padEnd(3)} ${where}${g.status.padEnd(8)} ${g.name} ${flags}`.trimEnd());
         }
         return 0;
       }
@@ -101,7 +103,14 @@ export const run: CommandRun = async (ctx) => {
       case 'add-storage': {
         const id = one('storage id');
         if (!opts.type || !opts.content) throw new UsageError('add-storage needs --type and --content', USAGE);
-        await sim.addStorage(state, id, { type: opts.type, content: opts.content.split(','), size: opts.size, path: opts.path });
+        await sim.addStorage(state, id, { type: opts.type, content: opts.content.split(','), size: opts.size, path: opts.path, shared: opts.shared === '1', ...(opts.nodes ? { nodes: opts.nodes.split(',') } : {}) });
+        return 0;
+      }
+      case 'move': {
+        // A guest moved out of band (HA, a migration done elsewhere): its config goes to NODE.
+        if (positional.length !== 2 || !/^\d+$/.test(positional[0])) throw new UsageError('phoenix sim move expects VMID NODE', USAGE);
+        const r = await sim.moveGuest(state, Number(positional[0]), positional[1]);
+        out(ctx.io, `${positional[0]}: ${r.from} -> ${r.to}`);
         return 0;
       }
       case 'add-template': {

@@ -8,8 +8,9 @@ import { locateGuest, readConf, requireGuest, writeConf, type GuestRef } from '.
 import { uuid } from '../state/ids.js';
 import { confPath, firewallPath } from '../state/paths.js';
 import { writeFileAtomic } from '../state/host.js';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { allocDisk, freeVolume, getStorage, markLinkedClone, renameVolume } from '../state/storage.js';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { allocDisk, checkNode, freeVolume, getStorage, isShared, markLinkedClone, renameVolume } from '../state/storage.js';
 import type { GuestKind } from '../state/types.js';
 import { isDiskKey, splitVolid, volumePart } from '../state/volumes.js';
 import { checkLock, isLvm, isRunning, isTemplate, sizeOf, typeWord, updateGuest } from './common.js';
@@ -31,12 +32,24 @@ export function newMeta(ctx: SimCtx): string {
 export async function cloneGuest(ctx: SimCtx, kind: GuestKind, call: Call): Promise<void> {
   const src = Number(call.params.vmid);
   const dst = Number(call.params.newid);
+  // `--target NODE`: the clone is made here and its config moved to that node at the end. The
+  // local node (or localhost) means no move; another name must be a node of the cluster.
+  // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm; qemu-server src/PVE/API2/Qemu.pm:clone_vm (then pve-cluster src/PVE/Cluster.pm:check_node_exists)
+  const target = call.params.target === ctx.host.node || call.params.target === 'localhost' ? undefined : call.params.target;
+  if (target !== undefined && !ctx.host.nodes.includes(target)) throw new SimError(`no such cluster node '${target}'`);
   if (call.params.storage !== undefined) {
     // The target storage is checked before anything is locked: it must exist (qm: and hold images, a 400).
     // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm; qemu-server src/PVE/API2/Qemu.pm:clone_vm (storage_check_enabled)
     const st = getStorage(ctx.host, call.params.storage);
+    checkNode(st, ctx.host.node);
     if (kind === 'qemu' && !st.content.includes('images')) {
       throw new SimError(paramErrorText([{ param: 'storage', message: `storage '${st.id}' does not support vm images` }], usageLine(call.spec)));
+    }
+    if (target !== undefined) {
+      // A clone for another node goes to storage that node reaches too: enabled there, and shared.
+      // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm; qemu-server src/PVE/API2/Qemu.pm:clone_vm ("clone only works if target storage is shared")
+      checkNode(st, target);
+      if (!isShared(st)) throw new SimError(`can't clone to non-shared storage '${st.id}'`);
     }
   }
   if (kind === 'lxc') {
@@ -59,7 +72,7 @@ export async function cloneGuest(ctx: SimCtx, kind: GuestKind, call: Call): Prom
           const found = locateGuest(ctx.paths, ctx.host, dst);
           // PVE: pve-cluster src/PVE/Cluster.pm:check_vmid_unused
           if (found) throw new SimError(`${typeWord(found.kind)} ${dst} already exists on node '${found.node}'`);
-          await copyGuest(ctx, 'lxc', call, conf);
+          await copyGuest(ctx, 'lxc', call, conf, target);
         },
         { timeoutMs: 5000 },
       );
@@ -93,7 +106,7 @@ export async function cloneGuest(ctx: SimCtx, kind: GuestKind, call: Call): Prom
           }
           // guess: pmxcfs refuses the new config of an id used elsewhere; its exact text is not ours.
           if (found) throw new SimError(`${typeWord(found.kind)} ${dst} already exists on node '${found.node}'`);
-          await copyGuest(ctx, 'qemu', call, conf);
+          await copyGuest(ctx, 'qemu', call, conf, target);
         },
         { timeoutMs: 1000 },
       );
@@ -103,7 +116,7 @@ export async function cloneGuest(ctx: SimCtx, kind: GuestKind, call: Call): Prom
 }
 
 /** The copy itself, under the locks cloneGuest took: checks, then volumes and the new config. */
-async function copyGuest(ctx: SimCtx, kind: GuestKind, call: Call, conf: GuestConf): Promise<void> {
+async function copyGuest(ctx: SimCtx, kind: GuestKind, call: Call, conf: GuestConf, target: string | undefined): Promise<void> {
   const p = call.params;
   const src = Number(p.vmid);
   const dst = Number(p.newid);
@@ -115,12 +128,33 @@ async function copyGuest(ctx: SimCtx, kind: GuestKind, call: Call, conf: GuestCo
   if (!full && p.storage) throw new SimError("parameter 'storage' not allowed for linked clones");
   if (snap && !conf.snapshots[snap]) throw new SimError(`snapshot '${snap}' does not exist`);
   const section = cloneSection(snap ? conf.snapshots[snap] : conf);
+  // Whether every volume is on shared storage (a clone for another node needs that): a VM's
+  // source volumes, CD-ROM images included; a CT's volumes where they will be (`--storage`, else the source's).
+  // PVE: qemu-server src/PVE/API2/Qemu.pm:check_storage_access_clone; pve-container src/PVE/API2/LXC.pm:clone_vm ($sharedvm)
+  let sharedvm = true;
+  const sharedOn = (storage: string) => {
+    const st = ctx.host.storages.find((x) => x.id === storage);
+    return st !== undefined && isShared(st);
+  };
+  if (kind === 'qemu') {
+    for (const key of Object.keys(section.options)) {
+      const sv = isDiskKey(kind, key) ? splitVolid(volumePart(section.options[key])) : undefined;
+      if (sv && !sharedOn(sv.storage)) sharedvm = false;
+    }
+    // PVE: qemu-server src/PVE/API2/Qemu.pm:clone_vm
+    if (target !== undefined && !sharedvm) throw new SimError(`can't clone VM to node '${target}' (VM uses local storage)`);
+  }
   // The checks pve-container makes per mount point before the task starts.
   for (const key of Object.keys(section.options).sort()) {
     if (!isDiskKey(kind, key)) continue;
     const value = section.options[key];
     const vol = volumePart(value);
     const sv = splitVolid(vol);
+    if (kind === 'lxc' && sv && !sharedOn(p.storage ?? sv.storage)) {
+      sharedvm = false;
+      // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm
+      if (target !== undefined) ctx.err(`found non-shared volume: ${vol}\n`);
+    }
     // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm (bind and device mount points cannot be cloned)
     if (kind === 'lxc' && !sv) throw new SimError(`unable to clone mountpoint '${key}' (type ${vol.startsWith('/dev/') ? 'device' : 'bind'})`);
     if (!sv || value.includes('media=cdrom')) continue;
@@ -135,6 +169,8 @@ async function copyGuest(ctx: SimCtx, kind: GuestKind, call: Call, conf: GuestCo
       if (!cloneable) throw new SimError(kind === 'lxc' ? `Linked clone feature for '${vol}' is not available` : `Linked clone feature is not supported for${snap ? ' a snapshot of' : ''} '${vol}' (${key})`);
     }
   }
+  // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm
+  if (kind === 'lxc' && target !== undefined && !sharedvm) throw new SimError(`can't clone CT to node '${target}' (CT uses local storage)`);
   for (const k of DROP) delete section.options[k];
   // PVE: qemu-server src/PVE/API2/Qemu.pm:clone_vm; pve-container src/PVE/API2/LXC.pm:clone_vm (unusedN never copied)
   for (const k of Object.keys(section.options)) if (/^unused\d+$/.test(k)) delete section.options[k];
@@ -210,6 +246,12 @@ async function copyGuest(ctx: SimCtx, kind: GuestKind, call: Call, conf: GuestCo
     const fwSrc = firewallPath(ctx.paths, src);
     if (existsSync(fwSrc)) writeFileAtomic(firewallPath(ctx.paths, dst), readFileSync(fwSrc, 'utf8'));
     writeConf(ref, { ...section, snapshots: {}, extra: {} });
+    if (target !== undefined) {
+      // PVE: pve-guest-common src/PVE/AbstractConfig.pm:move_config_to_node (the clone's last step)
+      const to = confPath(ctx.paths, target, kind, dst);
+      mkdirSync(dirname(to), { recursive: true });
+      renameSync(ref.path, to);
+    }
   } catch (e) {
     // A failed copy frees the new volumes, the firewall file and the config: `clone failed: <error>` (qm: checks before the worker are not wrapped).
     // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm; qemu-server src/PVE/API2/Qemu.pm:clone_vm

@@ -360,7 +360,7 @@ export async function doDestroy(ctx: SimCtx, kind: GuestKind, vmid: number, opts
       const sv = splitVolid(v)!;
       if (!/(^|\/)base(vol)?-\d+-disk-\d+/.test(sv.name) || sv.name.includes('/')) continue;
       if (!ctx.host.storages.some((s) => s.id === sv.storage)) continue;
-      if (loadRegistry(ctx.paths, sv.storage).volumes.some((x) => x.name.startsWith(`${sv.name}/`) || x.base === sv.name)) {
+      if (loadRegistry(ctx.paths, ctx.host, sv.storage).volumes.some((x) => x.name.startsWith(`${sv.name}/`) || x.base === sv.name)) {
         // PVE: qemu-server src/PVE/QemuServer.pm:destroy_vm (volume id, "cloned"); pve-storage src/PVE/Storage.pm:vdisk_free (pct: volume name, "clones")
         throw new SimError(kind === 'qemu' ? `base volume '${v}' is still in use by linked cloned` : `base volume '${sv.name}' is still in use by linked clones`);
       }

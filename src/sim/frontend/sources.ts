@@ -17,7 +17,7 @@ const SUBDIR: Record<string, string> = { vztmpl: 'template/cache', iso: 'templat
 
 function volumeOnStorage(ctx: SimCtx, storage: string, name: string): { volid: string; size: number } | undefined {
   if (!ctx.host.storages.some((s) => s.id === storage)) return undefined;
-  const v = loadRegistry(ctx.paths, storage).volumes.find((x) => x.name === name);
+  const v = loadRegistry(ctx.paths, ctx.host, storage).volumes.find((x) => x.name === name);
   return v ? { volid: `${storage}:${name}`, size: v.size } : undefined;
 }
 

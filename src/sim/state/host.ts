@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFile
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { GiB } from '../../proxmox/codecs/size.js';
 import { simPaths, type SimPaths } from './paths.js';
+import { SimError } from './errors.js';
 import type { HostState, StorageDef, StorageRegistry, Volume } from './types.js';
 
 /** Where the simulator keeps its state: $PHOENIX_SIM_STATE, else <configDir>/.phoenix/sim. */
@@ -31,11 +32,11 @@ export const FRESH_TEMPLATES: Array<[string, number]> = [
 ];
 
 // PVE: guess (the installer's default storages: `local` dir /var/lib/vz, `local-lvm` lvmthin pve/data; bridge vmbr0)
-function freshHost(): HostState {
+function freshHost(nodes: string[]): HostState {
   return {
     version: 1,
-    node: 'pve',
-    nodes: ['pve'],
+    node: nodes[0],
+    nodes,
     bridges: ['vmbr0'],
     storages: [
       { id: 'local', type: 'dir', content: ['vztmpl', 'iso', 'import', 'snippets', 'backup'], total: 100 * GiB, path: '/var/lib/vz' },
@@ -60,7 +61,7 @@ export function ensureLayout(p: SimPaths, host: HostState): void {
     ['qemu-server', 'qemu-server'],
   ]) {
     const l = join(p.etcPve, link);
-    if (!existsSync(l)) symlinkSync(join('nodes', host.node, sub), l);
+    if (!existsSync(l)) symlinkSync(join('nodes', host.nodes[0], sub), l);
   }
   for (const d of LOCK_SUBDIRS) mkdirSync(join(p.lockDir, d), { recursive: true });
   mkdirSync(p.storageDir, { recursive: true });
@@ -95,31 +96,56 @@ function storageCfg(storages: StorageDef[]): string {
     .join('\n');
 }
 
-export function saveRegistry(p: SimPaths, storage: string, reg: StorageRegistry): void {
-  writeFileAtomic(join(p.storageDir, `${storage}.json`), `${JSON.stringify(reg, null, 1)}\n`);
+/**
+ * Where a storage's volumes are listed. A shared storage (`shared 1`, nfs) is one store the whole
+ * cluster sees; a local one (dir, lvmthin, ... without `shared`) is a different disk on each node
+ * with the same id: storage/<id>.json on the first node (a single-node host has only that one),
+ * storage/nodes/<node>/<id>.json on the others.
+ */
+// PVE: pve-storage src/PVE/Storage.pm:storage_config (`shared` marks storage every node reaches)
+export function registryFile(p: SimPaths, host: Pick<HostState, 'node' | 'nodes' | 'storages'>, storage: string, node = host.node): string {
+  const s = host.storages.find((x) => x.id === storage);
+  // (storage.ts isShared; repeated here as storage.ts imports this module)
+  const shared = s !== undefined && (s.shared === true || s.type === 'nfs');
+  if (shared || node === host.nodes[0]) return join(p.storageDir, `${storage}.json`);
+  return join(p.storageDir, 'nodes', node, `${storage}.json`);
 }
 
-export function loadRegistry(p: SimPaths, storage: string): StorageRegistry {
+export function saveRegistry(p: SimPaths, host: Pick<HostState, 'node' | 'nodes' | 'storages'>, storage: string, reg: StorageRegistry, node?: string): void {
+  writeFileAtomic(registryFile(p, host, storage, node), `${JSON.stringify(reg, null, 1)}\n`);
+}
+
+export function loadRegistry(p: SimPaths, host: Pick<HostState, 'node' | 'nodes' | 'storages'>, storage: string, node?: string): StorageRegistry {
   try {
-    return JSON.parse(readFileSync(join(p.storageDir, `${storage}.json`), 'utf8')) as StorageRegistry;
+    return JSON.parse(readFileSync(registryFile(p, host, storage, node), 'utf8')) as StorageRegistry;
   } catch {
     return { volumes: [] };
   }
 }
 
-/** Creates a fresh host in `root` unless one is there already. Returns its paths. */
-export function initState(root: string): SimPaths {
+/** Node names as Proxmox accepts them. */
+// PVE: pve-common src/PVE/JSONSchema.pm:pve_verify_node_name
+export const NODE_NAME = /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
+
+/**
+ * Creates a fresh host in `root` unless one is there already; `nodes` makes a cluster of them
+ * (default: one node `pve`), each with its own `local` (templates and images) and `local-lvm`.
+ * Returns its paths.
+ */
+export function initState(root: string, opts: { nodes?: string[] } = {}): SimPaths {
   const p = simPaths(root);
   if (existsSync(p.hostJson)) return p;
-  const host = freshHost();
+  const host = freshHost(opts.nodes?.length ? opts.nodes : ['pve']);
   ensureLayout(p, host);
   const vols: Volume[] = FRESH_TEMPLATES.map(([name, size]) => ({
     name,
     size,
     content: name.startsWith('vztmpl/') ? 'vztmpl' : 'import',
   }));
-  saveRegistry(p, 'local', { volumes: vols });
-  saveRegistry(p, 'local-lvm', { volumes: [] });
+  for (const node of host.nodes) {
+    saveRegistry(p, host, 'local', { volumes: vols }, node);
+    saveRegistry(p, host, 'local-lvm', { volumes: [] }, node);
+  }
   saveHost(p, host);
   return p;
 }
@@ -128,9 +154,18 @@ export function loadHost(p: SimPaths): HostState {
   return JSON.parse(readFileSync(p.hostJson, 'utf8')) as HostState;
 }
 
-/** Opens a state directory, creating a fresh host on first use. */
-export function openState(root: string): { paths: SimPaths; host: HostState } {
+/**
+ * Opens a state directory, creating a fresh host on first use. `node` (a call's PHOENIX_SIM_NODE:
+ * which node's pct/qm/pvesh runs) makes that node the local one; absent, the first node.
+ */
+export function openState(root: string, node?: string): { paths: SimPaths; host: HostState } {
   if (!isAbsolute(root)) root = resolve(root);
   const paths = initState(root);
-  return { paths, host: loadHost(paths) };
+  const host = loadHost(paths);
+  if (node) {
+    // PVE: guess (a node that is not in the cluster has no pct to run; the text is ssh's/the resolver's)
+    if (!host.nodes.includes(node)) throw new SimError(`no such cluster node '${node}' (the simulated cluster has ${host.nodes.join(', ')})`);
+    host.node = node;
+  }
+  return { paths, host };
 }

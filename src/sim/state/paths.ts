@@ -45,8 +45,9 @@ export function guestLockName(kind: GuestKind, vmid: number): { display: string;
 }
 
 // PVE: pve-storage src/PVE/Storage/Plugin.pm:cluster_lock_storage
-export function storageLockName(storage: string): { display: string; file: string } {
-  return { display: `/var/lock/pve-manager/pve-storage-${storage}`, file: join('storage', `pve-storage-${storage}`) };
+// A local storage's lock is a file on its node (`onNode`: a node other than the first); a shared one's is cluster-wide.
+export function storageLockName(storage: string, onNode?: string): { display: string; file: string } {
+  return { display: `/var/lock/pve-manager/pve-storage-${storage}`, file: join('storage', `pve-storage-${storage}${onNode ? `@${onNode}` : ''}`) };
 }
 
 export const runtimePath = (p: SimPaths, vmid: number): string => join(p.runDir, `${vmid}.json`);

@@ -3,7 +3,7 @@
 
 import { GiB, formatSize } from '../../proxmox/codecs/size.js';
 import { SimError } from './errors.js';
-import { loadRegistry, saveRegistry } from './host.js';
+import { loadRegistry, registryFile, saveRegistry } from './host.js';
 import { withLock } from './locks.js';
 import { storageLockName, type SimPaths } from './paths.js';
 import type { GuestKind, HostState, StorageDef, StorageRegistry, Volume } from './types.js';
@@ -24,10 +24,19 @@ export function getStorage(host: HostState, id: string): StorageDef {
   return s;
 }
 
+/** A storage limited to some nodes (storage.cfg `nodes`) cannot be used on the others. */
+// PVE: pve-storage src/PVE/Storage.pm:storage_check_node
+export function checkNode(s: StorageDef, node: string): void {
+  if (s.nodes && !s.nodes.includes(node)) throw new SimError(`storage '${s.id}' is not available on node '${node}'`);
+}
+
+/** Whether every node reaches the same volumes (`shared 1`; nfs is always shared). */
+export const isShared = (s: StorageDef): boolean => s.shared === true || s.type === 'nfs';
+
 export const usedBytes = (reg: StorageRegistry): number => reg.volumes.reduce((a, v) => a + v.size, 0);
 
 export function freeBytes(ctx: StorageCtx, id: string): number {
-  return getStorage(ctx.host, id).total - usedBytes(loadRegistry(ctx.paths, id));
+  return getStorage(ctx.host, id).total - usedBytes(loadRegistry(ctx.paths, ctx.host, id));
 }
 
 function noSpace(s: StorageDef, name: string, size: number, free: number): SimError {
@@ -71,16 +80,18 @@ function thinWarning(ctx: StorageCtx, s: StorageDef, sum: number): void {
 export async function mutateRegistry<T>(ctx: StorageCtx, id: string, fn: (reg: StorageRegistry, s: StorageDef) => T): Promise<T> {
   const s = getStorage(ctx.host, id);
   // PVE: pve-storage src/PVE/Storage/Plugin.pm:cluster_lock_storage
-  return withLock(ctx.paths.lockDir, storageLockName(id), ctx.lockTimeoutMs, async () => {
-    const reg = loadRegistry(ctx.paths, id);
+  const onNode = registryFile(ctx.paths, ctx.host, id) === registryFile(ctx.paths, ctx.host, id, ctx.host.nodes[0]) ? undefined : ctx.host.node;
+  return withLock(ctx.paths.lockDir, storageLockName(id, onNode), ctx.lockTimeoutMs, async () => {
+    const reg = loadRegistry(ctx.paths, ctx.host, id);
     const out = fn(reg, s);
-    saveRegistry(ctx.paths, id, reg);
+    saveRegistry(ctx.paths, ctx.host, id, reg);
     return out;
   });
 }
 
 /** Allocates a new guest disk; returns its volume id (`storage:name`). */
 export async function allocDisk(ctx: StorageCtx, id: string, kind: GuestKind, vmid: number, size: number, opts: { cloudinit?: boolean; fmt?: string; vmstate?: string } = {}): Promise<string> {
+  checkNode(getStorage(ctx.host, id), ctx.host.node);
   return mutateRegistry(ctx, id, (reg, s) => {
     let name: string;
     if (opts.cloudinit || opts.vmstate !== undefined) {
@@ -120,7 +131,7 @@ export function findVolume(ctx: StorageCtx, volid: string): Volume | undefined {
   if (i <= 0) return undefined;
   const id = volid.slice(0, i);
   if (!ctx.host.storages.some((s) => s.id === id)) return undefined;
-  return loadRegistry(ctx.paths, id).volumes.find((v) => v.name === volid.slice(i + 1));
+  return loadRegistry(ctx.paths, ctx.host, id).volumes.find((v) => v.name === volid.slice(i + 1));
 }
 
 export async function resizeVolume(ctx: StorageCtx, volid: string, newSize: number): Promise<void> {
