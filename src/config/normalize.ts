@@ -28,11 +28,13 @@ export function normalizeConfig(parsed: ParsedConfig, dir: string): Normalized {
   const host: HostSettings = {
     domainName: hyp?.domain_name,
     node: hyp?.node,
+    nodes: hyp?.nodes,
     lxcRootInputs: parsed.lxcRootInputs,
     raw: (sources.hypervisor?.doc.value as Record<string, unknown> | undefined) ?? {},
   };
   if (host.domainName === undefined) delete host.domainName;
   if (host.node === undefined) delete host.node;
+  if (host.nodes === undefined) delete host.nodes;
   if (hyp?.api) {
     const a = hyp.api;
     const hypDir = sources.hypervisor ? dirname(sources.hypervisor.path) : '.';

@@ -103,6 +103,8 @@ interface GuestCommon {
   /** Hostname (LXC) or VM name; validated as a DNS label/hostname. */
   name: string;
   cloneFrom?: GuestId;
+  /** The cluster node the config puts it on (`node`); absent: placed by the run. */
+  node?: string;
   /** Declared dependencies (`dependencies`), numeric ids, in file order. */
   dependencies: GuestId[];
   cores?: number;
@@ -188,6 +190,8 @@ export type Guest = LxcGuest | VmGuest;
 export interface HostSettings {
   domainName?: string;
   node?: string;
+  /** Nodes guests without their own `node` are placed on (`nodes`); absent: all go to `node`. */
+  nodes?: string[];
   /** --driver api's settings from the host file (the token only as a file's path, absolute). */
   api?: { url?: string; fingerprint?: string; node?: string; nodeSsh?: string; tokenFile?: string };
   /** Root keys of the LXC file that features may receive (nvidia_driver_version, ...). */

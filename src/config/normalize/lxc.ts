@@ -95,6 +95,7 @@ export function normalizeLxc(id: number, g: LxcGuestInput, raw: unknown, origin:
     origin,
     name: g.name,
     cloneFrom: g.clone_from_ctid,
+    node: g.node,
     dependencies: [...new Set(g.dependencies ?? [])],
     cores: g.cores,
     memoryMb: g.memory_mb,

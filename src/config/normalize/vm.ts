@@ -51,6 +51,7 @@ export function normalizeVm(vm: VmGuestInput, raw: unknown, rawDefaults: unknown
     origin,
     name: vm.name,
     cloneFrom: vm.clone_from_vmid,
+    node: vm.node,
     dependencies: [...new Set(vm.dependencies ?? [])],
     cores: vm.cores,
     memoryMb: vm.memory_mb,

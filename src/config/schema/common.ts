@@ -38,6 +38,9 @@ export const sshPublicKeys = () => {
   );
 };
 
+/** A Proxmox node name (pve-common JSONSchema pve_verify_node_name). */
+export const nodeName = () => nonEmpty('a Proxmox node name').regex(/^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/, expecting('a Proxmox node name (letters, digits and "-")'));
+
 /** An object of known keys. Unknown keys pass parsing; the unknown-keys rule warns about them. */
 export const obj = <S extends z.core.$ZodLooseShape>(shape: S, what = 'an object') => z.object(shape, expecting(what));
 

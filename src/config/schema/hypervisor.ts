@@ -2,7 +2,7 @@
 // node, where the guest files are); sections that features use pass through untyped; sections
 // that only the original's host set-up used are accepted and warned about as ignored.
 import { z } from 'zod';
-import { expecting, ignored, nonEmpty, obj, secret, str } from './common.js';
+import { expecting, ignored, nodeName, nonEmpty, obj, secret, str } from './common.js';
 
 const section = (description: string) => z.looseObject({}, expecting('an object')).optional().meta({ description });
 
@@ -12,6 +12,7 @@ export const HypervisorSchema = obj({
   author: str().optional(),
   domain_name: nonEmpty('a DNS domain like internal.example.com').optional().meta({ description: 'Default cloud-init search domain of VMs.' }),
   node: nonEmpty('a Proxmox node name').optional().meta({ description: 'Proxmox node to manage (default: the local node).' }),
+  nodes: z.array(nodeName(), expecting('a list of Proxmox node names')).min(1, expecting('a non-empty list of Proxmox node names')).optional(),
   timezone: str().optional(),
   core_paths: z
     .looseObject(

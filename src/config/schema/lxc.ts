@@ -1,7 +1,7 @@
 // phoenix_lxc_configs.json: `lxc_configs` keyed by CTID strings, plus root keys such as
 // nvidia_driver_version that features receive. One schema per container entry.
 import { z } from 'zod';
-import { NVIDIA_KEY, asFeatureInput, bool, expecting, featureInput, guestRef, ignored, int, nonEmpty, obj, str, strList, withKeyPattern, builtinFeatureInputs, snapshotName, sshPublicKeys } from './common.js';
+import { NVIDIA_KEY, asFeatureInput, bool, expecting, featureInput, guestRef, ignored, int, nodeName, nonEmpty, obj, str, strList, withKeyPattern, builtinFeatureInputs, snapshotName, sshPublicKeys } from './common.js';
 import { FirewallSchema, HealthChecksSchema, LegacyHealthCheckSchema, LxcNetworkSchema, macAddress, tagsSchema } from './network.js';
 
 const absPath = (what: string) => z.string(expecting(what)).regex(/^\//, expecting(what));
@@ -41,6 +41,7 @@ export const LxcGuestSchema = withKeyPattern(
     name: nonEmpty('a hostname'),
     template: nonEmpty('an ostemplate (volume id or path)').optional(),
     clone_from_ctid: guestRef().optional(),
+    node: nodeName().optional(),
     dependencies: z.array(guestRef(), expecting('a list of guest ids')).optional(),
     is_template: bool().optional(),
     full_clone: bool().optional(),

@@ -1,6 +1,6 @@
 // phoenix_vm_configs.json: `vm_defaults` (merged into every VM) and `vms[]` with integer vmid.
 import { z } from 'zod';
-import { bool, expecting, featureInput, guestRef, ignored, int, nonEmpty, obj, secret, str, strList, builtinFeatureInputs, snapshotName, sshPublicKeys } from './common.js';
+import { bool, expecting, featureInput, guestRef, ignored, int, nodeName, nonEmpty, obj, secret, str, strList, builtinFeatureInputs, snapshotName, sshPublicKeys } from './common.js';
 import { FirewallSchema, HealthChecksSchema, VmNetworkSchema, macAddress, tagsSchema } from './network.js';
 
 export const NfsVolumeSchema = obj({
@@ -25,6 +25,7 @@ const vmSettings = {
   ...builtinFeatureInputs(),
   is_template: bool().optional(),
   clone_from_vmid: guestRef().optional(),
+  node: nodeName().optional(),
   full_clone: bool().optional(),
   template_image: nonEmpty('a cloud image file name, storage volume id, host path or https URL').optional(),
   template_image_file: nonEmpty('the file name an https template_image is stored under (.qcow2, .raw or .vmdk)').optional(),
