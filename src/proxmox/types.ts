@@ -110,13 +110,15 @@ export interface DownloadRequest {
 export interface InventoryGuest {
   type: GuestType;
   vmid: number;
+  /** The cluster node it is on (its config file's directory). */
+  node: string;
   status: GuestStatus;
   config: GuestConfig;
   pending: PendingChange[];
   snapshots: SnapshotInfo[];
 }
 
-/** Every guest on the node, read in a constant number of calls; sorted by vmid. */
+/** Every guest of the cluster (each node /cluster/resources names), read in a constant number of calls per node; sorted by vmid. */
 export interface HostInventory {
   node: string;
   guests: InventoryGuest[];

@@ -39,7 +39,7 @@ async function perGuest(d: ProxmoxDriver): Promise<HostInventory['guests']> {
   for (const g of await d.list()) {
     const [status, config, pending, snapshots] = await Promise.all([d.status(g.type, g.vmid), d.config(g.type, g.vmid), d.pending(g.type, g.vmid), d.listSnapshots(g.type, g.vmid)]);
     assert.ok(status && config);
-    out.push({ type: g.type, vmid: g.vmid, status, config, pending, snapshots });
+    out.push({ type: g.type, vmid: g.vmid, node: d.node, status, config, pending, snapshots });
   }
   return out.sort((a, b) => a.vmid - b.vmid);
 }
@@ -147,7 +147,7 @@ test('inventory: a VM cloud-init password is masked as qm config masks it; a loc
   assert.deepEqual(inv.guests[1].status, { vmid: 301, type: 'lxc', status: 'stopped', template: false, lock: 'backup' });
 });
 
-test('inventory: null when the config directories cannot be read or pvesh fails (the caller reads guest by guest)', async () => {
+test('inventory: null when the config directories cannot be read or pvesh fails (the caller reads guest by guest); a guest /cluster/resources puts on another node is read from that node\'s directory', async () => {
   const { PveCliDriver } = await import('../../proxmox/cli/driver.js');
   const answer = (exitCode: number, stdout: string) => async (req: { argv: string[] }) => ({ argv: req.argv, exitCode, stdout, stderr: exitCode ? 'ipcc_send_rec[1] failed: Connection refused\n' : '', durationMs: 1, timedOut: false, isCanceled: false });
   const files = (readDir: () => Promise<Map<string, string> | null>) => ({ root: '/etc/pve', read: async () => null, write: async () => {}, remove: async () => {}, readDir });
@@ -160,19 +160,24 @@ test('inventory: null when the config directories cannot be read or pvesh fails 
       ...files(async () => null),
       readDir: async (d: string) =>
         new Map(
-          d.endsWith('/lxc')
+          d === 'nodes/pve/lxc'
             ? [
                 ['101.conf', 'hostname: a\n'],
                 ['notes.txt.conf', ''],
               ]
-            : [],
+            : d === 'nodes/other/lxc'
+              ? [['102.conf', 'hostname: b\n']]
+              : [],
         ),
     },
   });
   assert.equal(await unreadable.inventory(), null);
   assert.equal(await noPvesh.inventory(), null);
   assert.deepEqual(
-    (await ok.inventory())?.guests.map((g) => [g.type, g.vmid, g.status.status]),
-    [['lxc', 101, 'running']],
+    (await ok.inventory())?.guests.map((g) => [g.type, g.vmid, g.status.status, g.node]),
+    [
+      ['lxc', 101, 'running', 'pve'],
+      ['lxc', 102, 'running', 'other'],
+    ],
   );
 });

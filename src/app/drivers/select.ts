@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { UsageError } from '../../diag/errors.js';
 import { PveCliDriver, type PveCliDriverOptions } from '../../proxmox/cli/driver.js';
 import { type ProxmoxDriver, readOnlyDriver } from '../../proxmox/driver.js';
+import { ClusterDriver, type NodeDrivers } from '../../proxmox/cluster.js';
 import { localExec } from '../../proxmox/exec/local.js';
 import { simExec } from './sim-exec.js';
 import { simHostFiles } from './sim-files.js';
@@ -42,6 +43,8 @@ export interface SelectDriverOptions {
 
 export interface SelectedDriver {
   driver: ProxmoxDriver;
+  /** The cluster behind `driver` (one driver per node, where each guest is); absent for the API driver. */
+  cluster?: ClusterDriver;
   kind: DriverKind;
   transport: TransportKind;
   /** One line for stderr when the choice is not what the user may expect. */
@@ -59,14 +62,37 @@ export function simStateDir(configDir: string, env: Record<string, string | unde
   return env.PHOENIX_SIM_STATE ? resolve(env.PHOENIX_SIM_STATE) : resolve(configDir, '.phoenix', 'sim');
 }
 
-/** The simulated host's node name (host.json), 'pve' before its first use. */
-function simNode(stateDir: string): string {
+/** The simulated cluster's first node and its nodes (host.json), 'pve' before its first use. */
+function simNodes(stateDir: string): { node: string; nodes: string[] } {
   try {
-    const h = JSON.parse(readFileSync(join(stateDir, 'host.json'), 'utf8')) as { node?: unknown };
-    return typeof h.node === 'string' ? h.node : 'pve';
+    const h = JSON.parse(readFileSync(join(stateDir, 'host.json'), 'utf8')) as { node?: unknown; nodes?: unknown };
+    const node = typeof h.node === 'string' ? h.node : 'pve';
+    const nodes = Array.isArray(h.nodes) ? h.nodes.filter((n): n is string => typeof n === 'string') : [node];
+    return { node, nodes: nodes.length ? nodes : [node] };
   } catch {
-    return 'pve';
+    return { node: 'pve', nodes: ['pve'] };
   }
+}
+
+/**
+ * One driver per node of a cluster, made on first use: `make(node)` for a node it can reach;
+ * another name is refused with `why`. A read-only run gets read-only node drivers.
+ */
+function nodeDrivers(home: string, nodes: string[], make: (node: string) => ProxmoxDriver, readOnly: boolean): NodeDrivers {
+  const made = new Map<string, ProxmoxDriver>();
+  return {
+    home,
+    nodes,
+    on(node) {
+      let d = made.get(node);
+      if (!d) {
+        if (!nodes.includes(node)) throw new UsageError(`node '${node}' is not a node of this cluster (nodes: ${nodes.join(', ')})`);
+        d = readOnly ? readOnlyDriver(make(node)) : make(node);
+        made.set(node, d);
+      }
+      return d;
+    },
+  };
 }
 
 const definedEnv = (env: Record<string, string | undefined>): Record<string, string> => Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
@@ -75,6 +101,16 @@ export async function selectDriver(o: SelectDriverOptions): Promise<SelectedDriv
   const etcPve = o.etcPve ?? HOST_ETC_PVE;
   const hooks = { onCall: o.onCall, onWarnings: o.onWarnings, onHostFile: o.onHostFile };
   const finish = (s: SelectedDriver): SelectedDriver => (o.readOnly ? { ...s, driver: readOnlyDriver(s.driver) } : s);
+  /** The simulator's nodes (PHOENIX_SIM_NODE selects the node each call runs on), behind one cluster driver. */
+  const simCluster = (stateDir: string, exec: (node: string) => Exec): ClusterDriver => {
+    const { node: home, nodes } = simNodes(stateDir);
+    const hostFiles = simHostFiles(stateDir, o.env);
+    return new ClusterDriver(nodeDrivers(home, nodes, (node) => new PveCliDriver(exec(node), { ...hooks, node, hostFiles }), o.readOnly));
+  };
+  const withEnv =
+    (exec: Exec, node: string): Exec =>
+    (req) =>
+      exec({ ...req, env: { ...req.env, PHOENIX_SIM_NODE: node } });
 
   // The local transport passes the run's environment (PATH decides which pct runs).
   const env = definedEnv(o.env);
@@ -85,16 +121,17 @@ export async function selectDriver(o: SelectDriverOptions): Promise<SelectedDriv
     if (shim) {
       // The shim's own state wins: it bakes PHOENIX_SIM_STATE into its script.
       const stateDir = shim.stateDir ?? simStateDir(o.configDir, o.env);
-      const driver = new PveCliDriver(local, { ...hooks, node: simNode(stateDir), hostFiles: simHostFiles(stateDir, o.env) });
-      return { driver, kind: 'pve-cli', transport: 'local', stateDir };
+      const cluster = simCluster(stateDir, (node) => withEnv(local, node));
+      return { driver: cluster, cluster, kind: 'pve-cli', transport: 'local', stateDir };
     }
     return { driver: new PveCliDriver(local, { ...hooks, hostFiles: fsHostFiles(etcPve) }), kind: 'pve-cli', transport: 'local' };
   };
 
   const sim = (notice?: string): SelectedDriver => {
     const stateDir = simStateDir(o.configDir, o.env);
-    const driver = new PveCliDriver(simExec(stateDir, env), { ...hooks, node: simNode(stateDir), hostFiles: simHostFiles(stateDir, o.env) });
-    return { driver, kind: 'sim', transport: 'sim', stateDir, ...(notice ? { notice: notice.replace('<dir>', stateDir) } : {}) };
+    const exec = simExec(stateDir, env);
+    const cluster = simCluster(stateDir, (node) => withEnv(exec, node));
+    return { driver: cluster, cluster, kind: 'sim', transport: 'sim', stateDir, ...(notice ? { notice: notice.replace('<dir>', stateDir) } : {}) };
   };
 
   switch (o.driver) {

@@ -131,19 +131,23 @@ export class PveCliDriver implements ProxmoxDriver {
   }
 
   /**
-   * Every guest of this node from its config file (two directory reads) and its status from one
-   * `pvesh get /cluster/resources`. A guest the status broadcast does not know yet ('unknown', or
-   * no row: created a moment ago) gets its own `status` call. null when the config directories
-   * cannot be read or pvesh fails: the caller then reads guest by guest.
+   * Every guest of the cluster from its config file (two directory reads per node: this node's,
+   * and each other node /cluster/resources names; pmxcfs shows every node's files on each) and its
+   * status from one `pvesh get /cluster/resources`. A guest the status broadcast does not know yet
+   * ('unknown', or no row: created a moment ago) gets its own `status` call (on this node; for a
+   * guest of another node, `unknown`). null when this node's config directories cannot be read or
+   * pvesh fails: the caller then reads guest by guest.
    */
   async inventory(): Promise<HostInventory | null> {
     const hf = this.opts.hostFiles;
-    let requests = 3;
-    const readDir = (type: GuestType) => {
-      const dir = guestConfDir(this.node, type);
+    let requests = 1;
+    const readDir = (node: string, type: GuestType) => {
+      const dir = guestConfDir(node, type);
+      requests += 1;
       return this.file('readDir', `${dir}/*.conf`, () => hf.readDir(dir, '.conf'));
     };
-    const [ct, vm, res] = await Promise.all([readDir('lxc'), readDir('qemu'), this.run({ argv: argv.clusterResources() })]);
+    const readNode = (node: string) => Promise.all([readDir(node, 'lxc'), readDir(node, 'qemu')]);
+    const [[ct, vm], res] = await Promise.all([readNode(this.node), this.run({ argv: argv.clusterResources() })]);
     if (ct === null || vm === null || res.exitCode !== 0) return null;
     let rows: ResourceRow[];
     try {
@@ -151,42 +155,54 @@ export class PveCliDriver implements ProxmoxDriver {
     } catch {
       return null;
     }
-    const statusOf = new Map(rows.filter((r) => r.node === this.node).map((r) => [`${r.type}/${r.vmid}`, r]));
+    const statusOf = new Map(rows.map((r) => [`${r.node}/${r.type}/${r.vmid}`, r]));
+    const others = [...new Set(rows.map((r) => r.node).filter((n) => n !== this.node))].sort();
+    const files = new Map<string, Map<string, string> | null>([
+      [`${this.node}/lxc`, ct],
+      [`${this.node}/qemu`, vm],
+    ]);
+    await Promise.all(
+      others.map(async (n) => {
+        const [c, q] = await readNode(n);
+        files.set(`${n}/lxc`, c);
+        files.set(`${n}/qemu`, q);
+      }),
+    );
     const guests: InventoryGuest[] = [];
     const late: Array<Promise<void>> = [];
     const gone = new Set<InventoryGuest>();
-    for (const [type, files] of [
-      ['lxc', ct],
-      ['qemu', vm],
-    ] as const) {
-      for (const [name, text] of files) {
-        const m = /^(\d+)\.conf$/.exec(name);
-        if (!m) continue;
-        const vmid = Number(m[1]);
-        const file = parseGuestFile(type, text);
-        const cur = file.current.options;
-        const g: InventoryGuest = {
-          type,
-          vmid,
-          // PVE: pve-container src/PVE/LXC.pm:vmstatus; qemu-server src/PVE/QemuServer.pm:vmstatus (template, lock from the config)
-          status: { vmid, type, status: 'unknown', template: !!cur.template && cur.template !== '0' },
-          config: configView(type, file),
-          pending: pendingView(file),
-          snapshots: snapshotsView(file),
-        };
-        if (cur.lock) g.status.lock = cur.lock;
-        const row = statusOf.get(`${type}/${vmid}`);
-        if (row && row.status !== 'unknown') g.status.status = row.status;
-        else {
-          requests += 1;
-          late.push(
-            this.status(type, vmid).then((s) => {
-              if (s) g.status = s;
-              else gone.add(g); // destroyed while we read
-            }),
-          );
+    for (const node of [this.node, ...others]) {
+      for (const type of ['lxc', 'qemu'] as const) {
+        for (const [name, text] of files.get(`${node}/${type}`) ?? []) {
+          const m = /^(\d+)\.conf$/.exec(name);
+          if (!m) continue;
+          const vmid = Number(m[1]);
+          const file = parseGuestFile(type, text);
+          const cur = file.current.options;
+          const g: InventoryGuest = {
+            type,
+            vmid,
+            node,
+            // PVE: pve-container src/PVE/LXC.pm:vmstatus; qemu-server src/PVE/QemuServer.pm:vmstatus (template, lock from the config)
+            status: { vmid, type, status: 'unknown', template: !!cur.template && cur.template !== '0' },
+            config: configView(type, file),
+            pending: pendingView(file),
+            snapshots: snapshotsView(file),
+          };
+          if (cur.lock) g.status.lock = cur.lock;
+          const row = statusOf.get(`${node}/${type}/${vmid}`);
+          if (row && row.status !== 'unknown') g.status.status = row.status;
+          else if (node === this.node) {
+            requests += 1;
+            late.push(
+              this.status(type, vmid).then((s) => {
+                if (s) g.status = s;
+                else gone.add(g); // destroyed while we read
+              }),
+            );
+          }
+          guests.push(g);
         }
-        guests.push(g);
       }
     }
     await Promise.all(late);

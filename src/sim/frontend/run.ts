@@ -139,7 +139,7 @@ export async function runSim(argv: string[], opts: SimOptions): Promise<SimResul
     stderr += msg.endsWith('\n') ? msg : `${msg}\n`;
     exitCode = e instanceof SimError ? e.exitCode : 255;
   }
-  if (env.PHOENIX_SIM_LOG) appendLine(env.PHOENIX_SIM_LOG, JSON.stringify({ argv, start, end: Date.now(), exit: exitCode }));
+  if (env.PHOENIX_SIM_LOG) appendLine(env.PHOENIX_SIM_LOG, JSON.stringify({ argv, start, end: Date.now(), exit: exitCode, ...(env.PHOENIX_SIM_NODE ? { node: env.PHOENIX_SIM_NODE } : {}) }));
   return { exitCode, stdout, stderr };
 
   async function runPveTool(tool: string | undefined): Promise<void> {

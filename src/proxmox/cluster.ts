@@ -1,0 +1,100 @@
+// A Proxmox cluster behind the one ProxmoxDriver interface. Each node has its own driver (the
+// pct/qm CLI on that node — the simulator's node, or SSH to it — or the API's /nodes/{node}/…);
+// the cluster driver sends each per-guest call to the node the guest is on, so the managers stay
+// node-agnostic. Where a guest is comes from one table (`where`): filled by the inventory (one
+// /cluster/resources read: a guest HA or a migration moved is found on its new node) and by the
+// run's placement for guests it creates. Node-wide calls (storages, bridges, memory, downloads,
+// the host version) go to the home node; placement reads other nodes through `on(node)`.
+
+import type { ProxmoxDriver } from './driver.js';
+import type { GuestType, HostInventory, PveParams } from './types.js';
+
+export interface NodeDrivers {
+  /** The node node-wide calls go to, and guests nothing places go to. */
+  readonly home: string;
+  /** The cluster's nodes known before any read (the config's, the simulator's). */
+  readonly nodes: readonly string[];
+  /** The driver of one node (throws for a node it cannot reach, saying why). */
+  on(node: string): ProxmoxDriver;
+}
+
+export class ClusterDriver implements ProxmoxDriver {
+  /** Guest id → the node it is on (observed) or goes to (placed by this run). */
+  readonly where = new Map<number, string>();
+
+  constructor(readonly cluster: NodeDrivers) {}
+
+  get node(): string {
+    return this.cluster.home;
+  }
+
+  /** The node a guest's calls go to. */
+  nodeOf(vmid: number): string {
+    return this.where.get(vmid) ?? this.cluster.home;
+  }
+
+  private at(vmid: number): ProxmoxDriver {
+    return this.cluster.on(this.nodeOf(vmid));
+  }
+
+  private get home(): ProxmoxDriver {
+    return this.cluster.on(this.cluster.home);
+  }
+
+  // ---- reads ----
+  async list() {
+    const nodes = [...new Set([this.cluster.home, ...this.cluster.nodes, ...this.where.values()])];
+    const all = await Promise.all(nodes.map((n) => this.cluster.on(n).list()));
+    return all.flat().sort((a, b) => a.vmid - b.vmid);
+  }
+  status = (type: GuestType, vmid: number) => this.at(vmid).status(type, vmid);
+  config = (type: GuestType, vmid: number) => this.at(vmid).config(type, vmid);
+  listSnapshots = (type: GuestType, vmid: number) => this.at(vmid).listSnapshots(type, vmid);
+  pending = (type: GuestType, vmid: number) => this.at(vmid).pending(type, vmid);
+  /** The whole cluster from the home node (one /cluster/resources read); each guest's node recorded. */
+  async inventory(): Promise<HostInventory | null> {
+    const inv = await this.home.inventory();
+    for (const g of inv?.guests ?? []) this.where.set(g.vmid, g.node);
+    return inv;
+  }
+  readFirewall = (vmid: number) => this.at(vmid).readFirewall(vmid);
+  exec: ProxmoxDriver['exec'] = (type, vmid, argv, opts) => this.at(vmid).exec(type, vmid, argv, opts);
+  agentPing = (vmid: number) => this.at(vmid).agentPing(vmid);
+  hostVersion = () => this.home.hostVersion();
+  storageContent = (storage: string, content: string) => this.home.storageContent(storage, content);
+  storages = () => this.home.storages();
+  bridges = () => this.home.bridges();
+  nodeMemory = () => this.home.nodeMemory();
+
+  // ---- mutations ----
+  create: ProxmoxDriver['create'] = (type, vmid, params, ostemplate) => this.at(vmid).create(type, vmid, params, ostemplate);
+  /**
+   * A clone runs on its source's node; a clone placed on another node gets `target` (Proxmox then
+   * moves its config there at the end, and refuses when the source's storage is not shared).
+   */
+  clone: ProxmoxDriver['clone'] = async (type, source, vmid, params) => {
+    const from = this.nodeOf(source);
+    const to = this.nodeOf(vmid);
+    const p: PveParams = to !== from && params.target === undefined ? { ...params, target: to } : params;
+    await this.cluster.on(from).clone(type, source, vmid, p);
+    this.where.set(vmid, to);
+  };
+  set: ProxmoxDriver['set'] = (type, vmid, params, del) => this.at(vmid).set(type, vmid, params, del);
+  resize: ProxmoxDriver['resize'] = (type, vmid, disk, size) => this.at(vmid).resize(type, vmid, disk, size);
+  start: ProxmoxDriver['start'] = (type, vmid) => this.at(vmid).start(type, vmid);
+  stop: ProxmoxDriver['stop'] = (type, vmid) => this.at(vmid).stop(type, vmid);
+  shutdown: ProxmoxDriver['shutdown'] = (type, vmid, t) => this.at(vmid).shutdown(type, vmid, t);
+  reboot: ProxmoxDriver['reboot'] = (type, vmid) => this.at(vmid).reboot(type, vmid);
+  destroy: ProxmoxDriver['destroy'] = (type, vmid, opts) => this.at(vmid).destroy(type, vmid, opts);
+  template: ProxmoxDriver['template'] = (type, vmid) => this.at(vmid).template(type, vmid);
+  snapshot: ProxmoxDriver['snapshot'] = (type, vmid, name, d) => this.at(vmid).snapshot(type, vmid, name, d);
+  delsnapshot: ProxmoxDriver['delsnapshot'] = (type, vmid, name) => this.at(vmid).delsnapshot(type, vmid, name);
+  rollback: ProxmoxDriver['rollback'] = (type, vmid, name) => this.at(vmid).rollback(type, vmid, name);
+  downloadUrl: ProxmoxDriver['downloadUrl'] = (req) => this.home.downloadUrl(req);
+  importDisk: ProxmoxDriver['importDisk'] = (vmid, source, storage, opts) => this.at(vmid).importDisk(vmid, source, storage, opts);
+  cloudinitUpdate: ProxmoxDriver['cloudinitUpdate'] = (vmid) => this.at(vmid).cloudinitUpdate(vmid);
+  push: ProxmoxDriver['push'] = (type, vmid, file, path, opts) => this.at(vmid).push(type, vmid, file, path, opts);
+  setRawLxc: ProxmoxDriver['setRawLxc'] = (vmid, entries) => this.at(vmid).setRawLxc(vmid, entries);
+  writeFirewall: ProxmoxDriver['writeFirewall'] = (vmid, content) => this.at(vmid).writeFirewall(vmid, content);
+  unlock: ProxmoxDriver['unlock'] = (type, vmid) => this.at(vmid).unlock(type, vmid);
+}
