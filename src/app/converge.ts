@@ -5,7 +5,7 @@
 // planned again before its next attempt (its plan is then reported as re-made).
 
 import { resolveTargets } from './targets.js';
-import { runDag, type NodeResult } from '../engine/index.js';
+import { placeLimits, runDag, type NodeResult } from '../engine/index.js';
 import { GuestGraph, UnknownGuestError } from '../graph/guests.js';
 import type { Guest, GuestId } from '../model/guest.js';
 import { GuestFailure, type ApplyContext, type PlanContext } from '../managers/context.js';
@@ -177,6 +177,13 @@ export async function planConverge(s: Session, req: Pick<ConvergeRequest, 'verb'
       failures.set(g.id, e as Error);
     }
   }
+  // On a cluster, each guest's plan says where it is or goes, and why (app/placement.ts).
+  if ((s.cluster?.cluster.nodes.length ?? 1) > 1) {
+    for (const [id, p] of plans) {
+      const where = s.placement?.get(id);
+      if (where) plans.set(id, { ...p, notes: [...p.notes, where.why] });
+    }
+  }
   // Orphans are looked for only when the run covers the whole config (no targets).
   const orphans = req.targets.length ? [] : await findOrphans(s);
   return { verb: req.verb, order: closure.order, edges: closure.edges.map((e) => [e.from, e.to]), plans, failures, blocked, observed, orphans };
@@ -200,10 +207,15 @@ export async function applyConverge(s: Session, run: RunPlan, req: ConvergeReque
     }
   }
   const featuresRan = new Set<GuestId>();
+  // On a cluster, --concurrency is per node and per storage (a storage the nodes share counts once
+  // for all of them): the run as a whole takes that many per node it works on.
+  const placement = (s.cluster?.cluster.nodes.length ?? 1) > 1 ? s.placement : undefined;
+  const nodesUsed = new Set([...(placement?.values() ?? [])].map((p) => p.node)).size;
+  const limits = placement ? { concurrency: req.concurrency * Math.max(1, nodesUsed), ...placeLimits<GuestId>({ nodeOf: (k) => placement.get(k)?.node, storagesOf: (k) => placement.get(k)?.storageKeys ?? [], perNode: req.concurrency, perStorage: req.concurrency }) } : { concurrency: req.concurrency };
   const results = await runDag<GuestId>({
     nodes: byCriticality(run.order, deps),
     deps: (k) => deps.get(k) ?? [],
-    concurrency: req.concurrency,
+    ...limits,
     // A task that died (`interrupted by signal`) is retried too: the next attempt observes the
     // guest again, finds its journal entry, and its new plan finishes or redoes the step.
     retry: policy(BACKOFF.task, retryWhen(isTransient, isTaskInterrupted)),

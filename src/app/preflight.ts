@@ -12,6 +12,8 @@ import type { Guest, GuestId, PhoenixConfig } from '../model/guest.js';
 import { imageSource } from '../model/vm-image.js';
 import type { ProxmoxReader } from '../proxmox/driver.js';
 import type { StorageStatus } from '../proxmox/types.js';
+import { placeGuests } from './placement.js';
+import type { Session } from './session.js';
 
 const GiB = 1024 ** 3;
 const DEFAULT_STORAGE = 'local-lvm';
@@ -31,9 +33,14 @@ interface Ask {
   field: string;
 }
 
-export async function preflight(config: PhoenixConfig, ids: readonly GuestId[], reader: ProxmoxReader): Promise<Diagnostic[]> {
+/**
+ * The checks of one node for the guests of `ids` that are (or go) there. `elsewhere`: guests on
+ * the cluster's other nodes (a clone source there exists).
+ */
+export async function preflight(config: PhoenixConfig, ids: readonly GuestId[], reader: ProxmoxReader, elsewhere: ReadonlySet<GuestId> = new Set()): Promise<Diagnostic[]> {
   const [existing, storages, bridges, memory] = await Promise.all([reader.list(), reader.storages(), reader.bridges(), reader.nodeMemory()]);
   const onHost = new Set(existing.map((e) => e.vmid));
+  const onCluster = new Set([...onHost, ...elsewhere]);
   const inRun = new Set(ids);
   const byId = new Map(storages.map((s) => [s.storage, s]));
   const out: Diagnostic[] = [];
@@ -83,7 +90,7 @@ export async function preflight(config: PhoenixConfig, ids: readonly GuestId[], 
       at({ guest: g, field: g.kind === 'vm' && g.bridge ? 'network_bridge' : 'network_config.bridge' }, 'error', `bridge '${bridge}' does not exist on node ${node} (bridges: ${bridges.join(', ') || 'none'})`);
     }
     if (onHost.has(id)) continue; // not created by this run: its disks and memory are already there
-    if (g.cloneFrom !== undefined && !onHost.has(g.cloneFrom) && !inRun.has(g.cloneFrom)) {
+    if (g.cloneFrom !== undefined && !onCluster.has(g.cloneFrom) && !inRun.has(g.cloneFrom)) {
       at({ guest: g, field: g.kind === 'vm' ? 'clone_from_vmid' : 'clone_from_ctid' }, 'error', `clone source ${g.cloneFrom} does not exist on node ${node} and is not part of this run`);
     }
     if (g.memoryMb) {
@@ -154,4 +161,28 @@ function pathOf(a: Ask, vmFile: ReturnType<typeof vmRaw>): string {
     if (own && !(top in own)) return `vm_defaults.${a.field}`;
   }
   return `${a.guest.origin.path}.${a.field}`;
+}
+
+/**
+ * A run's preflight over the cluster: placement first (app/placement.ts: where each guest is or
+ * goes, cross-node clones refused), then each node's checks for its guests. A one-node cluster
+ * with no `nodes` and no guest `node` is checked as before.
+ */
+export async function preflightRun(s: Session, ids: readonly GuestId[]): Promise<Diagnostic[]> {
+  const cluster = s.cluster;
+  if (!cluster) return preflight(s.config, ids, s.driver);
+  const { placed, problems } = await placeGuests(s.config, ids, cluster, vmRaw(s.config));
+  s.placement = placed;
+  if (problems.length) return problems;
+  const byNode = new Map<string, GuestId[]>();
+  for (const id of ids) {
+    const n = placed.get(id)?.node ?? cluster.cluster.home;
+    byNode.set(n, [...(byNode.get(n) ?? []), id]);
+  }
+  const out: Diagnostic[] = [];
+  for (const [node, onNode] of byNode) {
+    const elsewhere = new Set([...placed].filter(([, p]) => !p.created && p.node !== node).map(([id]) => id));
+    out.push(...(await preflight(s.config, onNode, cluster.cluster.on(node), elsewhere)));
+  }
+  return out;
 }

@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { FeatureRegistry } from '../features/registry.js';
 import type { PhoenixConfig } from '../model/guest.js';
 import type { ProxmoxDriver } from '../proxmox/driver.js';
+import type { ClusterDriver } from '../proxmox/cluster.js';
+import type { GuestId } from '../model/guest.js';
+import type { Placement } from './placement.js';
 import type { ExecResult } from '../proxmox/exec/types.js';
 import { selectDriver, type DriverKind } from './drivers/select.js';
 import { SecretScrubber } from '../util/redact.js';
@@ -26,6 +29,10 @@ export interface CallStats {
 export interface Session {
   config: PhoenixConfig;
   driver: ProxmoxDriver;
+  /** The cluster behind `driver` (a driver per node, where each guest is); absent for the API driver. */
+  cluster?: ClusterDriver;
+  /** Where each guest of the run is or goes, and why (app/placement.ts; set by preflightRun). */
+  placement?: Map<GuestId, Placement>;
   driverKind: DriverKind;
   registry: FeatureRegistry;
   secrets: SecretContext;
@@ -144,6 +151,7 @@ export async function openSession(input: SessionInput): Promise<Session> {
   return {
     config,
     driver: selected.driver,
+    ...(selected.cluster ? { cluster: selected.cluster } : {}),
     driverKind: selected.kind,
     registry: new FeatureRegistry({ configDir: config.dir }),
     secrets: { env, scrubber, baseDir: config.dir },

@@ -3,3 +3,4 @@ export { runDag, NotReadyInTimeError } from './run-dag.js';
 export type { NodeContext, NodeResult, RunDagOptions, RunResults, StepOutcome } from './types.js';
 export * from './events.js';
 export { rootFailures, countOutcomes } from './results.js';
+export { placeLimits, type PlaceLimitOptions } from './place-limits.js';
