@@ -33,7 +33,17 @@ export class ClusterDriver implements ProxmoxDriver {
     return this.where.get(vmid) ?? this.cluster.home;
   }
 
-  private at(vmid: number): ProxmoxDriver {
+  private located?: Promise<unknown>;
+  /**
+   * The driver of a guest's node. On a cluster of several nodes, a guest not in the table yet
+   * (a verb that did not read the inventory: status, start, delete) is looked for once, with one
+   * inventory read for the whole run.
+   */
+  private async at(vmid: number): Promise<ProxmoxDriver> {
+    if (!this.where.has(vmid) && this.cluster.nodes.length > 1) {
+      this.located ??= this.inventory().catch(() => null);
+      await this.located;
+    }
     return this.cluster.on(this.nodeOf(vmid));
   }
 
@@ -47,19 +57,19 @@ export class ClusterDriver implements ProxmoxDriver {
     const all = await Promise.all(nodes.map((n) => this.cluster.on(n).list()));
     return all.flat().sort((a, b) => a.vmid - b.vmid);
   }
-  status = (type: GuestType, vmid: number) => this.at(vmid).status(type, vmid);
-  config = (type: GuestType, vmid: number) => this.at(vmid).config(type, vmid);
-  listSnapshots = (type: GuestType, vmid: number) => this.at(vmid).listSnapshots(type, vmid);
-  pending = (type: GuestType, vmid: number) => this.at(vmid).pending(type, vmid);
+  status = async (type: GuestType, vmid: number) => (await this.at(vmid)).status(type, vmid);
+  config = async (type: GuestType, vmid: number) => (await this.at(vmid)).config(type, vmid);
+  listSnapshots = async (type: GuestType, vmid: number) => (await this.at(vmid)).listSnapshots(type, vmid);
+  pending = async (type: GuestType, vmid: number) => (await this.at(vmid)).pending(type, vmid);
   /** The whole cluster from the home node (one /cluster/resources read); each guest's node recorded. */
   async inventory(): Promise<HostInventory | null> {
     const inv = await this.home.inventory();
     for (const g of inv?.guests ?? []) this.where.set(g.vmid, g.node);
     return inv;
   }
-  readFirewall = (vmid: number) => this.at(vmid).readFirewall(vmid);
-  exec: ProxmoxDriver['exec'] = (type, vmid, argv, opts) => this.at(vmid).exec(type, vmid, argv, opts);
-  agentPing = (vmid: number) => this.at(vmid).agentPing(vmid);
+  readFirewall = async (vmid: number) => (await this.at(vmid)).readFirewall(vmid);
+  exec: ProxmoxDriver['exec'] = async (type, vmid, argv, opts) => (await this.at(vmid)).exec(type, vmid, argv, opts);
+  agentPing = async (vmid: number) => (await this.at(vmid)).agentPing(vmid);
   hostVersion = () => this.home.hostVersion();
   storageContent = (storage: string, content: string) => this.home.storageContent(storage, content);
   storages = () => this.home.storages();
@@ -67,34 +77,35 @@ export class ClusterDriver implements ProxmoxDriver {
   nodeMemory = () => this.home.nodeMemory();
 
   // ---- mutations ----
-  create: ProxmoxDriver['create'] = (type, vmid, params, ostemplate) => this.at(vmid).create(type, vmid, params, ostemplate);
+  create: ProxmoxDriver['create'] = async (type, vmid, params, ostemplate) => (await this.at(vmid)).create(type, vmid, params, ostemplate);
   /**
    * A clone runs on its source's node; a clone placed on another node gets `target` (Proxmox then
    * moves its config there at the end, and refuses when the source's storage is not shared).
    */
   clone: ProxmoxDriver['clone'] = async (type, source, vmid, params) => {
+    const on = await this.at(source);
     const from = this.nodeOf(source);
     const to = this.nodeOf(vmid);
     const p: PveParams = to !== from && params.target === undefined ? { ...params, target: to } : params;
-    await this.cluster.on(from).clone(type, source, vmid, p);
+    await on.clone(type, source, vmid, p);
     this.where.set(vmid, to);
   };
-  set: ProxmoxDriver['set'] = (type, vmid, params, del) => this.at(vmid).set(type, vmid, params, del);
-  resize: ProxmoxDriver['resize'] = (type, vmid, disk, size) => this.at(vmid).resize(type, vmid, disk, size);
-  start: ProxmoxDriver['start'] = (type, vmid) => this.at(vmid).start(type, vmid);
-  stop: ProxmoxDriver['stop'] = (type, vmid) => this.at(vmid).stop(type, vmid);
-  shutdown: ProxmoxDriver['shutdown'] = (type, vmid, t) => this.at(vmid).shutdown(type, vmid, t);
-  reboot: ProxmoxDriver['reboot'] = (type, vmid) => this.at(vmid).reboot(type, vmid);
-  destroy: ProxmoxDriver['destroy'] = (type, vmid, opts) => this.at(vmid).destroy(type, vmid, opts);
-  template: ProxmoxDriver['template'] = (type, vmid) => this.at(vmid).template(type, vmid);
-  snapshot: ProxmoxDriver['snapshot'] = (type, vmid, name, d) => this.at(vmid).snapshot(type, vmid, name, d);
-  delsnapshot: ProxmoxDriver['delsnapshot'] = (type, vmid, name) => this.at(vmid).delsnapshot(type, vmid, name);
-  rollback: ProxmoxDriver['rollback'] = (type, vmid, name) => this.at(vmid).rollback(type, vmid, name);
+  set: ProxmoxDriver['set'] = async (type, vmid, params, del) => (await this.at(vmid)).set(type, vmid, params, del);
+  resize: ProxmoxDriver['resize'] = async (type, vmid, disk, size) => (await this.at(vmid)).resize(type, vmid, disk, size);
+  start: ProxmoxDriver['start'] = async (type, vmid) => (await this.at(vmid)).start(type, vmid);
+  stop: ProxmoxDriver['stop'] = async (type, vmid) => (await this.at(vmid)).stop(type, vmid);
+  shutdown: ProxmoxDriver['shutdown'] = async (type, vmid, t) => (await this.at(vmid)).shutdown(type, vmid, t);
+  reboot: ProxmoxDriver['reboot'] = async (type, vmid) => (await this.at(vmid)).reboot(type, vmid);
+  destroy: ProxmoxDriver['destroy'] = async (type, vmid, opts) => (await this.at(vmid)).destroy(type, vmid, opts);
+  template: ProxmoxDriver['template'] = async (type, vmid) => (await this.at(vmid)).template(type, vmid);
+  snapshot: ProxmoxDriver['snapshot'] = async (type, vmid, name, d) => (await this.at(vmid)).snapshot(type, vmid, name, d);
+  delsnapshot: ProxmoxDriver['delsnapshot'] = async (type, vmid, name) => (await this.at(vmid)).delsnapshot(type, vmid, name);
+  rollback: ProxmoxDriver['rollback'] = async (type, vmid, name) => (await this.at(vmid)).rollback(type, vmid, name);
   downloadUrl: ProxmoxDriver['downloadUrl'] = (req) => this.home.downloadUrl(req);
-  importDisk: ProxmoxDriver['importDisk'] = (vmid, source, storage, opts) => this.at(vmid).importDisk(vmid, source, storage, opts);
-  cloudinitUpdate: ProxmoxDriver['cloudinitUpdate'] = (vmid) => this.at(vmid).cloudinitUpdate(vmid);
-  push: ProxmoxDriver['push'] = (type, vmid, file, path, opts) => this.at(vmid).push(type, vmid, file, path, opts);
-  setRawLxc: ProxmoxDriver['setRawLxc'] = (vmid, entries) => this.at(vmid).setRawLxc(vmid, entries);
-  writeFirewall: ProxmoxDriver['writeFirewall'] = (vmid, content) => this.at(vmid).writeFirewall(vmid, content);
-  unlock: ProxmoxDriver['unlock'] = (type, vmid) => this.at(vmid).unlock(type, vmid);
+  importDisk: ProxmoxDriver['importDisk'] = async (vmid, source, storage, opts) => (await this.at(vmid)).importDisk(vmid, source, storage, opts);
+  cloudinitUpdate: ProxmoxDriver['cloudinitUpdate'] = async (vmid) => (await this.at(vmid)).cloudinitUpdate(vmid);
+  push: ProxmoxDriver['push'] = async (type, vmid, file, path, opts) => (await this.at(vmid)).push(type, vmid, file, path, opts);
+  setRawLxc: ProxmoxDriver['setRawLxc'] = async (vmid, entries) => (await this.at(vmid)).setRawLxc(vmid, entries);
+  writeFirewall: ProxmoxDriver['writeFirewall'] = async (vmid, content) => (await this.at(vmid)).writeFirewall(vmid, content);
+  unlock: ProxmoxDriver['unlock'] = async (type, vmid) => (await this.at(vmid)).unlock(type, vmid);
 }

@@ -79,17 +79,31 @@ test('cluster: the plan places each guest and says why; up puts them there, each
 test('cluster: a guest moved to another node out of band is found there and managed there, not made again', async () => {
   const stop = await runSim(['pct', 'stop', '300'], { stateDir: w.state, env: { PHOENIX_SIM_NODE: 'pve2' } });
   assert.equal(stop.exitCode, 0, stop.stderr);
-  const mv = await w.run('sim', 'move', '300', 'pve1');
+  const mv = await w.run('sim', 'move', '300', 'pve3');
   assert.equal(mv.code, 0, mv.stdout + mv.stderr);
   const from = lineCount();
   const r = await w.run('converge');
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.deepEqual(nodeOf(300), ['pve1']);
+  assert.deepEqual(nodeOf(300), ['pve3']);
   const about300 = loggedSince(from).filter((c) => c.argv[0] === 'pct' && c.argv[2] === '300');
   assert.ok(!about300.some((c) => c.argv[1] === 'create'), 'not re-created');
-  // It was started again (converge wants it running), on pve1 where it is now.
-  assert.ok(about300.some((c) => c.argv[1] === 'start' && c.node === 'pve1'));
-  assert.ok(about300.every((c) => c.node === 'pve1'));
+  // It was started again (converge wants it running), on pve3 where it is now.
+  assert.ok(about300.some((c) => c.argv[1] === 'start' && c.node === 'pve3'));
+  assert.ok(about300.every((c) => c.node === 'pve3'));
+  // A verb that reads no plan (stop) finds it there too.
+  const before = lineCount();
+  const stop2 = await w.run('stop', '300');
+  assert.equal(stop2.code, 0, stop2.stdout + stop2.stderr);
+  assert.deepEqual(
+    loggedSince(before)
+      .filter((c) => c.argv[0] === 'pct' && c.argv[2] === '300')
+      .map((c) => [c.argv[1], c.node]),
+    [
+      ['status', 'pve3'],
+      ['shutdown', 'pve3'],
+      ['status', 'pve3'],
+    ],
+  );
 });
 
 test('cluster: a clone to another node from local storage is refused before anything runs (exit 2, guest and field named)', async () => {
