@@ -170,7 +170,8 @@ function pathOf(a: Ask, vmFile: ReturnType<typeof vmRaw>): string {
  */
 export async function preflightRun(s: Session, ids: readonly GuestId[]): Promise<Diagnostic[]> {
   const cluster = s.cluster;
-  if (!cluster) return preflight(s.config, ids, s.driver);
+  const clustered = cluster && (cluster.cluster.nodes.length > 1 || s.config.host.nodes !== undefined || ids.some((id) => s.config.guests.get(id)?.node !== undefined));
+  if (!clustered) return preflight(s.config, ids, s.driver);
   const { placed, problems } = await placeGuests(s.config, ids, cluster, vmRaw(s.config));
   s.placement = placed;
   if (problems.length) return problems;
