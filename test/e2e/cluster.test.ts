@@ -121,3 +121,35 @@ test('cluster: a clone to another node from local storage is refused before anyt
   const plan = await w.run('plan', '220');
   assert.equal(plan.code, 2);
 });
+
+test('cluster: placement skips nodes without the storage a guest needs and counts running guests and earlier placements against free memory', async () => {
+  const v = workspace({
+    files: {
+      [HYP]: { nodes: ['pve1', 'pve2', 'pve3'] },
+      [LXC]: {
+        lxc_configs: {
+          '500': ct('fast-one', { storage_pool: 'fast' }),
+          '501': ct('anywhere', { memory_mb: 4096 }),
+          '502': ct('anywhere-too', { memory_mb: 4096 }),
+        },
+      },
+    },
+  });
+  try {
+    assert.equal((await v.run('sim', 'reset', '--nodes', 'pve1,pve2,pve3')).code, 0);
+    assert.equal((await v.run('sim', 'add-storage', 'fast', '--type', 'lvmthin', '--content', 'rootdir,images', '--nodes', 'pve3')).code, 0);
+    // A running 32 GiB guest on pve2 (not in the config).
+    const on2 = (...argv: string[]) => runSim(argv, { stateDir: v.state, env: { PHOENIX_SIM_NODE: 'pve2' } });
+    assert.equal((await on2('pct', 'create', '900', TEMPLATE, '--rootfs', 'local-lvm:1', '--memory', '32768')).exitCode, 0);
+    assert.equal((await on2('pct', 'start', '900')).exitCode, 0);
+    const plan = await v.run('plan');
+    assert.equal(plan.code, 0, plan.stdout + plan.stderr);
+    // 500 needs `fast`: only pve3 has it. 501: pve1 and pve3 have 62 GiB free, pve2 30; pve3 has 500's 1 GiB against it.
+    assert.match(plan.stdout, /placed on pve3: most free memory \(62\.0 GiB\) among pve3 holding fast, local/);
+    assert.match(plan.stdout, /placed on pve1: most free memory \(62\.0 GiB\) among pve1, pve2, pve3 holding local-lvm, local/);
+    // 502: pve1 has 501's 4 GiB against it now (58), pve3 61.
+    assert.match(plan.stdout, /placed on pve3: most free memory \(61\.0 GiB\) among pve1, pve2, pve3 holding local-lvm, local/);
+  } finally {
+    v.cleanup();
+  }
+});
