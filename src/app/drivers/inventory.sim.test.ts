@@ -147,7 +147,7 @@ test('inventory: a VM cloud-init password is masked as qm config masks it; a loc
   assert.deepEqual(inv.guests[1].status, { vmid: 301, type: 'lxc', status: 'stopped', template: false, lock: 'backup' });
 });
 
-test('inventory: null when the config directories cannot be read or pvesh fails (the caller reads guest by guest); a guest /cluster/resources puts on another node is read from that node\'s directory', async () => {
+test("inventory: null when the config directories cannot be read or pvesh fails (the caller reads guest by guest); a guest /cluster/resources puts on another node is read from that node's directory", async () => {
   const { PveCliDriver } = await import('../../proxmox/cli/driver.js');
   const answer = (exitCode: number, stdout: string) => async (req: { argv: string[] }) => ({ argv: req.argv, exitCode, stdout, stderr: exitCode ? 'ipcc_send_rec[1] failed: Connection refused\n' : '', durationMs: 1, timedOut: false, isCanceled: false });
   const files = (readDir: () => Promise<Map<string, string> | null>) => ({ root: '/etc/pve', read: async () => null, write: async () => {}, remove: async () => {}, readDir });
