@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSim } from '../../src/sim/frontend/run.js';
 import { isMutatingCall, workspace, type Workspace } from './harness.js';
+import { runCliCaptured } from '../helpers/cli.js';
 
 const LXC = 'phoenix_lxc_configs.json';
 const HYP = 'phoenix_hypervisor_config.json';
@@ -149,6 +150,28 @@ test('cluster: placement skips nodes without the storage a guest needs and count
     assert.match(plan.stdout, /placed on pve1: most free memory \(62\.0 GiB\) among pve1, pve2, pve3 holding local-lvm, local/);
     // 502: pve1 has 501's 4 GiB against it now (58), pve3 61.
     assert.match(plan.stdout, /placed on pve3: most free memory \(61\.0 GiB\) among pve1, pve2, pve3 holding local-lvm, local/);
+  } finally {
+    v.cleanup();
+  }
+});
+
+test("cluster through pve-cli: the pct/qm shims on PATH run on each guest's node", { skip: !existsSync(join(import.meta.dirname, '..', '..', 'dist', 'sim-cli.js')) && 'needs dist/sim-cli.js (npm test builds it)' }, async () => {
+  const v = workspace({
+    files: {
+      [HYP]: { nodes: ['pve2', 'pve3'] },
+      [LXC]: { lxc_configs: { '700': ct('shim-a', { node: 'pve1' }), '701': ct('shim-b'), '702': ct('shim-c') } },
+    },
+  });
+  try {
+    assert.equal((await v.run('sim', 'reset', '--nodes', 'pve1,pve2,pve3')).code, 0);
+    const p = await runCliCaptured(['sim', 'path'], { env: v.env, cwd: v.root });
+    assert.equal(p.code, 0, p.stderr);
+    const env = { ...v.env, PATH: `${p.stdout.trim()}:${process.env.PATH}` };
+    const r = await runCliCaptured(['converge', '--config', v.config, '--driver', 'pve-cli'], { env, cwd: v.root });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.doesNotMatch(r.stderr, /built-in simulator/);
+    const at = (id: number) => ['pve1', 'pve2', 'pve3'].filter((n) => existsSync(join(v.state, 'etc/pve/nodes', n, 'lxc', `${id}.conf`)));
+    assert.deepEqual([700, 701, 702].map(at), [['pve1'], ['pve2'], ['pve3']]);
   } finally {
     v.cleanup();
   }

@@ -7,8 +7,7 @@ import { DEFAULT_CONFIG_DIR, FILE_NAMES } from '../../config/source.js';
 import { UsageError } from '../../diag/errors.js';
 import { out, type CommandContext, type CommandRun } from '../io.js';
 
-const USAGE =
-  'phoenix sim path|reset [--pve 8.4|9.1] [--nodes pve1,pve2,...]|show|serve [--listen 127.0.0.1:8006]|add-node NAME|add-storage ID --type dir|lvmthin|zfspool|nfs --content a,b [--size 500G] [--shared 1] [--nodes a,b]|add-bridge NAME|add-template VOLID|move VMID NODE';
+const USAGE = 'phoenix sim path|reset [--pve 8.4|9.1] [--nodes pve1,pve2,...]|show|serve [--listen 127.0.0.1:8006]|add-node NAME|add-storage ID --type dir|lvmthin|zfspool|nfs --content a,b [--size 500G] [--shared 1] [--nodes a,b]|add-bridge NAME|add-template VOLID|move VMID NODE';
 
 /**
  * The config directory, found the way the config loader finds it (so `phoenix sim` and a run
