@@ -27,7 +27,9 @@ export function renderFirewall(fw: FirewallSpec): string {
   if (fw.policyOut) options.push(`policy_out: ${fw.policyOut}`);
   const lines = ['[OPTIONS]', '', ...options, ''];
   if (fw.rules.length) lines.push('[RULES]', '', ...fw.rules.map(ruleLine), '');
-  return `${lines.join('\n')}`;
+  // Each section ends with a blank line, as pve-firewall writes the file (the API path writes it so).
+  // PVE: pve-firewall src/PVE/Firewall.pm:save_vmfw_conf
+  return `${lines.join('\n')}\n`;
 }
 
 /** Same rules and options, ignoring blank lines and trailing spaces (pve-firewall does too). */

@@ -21,6 +21,7 @@ import type { DownloadRequest, ExecInGuestOptions, ExecOutcome, GuestConfig, Gue
 import { ApiError, type ApiClient, type ApiParams } from './client.js';
 import { TaskDeadline, TaskFailed, type TaskPoll, waitTask } from './tasks.js';
 import type { NodeAccess } from './node-access.js';
+import { type ApiRule, formatFirewall, formatRule, parseFirewallText, ruleFromApi } from './firewall.js';
 
 export interface ApiDriverOptions {
   node: string;
@@ -63,6 +64,8 @@ const powerState = (s: unknown): PowerState => (s === 'running' || s === 'stoppe
 export class ApiDriver implements ProxmoxDriver {
   readonly node: string;
   private readonly nodeCli?: PveCliDriver;
+  /** Each guest's kind as last seen (the firewall's paths need it; the driver's interface gives only the vmid). */
+  private readonly kinds = new Map<number, GuestType>();
 
   constructor(
     private readonly client: ApiClient,
@@ -154,7 +157,17 @@ export class ApiDriver implements ProxmoxDriver {
         status: powerState(r.status),
         ...(typeof r.lock === 'string' && r.lock ? { lock: r.lock } : {}),
       });
-    return [...(ct ?? []).map(entry('lxc')), ...(vm ?? []).map(entry('qemu'))].sort((a, b) => a.vmid - b.vmid);
+    const all = [...(ct ?? []).map(entry('lxc')), ...(vm ?? []).map(entry('qemu'))].sort((a, b) => a.vmid - b.vmid);
+    for (const e of all) this.kinds.set(e.vmid, e.type);
+    return all;
+  }
+
+  /** The guest's kind: as seen before, else from one list; null when no guest has that vmid. */
+  private async kindOf(vmid: number): Promise<GuestType | null> {
+    const k = this.kinds.get(vmid);
+    if (k) return k;
+    await this.list();
+    return this.kinds.get(vmid) ?? null;
   }
 
   private async readOrNull<T>(path: string, params?: ApiParams): Promise<T | null> {
@@ -177,6 +190,7 @@ export class ApiDriver implements ProxmoxDriver {
   async status(type: GuestType, vmid: number): Promise<GuestStatus | null> {
     const r = await this.readOrNull<Record<string, unknown>>(this.guestPath(type, vmid, '/status/current'));
     if (r === null) return null;
+    this.kinds.set(vmid, type);
     return {
       vmid,
       type,
@@ -221,8 +235,18 @@ export class ApiDriver implements ProxmoxDriver {
       }));
   }
 
-  readFirewall(vmid: number): Promise<string | null> {
-    return this.needNode('the firewall file').readFirewall(vmid);
+  /**
+   * The guest's firewall through the API (options and rules), rendered as the file's text the
+   * managers compare; null when it has neither (no file).
+   */
+  async readFirewall(vmid: number): Promise<string | null> {
+    const type = await this.kindOf(vmid);
+    if (type === null) return null;
+    const [opts, rules] = await Promise.all([this.call<Record<string, unknown>>('GET', this.guestPath(type, vmid, '/firewall/options')), this.call<Array<Record<string, unknown>>>('GET', this.guestPath(type, vmid, '/firewall/rules'))]);
+    const options: Record<string, string> = {};
+    for (const [k, v] of Object.entries(opts ?? {})) if (k !== 'digest' && v !== null && v !== undefined) options[k] = asString(v);
+    const sorted = [...(rules ?? [])].sort((a, b) => Number(a.pos) - Number(b.pos));
+    return formatFirewall({ options, rules: sorted.map(ruleFromApi) });
   }
 
   async exec(type: GuestType, vmid: number, command: string[], o: ExecInGuestOptions = {}): Promise<ExecOutcome> {
@@ -323,9 +347,11 @@ export class ApiDriver implements ProxmoxDriver {
   create(type: GuestType, vmid: number, params: PveParams, ostemplate?: string): Promise<void> {
     if (type === 'lxc' && !ostemplate) throw new TypeError('creating a container needs an ostemplate');
     const p: ApiParams = { vmid: vmidOk(vmid), ...(type === 'lxc' ? { ostemplate } : {}), ...params };
+    this.kinds.set(vmid, type);
     return this.task('POST', `/nodes/${seg(this.node)}/${kindPath(type)}`, p);
   }
   clone(type: GuestType, source: number, vmid: number, params: PveParams): Promise<void> {
+    this.kinds.set(vmid, type);
     return this.task('POST', this.guestPath(type, source, '/clone'), { newid: vmidOk(vmid), ...params });
   }
   downloadUrl(r: DownloadRequest): Promise<void> {
@@ -437,7 +463,40 @@ export class ApiDriver implements ProxmoxDriver {
     return this.needNode("a container's raw lxc.* lines").setRawLxc(vmid, entries);
   }
 
-  writeFirewall(vmid: number, content: string | null): Promise<void> {
-    return this.needNode('the firewall file').writeFirewall(vmid, content);
+  /**
+   * The firewall's options and rules made equal to `content` (the file's text; null: none) through
+   * the API: the options in one PUT (those not wanted deleted), and, when the rules differ, every
+   * old rule deleted (last first) and the wanted ones added (last first: a new rule goes on top),
+   * each with `enable` sent (the API's default is 0).
+   */
+  async writeFirewall(vmid: number, content: string | null): Promise<void> {
+    const type = await this.kindOf(vmid);
+    if (type === null) throw new PveCommandError({ argv: ['api', 'PUT', `firewall of ${vmid}`], exitCode: 2, stdout: '', stderr: '', durationMs: 0, timedOut: false, isCanceled: false }, `no guest ${vmid} on node ${this.node} to set a firewall on`);
+    let want: { options: Record<string, string>; rules: ApiRule[] };
+    try {
+      want = content === null ? { options: {}, rules: [] } : parseFirewallText(content);
+    } catch (e) {
+      throw new TypeError(`guest ${vmid}'s firewall: ${(e as Error).message}`);
+    }
+    const base = this.guestPath(type, vmid, '/firewall');
+    const [opts, rules] = await Promise.all([this.call<Record<string, unknown>>('GET', `${base}/options`), this.call<Array<Record<string, unknown>>>('GET', `${base}/rules`)]);
+    const have: Record<string, string> = {};
+    for (const [k, v] of Object.entries(opts ?? {})) if (k !== 'digest' && v !== null && v !== undefined) have[k] = asString(v);
+    const del = Object.keys(have).filter((k) => !(k in want.options));
+    const changed = Object.entries(want.options).filter(([k, v]) => have[k] !== v);
+    if (del.length || changed.length) {
+      const p: ApiParams = {};
+      for (const [k, v] of changed) p[k] = k === 'enable' ? v === '1' : v;
+      if (del.length) p.delete = del.join(',');
+      await this.call('PUT', `${base}/options`, p);
+    }
+    const haveRules = [...(rules ?? [])].sort((a, b) => Number(a.pos) - Number(b.pos)).map(ruleFromApi);
+    if (haveRules.map(formatRule).join('\n') === want.rules.map(formatRule).join('\n')) return;
+    for (let pos = haveRules.length - 1; pos >= 0; pos--) await this.call('DELETE', `${base}/rules/${pos}`);
+    for (const r of [...want.rules].reverse()) {
+      const p: ApiParams = { type: r.type, action: r.action, enable: r.enable === 1 };
+      for (const k of ['macro', 'iface', 'source', 'dest', 'proto', 'dport', 'sport', 'log', 'icmp-type', 'comment'] as const) if (r[k] !== undefined) p[k] = r[k];
+      await this.call('POST', `${base}/rules`, p);
+    }
   }
 }

@@ -75,7 +75,9 @@ const TOOL = { lxc: 'pct', qemu: 'qm' } as const;
 const VZ = { lxc: 'vz', qemu: 'qm' } as const;
 
 /** Maps one request; throws RouteError(501) for what the simulator does not answer. */
-export function mapRequest(method: Method, path: string, p: Params, node: string): Mapped | { local: 'version' | 'nodes' | 'task-status' | 'task-log'; upid?: string } {
+export type Local = { local: 'version' | 'nodes' | 'task-status' | 'task-log'; upid?: string } | { local: 'firewall'; vmid: number; rest: string[] };
+
+export function mapRequest(method: Method, path: string, p: Params, node: string): Mapped | Local {
   if (method === 'GET' && path === '/version') return { local: 'version' };
   if (method === 'GET' && path === '/nodes') return { local: 'nodes' };
   const parts = path.split('/').slice(1).map(decodeURIComponent);
@@ -85,6 +87,10 @@ export function mapRequest(method: Method, path: string, p: Params, node: string
 
   if (area === 'tasks' && a && method === 'GET' && (b === 'status' || b === 'log') && !c) return { local: b === 'status' ? 'task-status' : 'task-log', upid: a };
 
+  // The node's storages, bridges and memory (preflight): what `pvesh get` answers for the same path.
+  if (method === 'GET' && !a && (area === 'storage' || area === 'network' || area === 'status')) {
+    return { argv: ['pvesh', 'get', `/nodes/${node}/${area}`, ...opts(p, []), '--output-format', 'json'], mode: 'sync', parse: (s) => JSON.parse(s || 'null') };
+  }
   if (area === 'storage' && a) {
     if (method === 'GET' && b === 'content' && !c) {
       return { argv: ['pvesh', 'get', `/nodes/${node}/storage/${a}/content`, ...opts(p, []), '--output-format', 'json'], mode: 'sync', parse: (s) => JSON.parse(s || '[]') };
@@ -115,6 +121,8 @@ export function mapRequest(method: Method, path: string, p: Params, node: string
   }
   if (a !== undefined && !/^\d+$/.test(a)) throw new RouteError(400, `vmid: type check ('integer') failed - got '${a}'`);
   const vmid = a!;
+  // The firewall's endpoints read and write the guest's .fw file (sim/api/firewall.ts).
+  if (b === 'firewall') return { local: 'firewall', vmid: Number(vmid), rest: parts.slice(5) };
   const task = (argv: string[], type: string): Mapped => ({ argv, mode: 'task', taskType: type, taskId: vmid });
   const sync = (argv: string[], parse: (s: string) => unknown = () => null): Mapped => ({ argv, mode: 'sync', parse });
 

@@ -22,6 +22,7 @@ import { runSim } from '../frontend/run.js';
 import { openState } from '../state/host.js';
 import { SimError } from '../state/errors.js';
 import { mapRequest, type Mapped, type Method, type Params, RouteError } from './routes.js';
+import { firewallRequest, ParamError } from './firewall.js';
 
 export interface SimApiFault {
   method: string;
@@ -52,6 +53,8 @@ export interface SimApiOptions {
   env?: Record<string, string | undefined>;
   faults?: SimApiFault[];
   onRequest?: (r: SimApiRequest) => void;
+  /** Nodes answered as offline (also $PHOENIX_SIM_OFFLINE_NODES, read at each request: a,b). */
+  offlineNodes?: string[];
 }
 
 export interface SimApi {
@@ -138,6 +141,7 @@ export async function startSimApi(o: SimApiOptions): Promise<SimApi> {
   const tasks = new Map<string, Task>();
   const pid = process.pid;
   const pstart = Math.floor(performance.timeOrigin / 1000) & 0xffffffff;
+  const offline = () => new Set([...(o.offlineNodes ?? []), ...(env.PHOENIX_SIM_OFFLINE_NODES ?? '').split(',').filter(Boolean)]);
   let inFlight = 0;
   let maxInFlight = 0;
   let taskSeq = 0;
@@ -212,6 +216,13 @@ export async function startSimApi(o: SimApiOptions): Promise<SimApi> {
       return record(fault.status);
     }
     const user = tokenId;
+    // A request for an offline node: pveproxy cannot reach it.
+    // PVE: pve-http-server src/PVE/APIServer/AnyEvent.pm:proxy_request (595 on a failed connection) — guess: repo not in the oracle
+    const target = /^\/nodes\/([^/]+)/.exec(path)?.[1];
+    if (target && offline().has(decodeURIComponent(target))) {
+      send(res, 595, null, `Connection refused`);
+      return record(595);
+    }
     try {
       const m = mapRequest(method, path, params, node);
       if ('local' in m) {
@@ -221,8 +232,20 @@ export async function startSimApi(o: SimApiOptions): Promise<SimApi> {
           send(res, 200, { version: v?.[1] ?? '', release: (v?.[1] ?? '').split('.').slice(0, 2).join('.'), repoid: v?.[2] ?? '' });
           return record(200);
         }
+        if (m.local === 'firewall') {
+          const r = firewallRequest(method, m.rest, params, join(o.stateDir, 'etc', 'pve', 'firewall', `${m.vmid}.fw`));
+          if (!r) throw new RouteError(501, `Method '${method} ${path}' not implemented`);
+          send(res, 200, r.data);
+          return record(200);
+        }
         if (m.local === 'nodes') {
-          send(res, 200, [{ node, status: 'online', type: 'node', id: `node/${node}` }]);
+          const { host } = openState(o.stateDir);
+          const all = host.nodes.includes(node) ? host.nodes : [node, ...host.nodes];
+          send(
+            res,
+            200,
+            all.map((n) => ({ node: n, status: offline().has(n) ? 'offline' : 'online', type: 'node', id: `node/${n}` })),
+          );
           return record(200);
         }
         const t = tasks.get(m.upid ?? '');
@@ -263,6 +286,10 @@ export async function startSimApi(o: SimApiOptions): Promise<SimApi> {
       send(res, 200, m.parse ? m.parse(r.stdout) : null);
       return record(200);
     } catch (e) {
+      if (e instanceof ParamError) {
+        send(res, 400, null, 'Parameter verification failed.', e.errors);
+        return record(400);
+      }
       if (e instanceof RouteError) {
         send(res, e.status, null, e.message);
         return record(e.status);
