@@ -78,7 +78,8 @@ export async function openApiDriver(o: ApiSelectOptions, d: Deps): Promise<Opene
   const client = new ApiClient({ url, token, tls, ...(o.retryDelaysMs ? { retryDelaysMs: o.retryDelaysMs } : {}) });
   const probe = async <T>(path: string): Promise<T> => {
     try {
-      return await client.call<T>('GET', path);
+      // The first contact is not retried: nothing has started, and a host that does not answer now is the user's to look at.
+      return await client.call<T>('GET', path, undefined, { retry: false });
     } catch (e) {
       client.close();
       if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
@@ -92,13 +93,23 @@ export async function openApiDriver(o: ApiSelectOptions, d: Deps): Promise<Opene
   };
   await probe('/version');
   let node = o.node ?? env.PHOENIX_API_NODE;
+  // The cluster's nodes and whether each is up (one request): a named node must be one of them and online.
+  const nodes = (await probe<Array<{ node: string; status?: string }>>('/nodes')) ?? [];
   if (!node) {
-    const nodes = (await probe<Array<{ node: string }>>('/nodes')) ?? [];
     if (nodes.length !== 1) {
       client.close();
       throw new UsageError(`the cluster has ${nodes.length} nodes (${nodes.map((n) => n.node).join(', ')}): say which with PHOENIX_API_NODE=NAME`);
     }
     node = nodes[0].node;
+  }
+  const entry = nodes.find((n) => n.node === node);
+  if (!entry) {
+    client.close();
+    throw new UsageError(`node ${node} is not in the cluster at ${client.base.host} (its nodes: ${nodes.map((n) => n.node).join(', ') || 'none listed'})`, 'name one of them with PHOENIX_API_NODE / --api-node');
+  }
+  if (entry.status !== undefined && entry.status !== 'online') {
+    client.close();
+    throw new OperationError(`node ${node} is ${entry.status} (as the cluster at ${client.base.host} reports it); nothing was changed`);
   }
 
   let nodeAccess: NodeAccess | undefined;
