@@ -19,11 +19,16 @@ export interface SimApiFixture {
 /** Shared by the API tests: one certificate for all (openssl costs ~50 ms per key). */
 const TLS_DIR = join(tmpdir(), `phoenix-test-api-tls-${process.getuid?.() ?? 0}`);
 
-export async function simApi(o: { faults?: SimApiFault[]; state?: string; env?: Record<string, string | undefined> } = {}): Promise<SimApiFixture> {
+/**
+ * `env` is copied over the process's (the simulator's latency and faults off unless it sets them);
+ * `liveEnv` is used as it is, read at each call (the e2e harness's workspace environment, which
+ * tests change between runs).
+ */
+export async function simApi(o: { faults?: SimApiFault[]; state?: string; env?: Record<string, string | undefined>; liveEnv?: Record<string, string | undefined> } = {}): Promise<SimApiFixture> {
   const root = mkdtempSync(join(tmpdir(), 'phx-api-'));
   const state = o.state ?? join(root, 'sim');
   const requests: SimApiRequest[] = [];
-  const api = await startSimApi({ stateDir: state, tlsDir: TLS_DIR, faults: o.faults, env: { ...process.env, PHOENIX_SIM_LATENCY: undefined, PHOENIX_SIM_FAULTS: undefined, ...o.env }, onRequest: (r) => requests.push(r) });
+  const api = await startSimApi({ stateDir: state, tlsDir: TLS_DIR, faults: o.faults, env: o.liveEnv ?? { ...process.env, PHOENIX_SIM_LATENCY: undefined, PHOENIX_SIM_FAULTS: undefined, ...o.env }, onRequest: (r) => requests.push(r) });
   return {
     api,
     root,

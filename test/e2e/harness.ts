@@ -15,6 +15,25 @@ export const REF = join(import.meta.dirname, '..', '..', '..', 'shared', 'refere
 export const ORIGINAL = join(REF, 'original-config');
 export const GOLDEN = join(REF, 'golden');
 
+/**
+ * PHOENIX_TEST_DRIVER=api: a workspace's runs go through `--driver api` to the simulator's REST
+ * front-end (src/sim/api) serving the workspace's own state, one server per workspace started on
+ * its first run; anything else: `--driver sim` in-process. The state, the call log and every
+ * reader stay the same, so a test's assertions hold for both.
+ */
+export const TEST_DRIVER: 'api' | 'sim' = process.env.PHOENIX_TEST_DRIVER === 'api' ? 'api' : 'sim';
+
+/** The process's environment under the workspace's, read at each access (tests change w.env). */
+function layeredEnv(top: Record<string, string | undefined>): Record<string, string | undefined> {
+  const keys = () => [...new Set([...Object.keys(process.env), ...Object.keys(top)])].filter((k) => (k in top ? top[k] : process.env[k]) !== undefined);
+  return new Proxy({} as Record<string, string | undefined>, {
+    get: (_, k) => (typeof k !== 'string' ? undefined : k in top ? top[k] : process.env[k]),
+    has: (_, k) => typeof k === 'string' && keys().includes(k),
+    ownKeys: () => keys(),
+    getOwnPropertyDescriptor: (_, k) => (typeof k === 'string' && keys().includes(k) ? { value: k in top ? top[k] : process.env[k], enumerable: true, configurable: true, writable: true } : undefined),
+  });
+}
+
 export interface SimCall {
   argv: string[];
   exit: number;
@@ -152,6 +171,7 @@ export function workspace(o: WorkspaceOptions): Workspace {
     ...o.env,
   };
   let marked = 0;
+  let api: Promise<import('../api/sim-api.js').SimApiFixture> | undefined;
   const calls = (): SimCall[] =>
     existsSync(log)
       ? readFileSync(log, 'utf8')
@@ -179,7 +199,12 @@ export function workspace(o: WorkspaceOptions): Workspace {
     state,
     log,
     env,
-    run: (...argv) => runCliCaptured([...argv, '--config', config, '--driver', 'sim'], { env, cwd: root }),
+    run: async (...argv) => {
+      if (TEST_DRIVER === 'sim') return runCliCaptured([...argv, '--config', config, '--driver', 'sim'], { env, cwd: root });
+      api ??= import('../api/sim-api.js').then((m) => m.simApi({ state, liveEnv: layeredEnv(env) }));
+      const f = await api;
+      return runCliCaptured([...argv, '--config', config, '--driver', 'api'], { env: { ...env, ...f.env }, cwd: root });
+    },
     calls,
     mark: () => {
       marked = calls().length;
@@ -221,7 +246,10 @@ export function workspace(o: WorkspaceOptions): Workspace {
       if (existsSync(log)) out.push({ path: log, text: readFileSync(log, 'utf8') });
       return out;
     },
-    cleanup: () => rmSync(root, { recursive: true, force: true }),
+    cleanup: () => {
+      void api?.then((f) => f.close());
+      rmSync(root, { recursive: true, force: true });
+    },
   };
   return w;
 }
