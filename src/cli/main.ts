@@ -125,6 +125,12 @@ export const VERBS: VerbSpec[] = [
     options: (c) => c.addHelpText('after', '\nbash: source <(phoenix completion bash)   (or save it in /etc/bash_completion.d/phoenix)\nzsh:  source <(phoenix completion zsh)    (or save it as _phoenix in a directory of $fpath)'),
   },
   {
+    name: 'token-setup',
+    summary: 'print (never run) the pveum commands for an API token with least privilege (--pve 8|9)',
+    load: () => import('./commands/token-setup.js'),
+    options: (c) => c.option('--pve <release>', 'the Proxmox VE major release: 8 or 9 (privilege names differ)', '9').option('--user <user@realm>', 'the user to make', 'phoenix@pve').option('--token <id>', 'the token id', 'phoenix').option('--role <name>', 'the role to make', 'PhoenixOrchestrator'),
+  },
+  {
     name: 'sim',
     summary: 'manage the built-in Proxmox simulator (path, reset, add-node, add-storage, ...)',
     args: '[subcommand] [args...]',
