@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { attribute, criticalPath, latencyEnv, parseEvents, phasesOf, readCallLog, ROOT, runPhoenix, scaled, type CallCounts, type Latency, type LoggedCall, type Phase } from './lib.js';
 import { countCalls, HOST_MODEL as REAL_HOST, lockChains, modelMs, resourceBound } from './model.js';
 import { runScale } from './scale.js';
+import { apiMarkdown, measureAllApiCalls } from './api-calls.js';
 import { TARGETS, type Target } from './targets.js';
 import { DEFAULT_CONCURRENCY } from '../src/cli/run/converge-command.js';
 
@@ -259,6 +260,8 @@ async function main(): Promise<void> {
     }
   }
   const scale = scaleSizes.length ? await runScale({ sizes: scaleSizes, existingMax: scaleExistingMax, modelMax: scaleModelMax, concurrency, log: (l) => console.log(l) }) : [];
+  // --driver api's requests per guest (up, no-op converge), counted in the same run (--no-api skips).
+  const api = args.includes('--no-api') || scaleOnly ? [] : await measureAllApiCalls((l) => console.log(l));
   mkdirSync(outDir, { recursive: true });
   const doc = {
     date: new Date().toISOString(),
@@ -270,6 +273,7 @@ async function main(): Promise<void> {
     totalSeconds: Math.round((Date.now() - started) / 1000),
     results,
     scale,
+    api,
   };
   writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(doc, null, 2)}\n`);
   writeFileSync(join(outDir, 'results.md'), markdown(doc));
@@ -331,6 +335,7 @@ function markdown(doc: any): string {
       L.push('', `Growth ${g.growth}: validate ${f(g.validateMs, 'ms')}, ${f(g.validateMb, 'MB')}; plan on an empty host ${f(g.planEmptyMs, 'ms')}, ${f(g.planEmptyMb, 'MB')}.`);
     }
   }
+  if (doc.api?.length) L.push(...apiMarkdown(doc.api));
   const failed = doc.results.filter((r: any) => r.calls?.failed.length);
   if (failed.length) {
     L.push('', '## Guests that did not converge (reported, not measured)', '');
