@@ -91,7 +91,7 @@ export async function openApiDriver(o: ApiSelectOptions, d: Deps): Promise<Opene
       throw new OperationError(`cannot reach the Proxmox API: ${e instanceof Error ? e.message : String(e)}`);
     }
   };
-  await probe('/version');
+  const version = await probe<{ version?: string }>('/version');
   let node = o.node ?? env.PHOENIX_API_NODE;
   // The cluster's nodes and whether each is up (one request): a named node must be one of them and online.
   const nodes = (await probe<Array<{ node: string; status?: string }>>('/nodes')) ?? [];
@@ -125,7 +125,7 @@ export async function openApiDriver(o: ApiSelectOptions, d: Deps): Promise<Opene
     stateDir = env.PHOENIX_API_SIM_STATE;
     nodeAccess = { exec: d.simExecFor(stateDir), hostFiles: fsHostFiles(join(stateDir, 'etc', 'pve')), stage: localStage };
   }
-  const driver = new ApiDriver(client, { node, nodeAccess, ...d.hooks });
+  const driver = new ApiDriver(client, { node, nodeAccess, version: version ?? undefined, ...d.hooks });
   const notice = tls.mode === 'insecure' ? `WARNING: TLS certificate verification is OFF ($PHOENIX_API_INSECURE): anyone between here and ${client.base.host} can read the API token; pin its certificate with $PHOENIX_API_FINGERPRINT` : undefined;
   return { driver, client, stateDir, notice };
 }

@@ -36,6 +36,8 @@ export interface ApiDriverOptions {
   onCall?: (r: ExecResult) => void;
   onWarnings?: (w: { argv: string[]; warnings: TaskWarnings }) => void;
   readLocalFile?: (path: string) => Promise<Uint8Array>;
+  /** GET /version's answer when the caller already read it (the first contact): not asked again. */
+  version?: { version?: string };
 }
 
 /** How long Phoenix waits for one task by default (a request has its own, shorter timeout). */
@@ -302,7 +304,7 @@ export class ApiDriver implements ProxmoxDriver {
   }
 
   async hostVersion(): Promise<PveVersion> {
-    const v = await this.call<{ version?: string; release?: string }>('GET', '/version');
+    const v = this.o.version ?? (await this.call<{ version?: string; release?: string }>('GET', '/version'));
     const m = /^(\d+)\.(\d+)/.exec(v?.version ?? '');
     if (!m) throw new Error(`unexpected /version answer: ${JSON.stringify(v).slice(0, 120)}`);
     return { release: v.version!, major: Number(m[1]), minor: Number(m[2]) };
