@@ -170,7 +170,8 @@ function pathOf(a: Ask, vmFile: ReturnType<typeof vmRaw>): string {
  */
 export async function preflightRun(s: Session, ids: readonly GuestId[]): Promise<Diagnostic[]> {
   const cluster = s.cluster;
-  const clustered = cluster && (cluster.cluster.nodes.length > 1 || s.config.host.nodes !== undefined || ids.some((id) => s.config.guests.get(id)?.node !== undefined));
+  if (!cluster) return [...oneNodeOnly(s, ids), ...(await preflight(s.config, ids, s.driver))];
+  const clustered = cluster.cluster.nodes.length > 1 || s.config.host.nodes !== undefined || ids.some((id) => s.config.guests.get(id)?.node !== undefined);
   if (!clustered) return preflight(s.config, ids, s.driver);
   const { placed, problems } = await placeGuests(s.config, ids, cluster, vmRaw(s.config));
   s.placement = placed;
@@ -184,6 +185,24 @@ export async function preflightRun(s: Session, ids: readonly GuestId[]): Promise
   for (const [node, onNode] of byNode) {
     const elsewhere = new Set([...placed].filter(([, p]) => !p.created && p.node !== node).map(([id]) => id));
     out.push(...(await preflight(s.config, onNode, cluster.cluster.on(node), elsewhere)));
+  }
+  return out;
+}
+
+/**
+ * A driver without a cluster (--driver api, so far) works on its one node: a guest that names
+ * another node, or a `nodes` list naming others, is refused (exit 2) rather than put on that node.
+ */
+function oneNodeOnly(s: Session, ids: readonly GuestId[]): Diagnostic[] {
+  const node = s.driver.node;
+  const out: Diagnostic[] = [];
+  const why = `--driver ${s.driverKind} works on one node (${node}) so far; placing guests on other nodes needs the simulator or pve-cli`;
+  const others = (s.config.host.nodes ?? []).filter((n) => n !== node);
+  if (others.length) out.push({ severity: 'error', file: s.config.files.hypervisor ?? 'phoenix_hypervisor_config.json', path: 'nodes', message: `nodes ${others.join(', ')}: ${why}` });
+  const vmFile = vmRaw(s.config);
+  for (const id of ids) {
+    const g = s.config.guests.get(id);
+    if (g?.node !== undefined && g.node !== node) out.push({ severity: 'error', file: g.origin.file, path: pathOf({ guest: g, field: 'node' }, vmFile), message: `node '${g.node}': ${why}` });
   }
   return out;
 }
