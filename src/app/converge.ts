@@ -12,6 +12,7 @@ import { GuestFailure, type ApplyContext, type PlanContext } from '../managers/c
 import { executePlan } from '../managers/execute.js';
 import { featuresOf } from '../managers/common/in-guest.js';
 import { planLxc } from '../managers/lxc/workflow.js';
+import { leasedAddresses } from '../features/access.js';
 import { observeWorld } from '../managers/observe.js';
 import { planVm } from '../managers/vm/workflow.js';
 import type { World } from '../managers/world.js';
@@ -262,6 +263,9 @@ export async function applyConverge(s: Session, run: RunPlan, req: ConvergeReque
       } finally {
         executed.set(id, { ...plan, steps: steps.length ? steps : plan.steps });
       }
+      // A guest on DHCP: where it can be reached, asked of it once it is done (for the summary).
+      const lease = await leasedAddresses(s.driver, g);
+      if (lease) s.leases.set(id, lease);
       return { kind: 'ok', note: plan.symbol === '=' ? 'unchanged' : 'changed' };
     },
   });

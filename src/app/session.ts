@@ -6,7 +6,7 @@ import { chmodSync, existsSync, lstatSync, readlinkSync } from 'node:fs';
 import { privateDir, PRIVATE_DIR } from '../util/private-fs.js';
 import { join } from 'node:path';
 import { FeatureRegistry } from '../features/registry.js';
-import type { PhoenixConfig } from '../model/guest.js';
+import type { GuestId, PhoenixConfig } from '../model/guest.js';
 import type { ProxmoxDriver } from '../proxmox/driver.js';
 import type { ClusterDriver } from '../proxmox/cluster.js';
 import type { GuestId } from '../model/guest.js';
@@ -48,8 +48,12 @@ export interface Session {
   stats: CallStats;
   /** Where run/guest locks live: the simulator's state for a simulated host, else /run/lock/phoenix. */
   lockDir: string;
+  /** The addresses DHCP guests reported after their run (features/access.ts), for the summary. */
+  leases: Map<GuestId, string[]>;
 }
 
+/** `qm guest cmd` commands that only read (the agent's answers). */
+const AGENT_READS = new Set(['ping', 'network-get-interfaces', 'get-osinfo', 'info']);
 const READ_VERBS = new Set(['status', 'config', 'list', 'listsnapshot', 'pending', 'agent', 'exec-status']);
 
 /** Whether a pct/qm call changes anything (exec counts as a read: markers and checks). */
@@ -59,7 +63,7 @@ export function isReadCall(argv: readonly string[]): boolean {
   if (argv[0] === 'api') return argv[1] === 'GET' || /\/agent\/(?:exec|ping)$/.test(argv[2] ?? '');
   if (argv[0] === 'pvesh') return argv[1] === 'get';
   const sub = argv[1] === 'guest' ? argv[2] : argv[1];
-  if (sub === 'cmd') return argv[4] === 'ping';
+  if (sub === 'cmd') return AGENT_READS.has(argv[4] ?? '');
   return READ_VERBS.has(sub ?? '') || sub === 'exec';
 }
 
@@ -162,6 +166,7 @@ export async function openSession(input: SessionInput): Promise<Session> {
     runId,
     logDir,
     stats,
+    leases: new Map(),
     lockDir: env.PHOENIX_LOCK_DIR || (selected.stateDir ? join(selected.stateDir, 'phoenix-locks') : '/run/lock/phoenix'),
   };
 }

@@ -44,6 +44,7 @@ export class FakeGuestDriver {
       'inventory',
       'readFirewall',
       'agentPing',
+      'addresses',
       'hostVersion',
       'storageContent',
       'storages',

@@ -73,7 +73,7 @@ test('tcp check against a real loopback server: open port healthy, closed port u
 test('tcp check without host and without a known guest IP fails at once, not retried', async () => {
   const connect = async () => assert.fail('must not connect');
   const r = await runHealthChecks(new FakeGuestDriver().asDriver(), CT, [{ kind: 'tcp', name: 'p', port: 80, ...timing }], { connect });
-  assert.deepEqual(r.results[0], { name: 'p', kind: 'tcp', ok: false, attempts: 0, detail: "port 80: no host given and the guest's IP address is not known (dhcp?)" });
+  assert.deepEqual(r.results[0], { name: 'p', kind: 'tcp', ok: false, attempts: 0, detail: "port 80: no host given and the guest's IP address is not known" });
 });
 
 test('http check against a loopback server: expected status healthy, other status unhealthy', async () => {
@@ -111,6 +111,20 @@ test('an injected connect sees the guest host and the timeout; details are scrub
   });
   assert.deepEqual(seen, [['10.0.0.10', 9000, 3000]]);
   assert.equal(r.results[0]!.detail, '10.0.0.10:9000: refused by ***');
+});
+
+test('a guest on DHCP: the tcp check asks for its lease at each attempt, and connects once one is reported', async () => {
+  const leases: Array<string | undefined> = [undefined, '10.250.3.42'];
+  const seen: string[] = [];
+  const r = await runHealthChecks(new FakeGuestDriver().asDriver(), CT, [{ kind: 'tcp', name: 't', port: 22, retries: 3, intervalSec: 1, timeoutSec: 3 }], {
+    sleep: async () => {},
+    guestHost: async () => leases.shift(),
+    connect: async (host, port) => void seen.push(`${host}:${port}`),
+  });
+  assert.deepEqual(seen, ['10.250.3.42:22']);
+  assert.deepEqual([r.results[0]!.ok, r.results[0]!.attempts], [true, 2]);
+  const none = await runHealthChecks(new FakeGuestDriver().asDriver(), CT, [{ kind: 'tcp', name: 't', port: 22, retries: 2, intervalSec: 1, timeoutSec: 3 }], { sleep: async () => {}, guestHost: async () => undefined, connect: async () => assert.fail('no host to connect to') });
+  assert.deepEqual(none.results[0], { name: 't', kind: 'tcp', ok: false, attempts: 2, detail: 'port 22: the guest is on DHCP and reports no address yet' });
 });
 
 test('cancellation throws instead of reporting', async () => {

@@ -16,8 +16,11 @@ export interface HealthRunOptions {
   sleep?: SleepFn;
   connect?: ConnectFn;
   httpGet?: HttpGetFn;
-  /** Default host of tcp checks: the guest's IP address. */
-  guestHost?: string;
+  /**
+   * Default host of tcp checks: the guest's IP address, or, for a guest on DHCP, how to ask the
+   * guest for its lease (asked at each attempt: a lease may come after the first).
+   */
+  guestHost?: string | (() => Promise<string | undefined>);
   /** Cleans details (e.g. a URL holding a token) before they are returned. */
   scrub?: (text: string) => string;
 }
@@ -75,8 +78,12 @@ function probeFor(reader: ProxmoxReader, guest: { type: GuestType; vmid: number 
       return () => probeCommand(reader, guest, check.command, timeoutMs, opts.signal);
     case 'tcp': {
       const host = check.host ?? opts.guestHost;
-      if (!host) return `port ${check.port}: no host given and the guest's IP address is not known (dhcp?)`;
-      return () => probeTcp(opts.connect ?? defaultConnect, host, check.port, timeoutMs, opts.signal);
+      if (!host) return `port ${check.port}: no host given and the guest's IP address is not known`;
+      return async () => {
+        const at = typeof host === 'string' ? host : await host();
+        if (!at) return { ok: false, detail: `port ${check.port}: the guest is on DHCP and reports no address yet` };
+        return probeTcp(opts.connect ?? defaultConnect, at, check.port, timeoutMs, opts.signal);
+      };
     }
     case 'http':
       return () => probeHttp(opts.httpGet ?? defaultHttpGet, check.url, check.expectStatus, timeoutMs, opts.signal);

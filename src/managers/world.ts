@@ -132,6 +132,9 @@ export class World {
       async agentPing() {
         return false;
       },
+      async addresses() {
+        return null; // what a guest holds at run time is not part of a plan
+      },
       async inventory() {
         return null; // planning reads guest by guest from these values
       },

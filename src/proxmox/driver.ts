@@ -4,7 +4,7 @@
 // `readOnlyDriver()` turns any driver into one whose mutating calls throw, so a dry run cannot
 // mutate by construction.
 
-import type { DownloadRequest, ExecInGuestOptions, ExecOutcome, GuestConfig, GuestListEntry, GuestStatus, GuestType, HostInventory, NodeMemory, PendingChange, PushOptions, PveParams, PveVersion, SnapshotInfo, StorageStatus } from './types.js';
+import type { DownloadRequest, ExecInGuestOptions, ExecOutcome, GuestAddress, GuestConfig, GuestListEntry, GuestStatus, GuestType, HostInventory, NodeMemory, PendingChange, PushOptions, PveParams, PveVersion, SnapshotInfo, StorageStatus } from './types.js';
 
 export interface ProxmoxReader {
   readonly node: string;
@@ -33,6 +33,12 @@ export interface ProxmoxReader {
   exec(type: GuestType, vmid: number, argv: string[], opts?: ExecInGuestOptions): Promise<ExecOutcome>;
   /** qm guest cmd <vmid> ping: true when the guest agent answers. */
   agentPing(vmid: number): Promise<boolean>;
+  /**
+   * The addresses a running guest holds (a DHCP lease included), loopback left out: a CT's from
+   * its network namespace (`GET /nodes/NODE/lxc/VMID/interfaces`), a VM's from its guest agent
+   * (`network-get-interfaces`). null when the guest is not running or its agent does not answer.
+   */
+  addresses(type: GuestType, vmid: number): Promise<GuestAddress[] | null>;
   /** `pveversion`: the host's Proxmox VE release (read once per run). */
   hostVersion(): Promise<PveVersion>;
   /** Volume ids of one content type on a storage (`pvesh get /nodes/NODE/storage/S/content --content C`). */
@@ -89,7 +95,7 @@ export class MutationRefused extends Error {
  * The one table of which driver calls read and which mutate. Every method is in exactly one list
  * (checked by the compiler below), so a new method cannot slip through a dry run unclassified.
  */
-export const READS = ['list', 'status', 'config', 'pending', 'listSnapshots', 'inventory', 'readFirewall', 'exec', 'agentPing', 'hostVersion', 'storageContent', 'storages', 'bridges', 'nodeMemory'] as const satisfies ReadonlyArray<keyof ProxmoxReader>;
+export const READS = ['list', 'status', 'config', 'pending', 'listSnapshots', 'inventory', 'readFirewall', 'exec', 'agentPing', 'addresses', 'hostVersion', 'storageContent', 'storages', 'bridges', 'nodeMemory'] as const satisfies ReadonlyArray<keyof ProxmoxReader>;
 export const MUTATING = ['create', 'clone', 'set', 'resize', 'start', 'stop', 'shutdown', 'reboot', 'destroy', 'template', 'snapshot', 'delsnapshot', 'rollback', 'importDisk', 'cloudinitUpdate', 'push', 'setRawLxc', 'writeFirewall', 'unlock', 'downloadUrl'] as const satisfies ReadonlyArray<
   Exclude<keyof ProxmoxDriver, keyof ProxmoxReader>
 >;

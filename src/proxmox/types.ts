@@ -90,6 +90,14 @@ export interface StorageStatus {
   avail: number;
 }
 
+/** One address a running guest holds (from the guest itself: its network namespace or its agent). */
+export interface GuestAddress {
+  iface: string;
+  family: 4 | 6;
+  address: string;
+  prefix: number;
+}
+
 /** The node's memory in bytes (`pvesh get /nodes/NODE/status`). */
 export interface NodeMemory {
   total: number;

@@ -106,6 +106,26 @@ test('api: a file larger than one agent file-write goes in chunks under the limi
   assert.equal((await d.exec('qemu', 302, ['cat', '/root/big.txt'])).stdout, text);
 });
 
+test('api: the addresses a DHCP guest holds: a CT from /lxc/{vmid}/interfaces, a VM from its agent; null while stopped', async () => {
+  await d.create('lxc', 303, { hostname: 'dh', rootfs: 'local-lvm:4', memory: 512, net0: 'name=eth0,bridge=vmbr0,ip=dhcp' }, TEMPLATE);
+  assert.equal(await d.addresses('lxc', 303), null);
+  await d.start('lxc', 303);
+  const ct = await d.addresses('lxc', 303);
+  assert.deepEqual(
+    ct?.map((a) => [a.iface, a.family, /^10\.250\./.test(a.address), a.prefix]),
+    [['eth0', 4, true, 16]],
+  );
+  await d.create('qemu', 304, { name: 'dv', memory: 1024, agent: '1', scsi0: 'local-lvm:4', net0: 'virtio,bridge=vmbr0', ipconfig0: 'ip=dhcp' });
+  assert.equal(await d.addresses('qemu', 304), null);
+  await d.start('qemu', 304);
+  const vm = await d.addresses('qemu', 304);
+  assert.deepEqual(
+    vm?.map((a) => [a.iface, a.family, /^10\.250\./.test(a.address)]),
+    [['eth0', 4, true]],
+  );
+  assert.ok(f.requests.some((r) => r.method === 'GET' && r.path === '/nodes/pve/qemu/304/agent/network-get-interfaces'));
+});
+
 test('every request the API driver sent is valid per apidata-pve9.1.js', { skip: !haveApiSchemas() && 'needs ../shared/pve/apidata-pve9.1.js and 8.4 (absent)' }, () => {
   assert.ok(f.requests.length > 20);
   assert.deepEqual(schemaProblems(f.requests), []);

@@ -114,6 +114,7 @@ async function trappedSession(): Promise<{ session: Session; reached: string[]; 
     logDir: w.root,
     stats: { reads: 0, mutations: 0, calls: [] },
     lockDir: w.root,
+    leases: new Map(),
   } as Session;
   return { session, reached, execs };
 }

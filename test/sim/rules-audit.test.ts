@@ -266,6 +266,43 @@ test('audit: qm guest cmd other than ping on an answering agent says it is not s
   });
 });
 
+test("rules: a running VM's agent answers network-get-interfaces (lo, then each netN with its ipconfig address or a DHCP lease), as pretty JSON", async () => {
+  await withHarness(async (h) => {
+    await h.ok('qm', 'create', '100', '--scsi0', 'local-lvm:1', '--agent', '1', '--net0', 'virtio=BC:24:11:00:00:01,bridge=vmbr0', '--net1', 'virtio=BC:24:11:00:00:02,bridge=vmbr0', '--ipconfig0', 'ip=dhcp', '--ipconfig1', 'ip=10.0.0.7/24,gw=10.0.0.1');
+    await h.ok('qm', 'start', '100');
+    const r = await h.run('qm', 'guest', 'cmd', '100', 'network-get-interfaces');
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, /^\[\n   \{\n      "hardware-address" : "00:00:00:00:00:00",/);
+    const rows = JSON.parse(r.stdout) as Array<{ name: string; 'hardware-address': string; 'ip-addresses': Array<{ 'ip-address': string; 'ip-address-type': string; prefix: number }> }>;
+    assert.deepEqual(
+      rows.map((x) => [x.name, x['hardware-address'], x['ip-addresses'].map((a) => `${a['ip-address-type']} ${a['ip-address']}/${a.prefix}`)]),
+      [
+        ['lo', '00:00:00:00:00:00', ['ipv4 127.0.0.1/8', 'ipv6 ::1/128']],
+        ['eth0', 'bc:24:11:00:00:01', ['ipv4 10.250.3.42/16']],
+        ['eth1', 'bc:24:11:00:00:02', ['ipv4 10.0.0.7/24']],
+      ],
+    );
+  });
+});
+
+test("rules: pvesh get /nodes/NODE/lxc/VMID/interfaces: a running CT's interfaces (inet/inet6 rows), `null` when it is stopped or absent", async () => {
+  await withHarness(async (h) => {
+    await h.ok('pct', 'create', '101', DEBIAN, '--rootfs', 'local-lvm:1', '--net0', 'name=eth0,bridge=vmbr0,hwaddr=BC:24:11:00:00:03,ip=dhcp', '--net1', 'name=lan,bridge=vmbr0,hwaddr=BC:24:11:00:00:04,ip=192.168.5.9/24,ip6=fd00::9/64');
+    const get = (id: string) => h.run('pvesh', 'get', `/nodes/pve/lxc/${id}/interfaces`, '--output-format', 'json');
+    assert.deepEqual([(await get('101')).stdout, (await get('999')).stdout], ['null\n', 'null\n']);
+    await h.ok('pct', 'start', '101');
+    const rows = JSON.parse((await get('101')).stdout) as Array<Record<string, unknown>>;
+    assert.deepEqual(
+      rows.map((x) => [x.name, x.hwaddr, x.inet, x.inet6 ?? null]),
+      [
+        ['lo', '00:00:00:00:00:00', '127.0.0.1/8', '::1/128'],
+        ['eth0', 'bc:24:11:00:00:03', '10.250.3.50/16', null],
+        ['lan', 'bc:24:11:00:00:04', '192.168.5.9/24', 'fd00::9/64'],
+      ],
+    );
+  });
+});
+
 test("audit: qm clone onto a CT's id is refused naming the CT", async () => {
   await withHarness(async (h) => {
     await h.ok('qm', 'create', '100', '--scsi0', 'local-lvm:1');

@@ -19,7 +19,7 @@ import { ask } from '../prompt.js';
 import { runAction, startGuest, stopGuest, typeOf } from './lifecycle.js';
 import { openCliSession, type Session } from './session.js';
 import { oneLine } from '../../util/terminal.js';
-import { guestAccess } from '../../features/access.js';
+import { guestAccess, leasedAddresses, leasedHost, onDhcp } from '../../features/access.js';
 import { FeatureRegistry } from '../../features/registry.js';
 import { accessText } from '../views/summary.js';
 
@@ -120,6 +120,8 @@ export async function upCommand(ctx: CommandContext): Promise<number> {
     },
     run: async (g, emit, signal) => {
       const r = await startGuest(s, g, emit, false);
+      const lease = r === 'started' ? await leasedAddresses(s.driver, g) : undefined;
+      if (lease) s.leases.set(g.id, lease);
       // Proxmox's `up`: seconds to wait after starting this guest before the next one starts.
       if (r === 'started' && g.bootDelaySec) await delay(g.bootDelaySec * 1000, undefined, { signal });
       return r;
@@ -157,7 +159,7 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
     const plan = res.outcomes.get(id)?.plan;
     const drift = !st ? 'missing' : plan ? (plan.symbol === '=' ? 'no' : 'yes') : 'error';
     const health = st?.status === 'running' && !st.template ? await healthOf(s, g, ctx.io.signal) : '-';
-    const a = guestAccess(g, s.registry);
+    const a = guestAccess(g, s.registry, st?.status === 'running' ? await leasedAddresses(s.driver, g) : undefined);
     rows.push({ id, kind: g.kind, name: g.name, exists: Boolean(st), status: st ? (st.template ? 'template' : st.status) : '-', lock: st?.lock ?? '', drift, health, address: a.address ?? null, urls: a.urls, ...(ctx.globals.verbose && plan ? { changes: changesOf(plan) } : {}) });
   }
   for (const e of errors) ctx.io.stderr(`phoenix: ${e}\n`);
@@ -211,7 +213,7 @@ async function healthOf(s: Session, g: Guest, signal?: AbortSignal): Promise<str
   }
   if (!checks.length) return 'no checks';
   const once = checks.map((c) => ({ ...c, retries: 1 }));
-  const r = await runHealthChecks(s.driver, { type: typeOf(g), vmid: g.id }, once, { signal, guestHost: hostOfIp(g.network?.ip), scrub: (t) => s.secrets.scrubber.scrub(t) });
+  const r = await runHealthChecks(s.driver, { type: typeOf(g), vmid: g.id }, once, { signal, guestHost: hostOfIp(g.network?.ip) ?? (onDhcp(g) ? () => leasedHost(s.driver, g) : undefined), scrub: (t) => s.secrets.scrubber.scrub(t) });
   return r.healthy
     ? 'healthy'
     : `unhealthy (${r.results

@@ -8,6 +8,7 @@ import { GuestGraph } from '../../graph/guests.js';
 import type { Guest, GuestId } from '../../model/guest.js';
 import { featuresOf, checksOf } from '../../managers/common/in-guest.js';
 import type { PlanContext } from '../../managers/context.js';
+import { leasedHost, onDhcp } from '../../features/access.js';
 import { runHealthChecks, hostOfIp, type HealthReport } from '../../health/index.js';
 import { isTransient } from '../../proxmox/errors.js';
 import type { GuestType } from '../../proxmox/types.js';
@@ -198,7 +199,7 @@ export async function healthCommand(ctx: CommandContext): Promise<number> {
       const checks = checksOf(g, featuresOf(g, wctx));
       if (!checks.length) return 'no health checks configured';
       emit('health', checks.map((c) => c.name).join(', '));
-      const r = await runHealthChecks(s.driver, { type: typeOf(g), vmid: g.id }, checks, { signal, guestHost: hostOfIp(g.network?.ip), scrub: (t) => s.secrets.scrubber.scrub(t) });
+      const r = await runHealthChecks(s.driver, { type: typeOf(g), vmid: g.id }, checks, { signal, guestHost: hostOfIp(g.network?.ip) ?? (onDhcp(g) ? () => leasedHost(s.driver, g) : undefined), scrub: (t) => s.secrets.scrubber.scrub(t) });
       reports.set(g.id, r);
       if (!r.healthy)
         throw new Error(

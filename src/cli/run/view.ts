@@ -36,15 +36,19 @@ export function runViewFor(ctx: CommandContext, s: Session): RunView {
   return escaping(teeViews(shown, logs));
 }
 
-/** "210 docker-host", its address and its features' URLs, from the config. */
+/**
+ * "210 docker-host", its address and its features' URLs, from the config; for a guest on DHCP, the
+ * address it reported once its run was done (Session.leases), when it did.
+ */
 export function describer(s: Session): (node: Key) => GuestInfo {
   const cache = new Map<Key, GuestInfo>();
   return (node) => {
+    const lease = s.leases.get(Number(node));
     let info = cache.get(node);
-    if (!info) {
+    if (!info || (lease && !info.leased)) {
       const g = s.config.guests.get(Number(node));
-      const access = g ? guestAccess(g, s.registry) : undefined;
-      cache.set(node, (info = { name: g?.name, address: access?.address, urls: access?.urls ?? [] }));
+      const access = g ? guestAccess(g, s.registry, lease) : undefined;
+      cache.set(node, (info = { name: g?.name, address: access?.address, urls: access?.urls ?? [], leased: Boolean(lease) }));
     }
     return info;
   };

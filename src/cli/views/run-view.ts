@@ -32,6 +32,8 @@ export interface GuestInfo {
   name?: string;
   address?: string;
   urls?: string[];
+  /** The address is the one the guest reported (DHCP), not only what its config says. */
+  leased?: boolean;
 }
 
 export type ViewKind = 'tty' | 'plain' | 'json' | 'summary';

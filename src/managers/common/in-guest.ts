@@ -5,6 +5,7 @@
 import { resolveGuestFeatures, type ResolvedFeature } from '../../features/registry.js';
 import { planFeature } from '../../features/runner.js';
 import { selectInputs } from '../../features/inputs.js';
+import { leasedHost, onDhcp } from '../../features/access.js';
 import { featureHealthChecks, hostOfIp, runHealthChecks, type HealthCheck } from '../../health/index.js';
 import type { Guest } from '../../model/guest.js';
 import type { GuestType } from '../../proxmox/types.js';
@@ -92,7 +93,7 @@ export async function runChecks(g: Guest, checks: HealthCheck[], ctx: Pick<Apply
   ctx.emit('health', names);
   const report = await runHealthChecks(ctx.driver, { type: typeOf(g), vmid: g.id }, checks, {
     signal: ctx.signal,
-    guestHost: hostOfIp(g.network?.ip),
+    guestHost: hostOfIp(g.network?.ip) ?? (onDhcp(g) ? () => leasedHost(ctx.driver, g) : undefined),
     scrub: (t) => ctx.secrets.scrubber.scrub(t),
     ...ctx.health,
   });

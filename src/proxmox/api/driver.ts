@@ -17,7 +17,8 @@ import type { ExecResult } from '../exec/types.js';
 import { withEnv } from '../cli/argv.js';
 import { parseGuestExecStatus } from '../cli/parse/guest-exec.js';
 import { PveCliDriver } from '../cli/driver.js';
-import type { DownloadRequest, ExecInGuestOptions, ExecOutcome, GuestConfig, GuestListEntry, GuestStatus, GuestType, HostInventory, PendingChange, PowerState, PushOptions, PveParams, PveVersion, SnapshotInfo, NodeMemory, StorageStatus } from '../types.js';
+import type { DownloadRequest, ExecInGuestOptions, ExecOutcome, GuestAddress, GuestConfig, GuestListEntry, GuestStatus, GuestType, HostInventory, PendingChange, PowerState, PushOptions, PveParams, PveVersion, SnapshotInfo, NodeMemory, StorageStatus } from '../types.js';
+import { parseInterfaces } from '../cli/parse/interfaces.js';
 import { ApiError, type ApiClient, type ApiParams } from './client.js';
 import { TaskDeadline, TaskFailed, type TaskPoll, waitTask } from './tasks.js';
 import type { NodeAccess } from './node-access.js';
@@ -300,6 +301,17 @@ export class ApiDriver implements ProxmoxDriver {
     } catch (e) {
       if (isMissing(e)) throw e;
       return false;
+    }
+  }
+
+  async addresses(type: GuestType, vmid: number): Promise<GuestAddress[] | null> {
+    if (type === 'lxc') return parseInterfaces(await this.call<unknown>('GET', this.guestPath('lxc', vmid, '/interfaces')));
+    try {
+      const r = await this.call<{ result?: unknown }>('GET', this.guestPath('qemu', vmid, '/agent/network-get-interfaces'));
+      return parseInterfaces(r?.result);
+    } catch (e) {
+      if (isMissing(e)) throw e;
+      return null; // not running, or no agent answering
     }
   }
 

@@ -98,6 +98,8 @@ export const argv = {
    * `guest cmd` is in PVE 8.4 and 9.1 alike (POST /nodes/{node}/qemu/{vmid}/agent, command ping).
    */
   agentPing: (vmid: number): Argv => ['qm', 'guest', 'cmd', vmidArg(vmid), 'ping'],
+  agentInterfaces: (vmid: number): Argv => ['qm', 'guest', 'cmd', vmidArg(vmid), 'network-get-interfaces'],
+  lxcInterfaces: (node: string, vmid: number): Argv => ['pvesh', 'get', `/nodes/${word(node)}/lxc/${vmidArg(vmid)}/interfaces`, '--output-format', 'json'],
   pveversion: (): Argv => ['pveversion'],
   storageContent: (node: string, storage: string, content: string): Argv => ['pvesh', 'get', `/nodes/${word(node)}/storage/${word(storage)}/content`, '--content', word(content), '--output-format', 'json'],
   /** Every storage of the node: type, content, enabled/active, sizes (GET /nodes/{node}/storage). */

@@ -13,7 +13,7 @@ import { isAlreadyRunning, isMissing, isNotRunning, PveCommandError, taskWarning
 import type { Exec, ExecRequest, ExecResult } from '../exec/types.js';
 import { firewallPath, guestConfDir, type HostFileOp, type HostFiles } from '../hostfiles/types.js';
 import { configView, parseGuestFile, pendingView, snapshotsView } from '../codecs/guest-file.js';
-import type { DownloadRequest, ExecInGuestOptions, ExecOutcome, GuestConfig, GuestListEntry, GuestStatus, GuestType, HostInventory, InventoryGuest, PendingChange, PushOptions, PveParams, PveVersion, SnapshotInfo, NodeMemory, StorageStatus } from '../types.js';
+import type { DownloadRequest, ExecInGuestOptions, ExecOutcome, GuestAddress, GuestConfig, GuestListEntry, GuestStatus, GuestType, HostInventory, InventoryGuest, PendingChange, PushOptions, PveParams, PveVersion, SnapshotInfo, NodeMemory, StorageStatus } from '../types.js';
 import { argv, qemuWriteFileCommand, withEnv } from './argv.js';
 
 /** pvesh prints JSON booleans as 0/1 (or true/false). */
@@ -27,6 +27,7 @@ import { parseResources, type ResourceRow } from './parse/resources.js';
 import { parseSnapshotList } from './parse/snapshots.js';
 import { parseStatus } from './parse/status.js';
 import { parsePveversion } from './parse/version.js';
+import { parseInterfaces } from './parse/interfaces.js';
 
 export interface PveCliDriverOptions {
   /** Node name; defaults to this machine's short hostname (what PVE calls the local node). */
@@ -282,6 +283,14 @@ export class PveCliDriver implements ProxmoxDriver {
     if (r.exitCode === 0) return true;
     if (isMissing(r)) throw new PveCommandError(r);
     return false;
+  }
+
+  async addresses(type: GuestType, vmid: number): Promise<GuestAddress[] | null> {
+    if (type === 'lxc') return parseInterfaces(await this.json<unknown>(argv.lxcInterfaces(this.node, vmid)));
+    const r = await this.run({ argv: argv.agentInterfaces(vmid) });
+    if (r.exitCode === 0) return parseInterfaces(JSON.parse(r.stdout || 'null'));
+    if (isMissing(r)) throw new PveCommandError(r);
+    return null; // not running, or no agent answering
   }
 
   // ---- mutations ------------------------------------------------------------------------

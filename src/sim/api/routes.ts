@@ -160,8 +160,10 @@ export function mapRequest(method: Method, path: string, p: Params, node: string
   // LXC's template is synchronous (returns null), qemu's a task (apidata `returns`).
   if (b === 'template' && !c && method === 'POST') return area === 'lxc' ? sync([tool, 'template', vmid]) : task([tool, 'template', vmid, ...opts(p, [])], 'qmtemplate');
   if (area === 'qemu' && b === 'cloudinit' && !c && method === 'PUT') return sync(['qm', 'cloudinit', 'update', vmid]);
+  if (area === 'lxc' && b === 'interfaces' && !c && method === 'GET') return sync(['pvesh', 'get', `/nodes/${node}/lxc/${vmid}/interfaces`, '--output-format', 'json'], (s) => JSON.parse(s || 'null'));
   if (area === 'qemu' && b === 'agent' && c && !d) {
     if (c === 'ping' && method === 'POST') return sync(['qm', 'guest', 'cmd', vmid, 'ping'], () => ({ result: {} }));
+    if (c === 'network-get-interfaces' && method === 'GET') return sync(['qm', 'guest', 'cmd', vmid, 'network-get-interfaces'], (s) => ({ result: JSON.parse(s || 'null') }));
     if (c === 'exec' && method === 'POST') {
       const cmd = p.command === undefined ? [] : Array.isArray(p.command) ? p.command : [p.command];
       if (!cmd.length) throw new RouteError(400, 'command: property is missing and it is not optional');

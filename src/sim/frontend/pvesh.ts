@@ -6,7 +6,9 @@
 import { formatParamError } from '../../proxmox/schema/format-error.js';
 import type { ParamError } from '../../proxmox/schema/types.js';
 import { SimError } from '../state/errors.js';
-import { listVmids, readConf, readRuntime } from '../state/guests.js';
+import { listVmids, readConf, readRuntime, requireGuest } from '../state/guests.js';
+import { lxcIdentity } from './identity.js';
+import { lxcInterfaceRows, runningInterfaces } from './interfaces.js';
 import { loadRegistry } from '../state/host.js';
 import { confPath } from '../state/paths.js';
 import { mutateRegistry, getStorage, usedBytes, type StorageCtx } from '../state/storage.js';
@@ -233,6 +235,33 @@ function onNode(ctx: StorageCtx, node: string): StorageCtx {
   return { ...ctx, host: { ...ctx.host, node } };
 }
 
+/**
+ * GET /nodes/{node}/lxc/{vmid}/interfaces: the running CT's interfaces and addresses; `null` when
+ * it is not running or does not exist (get_interfaces finds no pid; the array result is not
+ * optional, so pvesh prints the null).
+ */
+// PVE: pve-container src/PVE/API2/LXC.pm:ip; pve-common src/PVE/CLIFormatter.pm:print_api_result
+function lxcInterfaces(ctx: StorageCtx, vmidText: string, opts: Record<string, string>, io: Io): void {
+  const usage = 'pvesh get /nodes/{node}/lxc/{vmid}/interfaces [FORMAT_OPTIONS]';
+  const errors = unknownKeys(opts, ['output-format']);
+  const vmid = Number(vmidText);
+  if (!/^\d+$/.test(vmidText) || vmid < 100 || vmid > 999999999) errors.push({ param: 'vmid', message: `value does not look like a valid VM ID` });
+  if (errors.length) throw new SimError(formatParamError(errors, usage));
+  if (opts['output-format'] !== 'json') throw new SimError('pvesh (simulator): only --output-format json is simulated');
+  // No config check: a CT that does not exist has no pid either.
+  let conf;
+  try {
+    conf = readConf(requireGuest(ctx.paths, ctx.host, 'lxc', vmid));
+  } catch {
+    conf = undefined;
+  }
+  if (!conf || readRuntime(ctx.paths, vmid).status !== 'running') {
+    io.out('null\n');
+    return;
+  }
+  io.out(`${JSON.stringify(lxcInterfaceRows(runningInterfaces(vmid, lxcIdentity(vmid, conf).interfaces)))}\n`);
+}
+
 /** `pvesh get|create PATH [OPTIONS]`. */
 export async function runPvesh(ctx: StorageCtx, args: string[], io: Io): Promise<void> {
   const [verb, path, ...rest] = args;
@@ -249,10 +278,15 @@ export async function runPvesh(ctx: StorageCtx, args: string[], io: Io): Promise
     else nodeStatus(ctx, o, io);
     return;
   }
+  const ifaces = /^\/?nodes\/([^/]+)\/lxc\/([^/]+)\/interfaces\/?$/.exec(path ?? '');
+  if (verb === 'get' && ifaces) {
+    lxcInterfaces(onNode(ctx, ifaces[1]), ifaces[2], options(rest, `pvesh get ${path}`), io);
+    return;
+  }
   const m = /^\/?nodes\/([^/]+)\/storage\/([^/]+)\/(content|download-url)\/?$/.exec(path ?? '');
   const endpoint = m && `${verb} ${m[3]}`;
   if (!m || (endpoint !== 'get content' && endpoint !== 'create download-url')) {
-    throw new SimError(`pvesh (simulator): only 'get /cluster/resources', 'get /nodes/NODE/storage/STORAGE/content' and 'create /nodes/NODE/storage/STORAGE/download-url' are simulated`);
+    throw new SimError(`pvesh (simulator): only 'get /cluster/resources', 'get /nodes/NODE/lxc/VMID/interfaces', 'get /nodes/NODE/storage/STORAGE/content' and 'create /nodes/NODE/storage/STORAGE/download-url' are simulated`);
   }
   ctx = onNode(ctx, m[1]);
   const usage = `pvesh ${verb} ${path}`;

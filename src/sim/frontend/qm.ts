@@ -23,6 +23,7 @@ import { applyPending, setGuestOptions } from './pending.js';
 import { printQmList, printRecursive } from './printers.js';
 import { perlJsonPretty } from './json.js';
 import { vmIdentity } from './identity.js';
+import { agentInterfaceRows, runningInterfaces } from './interfaces.js';
 import { checkImportFrom, resolveDiskImportSource } from './sources.js';
 import { usageLine } from '../../proxmox/schema/index.js';
 
@@ -432,8 +433,15 @@ async function guestExecStatus(ctx: SimCtx, call: Call): Promise<void> {
 }
 
 function agentCmd(ctx: SimCtx, call: Call): void {
-  assertAgent(ctx, vmidOf(call));
-  // PVE: guess (only `ping` is simulated)
+  const vmid = vmidOf(call);
+  assertAgent(ctx, vmid);
+  if (call.params.command === 'network-get-interfaces') {
+    // PVE: qemu-server src/PVE/CLI/qm.pm:$print_agent_result (the result as pretty, canonical JSON)
+    const conf = readConf(requireGuest(ctx.paths, ctx.host, 'qemu', vmid));
+    ctx.out(perlJsonPretty(agentInterfaceRows(runningInterfaces(vmid, vmIdentity(vmid, conf).interfaces))));
+    return;
+  }
+  // PVE: guess (only `ping` and `network-get-interfaces` are simulated)
   if (call.params.command !== 'ping') throw new SimError(`qm agent ${call.params.command}: not simulated`);
 }
 
