@@ -73,6 +73,8 @@ export interface RunPlan {
   blocked: Map<GuestId, GuestId>;
   /** The world as observed (before any plan), for fingerprints. */
   observed: World;
+  /** When it was observed (ms since the epoch). */
+  observedAt: number;
   /** Phoenix-managed guests on the host that the config no longer names. */
   orphans: Orphan[];
 }
@@ -145,10 +147,15 @@ export async function findOrphans(s: Session): Promise<Orphan[]> {
 }
 
 /** Observe the closure once, then plan each guest in dependency order (pure over the observed values). */
-export async function planConverge(s: Session, req: Pick<ConvergeRequest, 'verb' | 'targets' | 'signal' | 'concurrency' | 'noReboot' | 'replace' | 'adopt'>): Promise<RunPlan> {
+/**
+ * `apply`: the plan is for applying now, so the observing exec of each running guest also makes
+ * one attempt of its command health checks (a guest the apply leaves untouched is not asked again).
+ */
+export async function planConverge(s: Session, req: Pick<ConvergeRequest, 'verb' | 'targets' | 'signal' | 'concurrency' | 'noReboot' | 'replace' | 'adopt'> & { apply?: boolean }): Promise<RunPlan> {
   const { closure, modeOf } = closureOf(s, req.verb, req.targets);
   const guests = closure.order.map((id) => s.config.guests.get(id)!);
-  const observed = await observeWorld(s.driver, guests, { config: s.config, registry: s.registry, signal: req.signal, inflight: s.inflight }, req.concurrency);
+  const observed = await observeWorld(s.driver, guests, { config: s.config, registry: s.registry, signal: req.signal, inflight: s.inflight }, req.concurrency, { checks: req.apply === true });
+  const observedAt = Date.now();
   const world = observed.fork();
   const ctx = planContext(s, world, req.signal, req);
   const deps = depsOf(closure.edges);
@@ -187,12 +194,16 @@ export async function planConverge(s: Session, req: Pick<ConvergeRequest, 'verb'
   }
   // Orphans are looked for only when the run covers the whole config (no targets).
   const orphans = req.targets.length ? [] : await findOrphans(s);
-  return { verb: req.verb, order: closure.order, edges: closure.edges.map((e) => [e.from, e.to]), plans, failures, blocked, observed, orphans };
+  return { verb: req.verb, order: closure.order, edges: closure.edges.map((e) => [e.from, e.to]), plans, failures, blocked, observed, observedAt, orphans };
 }
 
 /** Apply a run's plans over the dependency graph: each guest executes its plan's actions, in order. */
+/** How old an observation's health attempts may be when the apply starts (a long look at the plan's prompt: run them again). */
+const CHECKS_FRESH_MS = 30_000;
+
 export async function applyConverge(s: Session, run: RunPlan, req: ConvergeRequest): Promise<ConvergeResult> {
   const deps = depsOf(run.edges.map(([from, to]) => ({ from, to })));
+  const checksFresh = Date.now() - run.observedAt <= CHECKS_FRESH_MS;
   const executed = new Map<GuestId, GuestPlan>();
   const downloads = new Map<string, Promise<void>>();
   // A create waits for the download another guest's plan makes (created here, resolved there).
@@ -249,6 +260,8 @@ export async function applyConverge(s: Session, run: RunPlan, req: ConvergeReque
         pollMs: req.pollMs,
         downloads,
         featuresRan,
+        // Attempted at observation; a re-planned attempt observed again without them.
+        observedChecks: nctx.attempt > 1 || !checksFresh ? undefined : run.observed.get(id)?.checks,
       };
       const steps: GuestPlan['steps'] = [];
       try {

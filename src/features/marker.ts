@@ -73,33 +73,87 @@ export function compareMarker(marker: FeatureMarker | null | 'unreadable', d: Fe
 }
 
 /**
- * A fixed script: $1 is a per-call tag, the rest are feature names (checked against FEATURE_NAME
- * before they are sent). For each name it prints `<tag> present <name>` and the marker file, or
- * `<tag> absent <name>`; then `<tag> end`. Nothing from a config is ever part of the script.
+ * A fixed script: $1 is a per-call tag, $2 how many feature names follow (checked against
+ * FEATURE_NAME before they are sent). For each name it prints `<tag> present <name>` and the marker
+ * file, or `<tag> absent <name>`. With the run area it lists the feature run area after
+ * `<tag> runarea`. Then, for each health check that follows as `<seconds> <argc> <argv...>`, it
+ * prints `<tag> check <k>`, runs the check's argv (under coreutils' `timeout` when the guest has
+ * it), and prints `<tag> rc <k> <exit code>`; then `<tag> end`. The argv is run through `eval` of
+ * positional references only (`"${3}" "${4}"`): no value from a config is ever script text.
  */
-const READ_MARKERS_SCRIPT = ['tag=$1; shift', 'for n do', `  f=${MARKER_DIR}/$n.json`, '  if [ -f "$f" ] && c=$(cat -- "$f" 2>/dev/null); then printf \'%s present %s\\n%s\\n\' "$tag" "$n" "$c"', '  else printf \'%s absent %s\\n\' "$tag" "$n"; fi', 'done', 'printf \'%s end\\n\' "$tag"'].join('\n');
+const READ_STATE_SCRIPT = [
+  'tag=$1; nn=$2; area=$3; shift 3',
+  'i=0',
+  'while [ "$i" -lt "$nn" ]; do',
+  '  n=$1; shift; i=$((i + 1))',
+  `  f=${MARKER_DIR}/$n.json`,
+  '  if [ -f "$f" ] && c=$(cat -- "$f" 2>/dev/null); then printf \'%s present %s\\n%s\\n\' "$tag" "$n" "$c"',
+  '  else printf \'%s absent %s\\n\' "$tag" "$n"; fi',
+  'done',
+  `if [ "$area" = 1 ]; then printf '%s runarea\\n' "$tag"; ls -A ${RUN_DIR} 2>/dev/null; fi`,
+  'k=0',
+  'while [ "$#" -gt 0 ]; do',
+  '  secs=$1; argc=$2; shift 2',
+  "  cmd=''; j=1",
+  '  while [ "$j" -le "$argc" ]; do cmd="$cmd \\"\\${$j}\\""; j=$((j + 1)); done',
+  '  printf \'%s check %s\\n\' "$tag" "$k"',
+  '  if command -v timeout >/dev/null 2>&1; then eval "timeout $secs $cmd" </dev/null 2>&1; else eval "$cmd" </dev/null 2>&1; fi',
+  '  printf \'\\n%s rc %s %s\\n\' "$tag" "$k" "$?"',
+  '  shift "$argc"; k=$((k + 1))',
+  'done',
+  'printf \'%s end\\n\' "$tag"',
+].join('\n');
 
 export type MarkerReading = FeatureMarker | null | 'unreadable';
 
-/** The same fixed script, with the feature run area listed after the markers. */
-const READ_STATE_SCRIPT = READ_MARKERS_SCRIPT.replace('printf \'%s end\\n\' "$tag"', `printf '%s runarea\\n' "$tag"; ls -A ${RUN_DIR} 2>/dev/null; printf '%s end\\n' "$tag"`);
+/** A command health check run by the state read: its argv and its per-attempt timeout. */
+export interface CheckToRun {
+  argv: readonly string[];
+  timeoutSec: number;
+}
+
+/** What one check printed and its exit code (124: `timeout` killed it). */
+export interface CheckRun {
+  exitCode: number;
+  output: string;
+}
 
 type ReadOpts = { signal?: AbortSignal; timeoutMs?: number };
 
-/** One exec of the fixed script; names are checked and passed as arguments, never as script text. */
-async function readInGuest(reader: ProxmoxReader, g: { type: GuestType; vmid: number }, names: readonly string[], runArea: boolean, opts: ReadOpts): Promise<{ markers: Map<string, MarkerReading>; runArea: string[] }> {
+export interface GuestStateReading {
+  markers: Map<string, MarkerReading>;
+  runArea: string[];
+  checks: CheckRun[];
+}
+
+/** One exec of the fixed script; names and check argvs are passed as arguments, never as script text. */
+async function readInGuest(reader: ProxmoxReader, g: { type: GuestType; vmid: number }, names: readonly string[], runArea: boolean, checks: readonly CheckToRun[], opts: ReadOpts): Promise<GuestStateReading> {
   for (const n of names) if (!FEATURE_NAME.test(n)) throw new TypeError(`not a feature name: ${JSON.stringify(n)}`);
   const tag = `phoenix-${runArea ? 'state' : 'marker'}-${randomBytes(8).toString('hex')}`;
-  const r = await reader.exec(g.type, g.vmid, ['sh', '-c', runArea ? READ_STATE_SCRIPT : READ_MARKERS_SCRIPT, 'sh', tag, ...names], { signal: opts.signal, timeoutMs: opts.timeoutMs ?? 30_000 });
+  const checkArgs = checks.flatMap((c) => [String(Math.max(1, Math.ceil(c.timeoutSec))), String(c.argv.length), ...c.argv]);
+  // The checks' own time limits come on top of the read's.
+  const timeoutMs = (opts.timeoutMs ?? 30_000) + checks.reduce((t, c) => t + Math.ceil(c.timeoutSec) * 1000, 0);
+  const r = await reader.exec(g.type, g.vmid, ['sh', '-c', READ_STATE_SCRIPT, 'sh', tag, String(names.length), runArea ? '1' : '0', ...names, ...checkArgs], { signal: opts.signal, timeoutMs, short: true });
   const parts = r.stdout.split(`${tag} `);
   if (r.exitCode !== 0 || parts.at(-1)?.trim() !== 'end') {
     throw new Error(`reading feature markers in ${g.type === 'qemu' ? 'VM' : 'container'} ${g.vmid} failed: ${r.stderr.trim().split('\n')[0] || `exit code ${r.exitCode}, output cut short`}`);
   }
   const markers = new Map<string, MarkerReading>();
+  const ran: CheckRun[] = [];
   let area: string[] = [];
   for (const part of parts.slice(1, -1)) {
     if (part.startsWith('runarea\n')) {
       area = part.slice('runarea\n'.length).split(/\s+/).filter(Boolean);
+      continue;
+    }
+    const check = /^check (\d+)\n([\s\S]*)$/.exec(part);
+    if (check) {
+      ran[Number(check[1])] = { exitCode: -1, output: check[2]!.replace(/\n$/, '') };
+      continue;
+    }
+    const rc = /^rc (\d+) (\d+)\n?$/.exec(part);
+    if (rc && ran[Number(rc[1])]) {
+      ran[Number(rc[1])]!.exitCode = Number(rc[2]);
       continue;
     }
     const m = /^(present|absent) ([^\n]+)\n([\s\S]*)$/.exec(part);
@@ -107,7 +161,9 @@ async function readInGuest(reader: ProxmoxReader, g: { type: GuestType; vmid: nu
     markers.set(m[2]!, m[1] === 'absent' ? null : (parseMarker(m[3]!, m[2]!) ?? 'unreadable'));
   }
   for (const n of names) if (!markers.has(n)) markers.set(n, null);
-  return { markers, runArea: area };
+  // A check whose output had no end (cut short) reads as not run: the caller runs it again.
+  const checksRun = checks.map((_, k) => ran[k] ?? { exitCode: -1, output: '' });
+  return { markers, runArea: area, checks: checksRun };
 }
 
 /**
@@ -117,13 +173,14 @@ async function readInGuest(reader: ProxmoxReader, g: { type: GuestType; vmid: nu
  */
 export async function readMarkers(reader: ProxmoxReader, g: { type: GuestType; vmid: number }, names: readonly string[], opts: ReadOpts = {}): Promise<Map<string, MarkerReading>> {
   if (names.length === 0) return new Map();
-  return (await readInGuest(reader, g, names, false, opts)).markers;
+  return (await readInGuest(reader, g, names, false, [], opts)).markers;
 }
 
 /**
- * One exec for what a plan reads in a guest: every named marker (as readMarkers) and the entries
- * an interrupted run left in the feature run area.
+ * One exec for what a run reads in a guest: every named marker (as readMarkers), the entries an
+ * interrupted run left in the feature run area, and one attempt of each command health check
+ * given (so a guest the run leaves untouched needs no second exec for its checks).
  */
-export function readGuestState(reader: ProxmoxReader, g: { type: GuestType; vmid: number }, names: readonly string[], opts: ReadOpts = {}): Promise<{ markers: Map<string, MarkerReading>; runArea: string[] }> {
-  return readInGuest(reader, g, names, true, opts);
+export function readGuestState(reader: ProxmoxReader, g: { type: GuestType; vmid: number }, names: readonly string[], opts: ReadOpts & { checks?: readonly CheckToRun[] } = {}): Promise<GuestStateReading> {
+  return readInGuest(reader, g, names, true, opts.checks ?? [], opts);
 }

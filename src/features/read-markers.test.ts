@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { selectDriver } from '../app/drivers/select.js';
 import type { ExecResult } from '../proxmox/exec/types.js';
-import { buildMarker, digestOf, markerPath, readMarkers } from './marker.js';
+import { existsSync } from 'node:fs';
+import { buildMarker, digestOf, markerPath, readGuestState, readMarkers } from './marker.js';
 
 let dir: string;
 before(async () => {
@@ -87,4 +88,45 @@ test('readMarkers: a VM through the guest agent, one guest exec', async () => {
     ],
   );
   assert.deepEqual(calls.filter((c) => c.argv[2] === 'exec').length, 1);
+});
+
+test('readGuestState: markers, the run area and one attempt of each command check in one exec; check argvs stay arguments', async () => {
+  const { d, calls, good } = await guestWithMarkers('checks');
+  calls.length = 0;
+  const checks = [
+    { argv: ['sh', '-c', 'echo "up: $1"', 'sh', '$(touch /tmp/pwned) a b'], timeoutSec: 5 },
+    { argv: ['/bin/sh', '-c', '--', 'echo failing >&2; exit 3'], timeoutSec: 5 },
+    { argv: ['test', '-f', markerPath('base')], timeoutSec: 5 },
+  ];
+  const got = await readGuestState(d, { type: 'lxc', vmid: 101 }, ['base', 'missing'], { checks });
+  assert.equal(calls.length, 1, 'one exec for all of it');
+  assert.deepEqual(
+    [...got.markers],
+    [
+      ['base', good],
+      ['missing', null],
+    ],
+  );
+  assert.deepEqual(got.runArea, []);
+  assert.deepEqual(got.checks, [
+    { exitCode: 0, output: 'up: $(touch /tmp/pwned) a b\n' },
+    { exitCode: 3, output: 'failing\n' },
+    { exitCode: 0, output: '' },
+  ]);
+  const probe = await d.exec('lxc', 101, ['test', '-e', '/tmp/pwned']);
+  assert.equal(probe.exitCode, 1, 'a check argument was run as shell text');
+});
+
+test('readGuestState: a check that outlives its time limit reads as failed (124), the rest still run', { skip: !process.env.PATH?.split(':').some((p) => existsSync(join(p, 'timeout'))) && 'needs coreutils timeout' }, async () => {
+  const { d } = await guestWithMarkers('slow');
+  const got = await readGuestState(d, { type: 'lxc', vmid: 101 }, ['base'], {
+    checks: [
+      { argv: ['sleep', '5'], timeoutSec: 1 },
+      { argv: ['true'], timeoutSec: 1 },
+    ],
+  });
+  assert.deepEqual(
+    got.checks.map((c) => c.exitCode),
+    [124, 0],
+  );
 });

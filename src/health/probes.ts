@@ -18,16 +18,24 @@ export type ConnectFn = (host: string, port: number, timeoutMs: number, signal?:
 /** GET url; resolves with the status code (any status), rejects on network errors and timeouts. */
 export type HttpGetFn = (url: string, timeoutMs: number, signal?: AbortSignal) => Promise<{ status: number }>;
 
+/**
+ * A command check's argv: a string is a command line as the user wrote it (the original's
+ * health_check.command), run by the guest's shell; an array (feature manifests) is an argv.
+ * `--` ends sh's options: a command line starting with `-` is the command, not an option of sh.
+ */
+export const commandArgv = (command: string | readonly string[]): string[] => (typeof command === 'string' ? ['/bin/sh', '-c', '--', command] : [...command]);
+
+/** A command check's outcome from its exit code and what it printed. */
+export function commandOutcome(exitCode: number, output: string): ProbeOutcome {
+  const last = lastLine(output);
+  if (exitCode === 0) return { ok: true, detail: last ? `exit 0: ${last}` : 'exit 0' };
+  return { ok: false, detail: `exit ${exitCode}${last ? `: ${last}` : ''}` };
+}
+
 export async function probeCommand(reader: ProxmoxReader, guest: { type: GuestType; vmid: number }, command: string | readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<ProbeOutcome> {
-  // A string is a command line as the user wrote it (the original's health_check.command), run by
-  // the guest's shell; an array (feature manifests) is an argv.
-  // `--` ends sh's options: a command line starting with `-` is the command, not an option of sh.
-  const argv = typeof command === 'string' ? ['/bin/sh', '-c', '--', command] : [...command];
   try {
-    const r = await reader.exec(guest.type, guest.vmid, argv, { timeoutMs, signal });
-    const last = lastLine(`${r.stdout}\n${r.stderr}`);
-    if (r.exitCode === 0) return { ok: true, detail: last ? `exit 0: ${last}` : 'exit 0' };
-    return { ok: false, detail: `exit ${r.exitCode}${last ? `: ${last}` : ''}` };
+    const r = await reader.exec(guest.type, guest.vmid, commandArgv(command), { timeoutMs, signal });
+    return commandOutcome(r.exitCode, `${r.stdout}\n${r.stderr}`);
   } catch (e) {
     return { ok: false, detail: (e as Error).message };
   }

@@ -23,6 +23,11 @@ export interface HealthRunOptions {
   guestHost?: string | (() => Promise<string | undefined>);
   /** Cleans details (e.g. a URL holding a token) before they are returned. */
   scrub?: (text: string) => string;
+  /**
+   * Checks already attempted once in this run, with nothing changed in the guest since, that
+   * passed (name → detail): not run again. A check that failed then is not here: it runs, retries and all.
+   */
+  passed?: ReadonlyMap<string, string>;
 }
 
 export interface HealthCheckResult {
@@ -51,6 +56,8 @@ export async function runHealthChecks(reader: ProxmoxReader, guest: { type: Gues
 async function runOne(reader: ProxmoxReader, guest: { type: GuestType; vmid: number }, check: HealthCheck, opts: HealthRunOptions): Promise<HealthCheckResult> {
   const sleep = opts.sleep ?? defaultSleep;
   const scrub = opts.scrub ?? ((t: string) => t);
+  const passed = opts.passed?.get(check.name);
+  if (passed !== undefined) return { name: check.name, kind: check.kind, ok: true, attempts: 1, detail: scrub(passed) };
   const maxAttempts = Math.max(1, Math.floor(check.retries));
   const timeoutMs = Math.max(1, Math.round(check.timeoutSec * 1000));
   const attempt = probeFor(reader, guest, check, opts, timeoutMs);

@@ -55,6 +55,11 @@ export interface ApplyContext {
   downloads: Map<string, Promise<void>>;
   /** Features that ran for each guest in this apply (an at-apply snapshot retake asks). */
   featuresRan: Set<number>;
+  /**
+   * The command checks attempted when this guest was observed (world.ts `checks`): used by its
+   * health step only when no step before it changed anything.
+   */
+  observedChecks?: ReadonlyMap<string, { ok: boolean; detail: string }>;
 }
 
 /** A guest failed for a reason a person must fix (not retried by the engine). */

@@ -24,13 +24,17 @@ import { waitForAgent, waitForCloudInit } from './vm/wait.js';
 export async function executePlan(plan: GuestPlan, ctx: ApplyContext, onStep?: (s: PlannedStep) => void): Promise<PlannedStep[]> {
   const g = ctx.config.guests.get(plan.id);
   const done: PlannedStep[] = [];
+  // Whether a step so far changed (or may have changed) the guest: until one did, what was
+  // observed of it still holds, and so do the health checks attempted then.
+  let touched = false;
   for (const step of plan.steps) {
     if (!step.action) continue;
     ctx.signal.throwIfAborted();
     // Features and health checks announce themselves (with the feature's or the checks' names).
     const own = step.action.kind === 'feature' || step.action.kind === 'health' || step.action.kind === 'configured';
     if (!own && (step.symbol !== '=' || step.action.kind === 'wait-agent')) ctx.emit(step.kind, step.summary);
-    const outcome = await executeAction(step.action, g, ctx);
+    const outcome = await executeAction(step.action, g, touched ? { ...ctx, observedChecks: undefined } : ctx);
+    if (step.symbol !== '=') touched = true;
     const s = { ...step, outcome };
     done.push(s);
     onStep?.(s);
@@ -174,7 +178,8 @@ export async function executeAction(a: Action, g: Guest | undefined, ctx: ApplyC
       return applyNfsVolume(a.vmid, a.mountPoint, a.line, ctx);
     case 'health': {
       const guest = guestOf(g, a.vmid);
-      return runChecks(guest, checksOf(guest, featuresOf(guest, ctx)), ctx);
+      const passed = new Map([...(ctx.observedChecks ?? [])].filter(([, r]) => r.ok).map(([name, r]) => [name, r.detail]));
+      return runChecks(guest, checksOf(guest, featuresOf(guest, ctx)), { ...ctx, passed });
     }
     case 'snapshot': {
       if (a.atApply === 'if-features-ran' && !ctx.featuresRan.has(a.vmid)) return 'skipped: no feature ran';

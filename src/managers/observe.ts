@@ -3,12 +3,13 @@
 // firewall file; for one that runs, its feature markers and the feature run area (and a VM's
 // /etc/fstab when it has NFS volumes). Reads run with bounded concurrency; nothing here mutates.
 
-import { readGuestState } from '../features/marker.js';
+import { readGuestState, type CheckToRun } from '../features/marker.js';
 import type { Guest } from '../model/guest.js';
 import { imageSource } from '../model/vm-image.js';
 import type { ProxmoxReader } from '../proxmox/driver.js';
 import type { GuestStatus, GuestType, InventoryGuest } from '../proxmox/types.js';
-import { featuresOf, typeOf } from './common/in-guest.js';
+import { checksOf, featuresOf, typeOf } from './common/in-guest.js';
+import { commandArgv, commandOutcome, type HealthCheck } from '../health/index.js';
 import type { PlanContext } from './context.js';
 import { World, type Known, type WorldGuest } from './world.js';
 
@@ -24,7 +25,7 @@ async function inGuest<T>(running: boolean, read: () => Promise<T>): Promise<Kno
 }
 
 /** One guest's values (null: it does not exist). `g` absent: a guest outside the config (a clone source's journal). */
-export async function observeGuest(reader: ProxmoxReader, type: GuestType, vmid: number, g: Guest | undefined, ctx: Pick<PlanContext, 'config' | 'registry' | 'signal'>, opts: { status?: GuestStatus | null; cloned?: boolean; bulk?: InventoryGuest } = {}): Promise<WorldGuest | null> {
+export async function observeGuest(reader: ProxmoxReader, type: GuestType, vmid: number, g: Guest | undefined, ctx: Pick<PlanContext, 'config' | 'registry' | 'signal'>, opts: { status?: GuestStatus | null; cloned?: boolean; bulk?: InventoryGuest; checks?: boolean } = {}): Promise<WorldGuest | null> {
   const status = opts.status !== undefined ? opts.status : await reader.status(type, vmid);
   if (!status) return null;
   if (status.template && !opts.cloned) {
@@ -46,14 +47,18 @@ export async function observeGuest(reader: ProxmoxReader, type: GuestType, vmid:
   const [config, pending, snapshots, firewall] = await Promise.all([b ? b.config : reader.config(type, vmid), b ? b.pending : reader.pending(type, vmid), b ? b.snapshots : reader.listSnapshots(type, vmid), g?.firewall ? reader.readFirewall(vmid) : Promise.resolve(null)]);
   const running = status.status === 'running';
   let names: string[] = [];
+  let checks: Array<Extract<HealthCheck, { kind: 'command' }>> = [];
   try {
-    names = g ? featuresOf(g, ctx).map((f) => f.name) : [];
+    const features = g ? featuresOf(g, ctx) : [];
+    names = features.map((f) => f.name);
+    if (g && opts.checks && !status.template) checks = checksOf(g, features).filter((c) => c.kind === 'command');
   } catch {
     // Unknown features fail the guest's plan with every problem listed; nothing to read here.
   }
   const exec = (argv: string[]) => reader.exec(type, vmid, argv, { signal: ctx.signal, timeoutMs: 30_000 });
-  // One exec: every marker and the feature run area.
-  const state = await inGuest(running && names.length > 0, () => readGuestState(reader, { type, vmid }, names, { signal: ctx.signal }));
+  // One exec: every marker, the feature run area, and (apply runs) one attempt of each command check.
+  const toRun: CheckToRun[] = checks.map((c) => ({ argv: commandArgv(c.command), timeoutSec: c.timeoutSec }));
+  const state = await inGuest(running && (names.length > 0 || toRun.length > 0), () => readGuestState(reader, { type, vmid }, names, { signal: ctx.signal, checks: toRun }));
   const markers: Known<Map<string, string | null>> = state.known ? { known: true, value: new Map([...state.value.markers].map(([n, m]) => [n, m === null ? null : m === 'unreadable' ? 'unreadable' : JSON.stringify(m)])) } : state;
   const runArea: Known<string[]> = state.known ? { known: true, value: state.value.runArea } : names.length ? state : { known: true, value: [] };
   const fstab =
@@ -73,11 +78,13 @@ export async function observeGuest(reader: ProxmoxReader, type: GuestType, vmid:
     markers: names.length ? markers : { known: true, value: new Map() },
     runArea,
     fstab,
+    ...(state.known && checks.length ? { checks: new Map(checks.map((c, k) => [c.name, commandOutcome(state.value.checks[k]!.exitCode, state.value.checks[k]!.output)])) } : {}),
   };
 }
 
 /** The world a run's plans are made against: the guests of the run, and what their plans read besides. */
-export async function observeWorld(reader: ProxmoxReader, guests: readonly Guest[], ctx: Pick<PlanContext, 'config' | 'registry' | 'signal' | 'inflight'>, concurrency = 8): Promise<World> {
+/** `checks`: also attempt each running guest's command health checks once, in the same exec (apply runs). */
+export async function observeWorld(reader: ProxmoxReader, guests: readonly Guest[], ctx: Pick<PlanContext, 'config' | 'registry' | 'signal' | 'inflight'>, concurrency = 8, opts: { checks?: boolean } = {}): Promise<World> {
   const world = new World(reader.node);
   // First every status (one read each), then the details of what exists: a template's only when
   // this run clones it.
@@ -114,7 +121,7 @@ export async function observeWorld(reader: ProxmoxReader, guests: readonly Guest
     .map(([vmid, w]) => async () => {
       let o;
       try {
-        o = await observeGuest(reader, w.type, vmid, w.g, ctx, { status: statuses.get(vmid) ?? null, cloned: cloned.has(vmid), ...(bulk.has(vmid) ? { bulk: bulk.get(vmid)! } : {}) });
+        o = await observeGuest(reader, w.type, vmid, w.g, ctx, { status: statuses.get(vmid) ?? null, cloned: cloned.has(vmid), checks: opts.checks, ...(bulk.has(vmid) ? { bulk: bulk.get(vmid)! } : {}) });
       } catch (e) {
         if (ctx.signal.aborted) throw e;
         world.readErrors.set(vmid, e as Error);

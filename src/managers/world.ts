@@ -28,6 +28,11 @@ export interface WorldGuest {
   fstab: Known<string | null>;
   /** Entries an interrupted run left in the feature run area. */
   runArea: Known<string[]>;
+  /**
+   * Command health checks attempted once in the observing exec (apply runs only), by check name:
+   * a guest the run leaves untouched is not asked again. Not part of any plan.
+   */
+  checks?: Map<string, { ok: boolean; detail: string }>;
   /** Set when the value came from a plan (an action), not from a read. */
   predicted?: boolean;
 }

@@ -54,6 +54,12 @@ export interface ExecOutcome {
 
 export interface ExecInGuestOptions {
   timeoutMs?: number;
+  /**
+   * A VM over pve-cli: the command is expected to be short, so `qm guest exec` itself waits for
+   * it (synchronous, `--timeout` = the whole time limit) and answers its result in one call,
+   * instead of a dispatch and an `exec-status` poll (two Perl start-ups on a real node).
+   */
+  short?: boolean;
   /** Bytes written to the command's stdin (LXC exec only). */
   input?: string;
   env?: Record<string, string>;

@@ -69,7 +69,13 @@ export function execCommand(c: SimCall): string[] {
 export const isMarkerRead = (c: SimCall) => {
   const cmd = execCommand(c);
   if (cmd.length === 2 && cmd[0] === 'cat' && /^\/var\/lib\/phoenix\/features\/[\w-]+\.json$/.test(cmd[1])) return true;
-  return cmd[0] === 'sh' && cmd[1] === '-c' && (cmd[2] ?? '').includes('f=/var/lib/phoenix/features/$n.json') && !/[>]|rm |mv /.test((cmd[2] ?? '').replace(/2>\/dev\/null/g, '')) && cmd[3] === 'sh' && /^phoenix-(marker|state)-[0-9a-f]{16}$/.test(cmd[4] ?? '') && cmd.slice(5).every((n) => /^[\w-]+$/.test(n));
+  // The state read: a fixed script that only reads (its only redirections go to /dev/null or join
+  // stderr to stdout), a tag, the count of feature names, the run-area flag, the names, then the
+  // guest's command health checks (read-only by contract) as `<seconds> <argc> <argv…>`.
+  const script = cmd[2] ?? '';
+  const writes = /[>]|rm |mv /.test(script.replace(/2>\/dev\/null|>\/dev\/null|2>&1/g, ''));
+  const nn = Number(cmd[5]);
+  return cmd[0] === 'sh' && cmd[1] === '-c' && script.includes('f=/var/lib/phoenix/features/$n.json') && !writes && cmd[3] === 'sh' && /^phoenix-(marker|state)-[0-9a-f]{16}$/.test(cmd[4] ?? '') && /^\d+$/.test(cmd[5] ?? '') && /^[01]$/.test(cmd[6] ?? '') && cmd.slice(7, 7 + nn).every((n) => /^[\w-]+$/.test(n));
 };
 
 export const vmidOf = (c: SimCall): number => Number(verbOf(c.argv) === 'clone' ? c.argv[3] : c.argv[verbOf(c.argv).includes(' ') ? 3 : 2]);

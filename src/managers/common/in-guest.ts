@@ -87,7 +87,7 @@ export function planChecks(g: Guest, checks: HealthCheck[], rec: StepRecorder): 
 }
 
 /** Run a guest's health checks (apply); a failing one fails the guest. */
-export async function runChecks(g: Guest, checks: HealthCheck[], ctx: Pick<ApplyContext, 'driver' | 'signal' | 'secrets' | 'health' | 'emit'>): Promise<string> {
+export async function runChecks(g: Guest, checks: HealthCheck[], ctx: Pick<ApplyContext, 'driver' | 'signal' | 'secrets' | 'health' | 'emit'> & { passed?: ReadonlyMap<string, string> }): Promise<string> {
   if (!checks.length) return 'no checks';
   const names = checks.map((c) => c.name).join(', ');
   ctx.emit('health', names);
@@ -95,6 +95,7 @@ export async function runChecks(g: Guest, checks: HealthCheck[], ctx: Pick<Apply
     signal: ctx.signal,
     guestHost: hostOfIp(g.network?.ip) ?? (onDhcp(g) ? () => leasedHost(ctx.driver, g) : undefined),
     scrub: (t) => ctx.secrets.scrubber.scrub(t),
+    ...(ctx.passed?.size ? { passed: ctx.passed } : {}),
     ...ctx.health,
   });
   if (!report.healthy) {

@@ -129,7 +129,8 @@ export const argv = {
    * qm guest exec, asynchronous: `--synchronous 0` returns `{"pid": N}` at once (`--timeout 0`
    * would instead wait forever, and qm refuses --timeout together with --synchronous 0).
    */
-  qemuExecStart: (vmid: number, command: string[], passStdin: boolean): Argv => ['qm', 'guest', 'exec', vmidArg(vmid), '--synchronous', '0', ...(passStdin ? ['--pass-stdin', '1'] : []), '--', ...command],
+  /** `waitSec`: qm waits that long for the command (synchronous) and answers its result; else it answers the pid at once. */
+  qemuExecStart: (vmid: number, command: string[], passStdin: boolean, waitSec?: number): Argv => ['qm', 'guest', 'exec', vmidArg(vmid), ...(waitSec ? ['--synchronous', '1', '--timeout', String(waitSec)] : ['--synchronous', '0']), ...(passStdin ? ['--pass-stdin', '1'] : []), '--', ...command],
   qemuExecStatus: (vmid: number, pid: number): Argv => ['qm', 'guest', 'exec-status', vmidArg(vmid), String(pid)],
 
   lxcPush(vmid: number, localFile: string, guestPath: string, opts: PushOptions = {}): Argv {

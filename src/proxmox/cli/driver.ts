@@ -222,7 +222,7 @@ export class PveCliDriver implements ProxmoxDriver {
   async exec(type: GuestType, vmid: number, command: string[], o: ExecInGuestOptions = {}): Promise<ExecOutcome> {
     if (command.length === 0) throw new TypeError('exec: empty command');
     const cmd = withEnv(command, o.env);
-    if (type === 'qemu') return this.qemuExec({ vmid, command: cmd, input: o.input, timeoutMs: o.timeoutMs, signal: o.signal });
+    if (type === 'qemu') return this.qemuExec({ vmid, command: cmd, input: o.input, timeoutMs: o.timeoutMs, signal: o.signal, short: o.short });
     const r = await this.run({ argv: argv.lxcExec(vmid, cmd), input: o.input, timeoutMs: o.timeoutMs, signal: o.signal });
     if (r.timedOut || r.isCanceled) throw new PveCommandError(r);
     // pct's own refusals exit 255 with its message; anything else is the command's result.

@@ -45,6 +45,8 @@ export interface QemuExecRequest {
   input?: string | Uint8Array;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Let qm wait for the command (see ExecInGuestOptions.short); needs timeoutMs. */
+  short?: boolean;
 }
 
 const outcome = (s: GuestExecStatus): ExecOutcome => ({
@@ -66,7 +68,10 @@ const ended = (base: ExecResult, why: { timedOut?: boolean; isCanceled?: boolean
 export async function qemuGuestExec(deps: QemuExecDeps, req: QemuExecRequest): Promise<ExecOutcome> {
   const started = deps.now();
   const passStdin = req.input !== undefined;
-  const start = await deps.run({ argv: argv.qemuExecStart(req.vmid, req.command, passStdin), input: req.input, signal: req.signal });
+  // A short command: qm waits for it (up to the whole limit) and answers {exitcode, exited, …};
+  // if the limit passes first it warns and answers the pid, and the deadline below is over.
+  const waitSec = req.short && req.timeoutMs !== undefined ? Math.max(1, Math.ceil(req.timeoutMs / 1000)) : undefined;
+  const start = await deps.run({ argv: argv.qemuExecStart(req.vmid, req.command, passStdin, waitSec), input: req.input, signal: req.signal });
   if (start.exitCode !== 0 || start.timedOut || start.isCanceled) throw new PveCommandError(start);
   const first = parseGuestExecStart(start.stdout);
   if ('status' in first) return outcome(first.status);
