@@ -16,6 +16,7 @@ import { attribute, criticalPath, latencyEnv, parseEvents, phasesOf, readCallLog
 import { countCalls, HOST_MODEL as REAL_HOST, lockChains, modelMs, resourceBound } from './model.js';
 import { runScale } from './scale.js';
 import { apiMarkdown, measureAllApiCalls } from './api-calls.js';
+import { measureStartup } from './startup.js';
 import { TARGETS, type Target } from './targets.js';
 import { DEFAULT_CONCURRENCY } from '../src/cli/run/converge-command.js';
 
@@ -39,6 +40,9 @@ const scaleSizes = args.includes('--no-scale')
       .filter((x) => x >= 8);
 const scaleExistingMax = Number(opt('scale-existing-max') ?? 500);
 const scaleModelMax = Number(opt('scale-model-max') ?? 500);
+// `phoenix --version` against `node -e 0` (skipped with --no-startup; alone with --startup-only).
+const startupOnly = args.includes('--startup-only');
+const withStartup = !args.includes('--no-startup');
 
 interface Workdir {
   config: string;
@@ -238,7 +242,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const results: Array<Record<string, unknown>> = [];
   for (const t of TARGETS) {
-    if (scaleOnly || (only && !only.includes(t.name))) continue;
+    if (scaleOnly || startupOnly || (only && !only.includes(t.name))) continue;
     if (!t.available()) {
       console.log(`bench: ${t.name}: skipped (${t.name.startsWith('original') ? '../shared/reference/original-config absent' : 'unavailable'})`);
       continue;
@@ -259,9 +263,11 @@ async function main(): Promise<void> {
       rmSync(root, { recursive: true, force: true });
     }
   }
-  const scale = scaleSizes.length ? await runScale({ sizes: scaleSizes, existingMax: scaleExistingMax, modelMax: scaleModelMax, concurrency, log: (l) => console.log(l) }) : [];
+  const startup = withStartup && !scaleOnly ? measureStartup() : undefined;
+  if (startup) console.log(`bench: startup: phoenix --version ${startup.versionMs} ms, node -e 0 ${startup.nodeMs} ms (median of ${startup.runs}): ${startup.ratio}×`);
+  const scale = scaleSizes.length && !startupOnly ? await runScale({ sizes: scaleSizes, existingMax: scaleExistingMax, modelMax: scaleModelMax, concurrency, log: (l) => console.log(l) }) : [];
   // --driver api's requests per guest (up, no-op converge), counted in the same run (--no-api skips).
-  const api = args.includes('--no-api') || scaleOnly ? [] : await measureAllApiCalls((l) => console.log(l));
+  const api = args.includes('--no-api') || scaleOnly || startupOnly ? [] : await measureAllApiCalls((l) => console.log(l));
   mkdirSync(outDir, { recursive: true });
   const doc = {
     date: new Date().toISOString(),
@@ -272,6 +278,7 @@ async function main(): Promise<void> {
     note: 'latencies in ms; "scale" multiplies the model for a target; wall times are of the whole child process',
     totalSeconds: Math.round((Date.now() - started) / 1000),
     results,
+    startup,
     scale,
     api,
   };
@@ -319,6 +326,10 @@ function markdown(doc: any): string {
   if (extra.length) {
     L.push('', '### Same graph, other `--concurrency`', '', '| config | concurrency | `up` wall | resource-aware bound (binds) | ratio | critical-path bound | ratio to it |', '| --- | --- | --- | --- | --- | --- | --- |');
     for (const r of extra) for (const a of r.timing.alsoAt) L.push(`| ${r.name} | ${a.concurrency} | ${s(a.wallMs)} | ${s(a.boundMs)} (${a.binding}) | ${a.ratio} | ${s(a.criticalPathBoundMs)} | ${a.ratioCriticalPath} |`);
+  }
+  if (doc.startup) {
+    const u = doc.startup;
+    L.push('', '## Start-up', '', `\`phoenix --version\` ${u.versionMs} ms against \`node -e 0\` ${u.nodeMs} ms (medians of ${u.runs} alternating runs): **${u.ratio}×**.`);
   }
   if (doc.scale?.length) {
     L.push('', "## Scale: generated configs (no latency unless said; peak = the child's max RSS)", '');
