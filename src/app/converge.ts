@@ -148,13 +148,20 @@ export async function findOrphans(s: Session): Promise<Orphan[]> {
 
 /** Observe the closure once, then plan each guest in dependency order (pure over the observed values). */
 /**
+ * Reads in flight while observing: a multiple of --concurrency. A read (a status, one exec per
+ * running guest) takes no lock and no storage, so it can go wider than the work that does; at
+ * 4 × the default 8, a node answers 32 reads at once (32 short-lived pct/qm processes).
+ */
+export const readConcurrency = (concurrency: number): number => Math.min(256, concurrency * 4);
+
+/**
  * `apply`: the plan is for applying now, so the observing exec of each running guest also makes
  * one attempt of its command health checks (a guest the apply leaves untouched is not asked again).
  */
 export async function planConverge(s: Session, req: Pick<ConvergeRequest, 'verb' | 'targets' | 'signal' | 'concurrency' | 'noReboot' | 'replace' | 'adopt'> & { apply?: boolean }): Promise<RunPlan> {
   const { closure, modeOf } = closureOf(s, req.verb, req.targets);
   const guests = closure.order.map((id) => s.config.guests.get(id)!);
-  const observed = await observeWorld(s.driver, guests, { config: s.config, registry: s.registry, signal: req.signal, inflight: s.inflight }, req.concurrency, { checks: req.apply === true });
+  const observed = await observeWorld(s.driver, guests, { config: s.config, registry: s.registry, signal: req.signal, inflight: s.inflight }, readConcurrency(req.concurrency), { checks: req.apply === true });
   const observedAt = Date.now();
   const world = observed.fork();
   const ctx = planContext(s, world, req.signal, req);
