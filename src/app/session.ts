@@ -9,7 +9,6 @@ import { FeatureRegistry } from '../features/registry.js';
 import type { GuestId, PhoenixConfig } from '../model/guest.js';
 import type { ProxmoxDriver } from '../proxmox/driver.js';
 import type { ClusterDriver } from '../proxmox/cluster.js';
-import type { GuestId } from '../model/guest.js';
 import type { Placement } from './placement.js';
 import type { ExecResult } from '../proxmox/exec/types.js';
 import { selectDriver, type DriverKind } from './drivers/select.js';

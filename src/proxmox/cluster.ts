@@ -70,6 +70,7 @@ export class ClusterDriver implements ProxmoxDriver {
   readFirewall = async (vmid: number) => (await this.at(vmid)).readFirewall(vmid);
   exec: ProxmoxDriver['exec'] = async (type, vmid, argv, opts) => (await this.at(vmid)).exec(type, vmid, argv, opts);
   agentPing = async (vmid: number) => (await this.at(vmid)).agentPing(vmid);
+  addresses = async (type: GuestType, vmid: number) => (await this.at(vmid)).addresses(type, vmid);
   hostVersion = () => this.home.hostVersion();
   storageContent = (storage: string, content: string) => this.home.storageContent(storage, content);
   storages = () => this.home.storages();
