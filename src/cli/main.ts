@@ -149,7 +149,7 @@ export const VERBS: VerbSpec[] = [
             '                            start a fresh simulated host running that release (default 9.1);',
             '                            --nodes: a cluster of those nodes (each with its own local, local-lvm)',
             '  show                      the simulated host: nodes, storages, bridges, templates, guests (--json)',
-            '  serve [--listen 127.0.0.1:8006]',
+            '  serve [--listen 127.0.0.1:8006] [--nodes pve1,pve2,pve3]',
             "                            serve the simulator as Proxmox's REST API over HTTPS (token, pinned",
             '                            certificate) and print the exports a `--driver api` run needs (alias: api)',
             '  add-node NAME             add a cluster node',

@@ -3,7 +3,7 @@
 // exports works — or with the same keys in the hypervisor config's `api` section (the token only
 // by reference); Ctrl-C stops it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -63,8 +63,49 @@ test('phoenix sim api (the first name) serves too; the hypervisor config names U
   });
 });
 
-test('phoenix sim serve --nodes: a usage error until the simulator serves several nodes', async () => {
-  const r = await runCliCaptured(['sim', 'serve', '--nodes', 'pve1,pve2'], { env: { ...process.env, PHOENIX_SIM_STATE: join(tmpdir(), 'phx-never-made') } });
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, /serves one node so far/);
+test('phoenix sim serve --nodes pve1,pve2,pve3: each node is served; --api-node pve2 puts the guests on pve2 (the feature ran there)', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'phx-simapi-nodes-'));
+  const state = join(root, 'sim');
+  const ct = {
+    name: 'on-two',
+    template: 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst',
+    memory_mb: 256,
+    storage_pool: 'local-lvm',
+    storage_size_gb: 2,
+    network_config: { name: 'eth0', bridge: 'vmbr0', ip: '192.168.50.80/24', gw: '192.168.50.1' },
+    mac_address: 'BC:24:11:50:08:00',
+    firewall: { enabled: true, rules: [] },
+  };
+  writeFileSync(join(root, 'phoenix_lxc_configs.json'), JSON.stringify({ lxc_configs: { '800': ct } }));
+  const ac = new AbortController();
+  let stdout = '';
+  const env = {
+    ...process.env,
+    PHOENIX_SIM_STATE: state,
+    PHOENIX_SIM_LATENCY: undefined,
+    PHOENIX_SIM_FAULTS: undefined,
+    PHOENIX_SIM_NODE: undefined,
+    PHOENIX_API_URL: undefined,
+    PHOENIX_API_TOKEN: undefined,
+    PHOENIX_API_TOKEN_FILE: undefined,
+    PHOENIX_API_FINGERPRINT: undefined,
+    PHOENIX_API_INSECURE: undefined,
+    PHOENIX_API_NODE: undefined,
+  };
+  const run = runCli(['sim', 'serve', '--listen', '127.0.0.1:0', '--nodes', 'pve1,pve2,pve3'], { stdout: (x) => (stdout += x), stderr: () => {}, env, cwd: root, isTTY: false, signal: ac.signal });
+  try {
+    for (let i = 0; i < 200 && !/PHOENIX_API_SIM_STATE/.test(stdout); i++) await new Promise((r) => setTimeout(r, 25));
+    const exports = Object.fromEntries([...stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+    const several = await runCliCaptured(['status', '--driver', 'api', '--config', root], { env: { ...env, ...exports }, cwd: root });
+    assert.equal(several.code, 2);
+    assert.match(several.stderr, /the cluster has 3 nodes \(pve1, pve2, pve3\): say which/);
+    const r = await runCliCaptured(['up', '--yes', '--driver', 'api', '--api-node', 'pve2', '--config', root], { env: { ...env, ...exports }, cwd: root });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.ok(existsSync(join(state, 'etc', 'pve', 'nodes', 'pve2', 'lxc', '800.conf')), 'the CT is on pve2');
+    assert.ok(!existsSync(join(state, 'etc', 'pve', 'nodes', 'pve1', 'lxc', '800.conf')));
+  } finally {
+    ac.abort();
+    assert.equal(await run, 0);
+    rmSync(root, { recursive: true, force: true });
+  }
 });

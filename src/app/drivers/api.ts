@@ -35,7 +35,7 @@ export interface ApiSelectOptions {
 interface Deps {
   env: Record<string, string | undefined>;
   hooks: Pick<ApiDriverOptions, 'onCall' | 'onWarnings'>;
-  simExecFor: (stateDir: string) => Exec;
+  simExecFor: (stateDir: string, node: string) => Exec;
 }
 
 export interface OpenedApi {
@@ -123,7 +123,7 @@ export async function openApiDriver(o: ApiSelectOptions, d: Deps): Promise<Opene
     }
   } else if (env.PHOENIX_API_SIM_STATE) {
     stateDir = env.PHOENIX_API_SIM_STATE;
-    nodeAccess = { exec: d.simExecFor(stateDir), hostFiles: fsHostFiles(join(stateDir, 'etc', 'pve')), stage: localStage };
+    nodeAccess = { exec: d.simExecFor(stateDir, node), hostFiles: fsHostFiles(join(stateDir, 'etc', 'pve')), stage: localStage };
   }
   const driver = new ApiDriver(client, { node, nodeAccess, version: version ?? undefined, ...d.hooks });
   const notice = tls.mode === 'insecure' ? `WARNING: TLS certificate verification is OFF ($PHOENIX_API_INSECURE): anyone between here and ${client.base.host} can read the API token; pin its certificate with $PHOENIX_API_FINGERPRINT` : undefined;

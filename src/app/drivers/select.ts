@@ -136,7 +136,7 @@ export async function selectDriver(o: SelectDriverOptions): Promise<SelectedDriv
 
   switch (o.driver) {
     case 'api': {
-      const a = await openApiDriver({ ...(o.api ?? {}) }, { env: o.env, hooks, simExecFor: (stateDir) => simExec(stateDir, env) });
+      const a = await openApiDriver({ ...(o.api ?? {}) }, { env: o.env, hooks, simExecFor: (stateDir, node) => simExec(stateDir, { ...env, PHOENIX_SIM_NODE: node }) });
       return finish({ driver: a.driver, kind: 'api', transport: 'api', ...(a.stateDir ? { stateDir: a.stateDir } : {}), ...(a.notice ? { notice: a.notice } : {}) });
     }
     case 'sim':

@@ -7,7 +7,7 @@ import { DEFAULT_CONFIG_DIR, FILE_NAMES } from '../../config/source.js';
 import { UsageError } from '../../diag/errors.js';
 import { out, type CommandContext, type CommandRun } from '../io.js';
 
-const USAGE = 'phoenix sim path|reset [--pve 8.4|9.1] [--nodes pve1,pve2,...]|show|serve [--listen 127.0.0.1:8006]|add-node NAME|add-storage ID --type dir|lvmthin|zfspool|nfs --content a,b [--size 500G] [--shared 1] [--nodes a,b]|add-bridge NAME|add-template VOLID|move VMID NODE';
+const USAGE = 'phoenix sim path|reset [--pve 8.4|9.1] [--nodes pve1,pve2,...]|show|serve [--listen 127.0.0.1:8006] [--nodes pve1,pve2,...]|add-node NAME|add-storage ID --type dir|lvmthin|zfspool|nfs --content a,b [--size 500G] [--shared 1] [--nodes a,b]|add-bridge NAME|add-template VOLID|move VMID NODE';
 
 /**
  * The config directory, found the way the config loader finds it (so `phoenix sim` and a run
@@ -91,7 +91,14 @@ export const run: CommandRun = async (ctx) => {
       }
       case 'serve':
       case 'api': // its first name, kept
-        if (opts.nodes !== undefined) throw new UsageError("phoenix sim serve --nodes: the simulator's REST front-end serves one node so far (add nodes with `phoenix sim add-node`)", USAGE);
+        if (opts.nodes !== undefined) {
+          // A fresh state gets these nodes; an existing one the ones it lacks.
+          const want = opts.nodes.split(',').filter(Boolean);
+          if (!want.length || want.some((n) => !/^[a-zA-Z][a-zA-Z0-9-]*$/.test(n))) throw new UsageError(`--nodes expects node names like pve1,pve2, got '${opts.nodes}'`, USAGE);
+          sim.initState(state, { nodes: want });
+          const have = sim.summary(state).nodes;
+          for (const n of want) if (!have.includes(n)) await sim.addNode(state, n);
+        }
         return await serveApi(ctx, state, opts.listen ?? '127.0.0.1:8006');
       case 'add-node':
         await sim.addNode(state, one('node name'));

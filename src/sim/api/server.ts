@@ -146,8 +146,9 @@ export async function startSimApi(o: SimApiOptions): Promise<SimApi> {
   let maxInFlight = 0;
   let taskSeq = 0;
 
-  const run = async (m: Mapped): Promise<{ exitCode: number; stdout: string; stderr: string }> => {
-    const go = (argv: string[]) => runSim(argv, { stateDir: o.stateDir, stdin: m.stdin, env });
+  // A call runs on the node its path names (PHOENIX_SIM_NODE), as pveproxy proxies it there.
+  const run = async (m: Mapped, at: string = node): Promise<{ exitCode: number; stdout: string; stderr: string }> => {
+    const go = (argv: string[]) => runSim(argv, { stateDir: o.stateDir, stdin: m.stdin, env: at === node ? env : { ...env, PHOENIX_SIM_NODE: at } });
     if (!m.keyParam) return go(m.argv);
     const kp = m.keyParam;
     const type = m.argv[0] === 'pct' ? 'lxc' : 'qemu';
@@ -155,12 +156,12 @@ export async function startSimApi(o: SimApiOptions): Promise<SimApi> {
     return withKeyFiles(type, { [kp.name]: type === 'qemu' ? encodeURIComponent(kp.text) : kp.text }, (p) => go([...m.argv, `--${kp.name}`, String(p[kp.name])]));
   };
 
-  const startTask = (m: Mapped, user: string): string => {
+  const startTask = (m: Mapped, user: string, at: string = node): string => {
     const starttime = Math.floor(Date.now() / 1000);
-    const upid = `UPID:${node}:${hex8(pid)}:${hex8(pstart + taskSeq++)}:${hex8(starttime)}:${m.taskType}:${m.taskId ?? ''}:${user}:`;
-    const t: Task = { upid, node, type: m.taskType ?? 'task', id: m.taskId ?? '', user, starttime, running: true, log: [] };
+    const upid = `UPID:${at}:${hex8(pid)}:${hex8(pstart + taskSeq++)}:${hex8(starttime)}:${m.taskType}:${m.taskId ?? ''}:${user}:`;
+    const t: Task = { upid, node: at, type: m.taskType ?? 'task', id: m.taskId ?? '', user, starttime, running: true, log: [] };
     tasks.set(upid, t);
-    void run(m).then(
+    void run(m, at).then(
       (r) => finish(t, r),
       (e: unknown) => finish(t, { exitCode: 255, stdout: '', stderr: e instanceof Error ? e.message : String(e) }),
     );
@@ -224,7 +225,10 @@ export async function startSimApi(o: SimApiOptions): Promise<SimApi> {
       return record(595);
     }
     try {
-      const m = mapRequest(method, path, params, node);
+      // The cluster's nodes (host.json): a path naming one of them is answered as that node.
+      const named = target ? decodeURIComponent(target) : node;
+      const at = named !== node && openState(o.stateDir).host.nodes.includes(named) ? named : node;
+      const m = mapRequest(method, path, params, at);
       if ('local' in m) {
         if (m.local === 'version') {
           const r = await runSim(['pveversion'], { stateDir: o.stateDir, env });
@@ -273,10 +277,10 @@ export async function startSimApi(o: SimApiOptions): Promise<SimApi> {
           const args = m.keyParam ? [...m.argv, `--${m.keyParam.name}`, '/dev/null'] : m.argv;
           parseCall(m.argv[0], args.slice(1));
         }
-        send(res, 200, startTask(m, user));
+        send(res, 200, startTask(m, user, at));
         return record(200);
       }
-      const r = await run(m);
+      const r = await run(m, at);
       if (r.exitCode !== 0) {
         const errors = paramErrors(r.stderr);
         const reason = errors ? 'Parameter verification failed.' : firstMeaningfulLine({ stderr: r.stderr, exitCode: r.exitCode, timedOut: false, isCanceled: false });
