@@ -49,10 +49,13 @@ export async function ensureAptProxy(): Promise<void> {
   writeFileSync(pidFile('relay-host'), String(daemon(inHostNet(['socat', `UNIX-LISTEN:${SOCKET},fork,unlink-early`, `TCP:127.0.0.1:${ACNG_HOST_PORT}`]))));
   // nsenter --net, not `ip netns exec` (which remounts /sys): only the network is the world's.
   writeFileSync(pidFile('relay-world'), String(daemon(['nsenter', `--net=${NETNS_PATH}`, 'socat', `TCP-LISTEN:${APT_PROXY_PORT},bind=${GATEWAY},fork,reuseaddr`, `UNIX-CONNECT:${SOCKET}`])));
-  // Ready when a request on the bridge gets an HTTP answer through both relays.
+  // Ready when a request on the bridge gets an HTTP answer through both relays. The probe keeps its
+  // side open after sending (`shut-none`) and waits up to 3 s for the answer (`-t 3`): with socat's
+  // defaults (half-close at end of input, 0.5 s wait) a loaded host's apt-cacher-ng answered too
+  // late, or dropped the half-closed request, and a working proxy read as dead.
   let last = '';
   for (let i = 0; i < 50; i++) {
-    const r = await run(['nsenter', `--net=${NETNS_PATH}`, '--', 'socat', '-T', '2', '-', `TCP:${GATEWAY}:${APT_PROXY_PORT}`], { input: 'GET / HTTP/1.0\r\n\r\n', timeoutMs: 5000 });
+    const r = await run(['nsenter', `--net=${NETNS_PATH}`, '--', 'socat', '-t', '3', '-T', '4', '-', `TCP:${GATEWAY}:${APT_PROXY_PORT},shut-none`], { input: 'GET / HTTP/1.0\r\n\r\n', timeoutMs: 6000 });
     if (r.stdout.startsWith('HTTP/')) return;
     last = (r.stderr || r.stdout).trim();
     await new Promise((res) => setTimeout(res, 200));
