@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { NO_CLI, runBuilt, workspace } from '../helpers/built-cli.js';
+import { NO_CLI, runBuilt, workspace, callLog } from '../helpers/built-cli.js';
 
 const vmFile = { 'phoenix_vm_configs.json': { vms: [{ vmid: 9100, name: 'apps', template_image: 'local:import/noble-server-cloudimg-amd64.qcow2', memory_mb: 1024, cores: 1, network_config: { ip: 'dhcp' } }] } };
 
@@ -28,13 +28,7 @@ async function runQm(bin: string, w: { root: string; env: Record<string, string 
   return spawnSync(join(bin, 'qm'), args, { env: { ...process.env, ...w.env }, stdio: 'ignore' }).status ?? -1;
 }
 
-const calls = (log: string) =>
-  existsSync(log)
-    ? readFileSync(log, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => (JSON.parse(l).argv as string[]).join(' '))
-    : [];
+const calls = (log: string) => callLog(log).map((a) => a.join(' '));
 const conf = (state: string) => readFileSync(join(state, 'etc/pve/nodes/pve/qemu-server/9100.conf'), 'utf8');
 
 test('a diskless VM rebuilt by hand (same name) after a crash is not destroyed by the journal: created long after the interrupted create', { skip: NO_CLI }, async (t) => {

@@ -3,9 +3,8 @@
 // a static address are never asked (their config says it).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEBIAN_TEMPLATE, NO_CLI, workspace } from '../helpers/built-cli.js';
+import { DEBIAN_TEMPLATE, NO_CLI, workspace, callLog } from '../helpers/built-cli.js';
 
 const files = {
   'phoenix_lxc_configs.json': {
@@ -17,13 +16,7 @@ const files = {
   'phoenix_vm_configs.json': { vms: [{ vmid: 9100, name: 'apps', template_image: 'local:import/noble-server-cloudimg-amd64.qcow2', memory_mb: 1024, cores: 1, network_config: { ip: 'dhcp' } }] },
 };
 
-const calls = (log: string) =>
-  existsSync(log)
-    ? readFileSync(log, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => (JSON.parse(l).argv as string[]).join(' '))
-    : [];
+const calls = (log: string) => callLog(log).map((a) => a.join(' '));
 
 const row = (out: string, id: number) => out.split('\n').find((l) => l.startsWith(`${id} `)) ?? '';
 const IPV4 = /\b\d+\.\d+\.\d+\.\d+ \(dhcp\)/;

@@ -4,9 +4,9 @@
 // has its checks run again after the change.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEBIAN_TEMPLATE, NO_CLI, workspace } from '../helpers/built-cli.js';
+import { DEBIAN_TEMPLATE, NO_CLI, workspace, callLog } from '../helpers/built-cli.js';
 
 const ct = (name: string, ip: string, check: string) => ({ name, template: DEBIAN_TEMPLATE, memory_mb: 512, cores: 1, storage_pool: 'local-lvm', storage_size_gb: 4, network_config: { ip, gw: '10.0.0.1' }, features: ['motd'], health_check: { command: check, retries: 2, interval: 1, timeout: 5 } });
 // A small user feature (its marker is read by the same exec) with a check of its own.
@@ -28,13 +28,7 @@ function withFeature(w: { config: string }): void {
   for (const [rel, text] of Object.entries(feature)) writeFileSync(join(w.config, rel), text, { mode: rel.endsWith('.sh') ? 0o755 : 0o644 });
 }
 
-const calls = (log: string) =>
-  existsSync(log)
-    ? readFileSync(log, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l).argv as string[])
-    : [];
+const calls = callLog;
 const execsOf = (log: string, vmid: number) => calls(log).filter((a) => a[0] === 'pct' && a[1] === 'exec' && a[2] === String(vmid));
 
 test('no-op converge: one exec per running guest, health checks included; a changed guest has its check run again after the change', { skip: NO_CLI }, async (t) => {

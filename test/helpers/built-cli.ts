@@ -1,7 +1,7 @@
 // Runs the built CLI (`node dist/cli.js ...`) as a child process against a simulator state of its
 // own, as a user would: exit code, stdout, stderr. For the adversarial tests.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -89,3 +89,13 @@ export const ctConfig = (over: Record<string, unknown> = {}) => ({
   unprivileged: true,
   ...over,
 });
+
+/** The argv of every call a PHOENIX_SIM_LOG file recorded (none when the file is absent). */
+export function callLog(log: string): string[][] {
+  return existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).argv as string[])
+    : [];
+}

@@ -19,6 +19,7 @@ import { parseGuestExecStatus } from '../cli/parse/guest-exec.js';
 import { PveCliDriver } from '../cli/driver.js';
 import type { DownloadRequest, ExecInGuestOptions, ExecOutcome, GuestAddress, GuestConfig, GuestListEntry, GuestStatus, GuestType, HostInventory, PendingChange, PowerState, PushOptions, PveParams, PveVersion, SnapshotInfo, NodeMemory, StorageStatus } from '../types.js';
 import { parseInterfaces } from '../cli/parse/interfaces.js';
+import { parseStorageRows } from '../cli/parse/storages.js';
 import { ApiError, type ApiClient, type ApiParams } from './client.js';
 import { TaskDeadline, TaskFailed, type TaskPoll, waitTask } from './tasks.js';
 import type { NodeAccess } from './node-access.js';
@@ -328,21 +329,7 @@ export class ApiDriver implements ProxmoxDriver {
   }
 
   async storages(): Promise<StorageStatus[]> {
-    const rows = await this.call<Array<Record<string, unknown>>>('GET', `/nodes/${seg(this.node)}/storage`, {});
-    const on = (v: unknown) => v === true || v === 1 || v === '1';
-    return (rows ?? []).map((x) => ({
-      storage: String(x.storage),
-      type: String(x.type ?? ''),
-      content: String(x.content ?? '')
-        .split(',')
-        .filter(Boolean),
-      enabled: x.enabled === undefined ? true : on(x.enabled),
-      active: on(x.active),
-      shared: on(x.shared),
-      total: Number(x.total ?? 0),
-      used: Number(x.used ?? 0),
-      avail: Number(x.avail ?? 0),
-    }));
+    return parseStorageRows(await this.call<Array<Record<string, unknown>>>('GET', `/nodes/${seg(this.node)}/storage`, {}));
   }
 
   async bridges(): Promise<string[]> {

@@ -17,7 +17,6 @@ import type { DownloadRequest, ExecInGuestOptions, ExecOutcome, GuestAddress, Gu
 import { argv, qemuWriteFileCommand, withEnv } from './argv.js';
 
 /** pvesh prints JSON booleans as 0/1 (or true/false). */
-const truthy = (v: unknown): boolean => v === true || v === 1 || v === '1';
 import { abortableSleep, DEFAULT_POLL, type PollPolicy, qemuGuestExec, type QemuExecRequest, type Sleep } from './guest-exec.js';
 import { withKeyFiles } from './key-files.js';
 import { setRawLxcInFile } from './raw-lxc.js';
@@ -28,6 +27,7 @@ import { parseSnapshotList } from './parse/snapshots.js';
 import { parseStatus } from './parse/status.js';
 import { parsePveversion } from './parse/version.js';
 import { parseInterfaces } from './parse/interfaces.js';
+import { parseStorageRows } from './parse/storages.js';
 
 export interface PveCliDriverOptions {
   /** Node name; defaults to this machine's short hostname (what PVE calls the local node). */
@@ -245,20 +245,7 @@ export class PveCliDriver implements ProxmoxDriver {
   }
 
   async storages(): Promise<StorageStatus[]> {
-    const rows = await this.json<Array<Record<string, unknown>>>(argv.storageStatus(this.node));
-    return rows.map((x) => ({
-      storage: String(x.storage),
-      type: String(x.type ?? ''),
-      content: String(x.content ?? '')
-        .split(',')
-        .filter(Boolean),
-      enabled: x.enabled === undefined ? true : truthy(x.enabled),
-      active: truthy(x.active),
-      shared: truthy(x.shared),
-      total: Number(x.total ?? 0),
-      used: Number(x.used ?? 0),
-      avail: Number(x.avail ?? 0),
-    }));
+    return parseStorageRows(await this.json<Array<Record<string, unknown>>>(argv.storageStatus(this.node)));
   }
 
   async bridges(): Promise<string[]> {
