@@ -132,7 +132,17 @@ export async function openSession(input: SessionInput): Promise<Session> {
     const lines = w.warnings.lines.length ? w.warnings.lines : [`${w.warnings.count} warning(s)`];
     for (const l of lines) input.notice?.(scrubber.scrub(`warning: ${what}: ${l}`).replace(/[\x00-\x1f\x7f]/g, '?'));
   };
-  const selected = await selectDriver({ driver: input.driver, env, configDir: config.dir, readOnly: opts.readOnly, onCall, onHostFile, onWarnings, api: apiSettings(input) });
+  const selected = await selectDriver({
+    driver: input.driver,
+    env,
+    configDir: config.dir,
+    readOnly: opts.readOnly,
+    onCall,
+    onHostFile,
+    onWarnings,
+    api: apiSettings(input),
+    nodeSsh: { ...((input.api?.nodeSsh ?? env.PHOENIX_NODE_SSH) ? { home: input.api?.nodeSsh ?? env.PHOENIX_NODE_SSH } : {}), byNode: config.host.nodeSsh ?? {} },
+  });
   // .phoenix may have been made by the simulator (its state), or wider by an older version.
   if (existsSync(stateDir)) {
     try {

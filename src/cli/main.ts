@@ -183,7 +183,7 @@ function buildProgram(io: CliIO, version: string, onRun: (spec: VerbSpec, args: 
     .option('--api-fingerprint <sha256>', "--driver api: pin the node's certificate (pvenode cert info)")
     .option('--api-insecure', '--driver api: do NOT verify the certificate (anyone on the path can read the token)')
     .option('--api-node <name>', '--driver api: the node (default: the only one)')
-    .option('--node-ssh <dest>', '--driver api: [user@]host for what the API cannot do (container exec/push, raw lxc lines)')
+    .option('--node-ssh <dest>', '[user@]host of the node: --driver pve-cli runs pct/qm there over SSH; --driver api uses it for what the API cannot do (container exec/push, raw lxc lines). Other nodes: node_ssh in the host file')
     .option('-n, --dry-run', 'print what would happen; change nothing')
     .option('--json', 'machine-readable output')
     .option('-j, --concurrency <n>', 'guests worked on at once', parseConcurrency)

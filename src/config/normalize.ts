@@ -35,6 +35,7 @@ export function normalizeConfig(parsed: ParsedConfig, dir: string): Normalized {
   if (host.domainName === undefined) delete host.domainName;
   if (host.node === undefined) delete host.node;
   if (host.nodes === undefined) delete host.nodes;
+  if (hyp?.node_ssh && Object.keys(hyp.node_ssh).length) host.nodeSsh = { ...hyp.node_ssh };
   if (hyp?.api) {
     const a = hyp.api;
     const hypDir = sources.hypervisor ? dirname(sources.hypervisor.path) : '.';

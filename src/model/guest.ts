@@ -192,6 +192,8 @@ export interface HostSettings {
   node?: string;
   /** Nodes guests without their own `node` are placed on (`nodes`); absent: all go to `node`. */
   nodes?: string[];
+  /** node_ssh: how each node is reached over SSH (node name → [user@]host). */
+  nodeSsh?: Record<string, string>;
   /** --driver api's settings from the host file (the token only as a file's path, absolute). */
   api?: { url?: string; fingerprint?: string; node?: string; nodeSsh?: string; tokenFile?: string };
   /** Root keys of the LXC file that features may receive (nvidia_driver_version, ...). */

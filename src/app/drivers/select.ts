@@ -39,6 +39,11 @@ export interface SelectDriverOptions {
   etcPve?: string;
   /** The API driver's settings (each falls back to its PHOENIX_API_* variable, api.ts). */
   api?: ApiSelectOptions;
+  /**
+   * How nodes are reached over SSH: `home` the node the run is on (--node-ssh, $PHOENIX_NODE_SSH),
+   * `byNode` the host file's `node_ssh` (node name → [user@]host).
+   */
+  nodeSsh?: { home?: string; byNode: Record<string, string> };
 }
 
 export interface SelectedDriver {

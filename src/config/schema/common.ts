@@ -4,6 +4,7 @@
 // that only features read, are marked here so the unknown-key rules and the JSON Schema agree.
 import { z } from 'zod';
 import { sshKeysProblem } from '../../proxmox/codecs/ssh-key.js';
+import { checkDestination } from '../../proxmox/exec/ssh.js';
 
 /** zod's `error` option producing a fixed phrase. */
 export const expecting = (what: string) => ({ error: () => `expected ${what}` });
@@ -39,6 +40,17 @@ export const sshPublicKeys = () => {
 };
 
 /** A Proxmox node name (pve-common JSONSchema pve_verify_node_name). */
+/** An SSH destination `[user@]host`, as the SSH transport accepts it (a port or jump host goes in ~/.ssh/config). */
+export const sshDestination = () =>
+  nonEmpty('[user@]host').refine((v) => {
+    try {
+      checkDestination(v);
+      return true;
+    } catch {
+      return false;
+    }
+  }, expecting('an SSH destination [user@]host (a port or jump host goes in ~/.ssh/config)'));
+
 export const nodeName = () => nonEmpty('a Proxmox node name').regex(/^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/, expecting('a Proxmox node name (letters, digits and "-")'));
 
 /** An object of known keys. Unknown keys pass parsing; the unknown-keys rule warns about them. */

@@ -31,6 +31,10 @@ export const KEY_DOCS: Record<string, KeyDoc> = {
   'core_paths.lxc_config_file': { d: 'Path of the containers file.', default: 'phoenix_lxc_configs.json beside this file', example: '/usr/local/phoenix_hypervisor/etc/phoenix_lxc_configs.json' },
   'core_paths.vm_config_file': { d: 'Path of the VMs file.', default: 'phoenix_vm_configs.json beside this file', example: '/usr/local/phoenix_hypervisor/etc/phoenix_vm_configs.json' },
   'root.api': { d: 'Where `--driver api` reaches Proxmox; each key loses to its PHOENIX_API_* variable and its flag (docs/api-driver.md).' },
+  node_ssh: {
+    d: "How each node is reached over SSH: node name → `[user@]host` (OpenSSH: your keys, known_hosts and ~/.ssh/config apply). `--driver pve-cli` runs pct/qm on a guest's node there; `--driver api` uses it for what the API cannot do (container exec/push, raw lxc lines).",
+    example: { pve1: 'root@pve1.home.arpa', pve2: 'root@pve2.home.arpa' },
+  },
   'api.url': { d: 'The API address.', example: 'https://pve1.home.arpa:8006' },
   'api.fingerprint': { d: "SHA-256 fingerprint of the node's certificate, pinned (`pvenode cert info`).", example: 'AB:CD:...' },
   'api.node': { d: 'The node --driver api works on (`/nodes/{node}/...`).', default: "the cluster's only node", example: 'pve1' },

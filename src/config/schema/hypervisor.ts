@@ -2,7 +2,7 @@
 // node, where the guest files are); sections that features use pass through untyped; sections
 // that only the original's host set-up used are accepted and warned about as ignored.
 import { z } from 'zod';
-import { expecting, ignored, nodeName, nonEmpty, obj, secret, str } from './common.js';
+import { expecting, ignored, nodeName, nonEmpty, obj, secret, sshDestination, str } from './common.js';
 
 const section = (description: string) => z.looseObject({}, expecting('an object')).optional().meta({ description });
 
@@ -13,6 +13,16 @@ export const HypervisorSchema = obj({
   domain_name: nonEmpty('a DNS domain like internal.example.com').optional().meta({ description: 'Default cloud-init search domain of VMs.' }),
   node: nonEmpty('a Proxmox node name').optional().meta({ description: 'Proxmox node to manage (default: the local node).' }),
   nodes: z.array(nodeName(), expecting('a list of Proxmox node names')).min(1, expecting('a non-empty list of Proxmox node names')).optional(),
+  node_ssh: z
+    .record(z.string(), sshDestination(), expecting('an object of node name → [user@]host'))
+    .superRefine((m, ctx) => {
+      // Checked here, not as the record's key type, so the message names the key and says why.
+      for (const k of Object.keys(m)) {
+        if (!nodeName().safeParse(k).success) ctx.addIssue({ code: 'custom', path: [k], message: `expected a Proxmox node name (letters, digits and "-"), got ${JSON.stringify(k)}` });
+      }
+    })
+    .optional()
+    .meta({ description: 'How each node is reached over SSH (OpenSSH, keys and known_hosts as for `ssh`): --driver pve-cli runs pct/qm there; --driver api uses it for what the API cannot do.' }),
   timezone: str().optional(),
   core_paths: z
     .looseObject(
@@ -29,7 +39,7 @@ export const HypervisorSchema = obj({
       url: nonEmpty('the API address, https://HOST:8006').optional().meta({ description: '--driver api: the API address ($PHOENIX_API_URL wins).' }),
       fingerprint: nonEmpty("the certificate's SHA-256 fingerprint (pvenode cert info)").optional().meta({ description: "--driver api: pin the node's certificate ($PHOENIX_API_FINGERPRINT wins)." }),
       node: nonEmpty('a Proxmox node name').optional().meta({ description: '--driver api: the node ($PHOENIX_API_NODE wins).' }),
-      node_ssh: nonEmpty('[user@]host').optional().meta({ description: '--driver api: SSH destination for what the API cannot do ($PHOENIX_NODE_SSH wins).' }),
+      node_ssh: sshDestination().optional().meta({ description: '--driver api: SSH destination for what the API cannot do ($PHOENIX_NODE_SSH wins).' }),
       token_file: nonEmpty('a path').optional().meta({ description: '--driver api: a file of mode 0600 holding USER@REALM!TOKENID=SECRET (relative to this file; $PHOENIX_API_TOKEN / $PHOENIX_API_TOKEN_FILE win). The token itself is never written here.' }),
       token: z
         .unknown()
