@@ -108,6 +108,7 @@ function planContext(s: Session, world: World, signal: AbortSignal, req: Pick<Co
     noReboot: req.noReboot,
     replace: new Set(req.replace ?? []),
     adopt: req.adopt === 'all' ? 'all' : new Set(req.adopt ?? []),
+    imageAt: (vmid) => s.placement?.get(vmid)?.image,
     signal,
   };
 }
@@ -161,7 +162,7 @@ export const readConcurrency = (concurrency: number): number => Math.min(256, co
 export async function planConverge(s: Session, req: Pick<ConvergeRequest, 'verb' | 'targets' | 'signal' | 'concurrency' | 'noReboot' | 'replace' | 'adopt'> & { apply?: boolean }): Promise<RunPlan> {
   const { closure, modeOf } = closureOf(s, req.verb, req.targets);
   const guests = closure.order.map((id) => s.config.guests.get(id)!);
-  const observed = await observeWorld(s.driver, guests, { config: s.config, registry: s.registry, signal: req.signal, inflight: s.inflight }, readConcurrency(req.concurrency), { checks: req.apply === true });
+  const observed = await observeWorld(s.driver, guests, { config: s.config, registry: s.registry, signal: req.signal, inflight: s.inflight, imageAt: (vmid) => s.placement?.get(vmid)?.image }, readConcurrency(req.concurrency), { checks: req.apply === true });
   const observedAt = Date.now();
   const world = observed.fork();
   const ctx = planContext(s, world, req.signal, req);
@@ -221,8 +222,8 @@ export async function applyConverge(s: Session, run: RunPlan, req: ConvergeReque
       let settle!: (e?: unknown) => void;
       const promise = new Promise<void>((res, rej) => (settle = (e) => (e ? rej(e) : res())));
       promise.catch(() => {});
-      waiting.set(st.action.volid, { promise, settle });
-      downloads.set(st.action.volid, promise);
+      waiting.set(st.action.key ?? st.action.volid, { promise, settle });
+      downloads.set(st.action.key ?? st.action.volid, promise);
     }
   }
   const featuresRan = new Set<GuestId>();
@@ -248,7 +249,7 @@ export async function applyConverge(s: Session, run: RunPlan, req: ConvergeReque
       let plan = run.plans.get(id)!;
       if (nctx.attempt > 1) {
         // Observed and planned again: what the failed attempt did is on the host now.
-        const world = await observeWorld(s.driver, [g, ...(deps.get(id) ?? []).map((d) => s.config.guests.get(d)!)], { config: s.config, registry: s.registry, signal: nctx.signal, inflight: s.inflight });
+        const world = await observeWorld(s.driver, [g, ...(deps.get(id) ?? []).map((d) => s.config.guests.get(d)!)], { config: s.config, registry: s.registry, signal: nctx.signal, inflight: s.inflight, imageAt: (vmid) => s.placement?.get(vmid)?.image });
         plan = await planGuest(g, plan.mode, { ...planContext(s, world, nctx.signal, req), replanning: true });
         plan = { ...plan, notes: [...plan.notes, `re-planned after a failed attempt (attempt ${nctx.attempt})`] };
       }
@@ -273,12 +274,12 @@ export async function applyConverge(s: Session, run: RunPlan, req: ConvergeReque
       const steps: GuestPlan['steps'] = [];
       try {
         const done = await executePlan(plan, actx, (st) => {
-          if (st.action?.kind === 'download') waiting.get(st.action.volid)?.settle();
+          if (st.action?.kind === 'download') waiting.get(st.action.key ?? st.action.volid)?.settle();
         });
         const byAction = new Map(done.map((d) => [d.action, d]));
         for (const st of plan.steps) steps.push(byAction.get(st.action) ?? st);
       } catch (e) {
-        for (const st of plan.steps) if (st.action?.kind === 'download') waiting.get(st.action.volid)?.settle(e);
+        for (const st of plan.steps) if (st.action?.kind === 'download') waiting.get(st.action.key ?? st.action.volid)?.settle(e);
         throw e;
       } finally {
         executed.set(id, { ...plan, steps: steps.length ? steps : plan.steps });

@@ -29,6 +29,12 @@ export interface Placement {
   created: boolean;
   /** The storages its disks are (or go) on: a shared one by id, a node-local one as `node/id` (the engine's per-storage limit). */
   storageKeys: string[];
+  /**
+   * A created VM whose image Proxmox downloads: where it lands. A node-local import storage
+   * (`local`) is read and downloaded into on the VM's own node, and two VMs on two nodes each need
+   * their copy; a shared one holds one copy for every node.
+   */
+  image?: { node: string; shared: boolean };
 }
 
 export interface PlacementResult {
@@ -121,16 +127,21 @@ export async function placeGuests(config: PhoenixConfig, ids: readonly GuestId[]
     let node: string | undefined;
     let why = '';
     // A clone's source: where it is (or is placed), and whether its disks allow another node.
-    // (Checked on the source's volumes, as qm clone does; a CT's full clone onto shared storage,
-    // which pct clone would allow, is refused here too.)
+    // qm clone checks the source's volumes: each must be on shared storage. pct clone checks the
+    // storage each volume is copied to: a CT's full clone (what Phoenix makes of a CT that is not
+    // a template, or with full_clone) onto a shared `storage_pool` may go to any node.
     const srcOnHost = g.cloneFrom !== undefined ? existing.get(g.cloneFrom) : undefined;
     const srcInRun = g.cloneFrom !== undefined ? config.guests.get(g.cloneFrom) : undefined;
     const sourceNode = srcOnHost?.node ?? (g.cloneFrom !== undefined ? placed.get(g.cloneFrom)?.node : undefined);
     const localSource: string[] = [];
+    const srcTemplate = srcOnHost ? srcOnHost.status.template : srcInRun?.isTemplate === true;
+    // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm ($sid = $storage before the shared check); qemu-server src/PVE/API2/Qemu.pm:check_storage_access_clone (the source's)
+    const copiesTo = g.kind === 'lxc' && g.storage && (!srcTemplate || g.fullClone) ? g.storage : undefined;
     if (sourceNode) {
-      const st = srcOnHost ? diskStorages(srcOnHost.config) : srcInRun ? [srcInRun.storage ?? DEFAULT_STORAGE] : [];
+      const st = copiesTo ? [copiesTo] : srcOnHost ? diskStorages(srcOnHost.config) : srcInRun ? [srcInRun.storage ?? DEFAULT_STORAGE] : [];
       for (const s of st) if (!(await shared(sourceNode, s))) localSource.push(s);
     }
+    const notShared = copiesTo ? `its copy goes to storage ${copiesTo}, which is not shared, and Proxmox clones a container to another node only onto shared storage` : `its disks are on storage that is not shared (${localSource.join(', ')}), and Proxmox clones to another node only from shared storage`;
     if (g.node !== undefined) {
       if (!nodes.includes(g.node)) {
         at(g, 'node', `node '${g.node}' is not a node of this cluster (nodes: ${nodes.join(', ')})`);
@@ -139,7 +150,7 @@ export async function placeGuests(config: PhoenixConfig, ids: readonly GuestId[]
       node = g.node;
       why = `on ${node} (its node)`;
       if (sourceNode && sourceNode !== node && localSource.length) {
-        at(g, 'node', `cannot clone ${g.cloneFrom} (on ${sourceNode}) to ${node}: its disks are on storage that is not shared (${localSource.join(', ')}), and Proxmox clones to another node only from shared storage; put ${g.id} on ${sourceNode}, or ${g.cloneFrom} on shared storage`);
+        at(g, 'node', `cannot clone ${g.cloneFrom} (on ${sourceNode}) to ${node}: ${notShared}; put ${g.id} on ${sourceNode}, or ${copiesTo ? `its storage_pool on shared storage` : `${g.cloneFrom} on shared storage`}`);
         continue;
       }
     } else if (sourceNode && localSource.length) {
@@ -164,7 +175,9 @@ export async function placeGuests(config: PhoenixConfig, ids: readonly GuestId[]
     const disks = storageNeeds(g)
       .filter((x) => x.content === 'rootdir' || x.content === 'images')
       .map((x) => x.storage);
-    placed.set(id, { node, why, created: true, storageKeys: await keysOf(node, disks) });
+    const img = g.kind === 'vm' && g.cloneFrom === undefined && g.image ? imageSource(g.image, g.imageFile) : undefined;
+    const image = img?.kind === 'url' ? { node, shared: await shared(node, img.storage) } : undefined;
+    placed.set(id, { node, why, created: true, storageKeys: await keysOf(node, disks), ...(image ? { image } : {}) });
   }
   // Every decision goes to the driver's table: each call for a guest goes to its node.
   for (const [id, p] of placed) cluster.where.set(id, p.node);

@@ -31,6 +31,11 @@ export interface PlanContext {
   replanning?: boolean;
   /** --replace ID: guests whose create-time settings differ are destroyed and made again. */
   replace?: ReadonlySet<number>;
+  /**
+   * On a cluster: where a created VM's downloaded image lands (its node, and whether that import
+   * storage is shared); absent on one node.
+   */
+  imageAt?: (vmid: number) => { node: string; shared: boolean } | undefined;
   signal: AbortSignal;
 }
 

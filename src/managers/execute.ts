@@ -81,7 +81,7 @@ export async function executeAction(a: Action, g: Guest | undefined, ctx: ApplyC
       );
     case 'download': {
       const p = driver.downloadUrl(a.request);
-      ctx.downloads.set(a.volid, p);
+      ctx.downloads.set(a.key ?? a.volid, p);
       await p;
       return 'done';
     }

@@ -11,7 +11,7 @@ import type { GuestStatus, GuestType, InventoryGuest } from '../proxmox/types.js
 import { checksOf, featuresOf, typeOf } from './common/in-guest.js';
 import { commandArgv, commandOutcome, type HealthCheck } from '../health/index.js';
 import type { PlanContext } from './context.js';
-import { World, type Known, type WorldGuest } from './world.js';
+import { contentKey, World, type Known, type WorldGuest } from './world.js';
 
 const unknown = <T>(why: string): Known<T> => ({ known: false, why });
 
@@ -84,7 +84,7 @@ export async function observeGuest(reader: ProxmoxReader, type: GuestType, vmid:
 
 /** The world a run's plans are made against: the guests of the run, and what their plans read besides. */
 /** `checks`: also attempt each running guest's command health checks once, in the same exec (apply runs). */
-export async function observeWorld(reader: ProxmoxReader, guests: readonly Guest[], ctx: Pick<PlanContext, 'config' | 'registry' | 'signal' | 'inflight'>, concurrency = 8, opts: { checks?: boolean } = {}): Promise<World> {
+export async function observeWorld(reader: ProxmoxReader, guests: readonly Guest[], ctx: Pick<PlanContext, 'config' | 'registry' | 'signal' | 'inflight' | 'imageAt'>, concurrency = 8, opts: { checks?: boolean } = {}): Promise<World> {
   const world = new World(reader.node);
   // First every status (one read each), then the details of what exists: a template's only when
   // this run clones it.
@@ -130,15 +130,21 @@ export async function observeWorld(reader: ProxmoxReader, guests: readonly Guest
       if (o) world.guests.set(vmid, o);
     });
   await pool(jobs, concurrency, ctx.signal);
-  // Import storage is read only for images a VM to be created needs.
-  const stores = new Set<string>();
+  // Import storage is read only for images a VM to be created needs (on a cluster, the storage
+  // of the node the VM goes to).
+  const stores = new Map<string, { storage: string; node?: string }>();
   for (const g of guests) {
     if (g.kind !== 'vm' || g.cloneFrom !== undefined || !g.image || world.guests.has(g.id)) continue;
     const src = imageSource(g.image, g.imageFile);
-    if (src.kind === 'url') stores.add(src.storage);
+    const node = ctx.imageAt?.(g.id)?.node;
+    if (src.kind === 'url') stores.set(contentKey(src.storage, 'import', node), { storage: src.storage, ...(node ? { node } : {}) });
   }
   await pool(
-    [...stores].map((s) => async () => void world.content.set(`${s}\0import`, new Set(await reader.storageContent(s, 'import')))),
+    [...stores].map(
+      ([k, s]) =>
+        async () =>
+          void world.content.set(k, new Set(await reader.storageContent(s.storage, 'import', s.node))),
+    ),
     concurrency,
     ctx.signal,
   );

@@ -11,7 +11,7 @@
 
 import type { GuestConfig, GuestStatus } from '../proxmox/types.js';
 import type { Action, PlannedStep } from '../plan/types.js';
-import type { World, WorldGuest } from './world.js';
+import { contentKey, type World, type WorldGuest } from './world.js';
 import { buildMarker } from '../features/marker.js';
 
 export const ALLOCATED = '(allocated at apply)';
@@ -61,9 +61,11 @@ export function predict(world: World, step: PlannedStep, createConfig?: () => Gu
       if (src) delete src.status.lock;
       return;
     }
-    case 'download':
-      world.content.set(`${a.request.storage}\0import`, new Set([...(world.content.get(`${a.request.storage}\0import`) ?? []), a.volid]));
+    case 'download': {
+      const k = contentKey(a.request.storage, 'import', a.request.node);
+      world.content.set(k, new Set([...(world.content.get(k) ?? []), a.volid]));
       return;
+    }
     case 'create':
       world.guests.set(a.vmid, fresh(a.type, a.vmid, createConfig?.() ?? { options: {}, rawLxc: [] }));
       return;

@@ -37,6 +37,9 @@ export interface WorldGuest {
   predicted?: boolean;
 }
 
+/** The world's key of a storage's volumes holding `content` (on `node`, when read there). */
+export const contentKey = (storage: string, content: string, node?: string): string => `${node ?? ''}\0${storage}\0${content}`;
+
 export class UnknownUntilApply extends Error {
   constructor(readonly why: string) {
     super(why);
@@ -48,7 +51,7 @@ const clone = <T>(v: T): T => structuredClone(v);
 
 export class World {
   readonly guests = new Map<number, WorldGuest>();
-  /** Volume ids by `storage\0content`. */
+  /** Volume ids by contentKey(storage, content, node). */
   readonly content = new Map<string, Set<string>>();
   /** Downloads a plan already makes (volid → the guest whose plan makes it). */
   readonly downloads = new Map<string, number>();
@@ -157,8 +160,8 @@ export class World {
         if (!w.version) throw new Error('host version not observed');
         return w.version;
       },
-      async storageContent(storage, content) {
-        return [...(w.content.get(`${storage}\0${content}`) ?? [])];
+      async storageContent(storage, content, node) {
+        return [...(w.content.get(contentKey(storage, content, node)) ?? [])];
       },
     };
   }

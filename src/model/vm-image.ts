@@ -65,3 +65,12 @@ export function imageProblem(src: ImageSource): string | undefined {
   if (vtype) return `${src.volid} is ${vtype} content; a VM disk is imported only from an images or import volume`;
   return undefined;
 }
+
+/**
+ * Which download an image's volume id is, for telling one from another in a run: the volume id
+ * itself, or on a cluster with a node-local import storage (`local`) the node's copy of it (two
+ * VMs on two nodes each need one; on shared storage one copy serves every node).
+ */
+export function downloadKey(volid: string, at?: { node: string; shared: boolean }): string {
+  return at && !at.shared ? `${at.node}/${volid}` : volid;
+}

@@ -29,8 +29,8 @@ export type StepKind = 'create' | 'clone' | 'import-disk' | 'download' | 'set' |
 export type Action =
   | { kind: 'recover'; type: GuestType; vmid: number; unlock: boolean; stop: boolean; destroy: boolean; delsnapshot?: string; endJournal: boolean }
   | { kind: 'unlock-source'; source: number; target: number }
-  | { kind: 'download'; request: DownloadRequest; volid: string }
-  | { kind: 'create'; type: GuestType; vmid: number; params: PveParams; ostemplate?: string; name: string; image?: string }
+  | { kind: 'download'; request: DownloadRequest; volid: string /** Which download it is (model/vm-image downloadKey); absent: the volid. */; key?: string }
+  | { kind: 'create'; type: GuestType; vmid: number; params: PveParams; ostemplate?: string; name: string /** The download (its key) this create waits for, when another step makes it. */; image?: string }
   | { kind: 'clone'; type: GuestType; source: number; vmid: number; params: PveParams; name: string }
   | { kind: 'set'; type: GuestType; vmid: number; params: PveParams; owesRestart: boolean }
   | { kind: 'cloudinit'; vmid: number }

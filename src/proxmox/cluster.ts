@@ -72,7 +72,7 @@ export class ClusterDriver implements ProxmoxDriver {
   agentPing = async (vmid: number) => (await this.at(vmid)).agentPing(vmid);
   addresses = async (type: GuestType, vmid: number) => (await this.at(vmid)).addresses(type, vmid);
   hostVersion = () => this.home.hostVersion();
-  storageContent = (storage: string, content: string) => this.home.storageContent(storage, content);
+  storageContent = (storage: string, content: string, node?: string) => this.cluster.on(node ?? this.cluster.home).storageContent(storage, content);
   storages = () => this.home.storages();
   bridges = () => this.home.bridges();
   nodeMemory = () => this.home.nodeMemory();
@@ -102,7 +102,8 @@ export class ClusterDriver implements ProxmoxDriver {
   snapshot: ProxmoxDriver['snapshot'] = async (type, vmid, name, d) => (await this.at(vmid)).snapshot(type, vmid, name, d);
   delsnapshot: ProxmoxDriver['delsnapshot'] = async (type, vmid, name) => (await this.at(vmid)).delsnapshot(type, vmid, name);
   rollback: ProxmoxDriver['rollback'] = async (type, vmid, name) => (await this.at(vmid)).rollback(type, vmid, name);
-  downloadUrl: ProxmoxDriver['downloadUrl'] = (req) => this.home.downloadUrl(req);
+  /** Into the storage of the node the request names (the VM's), else the home node's. */
+  downloadUrl: ProxmoxDriver['downloadUrl'] = (req) => this.cluster.on(req.node ?? this.cluster.home).downloadUrl(req);
   importDisk: ProxmoxDriver['importDisk'] = async (vmid, source, storage, opts) => (await this.at(vmid)).importDisk(vmid, source, storage, opts);
   cloudinitUpdate: ProxmoxDriver['cloudinitUpdate'] = async (vmid) => (await this.at(vmid)).cloudinitUpdate(vmid);
   push: ProxmoxDriver['push'] = async (type, vmid, file, path, opts) => (await this.at(vmid)).push(type, vmid, file, path, opts);

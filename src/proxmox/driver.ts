@@ -42,7 +42,8 @@ export interface ProxmoxReader {
   /** `pveversion`: the host's Proxmox VE release (read once per run). */
   hostVersion(): Promise<PveVersion>;
   /** Volume ids of one content type on a storage (`pvesh get /nodes/NODE/storage/S/content --content C`). */
-  storageContent(storage: string, content: string): Promise<string[]>;
+  /** The volumes of a storage holding `content`; `node`: another node's (a cluster driver routes it; a node's own driver ignores it). */
+  storageContent(storage: string, content: string, node?: string): Promise<string[]>;
   /** Every storage as the node sees it (`pvesh get /nodes/NODE/storage`): the run's preflight. */
   storages(): Promise<StorageStatus[]>;
   /** Names of the node's bridges (`pvesh get /nodes/NODE/network --type any_bridge`). */

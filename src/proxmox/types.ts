@@ -118,6 +118,8 @@ export interface DownloadRequest {
   filename: string;
   content: 'import' | 'iso' | 'vztmpl';
   checksum?: { algorithm: string; value: string };
+  /** On a cluster: the node whose storage it goes to (the VM's); absent: the run's node. */
+  node?: string;
 }
 
 /** One guest as the bulk read sees it: what status/config/pending/listSnapshots would each return. */

@@ -5,7 +5,7 @@
 // shut down and turned into templates once, and later runs only verify them.
 
 import type { VmGuest } from '../../model/guest.js';
-import { imageProblem, imageSource } from '../../model/vm-image.js';
+import { downloadKey, imageProblem, imageSource } from '../../model/vm-image.js';
 import { diskBus, GiB, parseQemuDisk, parseSize } from '../../proxmox/codecs/index.js';
 import type { GuestConfig, PveParams } from '../../proxmox/types.js';
 import { overallSymbol, type GuestMode, type GuestPlan } from '../../plan/types.js';
@@ -40,14 +40,17 @@ async function define(g: VmGuest, rec: StepRecorder, ctx: PlanContext): Promise<
   if (src.kind === 'url') {
     // Downloaded once by Proxmox itself into import storage; a file already there is used as is.
     // VMs of one run sharing an image: the first in the run's order downloads, the others wait.
-    const have = await ctx.reader.storageContent(src.storage, 'import');
-    const by = ctx.world.downloads.get(src.volid);
-    if (by !== undefined && by !== g.id) rec.notes.push(`image ${src.volid} is downloaded by ${by}'s plan; this create waits for it`);
+    // On a cluster, into (and read from) the import storage of the VM's own node.
+    const at = ctx.imageAt?.(g.id);
+    const key = downloadKey(src.volid, at);
+    const have = await ctx.reader.storageContent(src.storage, 'import', at?.node);
+    const by = ctx.world.downloads.get(key);
+    if (by !== undefined && by !== g.id) rec.notes.push(`image ${src.volid}${at && !at.shared ? ` on ${at.node}` : ''} is downloaded by ${by}'s plan; this create waits for it`);
     else if (!have.includes(src.volid)) {
-      const request = { storage: src.storage, url: src.url, filename: src.filename, content: 'import' as const, ...(g.imageChecksum ? { checksum: g.imageChecksum } : {}) };
+      const request = { storage: src.storage, url: src.url, filename: src.filename, content: 'import' as const, ...(g.imageChecksum ? { checksum: g.imageChecksum } : {}), ...(at ? { node: at.node } : {}) };
       const how = g.imageChecksum ? ` (${g.imageChecksum.algorithm} checked)` : '';
-      ctx.world.downloads.set(src.volid, g.id);
-      rec.step('download', '+', `download ${src.url} to ${src.volid}${how}`, { reason: 'image not on the storage' }, { kind: 'download', request, volid: src.volid });
+      ctx.world.downloads.set(key, g.id);
+      rec.step('download', '+', `download ${src.url} to ${src.volid}${at ? ` on ${at.node}` : ''}${how}`, { reason: 'image not on the storage' }, { kind: 'download', request, volid: src.volid, ...(key !== src.volid ? { key } : {}) });
     }
   }
   const storage = g.storage ?? 'local-lvm';
@@ -73,7 +76,7 @@ async function define(g: VmGuest, rec: StepRecorder, ctx: PlanContext): Promise<
       vmid: g.id,
       params,
       name: g.name,
-      ...(src.kind === 'url' ? { image: src.volid } : {}),
+      ...(src.kind === 'url' ? { image: downloadKey(src.volid, ctx.imageAt?.(g.id)) } : {}),
     },
   );
 }

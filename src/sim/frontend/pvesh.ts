@@ -11,7 +11,7 @@ import { lxcIdentity } from './identity.js';
 import { lxcInterfaceRows, runningInterfaces } from './interfaces.js';
 import { loadRegistry } from '../state/host.js';
 import { confPath } from '../state/paths.js';
-import { mutateRegistry, getStorage, usedBytes, type StorageCtx } from '../state/storage.js';
+import { mutateRegistry, getStorage, isShared, usedBytes, type StorageCtx } from '../state/storage.js';
 import type { Volume } from '../state/types.js';
 
 /** What a download registers (the simulator never fetches anything). */
@@ -126,7 +126,8 @@ function storageIndex(ctx: StorageCtx, opts: Record<string, string>, io: Io): vo
   const rows = ctx.host.storages.map((s) => {
     // PVE: pve-storage src/PVE/Storage.pm:storage_check_enabled (disable, then storage_check_node)
     const enabled = !s.disable && (!s.nodes || s.nodes.includes(ctx.host.node));
-    const row: Record<string, unknown> = { storage: s.id, type: s.type, content: [...s.content].sort().join(','), shared: s.shared ? 1 : 0, enabled: enabled ? 1 : 0, active: 0, total: 0, used: 0, avail: 0 };
+    // PVE: pve-storage src/PVE/Storage/Plugin.pm:parse_config (an nfs/cifs/rbd/... storage is shared whatever storage.cfg says)
+    const row: Record<string, unknown> = { storage: s.id, type: s.type, content: [...s.content].sort().join(','), shared: isShared(s) ? 1 : 0, enabled: enabled ? 1 : 0, active: 0, total: 0, used: 0, avail: 0 };
     if (enabled) {
       const used = usedBytes(loadRegistry(ctx.paths, ctx.host, s.id));
       Object.assign(row, { active: 1, total: s.total, used, avail: Math.max(0, s.total - used), used_fraction: s.total ? used / s.total : 0 });
