@@ -142,6 +142,9 @@ export async function openSession(input: SessionInput): Promise<Session> {
     onWarnings,
     api: apiSettings(input),
     nodeSsh: { ...((input.api?.nodeSsh ?? env.PHOENIX_NODE_SSH) ? { home: input.api?.nodeSsh ?? env.PHOENIX_NODE_SSH } : {}), byNode: config.host.nodeSsh ?? {} },
+    hostNode: config.host.node,
+    hostNodes: config.host.nodes,
+    ...(config.files.hypervisor ? { hostFile: config.files.hypervisor } : {}),
   });
   // .phoenix may have been made by the simulator (its state), or wider by an older version.
   if (existsSync(stateDir)) {

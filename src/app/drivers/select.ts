@@ -1,19 +1,24 @@
 // Which driver a run gets: the composition of an Exec transport, the host files it can reach,
 // and the pct/qm CLI driver on top. cli/ calls this once per run; nothing else picks drivers.
 //
-//   pve-cli  local pct/qm + /etc/pve (or, when pct on PATH is the simulator's shim, its state)
+//   pve-cli  local pct/qm + /etc/pve (or, when pct on PATH is the simulator's shim, its state);
+//            with --node-ssh (PHOENIX_NODE_SSH), or no local pct and the host file's node_ssh,
+//            pct/qm, /etc/pve and staged files on that node over SSH; the other nodes of `nodes`
+//            each over SSH to its node_ssh destination, one PveCliDriver per node (ssh-cluster.ts)
 //   sim      the simulator in-process + <state>/etc/pve
 //   api      the REST API (https://HOST:8006/api2/json) with an API token; what the API cannot do
 //            (a container's exec/push, raw lxc.* lines, the firewall file) over SSH to the node
 //            (PHOENIX_NODE_SSH), or into the simulator's node when the API is the simulator's
-//   auto     pve-cli on a Proxmox host, else the built-in simulator, with a one-line notice
+//   auto     pve-cli on the node --node-ssh names; else pve-cli on a Proxmox host; else the
+//            built-in simulator, with a one-line notice
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../../diag/errors.js';
 import { PveCliDriver, type PveCliDriverOptions } from '../../proxmox/cli/driver.js';
 import { type ProxmoxDriver, readOnlyDriver } from '../../proxmox/driver.js';
-import { ClusterDriver, type NodeDrivers } from '../../proxmox/cluster.js';
+import { ClusterDriver } from '../../proxmox/cluster.js';
+import { nodeDrivers } from './node-drivers.js';
 import { localExec } from '../../proxmox/exec/local.js';
 import { simExec } from './sim-exec.js';
 import { simHostFiles } from './sim-files.js';
@@ -21,6 +26,7 @@ import type { Exec, TransportKind } from '../../proxmox/exec/types.js';
 import { detectSimShim, which } from '../../proxmox/exec/which.js';
 import { fsHostFiles } from '../../proxmox/hostfiles/fs.js';
 import { openApiDriver, type ApiSelectOptions } from './api.js';
+import { sshCluster } from './ssh-cluster.js';
 
 export type DriverChoice = 'auto' | 'pve-cli' | 'api' | 'sim';
 export type DriverKind = 'pve-cli' | 'sim' | 'api';
@@ -44,6 +50,11 @@ export interface SelectDriverOptions {
    * `byNode` the host file's `node_ssh` (node name → [user@]host).
    */
   nodeSsh?: { home?: string; byNode: Record<string, string> };
+  /** The host file's `node` and `nodes` (which nodes a pve-cli run over SSH must reach). */
+  hostNode?: string;
+  hostNodes?: readonly string[];
+  /** Where the host file is, for messages (default phoenix_hypervisor_config.json). */
+  hostFile?: string;
 }
 
 export interface SelectedDriver {
@@ -79,27 +90,6 @@ function simNodes(stateDir: string): { node: string; nodes: string[] } {
   }
 }
 
-/**
- * One driver per node of a cluster, made on first use: `make(node)` for a node it can reach;
- * another name is refused with `why`. A read-only run gets read-only node drivers.
- */
-function nodeDrivers(home: string, nodes: string[], make: (node: string) => ProxmoxDriver, readOnly: boolean): NodeDrivers {
-  const made = new Map<string, ProxmoxDriver>();
-  return {
-    home,
-    nodes,
-    on(node) {
-      let d = made.get(node);
-      if (!d) {
-        if (!nodes.includes(node)) throw new UsageError(`node '${node}' is not a node of this cluster (nodes: ${nodes.join(', ')})`);
-        d = readOnly ? readOnlyDriver(make(node)) : make(node);
-        made.set(node, d);
-      }
-      return d;
-    },
-  };
-}
-
 const definedEnv = (env: Record<string, string | undefined>): Record<string, string> => Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 
 export async function selectDriver(o: SelectDriverOptions): Promise<SelectedDriver> {
@@ -132,6 +122,14 @@ export async function selectDriver(o: SelectDriverOptions): Promise<SelectedDriv
     return { driver: new PveCliDriver(local, { ...hooks, hostFiles: fsHostFiles(etcPve) }), kind: 'pve-cli', transport: 'local' };
   };
 
+  const ssh = o.nodeSsh ?? { byNode: {} };
+  /** pve-cli over SSH: the home node named by --node-ssh, or (`local` absent) found in node_ssh. */
+  const overSsh = async (local?: { exec: Exec; etcPve: string }): Promise<SelectedDriver> => {
+    const c = await sshCluster({ env: o.env, readOnly: o.readOnly, ssh, hooks, hostNode: o.hostNode, hostNodes: o.hostNodes, hostFile: o.hostFile, ...(local ? { local: { exec: local.exec, hostFiles: fsHostFiles(local.etcPve) } } : {}) });
+    return { driver: c.cluster, cluster: c.cluster, kind: 'pve-cli', transport: c.homeLocal ? 'local' : 'ssh' };
+  };
+  const hasMap = Object.keys(ssh.byNode).length > 0;
+
   const sim = (notice?: string): SelectedDriver => {
     const stateDir = simStateDir(o.configDir, o.env);
     const exec = simExec(stateDir, env);
@@ -147,12 +145,19 @@ export async function selectDriver(o: SelectDriverOptions): Promise<SelectedDriv
     case 'sim':
       return finish(sim());
     case 'pve-cli': {
+      // A remote node: nothing about this machine's pct is looked at.
+      if (ssh.home) return finish(await overSsh());
       const pct = which('pct', o.env.PATH);
-      if (!pct) throw new UsageError('--driver pve-cli: no `pct` on PATH', 'run Phoenix on a Proxmox VE host, or put the simulator first on PATH (`phoenix sim path`)');
+      if (!pct && hasMap) return finish(await overSsh());
+      if (!pct) throw new UsageError('--driver pve-cli: no `pct` on PATH', 'run Phoenix on a Proxmox VE host, name one with --node-ssh root@HOST, or put the simulator first on PATH (`phoenix sim path`)');
+      // On a node of a cluster whose other nodes node_ssh names: this node local, the others over SSH.
+      if (hasMap && !detectSimShim(pct)) return finish(await overSsh({ exec: local, etcPve }));
       return finish(pveCli(pct));
     }
     case 'auto': {
+      if (ssh.home) return finish(await overSsh());
       const pct = which('pct', o.env.PATH);
+      if (pct && hasMap && !detectSimShim(pct) && existsSync(etcPve)) return finish(await overSsh({ exec: local, etcPve }));
       if (pct && (detectSimShim(pct) || existsSync(etcPve))) return finish(pveCli(pct));
       return finish(sim('no Proxmox found here; using the built-in simulator (state: <dir>)'));
     }

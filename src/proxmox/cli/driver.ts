@@ -1,6 +1,7 @@
 // ProxmoxDriver over the pct/qm command line: each method is one argv (argv.ts) sent through an
-// Exec (local spawn, the simulator in-process, later SSH), its output read by parse/*. Things
-// the CLI cannot do (raw lxc.* lines, the firewall file) go through HostFiles.
+// Exec (local spawn, the simulator in-process, SSH to the node), its output read by parse/*. Things
+// the CLI cannot do (raw lxc.* lines, the firewall file) go through HostFiles; files pct reads (a
+// pushed file, SSH public keys) through Staging — all three reach the node the Exec runs on.
 //
 // Failures throw PveCommandError; callers classify them with the predicates in ../errors.ts
 // (the engine retries on isTransient). The driver itself never retries: a pct/qm task runs to
@@ -10,7 +11,8 @@ import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { ProxmoxDriver } from '../driver.js';
 import { isAlreadyRunning, isMissing, isNotRunning, PveCommandError, taskWarnings, type TaskWarnings } from '../errors.js';
-import type { Exec, ExecRequest, ExecResult } from '../exec/types.js';
+import { localStaging } from '../exec/staging.js';
+import type { Exec, ExecRequest, ExecResult, Staging } from '../exec/types.js';
 import { firewallPath, guestConfDir, type HostFileOp, type HostFiles } from '../hostfiles/types.js';
 import { configView, parseGuestFile, pendingView, snapshotsView } from '../codecs/guest-file.js';
 import type { DownloadRequest, ExecInGuestOptions, ExecOutcome, GuestAddress, GuestConfig, GuestListEntry, GuestStatus, GuestType, HostInventory, InventoryGuest, PendingChange, PushOptions, PveParams, PveVersion, SnapshotInfo, NodeMemory, StorageStatus } from '../types.js';
@@ -33,6 +35,8 @@ export interface PveCliDriverOptions {
   /** Node name; defaults to this machine's short hostname (what PVE calls the local node). */
   node?: string;
   hostFiles: HostFiles;
+  /** How a local file or key text gets onto the node for pct/qm (default: this machine's files). */
+  staging?: Staging;
   /** Every pct/qm call, once it ended (argv, exit code, output, duration). */
   onCall?: (r: ExecResult) => void;
   /** A task that succeeded with warnings (exit 0, `Task finished with N warning(s)!`). */
@@ -283,7 +287,7 @@ export class PveCliDriver implements ProxmoxDriver {
   // ---- mutations ------------------------------------------------------------------------
 
   create(type: GuestType, vmid: number, params: PveParams, ostemplate?: string): Promise<void> {
-    return withKeyFiles(type, params, (p) => this.task(argv.create(type, vmid, p, ostemplate)));
+    return withKeyFiles(type, params, (p) => this.task(argv.create(type, vmid, p, ostemplate)), this.opts.staging);
   }
   clone(type: GuestType, source: number, vmid: number, params: PveParams): Promise<void> {
     return this.task(argv.clone(type, source, vmid, params));
@@ -293,10 +297,15 @@ export class PveCliDriver implements ProxmoxDriver {
   }
   /** Nothing to set and nothing to delete: no call at all. */
   async set(type: GuestType, vmid: number, params: PveParams, del?: string[]): Promise<void> {
-    await withKeyFiles(type, params, async (p) => {
-      const a = argv.set(type, vmid, p, del);
-      if (a) await this.task(a);
-    });
+    await withKeyFiles(
+      type,
+      params,
+      async (p) => {
+        const a = argv.set(type, vmid, p, del);
+        if (a) await this.task(a);
+      },
+      this.opts.staging,
+    );
   }
   resize(type: GuestType, vmid: number, disk: string, size: string): Promise<void> {
     return this.task(argv.resize(type, vmid, disk, size));
@@ -342,7 +351,14 @@ export class PveCliDriver implements ProxmoxDriver {
   }
 
   async push(type: GuestType, vmid: number, localFile: string, guestPath: string, opts?: PushOptions): Promise<void> {
-    if (type === 'lxc') return this.task(argv.lxcPush(vmid, localFile, guestPath, opts));
+    if (type === 'lxc') {
+      const staged = await (this.opts.staging ?? localStaging).file(localFile);
+      try {
+        return await this.task(argv.lxcPush(vmid, staged.path, guestPath, opts));
+      } finally {
+        await staged.done();
+      }
+    }
     const content = await (this.opts.readLocalFile ?? readFile)(localFile);
     if (content.byteLength > QEMU_PUSH_LIMIT) {
       throw new Error(`cannot push ${localFile} to VM ${vmid}: ${content.byteLength} bytes, the guest agent takes at most 1 MiB`);

@@ -14,10 +14,11 @@
 import { lstatSync, mkdirSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { isAbsolute, join, normalize, posix } from 'node:path';
-import type { NodeAccess, StagedFile } from '../api/node-access.js';
+import type { NodeAccess } from '../api/node-access.js';
 import type { HostFiles } from '../hostfiles/types.js';
 import { PveCommandError } from '../errors.js';
 import { localExec } from './local.js';
+import { remoteStaging } from './staging.js';
 import type { Exec, ExecRequest } from './types.js';
 
 /** One argument for a POSIX shell: single-quoted, a `'` written as `'\''`. */
@@ -108,7 +109,6 @@ const READ = 'if [ -e "$1" ]; then exec cat -- "$1"; else exit 3; fi';
 const WRITE = 'd=$(dirname -- "$1") && mkdir -p -- "$d" && t="$1.phoenix-tmp.$$" && cat > "$t" && mv -f -- "$t" "$1"';
 // name NUL content NUL per file; a file removed between the glob and the cat is skipped.
 const READ_DIR = 'cd -- "$1" 2>/dev/null || exit 3; for f in *"$2"; do [ -f "$f" ] || continue; c=$(cat -- "$f" 2>/dev/null; printf x) || continue; printf "%s\\0%s\\0" "$f" "${c%x}"; done';
-const STAGE = 'umask 077 && f=$(mktemp /tmp/phoenix-push.XXXXXXXX) && cat > "$f" && printf %s "$f"';
 
 const fail = (what: string, r: { exitCode: number; stderr: string }): Error => new Error(`${what}: ${r.stderr.trim().split('\n')[0] || `exit code ${r.exitCode}`}`);
 
@@ -149,20 +149,20 @@ export function remoteHostFiles(exec: Exec, where: string, root = ETC_PVE): Host
 
 export function sshNodeAccess(o: SshOptions): NodeAccess {
   const exec = sshExec(o);
-  const readLocal = async (f: string) => new Uint8Array(await (await import('node:fs/promises')).readFile(f));
-  return {
-    exec,
-    hostFiles: remoteHostFiles(exec, o.destination),
-    async stage(localFile: string): Promise<StagedFile> {
-      const r = await exec({ argv: ['sh', '-c', STAGE, 'sh'], input: await readLocal(localFile) });
-      const path = r.stdout.trim();
-      if (r.exitCode !== 0 || !path.startsWith('/tmp/phoenix-push.')) throw fail(`cannot copy ${localFile} to ${o.destination}`, r);
-      return {
-        path,
-        done: async () => {
-          await exec({ argv: ['rm', '-f', '--', path] });
-        },
-      };
-    },
-  };
+  return { exec, hostFiles: remoteHostFiles(exec, o.destination), stage: remoteStaging(exec, o.destination).file };
+}
+
+// Fixed: is pct there, and the node's name (Proxmox's nodename: uname's, up to the first dot).
+const PROBE = 'command -v pct >/dev/null 2>&1 || { echo "pct: not found on this host" >&2; exit 127; }; n=$(uname -n) && printf %s "${n%%.*}"';
+
+/**
+ * One call before any other on a node reached over an Exec: its node name, or why it is not a
+ * Proxmox VE node Phoenix can drive ('no-pct'). ssh's own failures (unreachable, host key) throw.
+ */
+export async function probeNode(exec: Exec): Promise<{ node: string } | { problem: string; noPct: boolean }> {
+  const r = await exec({ argv: ['sh', '-c', PROBE, 'sh'] });
+  const node = r.stdout.trim();
+  if (r.exitCode === 0 && /^[A-Za-z0-9][A-Za-z0-9-]*$/.test(node)) return { node };
+  if (r.exitCode === 127) return { problem: 'no `pct` on its PATH (is it a Proxmox VE node? Phoenix logs in as root there, as pct and qm need)', noPct: true };
+  return { problem: r.stderr.trim().split('\n')[0] || `its name (uname -n) came back as ${JSON.stringify(node)}, exit code ${r.exitCode}`, noPct: false };
 }
