@@ -296,3 +296,34 @@ test('a node in `nodes` without node_ssh, a node without pct, an unreachable one
     w.cleanup();
   }
 });
+
+test('on a node of the cluster (a real pct here) with node_ssh for the others: this node local, the others over SSH', { skip }, async () => {
+  const w = workspace({});
+  try {
+    assert.equal((await w.run('sim', 'reset', '--nodes', 'pve1,pve2')).code, 0);
+    const r = await remote(w);
+    // A stand-in for this host's own pct (not the simulator's: no shim signature), logging its argv.
+    const hostBin = join(w.root, 'host-bin');
+    mkdirSync(hostBin);
+    writeFileSync(join(hostBin, 'pct'), `#!/bin/sh\nprintf '%s\\n' "$*" >> "${hostBin}/calls.log"\necho "status: stopped"\n`, { mode: 0o755 });
+    const seam = join(w.root, 'etc-pve');
+    mkdirSync(seam);
+    const here = (await import('node:os')).hostname().split('.')[0];
+    const s = await selectDriver({ driver: 'pve-cli', env: { ...r.env, PATH: `${hostBin}:${r.env.PATH}` }, configDir: w.config, readOnly: false, etcPve: seam, nodeSsh: { byNode: { pve2: 'root@pve2' } }, hostNodes: [here, 'pve2'] });
+    assert.equal(s.transport, 'local');
+    assert.deepEqual([s.cluster?.cluster.home, s.cluster?.cluster.nodes], [here, [here, 'pve2']]);
+    assert.deepEqual(await s.cluster?.cluster.on(here).status('lxc', 105), { vmid: 105, type: 'lxc', status: 'stopped', template: false });
+    assert.equal(readFileSync(join(hostBin, 'calls.log'), 'utf8'), 'status 105 --verbose 1\n');
+    const before = r.sshCalls().length;
+    assert.equal(await s.cluster?.cluster.on('pve2').status('lxc', 105), null, 'asked pve2 over ssh (no CT 105 there)');
+    assert.deepEqual(
+      r
+        .sshCalls()
+        .slice(before)
+        .map((a) => [sent(a).dest, sent(a).command]),
+      [['root@pve2', 'pct status 105 --verbose 1']],
+    );
+  } finally {
+    w.cleanup();
+  }
+});
