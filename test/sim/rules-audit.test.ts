@@ -386,3 +386,26 @@ test("audit: pct push/pull refusals are pct's own texts (create_file, the source
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("audit: pct create's ostemplate must be a vztmpl volume (check_volume_access, before anything is made); a missing one fails the task as abs_filesystem_path does and leaves nothing", async () => {
+  await withHarness(async (h) => {
+    await h.ok('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:1');
+    const lvm = () => readFileSync(join(h.dir, 'storage/local-lvm.json'), 'utf8');
+    const before = lvm();
+    const cases: Array<[string, string]> = [
+      ['local-lvm:vm-100-disk-0', "unable to use volume local-lvm:vm-100-disk-0 - content type needs to be 'vztmpl'\n"],
+      ['local:iso/x.iso', "unable to use volume local:iso/x.iso - content type needs to be 'vztmpl'\n"],
+      ['local-lvm:vztmpl/x.tar.zst', "lvm name 'vztmpl/x.tar.zst' contains illegal characters\n"],
+      ['local:vztmpl/x.img', "unable to parse directory volume name 'vztmpl/x.img'\n"],
+      ['nope:vztmpl/x.tar.zst', "storage 'nope' does not exist\n"],
+      ['local:vztmpl/x.tar.zst', "can't find file 'local:vztmpl/x.tar.zst'\nunable to create CT 200 - can't find file 'local:vztmpl/x.tar.zst'\n"],
+      ['/var/lib/vz/template/cache/x.tar.zst', "can't find file '/var/lib/vz/template/cache/x.tar.zst'\nunable to create CT 200 - can't find file '/var/lib/vz/template/cache/x.tar.zst'\n"],
+    ];
+    for (const [tmpl, text] of cases) {
+      const r = await h.run('pct', 'create', '200', tmpl, '--rootfs', 'local-lvm:1');
+      assert.deepEqual([r.exitCode, r.stderr], [255, text], tmpl);
+    }
+    assert.equal((await h.run('pct', 'list')).stdout.trim().split('\n').length, 2); // header and CT 100
+    assert.equal(lvm(), before);
+  });
+});

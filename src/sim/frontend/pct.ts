@@ -14,7 +14,7 @@ import { applyDiskOption } from './disks.js';
 import { applyPending, printPending, setGuestOptions, withPending } from './pending.js';
 import { normalizeOption, normalizeScalar } from './normalize.js';
 import { printPctList, printSnapshotTree, type SnapEntry } from './printers.js';
-import { archFromTemplate, ostypeFromTemplate, resolveSource } from './sources.js';
+import { archFromTemplate, checkTemplateAccess, ostypeFromTemplate, resolveSource } from './sources.js';
 import { cloneGuest } from './clone.js';
 import { checkDeleteRevertConflicts } from './set-checks.js';
 import { lxcIdentity } from './identity.js';
@@ -78,6 +78,7 @@ async function create(ctx: SimCtx, call: Call): Promise<void> {
     // PVE: pve-cluster src/PVE/Cluster.pm:check_vmid_unused (from pve-container src/PVE/API2/LXC.pm:create_vm)
     const found = locateGuest(ctx.paths, ctx.host, vmid);
     if (found) throw new SimError(`${found.kind === 'lxc' ? 'CT' : 'VM'} ${vmid} already exists on node '${found.node}'`);
+    checkTemplateAccess(ctx, p.ostemplate);
     const mps = Object.keys(p).filter((k) => /^mp\d+$/.test(k));
     // PVE: pve-container src/PVE/API2/LXC.pm:create_vm
     if (mps.length && p.rootfs === undefined) throw new SimError("mount points configured, but 'rootfs' not set - aborting");
@@ -96,7 +97,6 @@ async function create(ctx: SimCtx, call: Call): Promise<void> {
         throw new SimError(paramErrorText([{ param: 'storage', message: `storage '${sid}' does not support container directories` }], usageLine(call.spec)));
       }
     }
-    const tmpl = resolveSource(ctx, p.ostemplate, 'vztmpl');
     const sshKeys = p['ssh-public-keys'] !== undefined ? readKeyFile(p['ssh-public-keys']) : undefined;
     // PVE: pve-container src/PVE/API2/LXC.pm:create_vm
     checkSshKeys(sshKeys);
@@ -108,6 +108,16 @@ async function create(ctx: SimCtx, call: Call): Promise<void> {
       // PVE: pve-container src/PVE/API2/LXC.pm:create_vm (no rootfs: 4 GiB on the default storage)
       const params = { ...p, rootfs: p.rootfs ?? `${storage}:4` };
       await applyOptions(ctx, vmid, conf, params);
+      // The task looks for the archive once the disks are made and mounted: archive_is_oci_format
+      // warns what restore_archive then dies of.
+      // PVE: pve-container src/PVE/LXC/Create.pm:archive_is_oci_format, restore_archive
+      let tmpl: ReturnType<typeof resolveSource>;
+      try {
+        tmpl = resolveSource(ctx, p.ostemplate);
+      } catch (e) {
+        ctx.err(`${(e as Error).message}\n`);
+        throw e;
+      }
       // PVE: pve-container src/PVE/LXC/Setup.pm:new (detects arch and ostype from the extracted root; here: from the template's name, guess)
       conf.options.arch ??= archFromTemplate(tmpl.path);
       conf.options.ostype ??= ostypeFromTemplate(tmpl.path);

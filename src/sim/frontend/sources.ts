@@ -60,21 +60,59 @@ function volumePath(ctx: SimCtx, storage: string, name: string): string {
   return `${s.path ?? ''}/${SUBDIR[content] ?? content}/${rest.join('/')}`;
 }
 
-/** Resolves a container template reference; throws Proxmox-like errors when it does not exist. */
-export function resolveSource(ctx: SimCtx, ref: string, content: 'vztmpl' | 'iso'): { volid?: string; path: string; size: number } {
-  if (!ref.startsWith('/')) {
-    const i = ref.indexOf(':');
-    if (i <= 0) throw new SimError(`unable to parse volume ID '${ref}'`);
-    const storage = ref.slice(0, i);
-    if (!ctx.host.storages.some((s) => s.id === storage)) throw new SimError(`storage '${storage}' does not exist`);
-    const hit = volumeOnStorage(ctx, storage, ref.slice(i + 1));
-    if (!hit) throw new SimError(`volume '${ref}' does not exist`);
-    return { volid: hit.volid, path: ref, size: hit.size };
+/**
+ * The content type pve-storage's parse_volname gives a volume name on its storage, or the plugin's
+ * refusal (`lvm name '<name>' contains illegal characters`, `unable to parse lvm|zfs|directory
+ * volume name '<name>'`).
+ */
+// PVE: pve-storage src/PVE/Storage/Plugin.pm:parse_volname; src/PVE/Storage/LVMPlugin.pm, LvmThinPlugin.pm, ZFSPoolPlugin.pm:parse_volname
+export function volumeContentType(ctx: SimCtx, storage: string, name: string): string {
+  const s = getStorage(ctx.host, storage); // storage_config: "storage 'X' does not exist"
+  if (s.type === 'lvm' || s.type === 'lvmthin') {
+    // PVE: pve-storage src/PVE/Storage/Plugin.pm:parse_lvm_name (first, from LVMPlugin.pm/LvmThinPlugin.pm:parse_volname)
+    if (!/^[a-z0-9][a-z0-9\-_.]*[a-z0-9]$/i.test(name)) throw new SimError(`lvm name '${name}' contains illegal characters`);
+    if (/^(vm|base)-\d+-\S+$/.test(name)) return 'images';
+    throw new SimError(`unable to parse lvm volume name '${name}'`);
   }
-  const file = hostRegularFile(ctx, ref);
-  if (file) return { volid: file.volid, path: ref, size: file.size };
-  void content;
-  throw new SimError(`file '${ref}' does not exist`);
+  if (s.type === 'zfspool') {
+    if (/^(((base|basevol)-\d+-\S+)\/)?((base|basevol|vm|subvol)-\d+-\S+)$/.test(name)) return 'images';
+    throw new SimError(`unable to parse zfs volume name '${name}'`);
+  }
+  if (/^\d+\/\S+$/.test(name)) return 'images';
+  if (/^iso\/[^/]+\.(?:iso|img)$/i.test(name)) return 'iso';
+  if (/^vztmpl\/[^/]+\.(?:tar(?!\.)|tar\.(?:gz|xz|zst|bz2))$/i.test(name)) return 'vztmpl';
+  if (/^backup\/[^/]+$/.test(name)) return 'backup';
+  if (/^snippets\/[^/]+$/.test(name)) return 'snippets';
+  if (name.startsWith('import/')) return (parseImportName(name), 'import');
+  throw new SimError(`unable to parse directory volume name '${name}'`);
+}
+
+/**
+ * `pct create`'s ostemplate before anything is made: a volume id must name a `vztmpl` volume on a
+ * known storage (check_volume_access); a path is root's to give and is only looked for in the task.
+ */
+// PVE: pve-storage src/PVE/Storage.pm:check_volume_access (from pve-container src/PVE/API2/LXC.pm:create_vm)
+export function checkTemplateAccess(ctx: SimCtx, ref: string): void {
+  const v = splitVolid(ref);
+  if (!v) return;
+  if (volumeContentType(ctx, v.storage, v.name) !== 'vztmpl') throw new SimError(`unable to use volume ${ref} - content type needs to be 'vztmpl'`);
+}
+
+/**
+ * Finds a container template in the create task (after the access check): a volume on its storage,
+ * else a regular file; a missing one fails as abs_filesystem_path does, `can't find file '<ref>'`.
+ */
+// PVE: pve-storage src/PVE/Storage.pm:abs_filesystem_path (from pve-container src/PVE/LXC/Create.pm:restore_archive)
+export function resolveSource(ctx: SimCtx, ref: string): { volid?: string; path: string; size: number } {
+  const v = splitVolid(ref);
+  if (v) {
+    const hit = volumeOnStorage(ctx, v.storage, v.name);
+    if (hit) return { volid: hit.volid, path: ref, size: hit.size };
+  } else {
+    const file = hostRegularFile(ctx, ref);
+    if (file) return { volid: file.volid, path: ref, size: file.size };
+  }
+  throw new SimError(`can't find file '${ref}'`);
 }
 
 /** `qm disk import VMID SOURCE STORAGE`: SOURCE must be a regular file on the host, never a volume id. */
