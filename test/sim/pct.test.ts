@@ -100,8 +100,8 @@ test('a missing template fails the create task', async () => {
   try {
     const r = await h.run('pct', 'create', '100', 'local:vztmpl/nope.tar.zst', '--rootfs', 'local-lvm:8');
     assert.equal(r.exitCode, 255);
-    // pve-storage abs_filesystem_path, in the create task (LXC/Create.pm): warned, then the task dies.
-    assert.equal(r.stderr, "can't find file 'local:vztmpl/nope.tar.zst'\nunable to create CT 100 - can't find file 'local:vztmpl/nope.tar.zst'\n");
+    // pve-storage abs_filesystem_path, in the create task (LXC/Create.pm): warned on the task output, then the task dies.
+    assert.deepEqual([r.stdout, r.stderr], ["can't find file 'local:vztmpl/nope.tar.zst'\n", "unable to create CT 100 - can't find file 'local:vztmpl/nope.tar.zst'\n"]);
     assert.equal((await h.run('pct', 'list')).stdout, '');
   } finally {
     h.cleanup();

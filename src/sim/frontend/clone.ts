@@ -125,6 +125,9 @@ async function copyGuest(ctx: SimCtx, kind: GuestKind, call: Call, conf: GuestCo
   // A template is linked-cloned by default, anything else fully copied.
   // PVE: pve-container src/PVE/API2/LXC.pm:clone_vm; qemu-server src/PVE/API2/Qemu.pm:clone_vm ($full default, then these two checks)
   const full = p.full !== undefined ? p.full === '1' : !template;
+  // The same two checks in each tool's own order (qm names a missing snapshot first).
+  // PVE: qemu-server src/PVE/API2/Qemu.pm:clone_vm ($load_and_check: snapshot, then storage); pve-container src/PVE/API2/LXC.pm:clone_vm (storage, then snapshot)
+  if (kind === 'qemu' && snap && !conf.snapshots[snap]) throw new SimError(`snapshot '${snap}' does not exist`);
   if (!full && p.storage) throw new SimError("parameter 'storage' not allowed for linked clones");
   if (snap && !conf.snapshots[snap]) throw new SimError(`snapshot '${snap}' does not exist`);
   const section = cloneSection(snap ? conf.snapshots[snap] : conf);
@@ -240,6 +243,11 @@ async function copyGuest(ctx: SimCtx, kind: GuestKind, call: Call, conf: GuestCo
       if (section.options.vmgenid !== undefined && section.options.vmgenid !== '0') section.options.vmgenid = uuid(ctx.host.seed, `vmgenid:${dst}`);
     }
     if (p.description) section.options.description = p.description;
+    // A VM's pending changes are not cloned; the worker warns, naming their keys (Perl's hash order:
+    // sorted here) — a plain warn: on the task's output, no task warning.
+    // PVE: qemu-server src/PVE/API2/Qemu.pm:clone_vm ("found pending changes for '<keys>', discarding for clone"); pve-container src/PVE/API2/LXC.pm:clone_vm (deletes them silently)
+    const pendingKeys = !snap && conf.pending ? Object.keys(conf.pending.options) : [];
+    if (kind === 'qemu' && pendingKeys.length) ctx.out(`found pending changes for '${pendingKeys.sort().join(',')}', discarding for clone\n`);
     await ctx.guestfs.clone(src, dst, { snapshot: snap });
     // The clone gets the source's firewall file.
     // PVE: pve-firewall src/PVE/Firewall.pm:clone_vmfw_conf

@@ -342,10 +342,11 @@ export async function doDestroy(ctx: SimCtx, kind: GuestKind, vmid: number, opts
     // PVE: pve-container src/PVE/API2/LXC.pm:destroy_vm; qemu-server src/PVE/API2/Qemu.pm:destroy_vm (lock, then running)
     checkLock(kind, conf, opts.skiplock);
     if (isRunning(ctx, vmid)) {
-      // PVE: pve-container src/PVE/API2/LXC.pm:destroy_vm (--force stops it first)
+      // --force stops it first. The notice is a plain warn in the worker: on the task's output
+      // (a CLI task's stderr goes to its stdout), and no task warning (only log_warn counts).
+      // PVE: pve-container src/PVE/API2/LXC.pm:destroy_vm; pve-common src/PVE/RESTEnvironment.pm:fork_worker, log_warn
       if (kind === 'lxc' && opts.force) {
-        ctx.err(`forced to stop CT ${vmid} before destroying!\n`);
-        ctx.warnings++;
+        ctx.out(`forced to stop CT ${vmid} before destroying!\n`);
         clearRuntime(ctx.paths, vmid);
         await ctx.guestfs.onStop(vmid);
       } else {

@@ -109,13 +109,13 @@ async function create(ctx: SimCtx, call: Call): Promise<void> {
       const params = { ...p, rootfs: p.rootfs ?? `${storage}:4` };
       await applyOptions(ctx, vmid, conf, params);
       // The task looks for the archive once the disks are made and mounted: archive_is_oci_format
-      // warns what restore_archive then dies of.
+      // warns (on the task's output) what restore_archive then dies of.
       // PVE: pve-container src/PVE/LXC/Create.pm:archive_is_oci_format, restore_archive
       let tmpl: ReturnType<typeof resolveSource>;
       try {
         tmpl = resolveSource(ctx, p.ostemplate);
       } catch (e) {
-        ctx.err(`${(e as Error).message}\n`);
+        ctx.out(`${(e as Error).message}\n`);
         throw e;
       }
       // PVE: pve-container src/PVE/LXC/Setup.pm:new (detects arch and ostype from the extracted root; here: from the template's name, guess)
