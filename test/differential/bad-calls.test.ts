@@ -73,6 +73,9 @@ const BAD: Array<[string, string, string]> = [
   ['qm create: name format', 'qm create 400 --name bad_name', '400 Parameter verification failed.\nname: invalid format - value does not look like a valid DNS name\n\n'],
   ['qm bios enum', 'qm set 200 --bios bogus', "400 Parameter verification failed.\nbios: value 'bogus' does not have a value in the enumeration 'seabios, ovmf'\n"],
   ['qm machine type pattern', 'qm set 200 --machine bogus', '400 Parameter verification failed.\nmachine: invalid format - format error\nmachine.type: value does not match the regex pattern\n\n'],
+  ['qm set: an existing volume of another content type', `qm set 200 --scsi1 ${DEBIAN}`, "400 Parameter verification failed.\nscsi1: content type needs to be 'images' or 'iso'\n"],
+  ['qm set: an existing volume on an unknown storage', 'qm set 200 --scsi1 nope:vm-200-disk-9', "storage 'nope' does not exist\n"],
+  ['pct set: a mount point volume on an unknown storage', 'pct set 100 --mp1 nope:vm-100-disk-9,mp=/x', "storage 'nope' does not exist\n"],
   ['qm set: option set and deleted', 'qm set 200 --delete scsi0 --scsi0 local-lvm:1', "400 Parameter verification failed.\ndelete: you can't use '-scsi0' and -delete scsi0' at the same time\n"],
 ];
 

@@ -430,3 +430,39 @@ test("audit: qm clone names a missing snapshot before refusing --storage for a l
     assert.doesNotMatch(clone, /PENDING|cores: 4/);
   });
 });
+
+test("audit: qm attaches an existing volume only from a known storage and of content images or iso (check_storage_access); pct's mount point on an unknown storage is refused (update_pct_config)", async () => {
+  await withHarness(async (h) => {
+    await h.ok('qm', 'create', '200', '--scsi0', 'local-lvm:1');
+    await h.ok('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:1');
+    const vm = vmConf(h.dir, 200);
+    const ct = ctConf(h.dir, 100);
+    const cases: Array<[string[], string]> = [
+      [['qm', 'set', '200', '--scsi1', `${DEBIAN}`], "400 Parameter verification failed.\nscsi1: content type needs to be 'images' or 'iso'\n"],
+      [['qm', 'set', '200', '--ide2', `${DEBIAN},media=cdrom`], "400 Parameter verification failed.\nide2: content type needs to be 'images' or 'iso'\n"],
+      [['qm', 'set', '200', '--scsi1', 'local:snippets/x.yaml'], "400 Parameter verification failed.\nscsi1: content type needs to be 'images' or 'iso'\n"],
+      [['qm', 'set', '200', '--scsi1', 'local-lvm:vztmpl/x.tar.zst'], "lvm name 'vztmpl/x.tar.zst' contains illegal characters\n"],
+      [['qm', 'set', '200', '--scsi1', 'nope:vm-200-disk-9'], "storage 'nope' does not exist\n"],
+      [['qm', 'create', '201', '--scsi0', 'nope:vm-201-disk-0'], "storage 'nope' does not exist\n"],
+      [['pct', 'set', '100', '--mp1', 'nope:vm-100-disk-9,mp=/x'], "storage 'nope' does not exist\n"],
+    ];
+    for (const [argv, text] of cases) {
+      const r = await h.run(...argv);
+      assert.deepEqual([r.exitCode, r.stderr.replace(/\n(?:qm|pct) [^\n]*\n$/, '\n')], [255, text], argv.join(' '));
+    }
+    assert.equal(vmConf(h.dir, 200), vm);
+    assert.equal(ctConf(h.dir, 100), ct);
+    assert.equal((await h.run('qm', 'status', '201')).exitCode, 255);
+  });
+});
+
+test('audit: a cloud-init drive may go on a storage without images content (vdisk_alloc does not check it); an unknown storage is refused', async () => {
+  await withHarness(async (h) => {
+    await h.ok('qm', 'create', '200', '--scsi0', 'local-lvm:1');
+    let r = await h.run('qm', 'set', '200', '--ide2', 'nope:cloudinit');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "storage 'nope' does not exist\n"]);
+    r = await h.run('qm', 'set', '200', '--ide2', 'local:cloudinit');
+    assert.deepEqual([r.exitCode, r.stdout], [0, "ide2: successfully created disk 'local:200/vm-200-cloudinit.qcow2,media=cdrom'\n"]);
+    assert.match(vmConf(h.dir, 200), /^ide2: local:200\/vm-200-cloudinit\.qcow2,media=cdrom/m);
+  });
+});

@@ -20,6 +20,7 @@ export interface FaultSpec {
 
 /** Parses the env value; undefined when unset or rate is 0. Throws on a malformed value. */
 export function parseFaultSpec(text: string | undefined): FaultSpec | undefined {
+  // harness, not a Proxmox rule: the fault-injection setting's own syntax errors.
   if (!text) return undefined;
   const spec: FaultSpec = { rate: 0, seed: 1, kinds: [...ALL_KINDS] };
   // kinds= takes the rest of the list (its values are comma-separated too).

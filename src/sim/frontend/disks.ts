@@ -41,7 +41,9 @@ export async function applyDiskOption(ctx: SimCtx, kind: GuestKind, vmid: number
     const other = Object.keys(conf.options).find((k) => k !== key && isDiskKey('qemu', k) && /cloudinit/.test(volumePart(conf.options[k])));
     if (other) throw new SimError(`${key} - cloud-init drive is already attached at '${other}'`);
     const storage = vol.slice(0, vol.indexOf(':'));
-    checkContent(ctx, kind, storage);
+    // No content check: check_storage_access skips a cloud-init volume and vdisk_alloc checks none; the storage must exist.
+    // PVE: qemu-server src/PVE/API2/Qemu.pm:$check_storage_access, $create_disks (storage_config); pve-storage src/PVE/Storage.pm:vdisk_alloc
+    getStorage(ctx.host, storage);
     // PVE: qemu-server src/PVE/QemuServer/Cloudinit.pm:CLOUDINIT_DISK_SIZE (4 MiB), API2/Qemu.pm:$create_disks (media=cdrom, the printed line)
     v[volKey] = await allocDisk(ctx, storage, kind, vmid, 4 * 1024 * 1024, { cloudinit: true });
     v.media = 'cdrom';
@@ -67,7 +69,8 @@ export async function applyDiskOption(ctx: SimCtx, kind: GuestKind, vmid: number
   } else if (splitVolid(vol)) {
     const known = findVolume(ctx, vol);
     const sid = splitVolid(vol)!.storage;
-    if (kind === 'lxc' && ctx.host.storages.some((s) => s.id === sid)) checkContent(ctx, kind, sid);
+    // pct: storage_config dies for an unknown storage, then the rootdir check (update_pct_config's $check_content_type).
+    if (kind === 'lxc') checkContent(ctx, kind, sid);
     if (!known && ctx.host.storages.some((s) => s.id === sid)) {
       // qm reads the volume's size and dies when it has none; pct stores the volume unchecked (guess: the simulator refuses it too).
       // PVE: qemu-server src/PVE/API2/Qemu.pm:$create_disks (volume_size_info)

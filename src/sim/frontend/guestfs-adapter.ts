@@ -14,6 +14,7 @@ async function wrap<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
+    // harness, not a Proxmox rule: the guest filesystem's own refusals (src/sim/guestfs) reach the caller as task errors.
     if (e instanceof GuestFsError) throw new SimError(e.message);
     throw e;
   }

@@ -14,6 +14,7 @@ async function wrap<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (e) {
     if (e instanceof SimError) throw e;
+    // harness, not a Proxmox rule: the LXC backend's failures (src/sim/lxc) reach the caller as task errors.
     throw new SimError((e as Error).message);
   }
 }

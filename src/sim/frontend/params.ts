@@ -35,6 +35,7 @@ function localCall(tool: Tool, words: string[]): Call | undefined {
     if (!parts.every((p, i) => words[i] === p)) continue;
     const usage = `${tool} ${name} ${def.usage}`;
     const got = getOptions(words.slice(parts.length), { names: [], booleans: new Set() });
+    // PVE: pve-common src/PVE/JSONSchema.pm:get_options
     if (got.errors.length) throw new SimError(formatParamError(got.errors, usage));
     // PVE: pve-common src/PVE/JSONSchema.pm:get_options (`not enough arguments`, `too many arguments`, a 400)
     if (got.positionals.length < def.argParams.length) throw new SimError(formatParamError([{ param: '', message: 'not enough arguments' }], usage));

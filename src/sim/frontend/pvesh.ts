@@ -23,6 +23,7 @@ const ALGORITHMS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
 type Io = { out: (s: string) => void };
 
 /** `--key value` / `--key=value` after the path. */
+// PVE: pve-common src/PVE/JSONSchema.pm:get_options (`too many arguments`, `missing value`; pvesh is pve-manager's, not in the oracle sources)
 function options(words: string[], usage: string): Record<string, string> {
   const opts: Record<string, string> = {};
   for (let i = 0; i < words.length; i++) {
@@ -35,6 +36,7 @@ function options(words: string[], usage: string): Record<string, string> {
   return opts;
 }
 
+// PVE: guess (pvesh merges the method's parameters and parses with pve-common src/PVE/JSONSchema.pm:get_options; an unknown one may be `Unknown option`)
 function unknownKeys(opts: Record<string, string>, known: string[]): ParamError[] {
   return Object.keys(opts)
     .filter((k) => !known.includes(k))
@@ -46,6 +48,7 @@ function content(ctx: StorageCtx, storage: string, opts: Record<string, string>,
   const usage = 'pvesh get /nodes/{node}/storage/{storage}/content [OPTIONS] [FORMAT_OPTIONS]';
   const errors = unknownKeys(opts, ['content', 'vmid', 'output-format']);
   if (errors.length) throw new SimError(formatParamError(errors, usage));
+  // harness, not a Proxmox rule: only the JSON output is simulated.
   if (opts['output-format'] !== 'json') throw new SimError('pvesh (simulator): only --output-format json is simulated');
   getStorage(ctx.host, storage);
   const rows = loadRegistry(ctx.paths, ctx.host, storage)
@@ -67,7 +70,9 @@ function clusterResources(ctx: StorageCtx, opts: Record<string, string>, io: Io)
     errors.push({ param: 'type', message: `value '${opts.type}' does not have a value in the enumeration 'vm, storage, node, sdn'` });
   }
   if (errors.length) throw new SimError(formatParamError(errors, usage));
+  // harness, not a Proxmox rule: only the JSON output is simulated.
   if (opts['output-format'] !== 'json') throw new SimError('pvesh (simulator): only --output-format json is simulated');
+  // harness, not a Proxmox rule: only the vm rows are simulated.
   if (opts.type !== 'vm') throw new SimError("pvesh (simulator): only 'get /cluster/resources --type vm' is simulated");
   const rows: Array<{ key: string; row: Record<string, unknown> }> = [];
   for (const node of ctx.host.nodes) {
@@ -121,6 +126,7 @@ function clusterResources(ctx: StorageCtx, opts: Record<string, string>, io: Io)
 function storageIndex(ctx: StorageCtx, opts: Record<string, string>, io: Io): void {
   const errors = unknownKeys(opts, ['content', 'enabled', 'format', 'storage', 'target', 'output-format']);
   if (errors.length) throw new SimError(formatParamError(errors, 'pvesh get /nodes/{node}/storage [OPTIONS] [FORMAT_OPTIONS]'));
+  // harness, not a Proxmox rule: only the JSON output is simulated.
   if (opts['output-format'] !== 'json') throw new SimError('pvesh (simulator): only --output-format json is simulated');
   if (Object.keys(opts).some((k) => k !== 'output-format')) throw new SimError('pvesh (simulator): only the unfiltered storage list is simulated');
   const rows = ctx.host.storages.map((s) => {
@@ -144,7 +150,9 @@ function storageIndex(ctx: StorageCtx, opts: Record<string, string>, io: Io): vo
 function networkIndex(ctx: StorageCtx, opts: Record<string, string>, io: Io): void {
   const errors = unknownKeys(opts, ['type', 'output-format']);
   if (errors.length) throw new SimError(formatParamError(errors, 'pvesh get /nodes/{node}/network [OPTIONS] [FORMAT_OPTIONS]'));
+  // harness, not a Proxmox rule: only the JSON output is simulated.
   if (opts['output-format'] !== 'json') throw new SimError('pvesh (simulator): only --output-format json is simulated');
+  // harness, not a Proxmox rule: only bridges are simulated.
   if (opts.type !== undefined && !['bridge', 'any_bridge', 'any_local_bridge'].includes(opts.type)) throw new SimError('pvesh (simulator): only bridges are simulated on /nodes/NODE/network');
   const rows = [...ctx.host.bridges].sort().map((b) => ({ iface: b, type: 'bridge', active: 1, autostart: 1, exists: 1, families: ['inet'], method: 'manual', method6: 'manual', priority: 1 }));
   io.out(`${JSON.stringify(rows)}\n`);
@@ -155,6 +163,7 @@ function networkIndex(ctx: StorageCtx, opts: Record<string, string>, io: Io): vo
 function nodeStatus(ctx: StorageCtx, opts: Record<string, string>, io: Io): void {
   const errors = unknownKeys(opts, ['output-format']);
   if (errors.length) throw new SimError(formatParamError(errors, 'pvesh get /nodes/{node}/status [FORMAT_OPTIONS]'));
+  // harness, not a Proxmox rule: only the JSON output is simulated.
   if (opts['output-format'] !== 'json') throw new SimError('pvesh (simulator): only --output-format json is simulated');
   const total = ctx.host.memory ?? 64 * 1024 ** 3;
   let used = 2 * 1024 ** 3;
@@ -248,6 +257,7 @@ function lxcInterfaces(ctx: StorageCtx, vmidText: string, opts: Record<string, s
   const vmid = Number(vmidText);
   if (!/^\d+$/.test(vmidText) || vmid < 100 || vmid > 999999999) errors.push({ param: 'vmid', message: `value does not look like a valid VM ID` });
   if (errors.length) throw new SimError(formatParamError(errors, usage));
+  // harness, not a Proxmox rule: only the JSON output is simulated.
   if (opts['output-format'] !== 'json') throw new SimError('pvesh (simulator): only --output-format json is simulated');
   // No config check: a CT that does not exist has no pid either.
   let conf;
@@ -287,6 +297,7 @@ export async function runPvesh(ctx: StorageCtx, args: string[], io: Io): Promise
   const m = /^\/?nodes\/([^/]+)\/storage\/([^/]+)\/(content|download-url)\/?$/.exec(path ?? '');
   const endpoint = m && `${verb} ${m[3]}`;
   if (!m || (endpoint !== 'get content' && endpoint !== 'create download-url')) {
+    // harness, not a Proxmox rule: the paths the simulator answers.
     throw new SimError(`pvesh (simulator): only 'get /cluster/resources', 'get /nodes/NODE/lxc/VMID/interfaces', 'get /nodes/NODE/storage/STORAGE/content' and 'create /nodes/NODE/storage/STORAGE/download-url' are simulated`);
   }
   ctx = onNode(ctx, m[1]);

@@ -24,7 +24,7 @@ import { printQmList, printRecursive } from './printers.js';
 import { perlJsonPretty } from './json.js';
 import { vmIdentity } from './identity.js';
 import { agentInterfaceRows, runningInterfaces } from './interfaces.js';
-import { checkImportFrom, resolveDiskImportSource } from './sources.js';
+import { checkImportFrom, resolveDiskImportSource, volumeContentType } from './sources.js';
 import { usageLine } from '../../proxmox/schema/index.js';
 
 // PVE: qemu-server src/PVE/API2/Qemu.pm:create_vm, $update_vm_api (parameters the API extracts instead of storing)
@@ -102,6 +102,22 @@ function checkNewDiskStorages(ctx: SimCtx, call: Call): void {
   }
 }
 
+/**
+ * An existing volume attached as a drive (not a new `STORAGE:SIZE`, not `none`/`cdrom`/cloud-init)
+ * must be on a known storage, parse on it, and be of content images or iso (a 400 on the drive's key).
+ */
+// PVE: qemu-server src/PVE/API2/Qemu.pm:$check_storage_access (check_volume_access, then parse_volname: `content type needs to be 'images' or 'iso'`)
+function checkExistingVolumes(ctx: SimCtx, call: Call): void {
+  for (const [key, value] of Object.entries(call.params)) {
+    if (!isDiskKey('qemu', key)) continue;
+    const vol = volumePart(value);
+    const sv = splitVolid(vol);
+    if (!sv || sv.name === 'cloudinit' || /^\d+(\.\d+)?$/.test(sv.name)) continue;
+    const vtype = volumeContentType(ctx, sv.storage, sv.name);
+    if (vtype !== 'images' && vtype !== 'iso') throw new SimError(paramErrorText([{ param: key, message: "content type needs to be 'images' or 'iso'" }], usageLine(call.spec)));
+  }
+}
+
 /** An existing ISO volume attached as a drive must say `media=cdrom` (a 400 on the drive's key). */
 function checkIsoMedia(ctx: SimCtx, call: Call): void {
   for (const [key, value] of Object.entries(call.params)) {
@@ -122,6 +138,7 @@ async function create(ctx: SimCtx, call: Call): Promise<void> {
   checkIsoMedia(ctx, call);
   checkImportSources(ctx, call);
   checkNewDiskStorages(ctx, call);
+  checkExistingVolumes(ctx, call);
   await withGuestLock(ctx, 'qemu', vmid, async () => {
     // PVE: qemu-server src/PVE/API2/Qemu.pm:create_vm (create_and_lock_config → pve-cluster check_vmid_unused, wrapped in `unable to create VM <id> -`)
     const found = locateGuest(ctx.paths, ctx.host, vmid);
@@ -194,6 +211,7 @@ async function set(ctx: SimCtx, call: Call): Promise<void> {
   checkImportSources(ctx, call);
   // PVE: qemu-server src/PVE/API2/Qemu.pm:$update_vm_api ($check_storage_access on the new disks, as for create)
   checkNewDiskStorages(ctx, call);
+  checkExistingVolumes(ctx, call);
   await updateGuest(ctx, 'qemu', vmid, async (conf) => {
     // PVE: qemu-server src/PVE/API2/Qemu.pm:$update_vm_api (check_lock unless --skiplock)
     checkLock('qemu', conf, call.params.skiplock === '1');

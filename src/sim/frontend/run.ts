@@ -28,6 +28,7 @@ import type { HostState } from '../state/types.js';
 
 /** `pveversion`: one line (`--verbose` lists packages on a host; not simulated). */
 function runPveversion(stateDir: string, args: string[]): string {
+  // harness, not a Proxmox rule: only the one-line form is simulated.
   if (args.length) throw new SimError('USAGE: pveversion [--verbose]  (--verbose: not simulated)');
   return pveversionLine(releaseOf(openState(stateDir).host));
 }
@@ -129,6 +130,7 @@ export async function runSim(argv: string[], opts: SimOptions): Promise<SimResul
       const { paths, host } = openState(opts.stateDir, env.PHOENIX_SIM_NODE);
       const lockTimeoutMs = Number(env.PHOENIX_SIM_LOCK_TIMEOUT_MS ?? DEFAULT_LOCK_TIMEOUT_MS);
       // Injected (fault, not a rule): with pmxcfs down the cluster's status is unreadable too.
+      // PVE: pve-cluster src/PVE/Cluster.pm:$ipcc_send_rec (the text of a failed pmxcfs request)
       if (parseFaultSpec(env.PHOENIX_SIM_FAULTS)?.fail?.includes('status') && argv[1] === 'get' && (argv[2] ?? '').startsWith('/cluster/resources')) {
         throw new SimError('ipcc_send_rec[1] failed: Connection refused');
       }
@@ -143,6 +145,7 @@ export async function runSim(argv: string[], opts: SimOptions): Promise<SimResul
   return { exitCode, stdout, stderr };
 
   async function runPveTool(tool: string | undefined): Promise<void> {
+    // harness, not a Proxmox rule: the tools the simulator has.
     if (tool !== 'pct' && tool !== 'qm') throw new SimError(`simulator: unknown tool '${tool ?? ''}' (expected pct, qm, pvesh or pveversion)`);
     const call = parseCall(tool, argv.slice(1));
     const latency = parseLatency(env.PHOENIX_SIM_LATENCY);
@@ -175,6 +178,7 @@ export async function runSim(argv: string[], opts: SimOptions): Promise<SimResul
     const exec = () => (tool === 'pct' ? runPct(ctx, call) : runQm(ctx, call));
     const faults = parseFaultSpec(env.PHOENIX_SIM_FAULTS);
     // Injected: the cluster filesystem is unreachable for this sub-command (fault, not a rule).
+    // PVE: pve-cluster src/PVE/Cluster.pm:$ipcc_send_rec (fault fail=CMD: pmxcfs unreachable, the state untouched)
     if (faults?.fail?.includes(call.command)) throw new SimError('ipcc_send_rec[1] failed: Connection refused');
     if (READ_ONLY.has(call.command) || EXEC_LIKE.has(call.command)) {
       exitCode = await exec();

@@ -177,6 +177,7 @@ export async function pushCt(vmid: number, hostFile: string, guestPath: string, 
   try {
     data = readFileSync(hostFile);
   } catch {
+    // PVE: pve-container src/PVE/CLI/pct.pm:push (the source open, create_file, the mode check)
     throw new Error(`failed to open ${hostFile} for reading`);
   }
   const perms = o.perms === undefined ? 0o644 : /^0x/i.test(o.perms) ? Number.parseInt(o.perms.slice(2), 16) : Number.parseInt(o.perms, 8);
@@ -194,6 +195,7 @@ export async function pullCt(vmid: number, guestPath: string, hostFile: string):
   } finally {
     closeSync(fd);
   }
+  // PVE: pve-container src/PVE/CLI/pct.pm:pull
   if (r.code !== 0) throw new Error(`failed to open ${guestPath}: No such file or directory`);
 }
 

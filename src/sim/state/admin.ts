@@ -96,6 +96,7 @@ export interface AddStorageOptions {
 
 export const addStorage = (root: string, id: string, o: AddStorageOptions) =>
   mutateHost(root, (host, p) => {
+    // harness, not a Proxmox rule: `phoenix sim add-storage` checks its own arguments (the id rule is cited at ID; the rest are the harness's words).
     if (!ID.test(id)) throw new SimError(`invalid storage id '${id}'`);
     if (host.storages.some((s) => s.id === id)) throw new SimError(`storage '${id}' already exists`);
     if (!STORAGE_TYPES.includes(o.type as StorageType)) throw new SimError(`unknown storage type '${o.type}' (expected ${STORAGE_TYPES.join(', ')})`);
@@ -141,12 +142,14 @@ export async function addTemplate(root: string, volid: string, size = 512 * 1024
 /** A file that exists on the simulated host (e.g. a downloaded image for `qm disk import`). */
 export const addHostFile = (root: string, path: string, size: number) =>
   mutateHost(root, (host) => {
+    // harness, not a Proxmox rule: a host file is registered by absolute path.
     if (!path.startsWith('/')) throw new SimError(`host file path must be absolute: '${path}'`);
     host.hostFiles = { ...(host.hostFiles ?? {}), [path]: size };
   });
 
 /** Empties a state directory (only one that looks like simulator state) and makes a fresh host running `pve`. */
 export function resetState(root: string, opts: { pve?: string; nodes?: string[] } = {}): SimPaths {
+  // harness, not a Proxmox rule: `phoenix sim reset` checks its own arguments and never empties a directory that is not simulator state.
   if (opts.pve !== undefined && !(PVE_RELEASES as readonly string[]).includes(opts.pve)) {
     throw new SimError(`unknown Proxmox VE release '${opts.pve}' (expected ${PVE_RELEASES.join(' or ')})`);
   }

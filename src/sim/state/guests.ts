@@ -33,6 +33,7 @@ export function locateGuest(paths: SimPaths, host: HostState, vmid: number): Gue
 // PVE: pve-guest-common src/PVE/AbstractConfig.pm:load_config
 export function requireGuest(paths: SimPaths, host: HostState, kind: GuestKind, vmid: number): GuestRef {
   const path = confPath(paths, host.node, kind, vmid);
+  // PVE: pve-guest-common src/PVE/AbstractConfig.pm:load_config; pve-container src/PVE/LXC/Config.pm:cfs_config_path
   if (!existsSync(path)) throw new SimError(`Configuration file '${confDisplayPath(host.node, kind, vmid)}' does not exist`);
   return { kind, node: host.node, vmid, path };
 }
@@ -41,6 +42,7 @@ export function readConf(ref: GuestRef): GuestConf {
   try {
     return parseConf(readFileSync(ref.path, 'utf8'));
   } catch {
+    // PVE: pve-guest-common src/PVE/AbstractConfig.pm:load_config
     throw new SimError(`Configuration file '${confDisplayPath(ref.node, ref.kind, ref.vmid)}' does not exist`);
   }
 }

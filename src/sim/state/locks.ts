@@ -122,6 +122,7 @@ export async function withLock<T>(lockDir: string, name: { display: string; file
   const wait = async (): Promise<void> => {
     if (!waited) opts.onWait?.('trying to acquire lock...\n');
     waited = true;
+    // PVE: pve-common src/PVE/Tools.pm:lock_file_full (`can't lock file '<path>' - got timeout`; `trying to acquire lock...` once)
     if (Date.now() >= deadline) throw new SimError(`can't lock file '${name.display}' - got timeout`);
     await sleep(delay);
     delay = Math.min(delay * 2, 50);
