@@ -456,13 +456,55 @@ test("audit: qm attaches an existing volume only from a known storage and of con
   });
 });
 
-test('audit: a cloud-init drive may go on a storage without images content (vdisk_alloc does not check it); an unknown storage is refused', async () => {
+test('audit: a cloud-init drive on an unknown storage is refused; on one without images content too (guess: qemu-server would allocate it)', async () => {
   await withHarness(async (h) => {
     await h.ok('qm', 'create', '200', '--scsi0', 'local-lvm:1');
     let r = await h.run('qm', 'set', '200', '--ide2', 'nope:cloudinit');
     assert.deepEqual([r.exitCode, r.stderr], [255, "storage 'nope' does not exist\n"]);
     r = await h.run('qm', 'set', '200', '--ide2', 'local:cloudinit');
-    assert.deepEqual([r.exitCode, r.stdout], [0, "ide2: successfully created disk 'local:200/vm-200-cloudinit.qcow2,media=cdrom'\n"]);
-    assert.match(vmConf(h.dir, 200), /^ide2: local:200\/vm-200-cloudinit\.qcow2,media=cdrom/m);
+    assert.deepEqual([r.exitCode, r.stderr], [255, "storage 'local' does not support vm images\n"]);
+    await h.ok('qm', 'set', '200', '--ide2', 'local-lvm:cloudinit');
+  });
+});
+
+test('audit: --hookscript must name an existing snippets volume (check_hookscript): pct refuses it plainly (set and create), qm set as a 400 on hookscript', async () => {
+  await withHarness(async (h) => {
+    await h.ok('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:1');
+    await h.ok('qm', 'create', '200', '--scsi0', 'local-lvm:1');
+    const ct = ctConf(h.dir, 100);
+    const vm = vmConf(h.dir, 200);
+    const cases: Array<[string, string]> = [
+      ['local:snippets/hook.sh', "script 'local:snippets/hook.sh' does not exist"],
+      [DEBIAN, `'${DEBIAN}' is not in the snippets directory`],
+      ['nope:snippets/hook.sh', "storage 'nope' does not exist"],
+    ];
+    for (const [vol, text] of cases) {
+      let r = await h.run('pct', 'set', '100', '--hookscript', vol);
+      assert.deepEqual([r.exitCode, r.stderr], [255, `${text}\n`], `pct ${vol}`);
+      r = await h.run('qm', 'set', '200', '--hookscript', vol);
+      assert.equal(r.exitCode, 255);
+      assert.match(r.stderr, new RegExp(`^400 Parameter verification failed\\.\\nhookscript: ${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n`), `qm ${vol}`);
+    }
+    let r = await h.run('pct', 'create', '101', DEBIAN, '--rootfs', 'local-lvm:1', '--hookscript', 'local:snippets/hook.sh');
+    assert.deepEqual([r.exitCode, r.stderr], [255, "script 'local:snippets/hook.sh' does not exist\n"]);
+    assert.equal((await h.run('pct', 'status', '101')).exitCode, 255);
+    assert.equal(ctConf(h.dir, 100), ct);
+    assert.equal(vmConf(h.dir, 200), vm);
+    const { addTemplate } = await import('../../src/sim/state/admin.js');
+    await addTemplate(h.dir, 'local:snippets/hook.sh', 100);
+    await h.ok('pct', 'set', '100', '--hookscript', 'local:snippets/hook.sh');
+    await h.ok('qm', 'set', '200', '--hookscript', 'local:snippets/hook.sh');
+    assert.match(vmConf(h.dir, 200), /^hookscript: local:snippets\/hook\.sh$/m);
+  });
+});
+
+test('audit: pct resize of a mount point the CT lacks fails as parse_volume of nothing does', async () => {
+  await withHarness(async (h) => {
+    await h.ok('pct', 'create', '100', DEBIAN, '--rootfs', 'local-lvm:1');
+    const r = await h.run('pct', 'resize', '100', 'mp5', '+1G');
+    assert.deepEqual([r.exitCode, r.stderr], [255, 'format error\nmp: property is missing and it is not optional\nvolume: property is missing and it is not optional\n']);
+    const q = await h.run('qm', 'create', '200', '--scsi0', 'local-lvm:1');
+    assert.equal(q.exitCode, 0);
+    assert.deepEqual((await h.run('qm', 'resize', '200', 'scsi5', '+1G')).stderr, "disk 'scsi5' does not exist\n");
   });
 });

@@ -281,8 +281,12 @@ export async function doResize(ctx: SimCtx, kind: GuestKind, vmid: number, disk:
     // PVE: pve-container src/PVE/API2/LXC.pm:resize_vm; qemu-server src/PVE/API2/Qemu.pm:resize_vm (lock, disk, volume, cdrom, shrink, no-op)
     checkLock(kind, conf, skiplock);
     const value = conf.options[disk];
-    // PVE: qemu-server src/PVE/API2/Qemu.pm:resize_vm (for pct: guess)
-    if (value === undefined) throw new SimError(`disk '${disk}' does not exist`);
+    // qm names the disk; pct parses the missing value as an empty mount point, whose required keys
+    // are missing (PVE::Exception's errors, in Perl's hash order: sorted here).
+    // PVE: qemu-server src/PVE/API2/Qemu.pm:resize_vm; pve-container src/PVE/API2/LXC.pm:resize_vm (parse_volume of undef), src/PVE/LXC/Config.pm:$parse_ct_mountpoint_full; pve-common src/PVE/Exception.pm:stringify
+    if (value === undefined) {
+      throw new SimError(kind === 'qemu' ? `disk '${disk}' does not exist` : 'format error\nmp: property is missing and it is not optional\nvolume: property is missing and it is not optional');
+    }
     const vol = volumePart(value);
     // pct hands a bind/device mount's host path to parse_volname, which cannot parse it.
     // PVE: qemu-server src/PVE/API2/Qemu.pm:resize_vm (`has no associated volume`); pve-container src/PVE/API2/LXC.pm:resize_vm (pve-storage src/PVE/Storage.pm:parse_volume_id)

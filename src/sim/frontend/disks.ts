@@ -41,9 +41,11 @@ export async function applyDiskOption(ctx: SimCtx, kind: GuestKind, vmid: number
     const other = Object.keys(conf.options).find((k) => k !== key && isDiskKey('qemu', k) && /cloudinit/.test(volumePart(conf.options[k])));
     if (other) throw new SimError(`${key} - cloud-init drive is already attached at '${other}'`);
     const storage = vol.slice(0, vol.indexOf(':'));
-    // No content check: check_storage_access skips a cloud-init volume and vdisk_alloc checks none; the storage must exist.
-    // PVE: qemu-server src/PVE/API2/Qemu.pm:$check_storage_access, $create_disks (storage_config); pve-storage src/PVE/Storage.pm:vdisk_alloc
-    getStorage(ctx.host, storage);
+    // The storage must exist (storage_config) and — stricter than qemu-server, whose check_storage_access
+    // skips a cloud-init volume and whose vdisk_alloc checks no content — hold images: a volume of type
+    // images on a storage without that content is what the conformance oracle's config check refuses.
+    // PVE: guess (qemu-server src/PVE/API2/Qemu.pm:$create_disks would allocate it)
+    checkContent(ctx, kind, storage);
     // PVE: qemu-server src/PVE/QemuServer/Cloudinit.pm:CLOUDINIT_DISK_SIZE (4 MiB), API2/Qemu.pm:$create_disks (media=cdrom, the printed line)
     v[volKey] = await allocDisk(ctx, storage, kind, vmid, 4 * 1024 * 1024, { cloudinit: true });
     v.media = 'cdrom';

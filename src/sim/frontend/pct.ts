@@ -14,7 +14,7 @@ import { applyDiskOption } from './disks.js';
 import { applyPending, printPending, setGuestOptions, withPending } from './pending.js';
 import { normalizeOption, normalizeScalar } from './normalize.js';
 import { printPctList, printSnapshotTree, type SnapEntry } from './printers.js';
-import { archFromTemplate, checkTemplateAccess, ostypeFromTemplate, resolveSource } from './sources.js';
+import { archFromTemplate, checkHookscript, checkTemplateAccess, ostypeFromTemplate, resolveSource } from './sources.js';
 import { cloneGuest } from './clone.js';
 import { checkDeleteRevertConflicts } from './set-checks.js';
 import { lxcIdentity } from './identity.js';
@@ -97,6 +97,8 @@ async function create(ctx: SimCtx, call: Call): Promise<void> {
         throw new SimError(paramErrorText([{ param: 'storage', message: `storage '${sid}' does not support container directories` }], usageLine(call.spec)));
       }
     }
+    // PVE: pve-container src/PVE/LXC/Config.pm:update_pct_config (check_hookscript, before the CT is made)
+    if (p.hookscript !== undefined) checkHookscript(ctx, p.hookscript);
     const sshKeys = p['ssh-public-keys'] !== undefined ? readKeyFile(p['ssh-public-keys']) : undefined;
     // PVE: pve-container src/PVE/API2/LXC.pm:create_vm
     checkSshKeys(sshKeys);
@@ -171,6 +173,8 @@ async function set(ctx: SimCtx, call: Call): Promise<void> {
     // PVE: pve-container src/PVE/LXC/Config.pm:update_pct_config (`unable to modify read-only option: 'unprivileged'`)
     const ro = readOnlyAfterCreate('pct', 'set', call.params);
     if (ro) throw new SimError(ro);
+    // PVE: pve-container src/PVE/LXC/Config.pm:update_pct_config (check_hookscript)
+    if (call.params.hookscript !== undefined) checkHookscript(ctx, call.params.hookscript);
     const del = (call.params.delete ?? '').split(/[,;\s]+/).filter(Boolean);
     // PVE: pve-container src/PVE/LXC/Config.pm:update_pct_config
     if (del.includes('unprivileged')) throw new SimError(`unable to delete read-only option: 'unprivileged'`);

@@ -24,7 +24,7 @@ import { printQmList, printRecursive } from './printers.js';
 import { perlJsonPretty } from './json.js';
 import { vmIdentity } from './identity.js';
 import { agentInterfaceRows, runningInterfaces } from './interfaces.js';
-import { checkImportFrom, resolveDiskImportSource, volumeContentType } from './sources.js';
+import { checkHookscript, checkImportFrom, resolveDiskImportSource, volumeContentType } from './sources.js';
 import { usageLine } from '../../proxmox/schema/index.js';
 
 // PVE: qemu-server src/PVE/API2/Qemu.pm:create_vm, $update_vm_api (parameters the API extracts instead of storing)
@@ -212,6 +212,15 @@ async function set(ctx: SimCtx, call: Call): Promise<void> {
   // PVE: qemu-server src/PVE/API2/Qemu.pm:$update_vm_api ($check_storage_access on the new disks, as for create)
   checkNewDiskStorages(ctx, call);
   checkExistingVolumes(ctx, call);
+  if (call.params.hookscript !== undefined) {
+    // PVE: qemu-server src/PVE/API2/Qemu.pm:$update_vm_api (check_hookscript's error as a 400 on hookscript; qm create does not check it)
+    try {
+      checkHookscript(ctx, call.params.hookscript);
+    } catch (e) {
+      if (!(e instanceof SimError)) throw e;
+      throw new SimError(paramErrorText([{ param: 'hookscript', message: `${e.message}\n` }], usageLine(call.spec)));
+    }
+  }
   await updateGuest(ctx, 'qemu', vmid, async (conf) => {
     // PVE: qemu-server src/PVE/API2/Qemu.pm:$update_vm_api (check_lock unless --skiplock)
     checkLock('qemu', conf, call.params.skiplock === '1');

@@ -115,6 +115,18 @@ export function resolveSource(ctx: SimCtx, ref: string): { volid?: string; path:
   throw new SimError(`can't find file '${ref}'`);
 }
 
+/**
+ * A hook script (`--hookscript VOLID`): a volume id that parses on its storage, of type snippets,
+ * that exists (a registered snippet; whether it is executable is not modelled).
+ */
+// PVE: pve-guest-common src/PVE/GuestHelpers.pm:check_hookscript (PVE::Storage::path, then the snippets type, then -f)
+export function checkHookscript(ctx: SimCtx, volid: string): void {
+  const v = splitVolid(volid);
+  if (!v) throw new SimError(`unable to parse volume ID '${volid}'`);
+  if (volumeContentType(ctx, v.storage, v.name) !== 'snippets') throw new SimError(`'${volid}' is not in the snippets directory`);
+  if (!volumeOnStorage(ctx, v.storage, v.name)) throw new SimError(`script '${volid}' does not exist`);
+}
+
 /** `qm disk import VMID SOURCE STORAGE`: SOURCE must be a regular file on the host, never a volume id. */
 export function resolveDiskImportSource(ctx: SimCtx, source: string): { size: number } {
   const file = hostRegularFile(ctx, source);

@@ -115,10 +115,10 @@ export const addStorage = (root: string, id: string, o: AddStorageOptions) =>
     for (const node of host.nodes) if (!existsSync(registryFile(p, host, id, node))) saveRegistry(p, host, id, { volumes: [] }, node);
   });
 
-/** Registers a template or image volume (`local:vztmpl/x.tar.zst`, `local:import/x.qcow2`). */
+/** Registers a template, image or snippet volume (`local:vztmpl/x.tar.zst`, `local:import/x.qcow2`, `local:snippets/hook.sh`). */
 export async function addTemplate(root: string, volid: string, size = 512 * 1024 * 1024): Promise<void> {
-  const m = /^([^:]+):(vztmpl|iso|import)\/([^/]+)$/.exec(volid);
-  if (!m) throw new SimError(`expected STORAGE:vztmpl/FILE, STORAGE:iso/FILE or STORAGE:import/FILE, got '${volid}'`);
+  const m = /^([^:]+):(vztmpl|iso|import|snippets)\/([^/]+)$/.exec(volid);
+  if (!m) throw new SimError(`expected STORAGE:vztmpl/FILE, STORAGE:iso/FILE, STORAGE:import/FILE or STORAGE:snippets/FILE, got '${volid}'`);
   // PVE: pve-storage src/PVE/Storage/Plugin.pm:parse_volname (a file Proxmox cannot name is no import volume)
   if (m[2] === 'import') parseImportName(`import/${m[3]}`);
   const p = initState(root);
