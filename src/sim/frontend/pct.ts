@@ -25,7 +25,7 @@ import { paramErrorText } from './params.js';
 import { defaultUnprivileged, releaseOf } from '../state/version.js';
 import { readOnlyAfterCreate, usageLine } from '../../proxmox/schema/index.js';
 
-// PVE: pve-container src/PVE/API2/LXC.pm:create_vm, update_vm (parameters the API extracts instead of storing)
+// PVE: pve-container src/PVE/API2/LXC.pm:create_vm; src/PVE/API2/LXC/Config.pm:update_vm (parameters the API extracts instead of storing)
 const NOT_STORED = new Set(['vmid', 'ostemplate', 'storage', 'password', 'ssh-public-keys', 'start', 'force', 'restore', 'unique', 'pool', 'ignore-unpack-errors', 'bwlimit', 'ha-managed', 'delete', 'digest', 'revert', 'skiplock']);
 const isDisk = (k: string) => k === 'rootfs' || /^mp\d+$/.test(k);
 
@@ -313,7 +313,7 @@ export function configCommand(ctx: SimCtx, call: Call, kind: 'lxc' | 'qemu'): vo
     return;
   }
   // Pending values by default, the running ones with --current.
-  // PVE: pve-container src/PVE/API2/LXC.pm:vm_config; qemu-server src/PVE/API2/Qemu.pm:vm_config (load_current_config)
+  // PVE: pve-container src/PVE/API2/LXC/Config.pm:vm_config; qemu-server src/PVE/API2/Qemu.pm:vm_config (load_current_config)
   ctx.out(printConfigCommand(masked(call.params.current === '1' ? conf : withPending(conf))));
 }
 
