@@ -11,7 +11,7 @@ import { ostemplateOf } from '../managers/lxc/options.js';
 import type { Guest, GuestId, PhoenixConfig } from '../model/guest.js';
 import { imageSource } from '../model/vm-image.js';
 import type { ProxmoxReader } from '../proxmox/driver.js';
-import type { StorageStatus } from '../proxmox/types.js';
+import type { HostInventory, StorageStatus } from '../proxmox/types.js';
 import { placeGuests } from './placement.js';
 import type { Session } from './session.js';
 
@@ -37,9 +37,11 @@ interface Ask {
  * The checks of one node for the guests of `ids` that are (or go) there. `elsewhere`: guests on
  * the cluster's other nodes (a clone source there exists).
  */
-export async function preflight(config: PhoenixConfig, ids: readonly GuestId[], reader: ProxmoxReader, elsewhere: ReadonlySet<GuestId> = new Set()): Promise<Diagnostic[]> {
-  const [existing, storages, bridges, memory] = await Promise.all([reader.list(), reader.storages(), reader.bridges(), reader.nodeMemory()]);
-  const onHost = new Set(existing.map((e) => e.vmid));
+export async function preflight(config: PhoenixConfig, ids: readonly GuestId[], reader: ProxmoxReader, elsewhere: ReadonlySet<GuestId> = new Set(), inventory?: HostInventory | null): Promise<Diagnostic[]> {
+  // The guests there: from the run's inventory when it was read (the plan shares that one read), else a list.
+  const existing = async () => (inventory ? inventory.guests.filter((g) => g.node === inventory.node) : reader.list());
+  const [there, storages, bridges, memory] = await Promise.all([existing(), reader.storages(), reader.bridges(), reader.nodeMemory()]);
+  const onHost = new Set(there.map((e) => e.vmid));
   const onCluster = new Set([...onHost, ...elsewhere]);
   const inRun = new Set(ids);
   const byId = new Map(storages.map((s) => [s.storage, s]));
@@ -170,9 +172,11 @@ function pathOf(a: Ask, vmFile: ReturnType<typeof vmRaw>): string {
  */
 export async function preflightRun(s: Session, ids: readonly GuestId[]): Promise<Diagnostic[]> {
   const cluster = s.cluster;
+  // One node: the inventory the plan reads next (only the cluster driver keeps it until a change).
+  const inventory = () => s.driver.inventory().catch(() => null);
   if (!cluster) return [...oneNodeOnly(s, ids), ...(await preflight(s.config, ids, s.driver))];
   const clustered = cluster.cluster.nodes.length > 1 || s.config.host.nodes !== undefined || ids.some((id) => s.config.guests.get(id)?.node !== undefined);
-  if (!clustered) return preflight(s.config, ids, s.driver);
+  if (!clustered) return preflight(s.config, ids, s.driver, new Set(), await inventory());
   const { placed, problems } = await placeGuests(s.config, ids, cluster, vmRaw(s.config));
   s.placement = placed;
   if (problems.length) return problems;

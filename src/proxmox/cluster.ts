@@ -6,7 +6,7 @@
 // run's placement for guests it creates. Node-wide calls (storages, bridges, memory, downloads,
 // the host version) go to the home node; placement reads other nodes through `on(node)`.
 
-import type { ProxmoxDriver } from './driver.js';
+import { MUTATING, type ProxmoxDriver } from './driver.js';
 import type { GuestType, HostInventory, PveParams } from './types.js';
 
 export interface NodeDrivers {
@@ -22,7 +22,16 @@ export class ClusterDriver implements ProxmoxDriver {
   /** Guest id → the node it is on (observed) or goes to (placed by this run). */
   readonly where = new Map<number, string>();
 
-  constructor(readonly cluster: NodeDrivers) {}
+  constructor(readonly cluster: NodeDrivers) {
+    // Every change forgets the inventory read before it (see inventory()).
+    for (const m of MUTATING) {
+      const call = (this[m] as (...a: unknown[]) => Promise<unknown>).bind(this);
+      (this as Record<string, unknown>)[m] = (...a: unknown[]) => {
+        this.inventoryRead = undefined;
+        return call(...a);
+      };
+    }
+  }
 
   get node(): string {
     return this.cluster.home;
@@ -61,11 +70,22 @@ export class ClusterDriver implements ProxmoxDriver {
   config = async (type: GuestType, vmid: number) => (await this.at(vmid)).config(type, vmid);
   listSnapshots = async (type: GuestType, vmid: number) => (await this.at(vmid)).listSnapshots(type, vmid);
   pending = async (type: GuestType, vmid: number) => (await this.at(vmid)).pending(type, vmid);
-  /** The whole cluster from the home node (one /cluster/resources read); each guest's node recorded. */
-  async inventory(): Promise<HostInventory | null> {
-    const inv = await this.home.inventory();
-    for (const g of inv?.guests ?? []) this.where.set(g.vmid, g.node);
-    return inv;
+  private inventoryRead?: Promise<HostInventory | null>;
+  /**
+   * The whole cluster from the home node (one /cluster/resources read); each guest's node recorded.
+   * Read once until the run changes something: preflight, placement, observation and the orphan
+   * list of one plan all look at the same moment, so they share one read. A read that failed is
+   * not kept.
+   */
+  inventory(): Promise<HostInventory | null> {
+    const read = (this.inventoryRead ??= this.home.inventory().then((inv) => {
+      for (const g of inv?.guests ?? []) this.where.set(g.vmid, g.node);
+      return inv;
+    }));
+    read.catch(() => {
+      if (this.inventoryRead === read) this.inventoryRead = undefined;
+    });
+    return read;
   }
   readFirewall = async (vmid: number) => (await this.at(vmid)).readFirewall(vmid);
   exec: ProxmoxDriver['exec'] = async (type, vmid, argv, opts) => (await this.at(vmid)).exec(type, vmid, argv, opts);

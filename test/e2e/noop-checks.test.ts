@@ -51,6 +51,15 @@ test('no-op converge: one exec per running guest, health checks included; a chan
     [],
     'no other call than the host reads, the list and the execs',
   );
+  // The host itself is read once: its version, one inventory (preflight, observation and the
+  // orphan list share it; no pct/qm list), its storages, bridges and memory.
+  assert.deepEqual(
+    calls(log)
+      .filter((a) => !(a[0] === 'pct' && a[1] === 'exec'))
+      .map((a) => a.slice(0, 3).join(' '))
+      .sort(),
+    ['pvesh get /cluster/resources', 'pvesh get /nodes/pve/network', 'pvesh get /nodes/pve/status', 'pvesh get /nodes/pve/storage', 'pveversion'],
+  );
 
   // 210's memory changes (a live `pct set`): its check runs again after that, in its own exec.
   w.write('phoenix_lxc_configs.json', files(768)['phoenix_lxc_configs.json']);
