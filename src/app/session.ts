@@ -201,12 +201,19 @@ export async function lockGuests(s: Session, ids: readonly number[], command: st
   try {
     // Phoenix's own lock directory (not one PHOENIX_LOCK_DIR names, which may be shared) is private.
     if (!o.env.PHOENIX_LOCK_DIR) privateDir(join(s.lockDir, 'guests'), s.lockDir);
-    return await acquireKeyLocks(join(s.lockDir, 'guests'), ids, {
+    let waited = false;
+    const release = await acquireKeyLocks(join(s.lockDir, 'guests'), ids, {
       wait: o.wait,
       command,
       signal: o.signal,
-      onWait: (h) => o.onWait(describeHolder(h)),
+      onWait: (h) => {
+        waited = true;
+        o.onWait(describeHolder(h));
+      },
     });
+    // Another run changed the guests while this one waited: what was read before is not the host now.
+    if (waited) s.cluster?.forgetInventory();
+    return release;
   } catch (e) {
     // --no-wait and the guests are busy: exit 2 naming the holder, not an internal error.
     if (e instanceof LockBusyError) throw new UsageError(e.message, 'wait for that run to finish, or run again without --no-wait');

@@ -71,6 +71,10 @@ export class ClusterDriver implements ProxmoxDriver {
   listSnapshots = async (type: GuestType, vmid: number) => (await this.at(vmid)).listSnapshots(type, vmid);
   pending = async (type: GuestType, vmid: number) => (await this.at(vmid)).pending(type, vmid);
   private inventoryRead?: Promise<HostInventory | null>;
+  /** The host may have changed (another run worked on it): the next inventory() reads again. */
+  forgetInventory(): void {
+    this.inventoryRead = undefined;
+  }
   /**
    * The whole cluster from the home node (one /cluster/resources read); each guest's node recorded.
    * Read once until the run changes something: preflight, placement, observation and the orphan
