@@ -89,7 +89,8 @@ function apiSettings(input: SessionInput): import('./drivers/api.js').ApiSelectO
   return {
     ...(fromFile.url && !env.PHOENIX_API_URL ? { url: fromFile.url } : {}),
     ...(fromFile.fingerprint && !env.PHOENIX_API_FINGERPRINT && !env.PHOENIX_API_INSECURE ? { fingerprint: fromFile.fingerprint } : {}),
-    ...(fromFile.node && !env.PHOENIX_API_NODE ? { node: fromFile.node } : {}),
+    // The home node: api.node, else the host file's `node` (the node it manages).
+    ...((fromFile.node ?? input.config.host.node) && !env.PHOENIX_API_NODE ? { node: fromFile.node ?? input.config.host.node } : {}),
     ...(fromFile.nodeSsh && !env.PHOENIX_NODE_SSH ? { nodeSsh: fromFile.nodeSsh } : {}),
     ...(fromFile.tokenFile ? { tokenFile: fromFile.tokenFile } : {}),
     ...flags,

@@ -14,8 +14,6 @@ const LXC = 'phoenix_lxc_configs.json';
 const HYP = 'phoenix_hypervisor_config.json';
 const TEMPLATE = 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst';
 let w: Workspace;
-/** The API driver reaches one node so far (docs/cluster.md): under PHOENIX_TEST_DRIVER=api these tests are skipped. */
-const apiSkip = TEST_DRIVER === 'api' && 'the API driver reaches one node so far';
 
 const ct = (name: string, extra: Record<string, unknown> = {}) => ({ name, template: TEMPLATE, memory_mb: 1024, cores: 1, storage_pool: 'local-lvm', storage_size_gb: 4, unprivileged: true, ...extra });
 /** The node whose directory holds the CT's config (and only that one). */
@@ -31,7 +29,6 @@ function loggedSince(from: number): Array<{ argv: string[]; node?: string; exit:
 const lineCount = () => (existsSync(w.log) ? readFileSync(w.log, 'utf8').split('\n').filter(Boolean).length : 0);
 
 before(async () => {
-  if (apiSkip) return;
   w = workspace({
     files: {
       [HYP]: { nodes: ['pve1', 'pve2', 'pve3'] },
@@ -51,7 +48,7 @@ before(async () => {
 });
 after(() => w?.cleanup());
 
-test('cluster: the plan places each guest and says why; up puts them there, each call on its node', { skip: apiSkip }, async () => {
+test('cluster: the plan places each guest and says why; up puts them there, each call on its node', async () => {
   const plan = await w.run('plan');
   assert.equal(plan.code, 0, plan.stdout + plan.stderr);
   assert.match(plan.stdout, /on pve1 \(its node\)/);
@@ -80,7 +77,7 @@ test('cluster: the plan places each guest and says why; up puts them there, each
   assert.deepEqual(w.since().filter(isMutatingCall), []);
 });
 
-test('cluster: a guest moved to another node out of band is found there and managed there, not made again', { skip: apiSkip }, async () => {
+test('cluster: a guest moved to another node out of band is found there and managed there, not made again', async () => {
   const stop = await runSim(['pct', 'stop', '300'], { stateDir: w.state, env: { PHOENIX_SIM_NODE: 'pve2' } });
   assert.equal(stop.exitCode, 0, stop.stderr);
   const mv = await w.run('sim', 'move', '300', 'pve3');
@@ -110,7 +107,7 @@ test('cluster: a guest moved to another node out of band is found there and mana
   );
 });
 
-test('cluster: a clone to another node from local storage is refused before anything runs (exit 2, guest and field named)', { skip: apiSkip }, async () => {
+test('cluster: a clone to another node from local storage is refused before anything runs (exit 2, guest and field named)', async () => {
   w.edit(LXC, (doc) => {
     doc.lxc_configs['220'] = { name: 'far', clone_from_ctid: 200, node: 'pve2' };
   });
@@ -126,7 +123,7 @@ test('cluster: a clone to another node from local storage is refused before anyt
   assert.equal(plan.code, 2);
 });
 
-test('cluster: placement skips nodes without the storage a guest needs and counts running guests and earlier placements against free memory', { skip: apiSkip }, async () => {
+test('cluster: placement skips nodes without the storage a guest needs and counts running guests and earlier placements against free memory', async () => {
   const v = workspace({
     files: {
       [HYP]: { nodes: ['pve1', 'pve2', 'pve3'] },
@@ -158,7 +155,7 @@ test('cluster: placement skips nodes without the storage a guest needs and count
   }
 });
 
-test("cluster through pve-cli: the pct/qm shims on PATH run on each guest's node", { skip: apiSkip || (!existsSync(join(import.meta.dirname, '..', '..', 'dist', 'sim-cli.js')) && 'needs dist/sim-cli.js (npm test builds it)') }, async () => {
+test("cluster through pve-cli: the pct/qm shims on PATH run on each guest's node", { skip: (TEST_DRIVER === 'api' && 'pve-cli-specific (runs in the --driver sim pass)') || (!existsSync(join(import.meta.dirname, '..', '..', 'dist', 'sim-cli.js')) && 'needs dist/sim-cli.js (npm test builds it)') }, async () => {
   const v = workspace({
     files: {
       [HYP]: { nodes: ['pve2', 'pve3'] },

@@ -1,19 +1,27 @@
 // `--driver api`: the REST API driver's wiring, from the environment (ApiSelectOptions carries the
-// same settings for command-line flags, not wired in cli/main.ts yet). Where the API is
-// (PHOENIX_API_URL), how its certificate is checked (PHOENIX_API_FINGERPRINT pins it;
-// PHOENIX_API_INSECURE=1 skips the check, loudly; else Node's CA store), the token (only from
-// PHOENIX_API_TOKEN or a 0600 PHOENIX_API_TOKEN_FILE), the node (PHOENIX_API_NODE, else the only
-// node /nodes lists), and how the node itself is reached for what the API cannot do:
-// PHOENIX_NODE_SSH=[user@]host (OpenSSH), or PHOENIX_API_SIM_STATE (the simulator's node,
-// in-process, as `phoenix sim api` prints).
+// same settings for command-line flags and the host file). Where the API is (PHOENIX_API_URL), how
+// its certificate is checked (PHOENIX_API_FINGERPRINT pins it; PHOENIX_API_INSECURE=1 skips the
+// check, loudly; else Node's CA store), the token (only from PHOENIX_API_TOKEN or a 0600
+// PHOENIX_API_TOKEN_FILE).
 //
-// One request is made here (GET /version, then /nodes when the node is not named) so a wrong
-// token or a certificate that does not match stops the run at once with exit 2, before any plan.
+// The whole cluster is managed through the one API: a ClusterDriver (proxmox/cluster.ts) whose
+// per-node drivers are ApiDrivers on one client, each sending `/nodes/{node}/…`, so placement and
+// the per-node limits work as through pve-cli. The home node (node-wide calls) is PHOENIX_API_NODE
+// / --api-node / api.node / the host file's `node`, else the first online node by name. Each node
+// is reached for what the API cannot do (a container's exec and push, raw lxc.* lines) over SSH
+// (the host file's node_ssh.<node>; the home node also --node-ssh / PHOENIX_NODE_SSH /
+// api.node_ssh), or, when the API is the simulator's (PHOENIX_API_SIM_STATE, as `phoenix sim serve`
+// prints), into the simulator's node in-process.
+//
+// Two requests are made here (GET /version, GET /nodes) so a wrong token or a certificate that
+// does not match stops the run at once with exit 2, before any plan.
 
 import { join } from 'node:path';
 import { OperationError, UsageError } from '../../diag/errors.js';
 import { ApiClient, ApiError, normaliseApiUrl, normaliseFingerprint, type TlsPolicy } from '../../proxmox/api/client.js';
 import { ApiDriver, type ApiDriverOptions } from '../../proxmox/api/driver.js';
+import { ClusterDriver, type NodeDrivers } from '../../proxmox/cluster.js';
+import { type ProxmoxDriver, readOnlyDriver } from '../../proxmox/driver.js';
 import { localStage, type NodeAccess } from '../../proxmox/api/node-access.js';
 import { loadApiToken, TokenError } from '../../proxmox/api/token.js';
 import type { Exec } from '../../proxmox/exec/types.js';
@@ -30,19 +38,25 @@ export interface ApiSelectOptions {
   tokenFile?: string;
   /** Test seam: the waits between dispatch retries (default 0.5, 1, 2, 4 s). */
   retryDelaysMs?: number[];
+  /** Dry runs and plans: every node's driver refuses mutating calls. */
+  readOnly?: boolean;
 }
 
 interface Deps {
   env: Record<string, string | undefined>;
   hooks: Pick<ApiDriverOptions, 'onCall' | 'onWarnings'>;
   simExecFor: (stateDir: string, node: string) => Exec;
+  /** SSH per node (select.ts SelectDriverOptions.nodeSsh). */
+  nodeSsh?: { home?: string; byNode: Record<string, string> };
 }
 
 export interface OpenedApi {
-  driver: ApiDriver;
+  /** The whole cluster: one ApiDriver per node (`/nodes/{node}/…`), each guest's calls on its node. */
+  cluster: ClusterDriver;
   client: ApiClient;
   stateDir?: string;
-  notice?: string;
+  /** Lines for stderr (TLS unchecked; which home node was taken). */
+  notices: string[];
 }
 
 const truthy = (v: string | undefined): boolean => v !== undefined && /^(1|true|yes)$/i.test(v);
@@ -92,40 +106,97 @@ export async function openApiDriver(o: ApiSelectOptions, d: Deps): Promise<Opene
     }
   };
   const version = await probe<{ version?: string }>('/version');
-  let node = o.node ?? env.PHOENIX_API_NODE;
   // The cluster's nodes and whether each is up (one request): a named node must be one of them and online.
-  const nodes = (await probe<Array<{ node: string; status?: string }>>('/nodes')) ?? [];
-  if (!node) {
-    if (nodes.length !== 1) {
+  const listed = ((await probe<Array<{ node: string; status?: string }>>('/nodes')) ?? []).filter((n) => typeof n?.node === 'string');
+  const names = listed.map((n) => n.node).sort();
+  const statusOf = new Map(listed.map((n) => [n.node, n.status]));
+  const isOnline = (n: string) => statusOf.get(n) === undefined || statusOf.get(n) === 'online';
+  const named = o.node ?? env.PHOENIX_API_NODE;
+  let home: string;
+  let notice: string | undefined;
+  if (named) {
+    if (!statusOf.has(named)) {
       client.close();
-      throw new UsageError(`the cluster has ${nodes.length} nodes (${nodes.map((n) => n.node).join(', ')}): say which with PHOENIX_API_NODE=NAME`);
+      throw new UsageError(`node ${named} is not in the cluster at ${client.base.host} (its nodes: ${names.join(', ') || 'none listed'})`, 'name one of them with PHOENIX_API_NODE / --api-node / the host file\'s "node"');
     }
-    node = nodes[0].node;
+    home = named;
+  } else {
+    // No home named on a cluster of several nodes: the first online node in name order. The home
+    // answers the node-wide calls (the version, the one /cluster/resources read, downloads), which
+    // any online node answers alike; the one thing it decides is where a guest goes that neither
+    // its `node` nor the host file's `node`/`nodes` place, and the plan says that node for each.
+    // The run says which it took, once (a notice), rather than refusing every multi-node cluster.
+    const first = names.find(isOnline) ?? names[0];
+    if (!first) {
+      client.close();
+      throw new OperationError(`the cluster at ${client.base.host} lists no nodes (GET /nodes); nothing was changed`);
+    }
+    home = first;
+    if (names.length > 1) notice = `--driver api: no home node named; node-wide calls and guests nothing places go to ${home} (the first online of ${names.join(', ')}); name one with PHOENIX_API_NODE, --api-node or the host file's "node"`;
   }
-  const entry = nodes.find((n) => n.node === node);
-  if (!entry) {
+  if (!isOnline(home)) {
     client.close();
-    throw new UsageError(`node ${node} is not in the cluster at ${client.base.host} (its nodes: ${nodes.map((n) => n.node).join(', ') || 'none listed'})`, 'name one of them with PHOENIX_API_NODE / --api-node');
-  }
-  if (entry.status !== undefined && entry.status !== 'online') {
-    client.close();
-    throw new OperationError(`node ${node} is ${entry.status} (as the cluster at ${client.base.host} reports it); nothing was changed`);
+    throw new OperationError(`node ${home} is ${statusOf.get(home)} (as the cluster at ${client.base.host} reports it); nothing was changed`);
   }
 
-  let nodeAccess: NodeAccess | undefined;
-  let stateDir: string | undefined;
-  const sshDest = o.nodeSsh ?? env.PHOENIX_NODE_SSH;
-  if (sshDest) {
-    try {
-      nodeAccess = sshNodeAccess({ destination: sshDest, env });
-    } catch (e) {
-      throw new UsageError(`$PHOENIX_NODE_SSH: ${(e as Error).message}`);
+  // Each node's way in for what the API cannot do: SSH (the home node: --node-ssh /
+  // $PHOENIX_NODE_SSH, then the host file's node_ssh.<node>, then api.node_ssh; another node:
+  // node_ssh.<node>), else the simulator's node when the API is the simulator's, else none (those
+  // calls then fail saying what to set).
+  const byNode = d.nodeSsh?.byNode ?? {};
+  const sshFor = (node: string): { dest: string; from: string } | undefined => {
+    if (node === home) {
+      const flag = d.nodeSsh?.home ?? env.PHOENIX_NODE_SSH;
+      if (flag) return { dest: flag, from: '--node-ssh / $PHOENIX_NODE_SSH' };
+      if (byNode[node]) return { dest: byNode[node], from: `node_ssh.${node}` };
+      if (o.nodeSsh) return { dest: o.nodeSsh, from: 'api.node_ssh' };
+      return undefined;
     }
-  } else if (env.PHOENIX_API_SIM_STATE) {
-    stateDir = env.PHOENIX_API_SIM_STATE;
-    nodeAccess = { exec: d.simExecFor(stateDir, node), hostFiles: fsHostFiles(join(stateDir, 'etc', 'pve')), stage: localStage };
+    return byNode[node] ? { dest: byNode[node], from: `node_ssh.${node}` } : undefined;
+  };
+  const stateDir = env.PHOENIX_API_SIM_STATE || undefined;
+  const accessOf = new Map<string, NodeAccess | undefined>();
+  for (const node of names) {
+    const ssh = sshFor(node);
+    if (ssh) {
+      try {
+        accessOf.set(node, sshNodeAccess({ destination: ssh.dest, env }));
+      } catch (e) {
+        client.close();
+        throw new UsageError(`${ssh.from}: ${(e as Error).message}`);
+      }
+    } else if (stateDir) {
+      accessOf.set(node, { exec: d.simExecFor(stateDir, node), hostFiles: fsHostFiles(join(stateDir, 'etc', 'pve')), stage: localStage });
+    }
   }
-  const driver = new ApiDriver(client, { node, nodeAccess, version: version ?? undefined, ...d.hooks });
-  const notice = tls.mode === 'insecure' ? `WARNING: TLS certificate verification is OFF ($PHOENIX_API_INSECURE): anyone between here and ${client.base.host} can read the API token; pin its certificate with $PHOENIX_API_FINGERPRINT` : undefined;
-  return { driver, client, stateDir, notice };
+  const noAccess = (node: string) => (node === home ? `set PHOENIX_NODE_SSH=root@HOST (or "node_ssh": {"${node}": "root@HOST"} in the host file)` : `set "node_ssh": {"${node}": "root@HOST"} in the host file`);
+
+  // One driver per node, made on first use, all on the one client (its connection pool). A node
+  // the cluster reports offline is refused when a run needs it, naming it; a run on other nodes
+  // goes on (placement by the rule skips it: its storages cannot be read).
+  const made = new Map<string, ProxmoxDriver>();
+  const nodeDrivers: NodeDrivers = {
+    home,
+    nodes: names,
+    on(node) {
+      let drv = made.get(node);
+      if (drv) return drv;
+      if (!statusOf.has(node)) throw new UsageError(`node '${node}' is not a node of this cluster (nodes: ${names.join(', ')})`);
+      if (!isOnline(node)) {
+        // Every call on it fails with the one line (a promise, not a throw: placement reads each
+        // node's storages and skips a node it cannot read; the guests it holds fail one by one).
+        const why = `node ${node} is ${statusOf.get(node)} (as the cluster at ${client.base.host} reports it): this run needs it; nothing was changed there`;
+        drv = new Proxy({ node } as unknown as ProxmoxDriver, { get: (t, k) => (k === 'node' ? node : k === 'then' ? undefined : () => Promise.reject(new OperationError(why))) });
+        made.set(node, drv);
+        return drv;
+      }
+      const api = new ApiDriver(client, { node, nodeAccess: accessOf.get(node), noAccessHint: noAccess(node), version: version ?? undefined, ...d.hooks });
+      drv = o.readOnly ? readOnlyDriver(api) : api;
+      made.set(node, drv);
+      return drv;
+    },
+  };
+  const cluster = new ClusterDriver(nodeDrivers);
+  const tlsNotice = tls.mode === 'insecure' ? `WARNING: TLS certificate verification is OFF ($PHOENIX_API_INSECURE): anyone between here and ${client.base.host} can read the API token; pin its certificate with $PHOENIX_API_FINGERPRINT` : undefined;
+  return { cluster, client, stateDir, notices: [tlsNotice, notice].filter((x): x is string => x !== undefined) };
 }

@@ -59,7 +59,7 @@ export interface SelectDriverOptions {
 
 export interface SelectedDriver {
   driver: ProxmoxDriver;
-  /** The cluster behind `driver` (one driver per node, where each guest is); absent for the API driver. */
+  /** The cluster behind `driver` (one driver per node, where each guest is); absent for pve-cli on a real host. */
   cluster?: ClusterDriver;
   kind: DriverKind;
   transport: TransportKind;
@@ -139,8 +139,9 @@ export async function selectDriver(o: SelectDriverOptions): Promise<SelectedDriv
 
   switch (o.driver) {
     case 'api': {
-      const a = await openApiDriver({ ...(o.api ?? {}) }, { env: o.env, hooks, simExecFor: (stateDir, node) => simExec(stateDir, { ...env, PHOENIX_SIM_NODE: node }) });
-      return finish({ driver: a.driver, kind: 'api', transport: 'api', ...(a.stateDir ? { stateDir: a.stateDir } : {}), ...(a.notice ? { notice: a.notice } : {}) });
+      // The whole cluster through the API: one ApiDriver per node on one client (api.ts).
+      const a = await openApiDriver({ ...(o.api ?? {}), readOnly: o.readOnly }, { env: o.env, hooks, nodeSsh: o.nodeSsh, simExecFor: (stateDir, node) => simExec(stateDir, { ...env, PHOENIX_SIM_NODE: node }) });
+      return finish({ driver: a.cluster, cluster: a.cluster, kind: 'api', transport: 'api', ...(a.stateDir ? { stateDir: a.stateDir } : {}), ...(a.notices.length ? { notice: a.notices.join('\n') } : {}) });
     }
     case 'sim':
       return finish(sim());

@@ -17,7 +17,7 @@ import type { ExecResult } from '../exec/types.js';
 import { withEnv } from '../cli/argv.js';
 import { parseGuestExecStatus } from '../cli/parse/guest-exec.js';
 import { PveCliDriver } from '../cli/driver.js';
-import type { DownloadRequest, ExecInGuestOptions, ExecOutcome, GuestAddress, GuestConfig, GuestListEntry, GuestStatus, GuestType, HostInventory, PendingChange, PowerState, PushOptions, PveParams, PveVersion, SnapshotInfo, NodeMemory, StorageStatus } from '../types.js';
+import type { DownloadRequest, ExecInGuestOptions, ExecOutcome, GuestAddress, GuestConfig, GuestListEntry, GuestStatus, GuestType, HostInventory, InventoryGuest, PendingChange, PowerState, PushOptions, PveParams, PveVersion, SnapshotInfo, NodeMemory, StorageStatus } from '../types.js';
 import { parseInterfaces } from '../cli/parse/interfaces.js';
 import { parseStorageRows } from '../cli/parse/storages.js';
 import { ApiError, type ApiClient, type ApiParams } from './client.js';
@@ -29,6 +29,8 @@ export interface ApiDriverOptions {
   node: string;
   /** The guest's node, for what the API cannot do; undefined: those calls fail saying so. */
   nodeAccess?: NodeAccess;
+  /** Without nodeAccess: what to set to reach this node (the failure's last words). */
+  noAccessHint?: string;
   /** How long one operation (a task) may take before Phoenix stops waiting. */
   taskDeadlineMs?: number;
   poll?: TaskPoll;
@@ -142,7 +144,7 @@ export class ApiDriver implements ProxmoxDriver {
 
   private needNode(what: string): PveCliDriver {
     if (!this.nodeCli) {
-      throw new PveCommandError({ argv: ['api', what], exitCode: 2, stdout: '', stderr: '', durationMs: 0, timedOut: false, isCanceled: false }, `${what} has no Proxmox API: it needs SSH to node ${this.node} (PHOENIX_NODE_SSH=root@HOST)`);
+      throw new PveCommandError({ argv: ['api', what], exitCode: 2, stdout: '', stderr: '', durationMs: 0, timedOut: false, isCanceled: false }, `${what} has no Proxmox API: it needs SSH to node ${this.node}: ${this.o.noAccessHint ?? 'PHOENIX_NODE_SSH=root@HOST'}`);
     }
     return this.nodeCli;
   }
@@ -184,11 +186,50 @@ export class ApiDriver implements ProxmoxDriver {
   }
 
   /**
-   * The bulk read needs the node's config files (/etc/pve/nodes/<node>): through the node's
-   * access when there is one (SSH or the simulator), else null (the caller reads guest by guest).
+   * Every guest of the cluster. With the node's access (SSH or the simulator): its config files
+   * and one /cluster/resources read (the CLI driver's bulk read). Without: GET /cluster/resources
+   * (where each guest is, its status) and each guest's config, pending changes and snapshots from
+   * its node's `/nodes/{node}/…` (three reads per guest, at most 8 at once). A guest whose node
+   * cannot be read (offline) is listed where it is, with what the row says and no config: a run
+   * that needs it fails on that node, and it is never made again elsewhere. null when the
+   * resources read fails (the caller then reads guest by guest).
    */
   async inventory(): Promise<HostInventory | null> {
-    return this.nodeCli ? this.nodeCli.inventory() : null;
+    if (this.nodeCli) return this.nodeCli.inventory();
+    let rows: Array<Record<string, unknown>>;
+    try {
+      rows = (await this.call<Array<Record<string, unknown>>>('GET', '/cluster/resources', { type: 'vm' })) ?? [];
+    } catch {
+      return null;
+    }
+    const peers = new Map<string, ApiDriver>([[this.node, this]]);
+    const on = (node: string) => peers.get(node) ?? peers.set(node, new ApiDriver(this.client, { ...this.o, node, nodeAccess: undefined })).get(node)!;
+    const wanted = rows.filter((r) => (r.type === 'lxc' || r.type === 'qemu') && Number.isInteger(Number(r.vmid)) && typeof r.node === 'string');
+    const guests: InventoryGuest[] = [];
+    let requests = 1;
+    let next = 0;
+    const worker = async () => {
+      while (next < wanted.length) {
+        const r = wanted[next++]!;
+        const type: GuestType = r.type === 'lxc' ? 'lxc' : 'qemu';
+        const vmid = Number(r.vmid);
+        const node = r.node as string;
+        const status: GuestStatus = { vmid, type, status: powerState(r.status), template: r.template === 1 || r.template === '1' || r.template === true, ...(typeof r.lock === 'string' && r.lock ? { lock: r.lock } : {}) };
+        this.kinds.set(vmid, type);
+        const d = on(node);
+        requests += 3;
+        try {
+          const [config, pending, snapshots] = await Promise.all([d.config(type, vmid), d.pending(type, vmid), d.listSnapshots(type, vmid)]);
+          if (config === null) continue; // destroyed while we read
+          guests.push({ type, vmid, node, status, config, pending, snapshots });
+        } catch (e) {
+          if (!(e instanceof PveCommandError) || r.status !== 'unknown') throw e;
+          guests.push({ type, vmid, node, status, config: { options: {}, rawLxc: [] }, pending: [], snapshots: [] });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, wanted.length) }, worker));
+    return { node: this.node, guests: guests.sort((a, b) => a.vmid - b.vmid), requests };
   }
 
   async status(type: GuestType, vmid: number): Promise<GuestStatus | null> {

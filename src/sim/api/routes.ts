@@ -80,6 +80,8 @@ export type Local = { local: 'version' | 'nodes' | 'task-status' | 'task-log'; u
 export function mapRequest(method: Method, path: string, p: Params, node: string): Mapped | Local {
   if (method === 'GET' && path === '/version') return { local: 'version' };
   if (method === 'GET' && path === '/nodes') return { local: 'nodes' };
+  // PVE: pve-manager PVE/API2/Cluster.pm:resources (the same handler `pvesh get` runs)
+  if (method === 'GET' && path === '/cluster/resources') return { argv: ['pvesh', 'get', '/cluster/resources', ...opts(p, []), '--output-format', 'json'], mode: 'sync', parse: (s) => JSON.parse(s || '[]') };
   const parts = path.split('/').slice(1).map(decodeURIComponent);
   if (parts[0] !== 'nodes' || !parts[1]) throw new RouteError(501, `Method '${method} ${path}' not implemented`);
   if (parts[1] !== node) throw new RouteError(595, `no such cluster node '${parts[1]}'`);

@@ -130,8 +130,10 @@ function paramErrors(stderr: string): Record<string, string> | undefined {
 }
 
 export async function startSimApi(o: SimApiOptions): Promise<SimApi> {
-  const { host: simHost } = openState(o.stateDir);
-  const node = simHost.node;
+  // The cluster's first node answers what names no node; read at each request (a `sim reset
+  // --nodes` between requests changes it).
+  const homeNode = (): string => openState(o.stateDir).host.node;
+  homeNode();
   const tokenId = o.tokenId ?? 'root@pam!phoenix';
   const secret = o.secret ?? randomUUID();
   const token = `PVEAPIToken=${tokenId}=${secret}`;
@@ -147,8 +149,8 @@ export async function startSimApi(o: SimApiOptions): Promise<SimApi> {
   let taskSeq = 0;
 
   // A call runs on the node its path names (PHOENIX_SIM_NODE), as pveproxy proxies it there.
-  const run = async (m: Mapped, at: string = node): Promise<{ exitCode: number; stdout: string; stderr: string }> => {
-    const go = (argv: string[]) => runSim(argv, { stateDir: o.stateDir, stdin: m.stdin, env: at === node ? env : { ...env, PHOENIX_SIM_NODE: at } });
+  const run = async (m: Mapped, at: string): Promise<{ exitCode: number; stdout: string; stderr: string }> => {
+    const go = (argv: string[]) => runSim(argv, { stateDir: o.stateDir, stdin: m.stdin, env: { ...env, PHOENIX_SIM_NODE: at } });
     if (!m.keyParam) return go(m.argv);
     const kp = m.keyParam;
     const type = m.argv[0] === 'pct' ? 'lxc' : 'qemu';
@@ -156,7 +158,7 @@ export async function startSimApi(o: SimApiOptions): Promise<SimApi> {
     return withKeyFiles(type, { [kp.name]: type === 'qemu' ? encodeURIComponent(kp.text) : kp.text }, (p) => go([...m.argv, `--${kp.name}`, String(p[kp.name])]));
   };
 
-  const startTask = (m: Mapped, user: string, at: string = node): string => {
+  const startTask = (m: Mapped, user: string, at: string): string => {
     const starttime = Math.floor(Date.now() / 1000);
     const upid = `UPID:${at}:${hex8(pid)}:${hex8(pstart + taskSeq++)}:${hex8(starttime)}:${m.taskType}:${m.taskId ?? ''}:${user}:`;
     const t: Task = { upid, node: at, type: m.taskType ?? 'task', id: m.taskId ?? '', user, starttime, running: true, log: [] };
@@ -226,8 +228,10 @@ export async function startSimApi(o: SimApiOptions): Promise<SimApi> {
     }
     try {
       // The cluster's nodes (host.json): a path naming one of them is answered as that node.
+      const { host } = openState(o.stateDir);
+      const node = host.node;
       const named = target ? decodeURIComponent(target) : node;
-      const at = named !== node && openState(o.stateDir).host.nodes.includes(named) ? named : node;
+      const at = named !== node && host.nodes.includes(named) ? named : node;
       const m = mapRequest(method, path, params, at);
       if ('local' in m) {
         if (m.local === 'version') {
@@ -243,7 +247,6 @@ export async function startSimApi(o: SimApiOptions): Promise<SimApi> {
           return record(200);
         }
         if (m.local === 'nodes') {
-          const { host } = openState(o.stateDir);
           const all = host.nodes.includes(node) ? host.nodes : [node, ...host.nodes];
           send(
             res,
