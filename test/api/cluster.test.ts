@@ -3,7 +3,7 @@
 // runs on its node, an offline node stops only the runs that need it, and a node with no way in
 // for what the API cannot do says what to set. Through `phoenix sim serve`'s API (test/api/sim-api.ts).
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runCliCaptured } from '../helpers/cli.js';
@@ -106,5 +106,29 @@ test('api cluster: an offline node stops a run that needs it with one line namin
     assert.equal(other.code, 0, other.stdout + other.stderr);
   } finally {
     delete live.PHOENIX_SIM_OFFLINE_NODES;
+  }
+});
+
+test("api cluster: the hypervisor file's `node` is the home node (no notice); node-wide reads go there", async () => {
+  w.edit('phoenix_hypervisor_config.json', (doc) => {
+    doc.node = 'pve2';
+  });
+  try {
+    const mark = readFileSync(w.log, 'utf8').split('\n').filter(Boolean).length;
+    const r = await api({}, 'plan', '810');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.doesNotMatch(r.stderr, /no home node named/);
+    const bulk = readFileSync(w.log, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .slice(mark)
+      .map((l) => JSON.parse(l) as { argv: string[]; node?: string })
+      .filter((c) => c.argv.join(' ').startsWith('pvesh get /cluster/resources'));
+    assert.ok(bulk.length > 0);
+    assert.deepEqual([...new Set(bulk.map((c) => c.node))], ['pve2']);
+  } finally {
+    w.edit('phoenix_hypervisor_config.json', (doc) => {
+      delete doc.node;
+    });
   }
 });
