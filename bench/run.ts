@@ -4,7 +4,7 @@
 // the calls each guest actually made, their ratio, and `up --concurrency 1` as the one-at-a-time
 // baseline. Writes bench/results/results.{json,md}. See bench/README.md.
 //
-// Options: --only a,b (target names)   --scale F (override every target's latency scale)
+// Options: --only a,b (target names; `cluster-api` names the three-node API run, bench/cluster-api.ts)   --scale F (override every target's latency scale)
 //          --no-serial (skip --concurrency 1)   --concurrency N (passed to the timed `up`)
 //          --out DIR (default bench/results)
 
@@ -16,6 +16,7 @@ import { attribute, criticalPath, latencyEnv, parseEvents, phasesOf, readCallLog
 import { countCalls, HOST_MODEL as REAL_HOST, lockChains, modelMs, resourceBound } from './model.js';
 import { runScale } from './scale.js';
 import { apiMarkdown, measureAllApiCalls } from './api-calls.js';
+import { clusterApiMarkdown, measureClusterApi } from './cluster-api.js';
 import { measureStartup } from './startup.js';
 import { TARGETS, type Target } from './targets.js';
 import { DEFAULT_CONCURRENCY } from '../src/cli/run/converge-command.js';
@@ -268,6 +269,8 @@ async function main(): Promise<void> {
   const scale = scaleSizes.length && !startupOnly ? await runScale({ sizes: scaleSizes, existingMax: scaleExistingMax, modelMax: scaleModelMax, concurrency, log: (l) => console.log(l) }) : [];
   // --driver api's requests per guest (up, no-op converge), counted in the same run (--no-api skips).
   const api = args.includes('--no-api') || scaleOnly || startupOnly ? [] : await measureAllApiCalls((l) => console.log(l));
+  // Three nodes through --driver api: `up` of the generated 50-guest graph against the cluster's bound (--no-cluster-api skips).
+  const clusterApi = args.includes('--no-cluster-api') || args.includes('--no-api') || scaleOnly || startupOnly || (only && !only.includes('cluster-api')) ? undefined : await measureClusterApi({ scale: scaleOverride, ...(concurrency ? { concurrency: Number(concurrency) } : {}), log: (l) => console.log(l) });
   mkdirSync(outDir, { recursive: true });
   const doc = {
     date: new Date().toISOString(),
@@ -281,6 +284,7 @@ async function main(): Promise<void> {
     startup,
     scale,
     api,
+    clusterApi,
   };
   writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(doc, null, 2)}\n`);
   writeFileSync(join(outDir, 'results.md'), markdown(doc));
@@ -347,6 +351,7 @@ function markdown(doc: any): string {
     }
   }
   if (doc.api?.length) L.push(...apiMarkdown(doc.api));
+  if (doc.clusterApi) L.push(...clusterApiMarkdown(doc.clusterApi));
   const failed = doc.results.filter((r: any) => r.calls?.failed.length);
   if (failed.length) {
     L.push('', '## Guests that did not converge (reported, not measured)', '');
