@@ -122,7 +122,7 @@ export async function openApiDriver(o: ApiSelectOptions, d: Deps): Promise<Opene
     home = named;
   } else {
     // No home named on a cluster of several nodes: the first online node in name order. The home
-    // answers the node-wide calls (the version, the one /cluster/resources read, downloads), which
+    // answers the node-wide calls (the version, the one /cluster/resources read), which
     // any online node answers alike; the one thing it decides is where a guest goes that neither
     // its `node` nor the host file's `node`/`nodes` place, and the plan says that node for each.
     // The run says which it took, once (a notice), rather than refusing every multi-node cluster.
