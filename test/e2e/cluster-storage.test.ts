@@ -10,14 +10,13 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMutatingCall, TEST_DRIVER, workspace, type Workspace } from './harness.js';
+import { isMutatingCall, workspace, type Workspace } from './harness.js';
 
 const HYP = 'phoenix_hypervisor_config.json';
 const LXC = 'phoenix_lxc_configs.json';
 const VMS = 'phoenix_vm_configs.json';
 const TEMPLATE = 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst';
 const JAMMY = 'https://cloud-images.ubuntu.com/jammy/current/jammy-server-cloudimg-amd64.img';
-const apiSkip = TEST_DRIVER === 'api' && 'the API driver reaches one node so far';
 
 let w: Workspace;
 const vm = (vmid: number, node: string) => ({ vmid, name: `vm${vmid}`, node, template_image: JAMMY, template_image_file: 'jammy-server-cloudimg-amd64.qcow2', network_config: { ip: 'dhcp' } });
@@ -32,7 +31,6 @@ const logged = (from: number) =>
 const lines = () => (existsSync(w.log) ? readFileSync(w.log, 'utf8').split('\n').filter(Boolean).length : 0);
 
 before(async () => {
-  if (apiSkip) return;
   w = workspace({
     files: {
       [HYP]: { nodes: ['pve1', 'pve2', 'pve3'] },
@@ -50,7 +48,7 @@ before(async () => {
 });
 after(() => w?.cleanup());
 
-test('cluster: an image is downloaded onto the node each VM goes to, once per node, and each VM is made there from that copy', { skip: apiSkip }, async () => {
+test('cluster: an image is downloaded onto the node each VM goes to, once per node, and each VM is made there from that copy', async () => {
   const plan = await w.run('plan', '9100', '9101', '9102');
   assert.equal(plan.code, 0, plan.stdout + plan.stderr);
   assert.match(plan.stdout, /download https:\/\/\S+jammy\S+ to local:import\/jammy-server-cloudimg-amd64\.qcow2 on pve2/);
@@ -84,7 +82,7 @@ test('cluster: an image is downloaded onto the node each VM goes to, once per no
   assert.deepEqual(w.since().filter(isMutatingCall), []);
 });
 
-test('cluster: a container clone onto shared storage goes to another node (pct clone --storage nas --target); onto local storage it is refused before anything runs', { skip: apiSkip }, async () => {
+test('cluster: a container clone onto shared storage goes to another node (pct clone --storage nas --target); onto local storage it is refused before anything runs', async () => {
   w.edit(LXC, (doc) => {
     doc.lxc_configs['200'] = ct('base', { node: 'pve1', template_snapshot_name: 'golden' });
     doc.lxc_configs['230'] = { name: 'on-nas', clone_from_ctid: 200, node: 'pve2', storage_pool: 'nas' };
