@@ -182,7 +182,7 @@ function buildProgram(io: CliIO, version: string, onRun: (spec: VerbSpec, args: 
     .option('--api-url <url>', '--driver api: https://HOST:8006 (or $PHOENIX_API_URL); the token only from $PHOENIX_API_TOKEN or a 0600 $PHOENIX_API_TOKEN_FILE')
     .option('--api-fingerprint <sha256>', "--driver api: pin the node's certificate (pvenode cert info)")
     .option('--api-insecure', '--driver api: do NOT verify the certificate (anyone on the path can read the token)')
-    .option('--api-node <name>', '--driver api: the node (default: the only one)')
+    .option('--api-node <name>', "--driver api: the home node (node-wide calls, guests nothing places; default: the host file's node, else the first online one)")
     .option('--node-ssh <dest>', '[user@]host of the node: --driver pve-cli runs pct/qm there over SSH; --driver api uses it for what the API cannot do (container exec/push, raw lxc lines). Other nodes: node_ssh in the host file')
     .option('-n, --dry-run', 'print what would happen; change nothing')
     .option('--json', 'machine-readable output')
