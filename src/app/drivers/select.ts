@@ -59,7 +59,7 @@ export interface SelectDriverOptions {
 
 export interface SelectedDriver {
   driver: ProxmoxDriver;
-  /** The cluster behind `driver` (one driver per node, where each guest is); absent for pve-cli on a real host. */
+  /** The cluster behind `driver` (one driver per node, where each guest is); absent for local pve-cli on a real host without node_ssh. */
   cluster?: ClusterDriver;
   kind: DriverKind;
   transport: TransportKind;
