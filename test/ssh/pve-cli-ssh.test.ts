@@ -138,7 +138,7 @@ test('parity: examples/homelab (with SSH keys) through pve-cli over SSH leaves t
     const calls = r.sshCalls().map(sent);
     for (const c of calls) {
       assert.equal(c.dest, 'root@pve');
-      for (const opt of ['BatchMode=yes', 'StrictHostKeyChecking=yes', 'ControlMaster=auto', 'ControlPersist=60']) assert.ok(c.opts.includes(opt), `${opt}: ${c.opts.join(' ')}`);
+      for (const opt of ['BatchMode=yes', 'StrictHostKeyChecking=yes', 'ControlMaster=auto', 'ControlPersist=60', 'ConnectTimeout=20']) assert.ok(c.opts.includes(opt), `${opt}: ${c.opts.join(' ')}`);
     }
     const commands = new Set(calls.map((c) => c.command));
     const simCalls = far.calls();

@@ -2,7 +2,8 @@
 // OpenSSH client (the user's ssh_config, agent, known_hosts and ProxyJump apply). Connections are
 // reused (ControlMaster=auto, ControlPersist=60, one socket per destination under a private
 // directory), host keys are checked (StrictHostKeyChecking=yes: an unknown or changed key refuses
-// the connection; add the node to known_hosts first), and it never prompts (BatchMode=yes).
+// the connection; add the node to known_hosts first), and it never prompts (BatchMode=yes). A node
+// that does not answer fails after 20 s (ConnectTimeout), not after the kernel's ~2 min of SYNs.
 //
 // ssh hands the remote shell ONE command string, which it parses again: every argument is quoted
 // for that shell by shQuote (tested against sh with hostile strings) and nothing is ever built
@@ -72,7 +73,7 @@ function privateControlDir(dir: string): string {
 
 /** ssh's argv for one remote command (exported for the tests). */
 export function sshArgv(o: { destination: string; controlDir: string; ssh?: string }, command: string): string[] {
-  return [o.ssh ?? 'ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', 'ControlMaster=auto', '-o', 'ControlPersist=60', '-o', `ControlPath=${o.controlDir}/%C`, '-o', 'ServerAliveInterval=15', '-T', '--', checkDestination(o.destination), command];
+  return [o.ssh ?? 'ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', 'ControlMaster=auto', '-o', 'ControlPersist=60', '-o', `ControlPath=${o.controlDir}/%C`, '-o', 'ServerAliveInterval=15', '-o', 'ConnectTimeout=20', '-T', '--', checkDestination(o.destination), command];
 }
 
 /** What OpenSSH itself prints when it could not run the command (the remote side never ran). */
