@@ -7,6 +7,7 @@
 
 import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../diag/diagnostic.js';
+import { OperationError } from '../diag/errors.js';
 import { ostemplateOf } from '../managers/lxc/options.js';
 import type { Guest, GuestId, PhoenixConfig } from '../model/guest.js';
 import { imageSource } from '../model/vm-image.js';
@@ -165,6 +166,9 @@ function pathOf(a: Ask, vmFile: ReturnType<typeof vmRaw>): string {
   return `${a.guest.origin.path}.${a.field}`;
 }
 
+/** Placement could not be decided (a node or the cluster could not be read): the run stops. */
+export class PlacementFailed extends OperationError {}
+
 /**
  * A run's preflight over the cluster: placement first (app/placement.ts: where each guest is or
  * goes, cross-node clones refused), then each node's checks for its guests. A one-node cluster
@@ -177,7 +181,15 @@ export async function preflightRun(s: Session, ids: readonly GuestId[]): Promise
   if (!cluster) return [...oneNodeOnly(s, ids), ...(await preflight(s.config, ids, s.driver))];
   const clustered = cluster.cluster.nodes.length > 1 || s.config.host.nodes !== undefined || ids.some((id) => s.config.guests.get(id)?.node !== undefined);
   if (!clustered) return preflight(s.config, ids, s.driver, new Set(), await inventory());
-  const { placed, problems } = await placeGuests(s.config, ids, cluster, vmRaw(s.config));
+  let placement;
+  try {
+    placement = await placeGuests(s.config, ids, cluster, vmRaw(s.config));
+  } catch (e) {
+    // Without placement every guest would go to the home node, whatever its `node` says: the run
+    // stops here (the node checks below may fail and be skipped; this may not).
+    throw new PlacementFailed(`cannot place the guests on the cluster: ${(e as Error).message.split('\n')[0]}; nothing was done`);
+  }
+  const { placed, problems } = placement;
   s.placement = placed;
   if (problems.length) return problems;
   const byNode = new Map<string, GuestId[]>();
@@ -194,13 +206,14 @@ export async function preflightRun(s: Session, ids: readonly GuestId[]): Promise
 }
 
 /**
- * A driver without a cluster (--driver api, so far) works on its one node: a guest that names
- * another node, or a `nodes` list naming others, is refused (exit 2) rather than put on that node.
+ * A driver without a cluster (pve-cli on a node whose host file names no node_ssh) works on its one
+ * node: a guest that names another node, or a `nodes` list naming others, is refused (exit 2)
+ * rather than put on this node.
  */
 function oneNodeOnly(s: Session, ids: readonly GuestId[]): Diagnostic[] {
   const node = s.driver.node;
   const out: Diagnostic[] = [];
-  const why = `--driver ${s.driverKind} works on one node (${node}) so far; placing guests on other nodes needs the simulator or pve-cli`;
+  const why = `--driver ${s.driverKind} reaches only this node (${node}); to place guests on other nodes, name how each is reached in the host file's node_ssh (or use --driver api)`;
   const others = (s.config.host.nodes ?? []).filter((n) => n !== node);
   if (others.length) out.push({ severity: 'error', file: s.config.files.hypervisor ?? 'phoenix_hypervisor_config.json', path: 'nodes', message: `nodes ${others.join(', ')}: ${why}` });
   const vmFile = vmRaw(s.config);

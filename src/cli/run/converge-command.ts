@@ -19,7 +19,7 @@ import { hasSelectors, targetIds } from './targets.js';
 import { lockCliGuests, openCliSession, type Session } from './session.js';
 import { GuestGraph } from '../../graph/guests.js';
 import { oneLine } from '../../util/terminal.js';
-import { preflightRun } from '../../app/preflight.js';
+import { PlacementFailed, preflightRun } from '../../app/preflight.js';
 import { formatDiagnostic } from '../../diag/diagnostic.js';
 import { PveCommandError } from '../../proxmox/errors.js';
 import { callFailureText } from '../views/failure.js';
@@ -197,6 +197,7 @@ async function checkHost(ctx: CommandContext, s: Session, ids: number[], apply: 
   try {
     found = await preflightRun(s, ids);
   } catch (e) {
+    if (e instanceof PlacementFailed) throw e;
     // The host could not be read (pmxcfs down, an older pvesh): the run goes on, checked call by call.
     if (!ctx.globals.quiet) ctx.io.stderr(`phoenix: warning: cannot check the host before the run: ${(e as Error).message.split('\n')[0]}\n`);
     return 0;
