@@ -20,8 +20,9 @@ import { join } from 'node:path';
 import { OperationError, UsageError } from '../../diag/errors.js';
 import { ApiClient, ApiError, normaliseApiUrl, normaliseFingerprint, type TlsPolicy } from '../../proxmox/api/client.js';
 import { ApiDriver, type ApiDriverOptions } from '../../proxmox/api/driver.js';
-import { ClusterDriver, type NodeDrivers } from '../../proxmox/cluster.js';
-import { type ProxmoxDriver, readOnlyDriver } from '../../proxmox/driver.js';
+import { ClusterDriver } from '../../proxmox/cluster.js';
+import type { ProxmoxDriver } from '../../proxmox/driver.js';
+import { nodeDrivers } from './node-drivers.js';
 import { localStage, type NodeAccess } from '../../proxmox/api/node-access.js';
 import { loadApiToken, TokenError } from '../../proxmox/api/token.js';
 import type { Exec } from '../../proxmox/exec/types.js';
@@ -171,32 +172,19 @@ export async function openApiDriver(o: ApiSelectOptions, d: Deps): Promise<Opene
   }
   const noAccess = (node: string) => (node === home ? `set PHOENIX_NODE_SSH=root@HOST (or "node_ssh": {"${node}": "root@HOST"} in the host file)` : `set "node_ssh": {"${node}": "root@HOST"} in the host file`);
 
-  // One driver per node, made on first use, all on the one client (its connection pool). A node
-  // the cluster reports offline is refused when a run needs it, naming it; a run on other nodes
-  // goes on (placement by the rule skips it: its storages cannot be read).
-  const made = new Map<string, ProxmoxDriver>();
-  const nodeDrivers: NodeDrivers = {
-    home,
-    nodes: names,
-    on(node) {
-      let drv = made.get(node);
-      if (drv) return drv;
-      if (!statusOf.has(node)) throw new UsageError(`node '${node}' is not a node of this cluster (nodes: ${names.join(', ')})`);
-      if (!isOnline(node)) {
-        // Every call on it fails with the one line (a promise, not a throw: placement reads each
-        // node's storages and skips a node it cannot read; the guests it holds fail one by one).
-        const why = `node ${node} is ${statusOf.get(node)} (as the cluster at ${client.base.host} reports it): this run needs it; nothing was changed there`;
-        drv = new Proxy({ node } as unknown as ProxmoxDriver, { get: (t, k) => (k === 'node' ? node : k === 'then' ? undefined : () => Promise.reject(new OperationError(why))) });
-        made.set(node, drv);
-        return drv;
-      }
-      const api = new ApiDriver(client, { node, nodeAccess: accessOf.get(node), noAccessHint: noAccess(node), version: version ?? undefined, ...d.hooks });
-      drv = o.readOnly ? readOnlyDriver(api) : api;
-      made.set(node, drv);
-      return drv;
-    },
+  // One driver per node, made on first use (node-drivers.ts, as for pve-cli), all on the one client
+  // (its connection pool). A node the cluster reports offline is refused when a run needs it,
+  // naming it; a run on other nodes goes on (placement by the rule skips it: its storages cannot be read).
+  const make = (node: string): ProxmoxDriver => {
+    if (!isOnline(node)) {
+      // Every call on it fails with the one line (a promise, not a throw: placement reads each
+      // node's storages and skips a node it cannot read; the guests it holds fail one by one).
+      const why = `node ${node} is ${statusOf.get(node)} (as the cluster at ${client.base.host} reports it): this run needs it; nothing was changed there`;
+      return new Proxy({ node } as unknown as ProxmoxDriver, { get: (_t, k) => (k === 'node' ? node : k === 'then' ? undefined : () => Promise.reject(new OperationError(why))) });
+    }
+    return new ApiDriver(client, { node, nodeAccess: accessOf.get(node), noAccessHint: noAccess(node), version: version ?? undefined, ...d.hooks });
   };
-  const cluster = new ClusterDriver(nodeDrivers);
+  const cluster = new ClusterDriver(nodeDrivers(home, names, make, o.readOnly === true));
   const tlsNotice = tls.mode === 'insecure' ? `WARNING: TLS certificate verification is OFF ($PHOENIX_API_INSECURE): anyone between here and ${client.base.host} can read the API token; pin its certificate with $PHOENIX_API_FINGERPRINT` : undefined;
   return { cluster, client, stateDir, notices: [tlsNotice, notice].filter((x): x is string => x !== undefined) };
 }
